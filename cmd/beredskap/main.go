@@ -1,0 +1,96 @@
+// Command beredskap runs the entry register: the web server, the demo, the
+// schema migrations, and the rule tools.
+//
+// Usage:
+//
+//	beredskap serve    [--addr HOST:PORT] [--db DB] [--rules DIR]
+//	beredskap demo     [--addr HOST:PORT] [--db FILE]
+//	beredskap migrate  [--db DB]
+//	beredskap evaluate [--lang LANG] [--rules DIR] < registration.json
+//	beredskap rules check [DIR]
+//	beredskap rules list  [--rules DIR]
+//	beredskap version
+//
+// Every flag can also be set as an environment variable: --db as
+// BEREDSKAP_DB, --allow-synthetic-ids as BEREDSKAP_ALLOW_SYNTHETIC_IDS.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitUsage is the exit code for bad usage and invalid input.
+const exitUsage = 2
+
+// usageError marks errors that exit with exitUsage.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "beredskap:", err)
+		describe(os.Stderr, err)
+		var ue usageError
+		if errors.As(err, &ue) || isInvalid(err) {
+			os.Exit(exitUsage)
+		}
+		os.Exit(1)
+	}
+}
+
+// run executes one subcommand with the given arguments and streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, rest, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, stdout)
+	case "evaluate":
+		return runEvaluate(ctx, rest, stdin, stdout)
+	case "rules":
+		return runRules(ctx, rest, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "beredskap", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+const usage = `Usage: beredskap COMMAND [flags]
+
+Commands:
+  serve         run the web server and JSON API
+  demo          fill a SQLite file with synthetic demo data and serve it
+  migrate       bring the database schema up to date
+  evaluate      read one registration (JSON) on stdin and print its decision
+  rules check   validate a rule directory and run its example cases
+  rules list    list the rule versions in force, oldest first
+  version       print the version
+
+Run 'beredskap COMMAND -h' for the flags of a command. Every flag can also be
+set in the environment as BEREDSKAP_<FLAG> (for example BEREDSKAP_DB).
+`

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"beredskap/intake"
+	"beredskap/web"
+)
+
+// runServe runs the web server until the context is cancelled (SIGINT or
+// SIGTERM), then shuts down in order: HTTP first, the database last.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s settings
+	fs := newFlagSet("serve", stderr)
+	s.bindServer(fs, "beredskap.db")
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	logger, err := s.logger(stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, s, logger, stdout, nil)
+}
+
+// serve opens the store and serves until ctx ends. When seed is not nil it
+// runs on the open intake before the server starts listening.
+func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, *intake.Intake) error) error {
+	book, err := loadRules(s.RulesDir)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, s.DB, time.Now)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer st.close()
+	in := &intake.Intake{Rules: book, Registrations: st.registrations, Clock: time.Now, AllowSyntheticIDs: s.AllowSyntheticIDs}
+	if seed != nil {
+		if err := seed(ctx, in); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	base := s.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	srv := web.NewServer(web.Config{
+		SecureCookies: s.SecureCookies,
+		BaseURL:       base,
+		Version:       version,
+	}, in, st.ping, logger)
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("serving", "url", base, "db", st.kind, "rules", len(book.Versions()))
+	fmt.Fprintf(stdout, "beredskap is serving at %s/ (API at %s/api/v1/, database %s %s)\n", base, base, st.kind, redactDSN(s.DB))
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"beredskap"
+	"beredskap/postgres"
+	"beredskap/sqlite"
+)
+
+// store is an open database and the services built on it.
+type store struct {
+	registrations beredskap.RegistrationService
+	ping          func(context.Context) error
+	schemaVersion func(context.Context) (int, error)
+	close         func() error
+	kind          string
+}
+
+// openStore opens a PostgreSQL database for a postgres:// or postgresql://
+// URL, and a SQLite file otherwise; both run their migrations on open.
+func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		return &store{
+			registrations: postgres.NewRegistrationService(db, clock),
+			ping:          db.Ping,
+			schemaVersion: db.SchemaVersion,
+			close:         db.Close,
+			kind:          "postgres",
+		}, nil
+	}
+	db, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &store{
+		registrations: sqlite.NewRegistrationService(db, clock),
+		ping:          db.Ping,
+		schemaVersion: db.SchemaVersion,
+		close:         db.Close,
+		kind:          "sqlite",
+	}, nil
+}
+
+// redactDSN hides the password of a database URL so that it can be logged.
+func redactDSN(dsn string) string {
+	scheme, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return dsn
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return dsn
+	}
+	user, _, hasPass := strings.Cut(userinfo, ":")
+	if !hasPass {
+		return dsn
+	}
+	return scheme + "://" + user + ":xxxxx@" + host
+}

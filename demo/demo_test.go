@@ -1,0 +1,69 @@
+package demo_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"beredskap/demo"
+	"beredskap/intake"
+	"beredskap/rules"
+	"beredskap/sqlite"
+)
+
+func TestRegistrationsAreDeterministic(t *testing.T) {
+	places := demo.Places()
+	a := demo.Registrations(200, 7, places)
+	b := demo.Registrations(200, 7, places)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("the same seed gave different registrations")
+	}
+	c := demo.Registrations(200, 8, places)
+	if reflect.DeepEqual(a, c) {
+		t.Fatal("another seed gave the same registrations")
+	}
+}
+
+// Every generated registration must pass the same checks as a traveller's,
+// and seeding twice must store nothing the second time.
+func TestSeedRegistersEveryTravellerOnce(t *testing.T) {
+	book, err := rules.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in := &intake.Intake{Rules: book, Registrations: sqlite.NewRegistrationService(db, time.Now), Clock: time.Now, AllowSyntheticIDs: true}
+	const n = 400
+	created, err := demo.Seed(context.Background(), in, n, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created != n {
+		t.Errorf("created %d; want %d", created, n)
+	}
+	again, err := demo.Seed(context.Background(), in, n, 11)
+	if err != nil || again != 0 {
+		t.Errorf("second seeding created %d (err %v); want 0", again, err)
+	}
+	// The demo must show the variety a municipality sees.
+	scopes, hotels := map[string]int{}, map[bool]int{}
+	for _, reg := range demo.Registrations(n, 11, demo.Places()) {
+		d, err := in.Evaluate(context.Background(), &reg, "en")
+		if err != nil {
+			b, _ := json.Marshal(reg)
+			t.Fatalf("evaluate %s: %v", b, err)
+		}
+		scopes[d.Quarantine.Scope]++
+		hotels[d.Hotel.Required]++
+	}
+	if scopes["full"] == 0 || hotels[true] == 0 || hotels[false] == 0 {
+		t.Errorf("too little variety: scopes %v, hotel required %v", scopes, hotels)
+	}
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of the project. When BEREDSKAP_TEST_POSTGRES is not set and
+# PostgreSQL's server binaries are installed, it starts a throwaway cluster on
+# a free port for the run and removes it afterwards, so that the PostgreSQL
+# conformance suite runs for real. Extra arguments go to 'go test'.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+cluster=""
+stop_cluster() {
+  if [ -n "$cluster" ]; then
+    as_pg "$pgbin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$cluster"
+  fi
+}
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+if [ -z "${BEREDSKAP_TEST_POSTGRES:-}" ] && [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ]; then
+  cluster=$(mktemp -d)
+  trap stop_cluster EXIT
+  chmod 755 "$cluster"
+  [ "$(id -u)" = 0 ] && chown postgres "$cluster"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
+  as_pg "$pgbin/initdb" -D "$cluster/data" -U postgres -A trust --no-sync >/dev/null
+  as_pg "$pgbin/pg_ctl" -D "$cluster/data" -w -l "$cluster/log" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+  export BEREDSKAP_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+  echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$port"
+fi
+
+go vet ./...
+go test -count=1 -timeout 15m "$@" ./...
