@@ -46,7 +46,7 @@ func MunicipalityAt(code string, at time.Time) (Municipality, bool) {
 
 // Municipalities returns the municipalities valid on the Europe/Oslo
 // calendar date of at, sorted by code, named as MunicipalityAt names them.
-// It returns an empty slice for dates before 2020-01-01. The caller owns the
+// It returns nil for dates before 2020-01-01. The caller owns the
 // slice.
 func Municipalities(at time.Time) []Municipality {
 	r := reference()
