@@ -9,8 +9,11 @@ type Decision struct {
 	Hotel             Hotel                 `json:"hotel"`
 	DocumentsRequired []DocumentRequirement `json:"documents_required"`
 	Restrictions      []string              `json:"restrictions"`
-	Reasons           []Reason              `json:"reasons"`
-	Warnings          []Warning             `json:"warnings"`
+	// TestsRequired lists the covid-19 tests the rules in force ask for,
+	// as stable codes (for example test_at_border); the reasons explain them.
+	TestsRequired []string  `json:"tests_required"`
+	Reasons       []Reason  `json:"reasons"`
+	Warnings      []Warning `json:"warnings"`
 	// Language is the language of the reason and warning texts.
 	Language string `json:"language"`
 }

@@ -1,0 +1,499 @@
+package rules
+
+import (
+	"slices"
+	"time"
+
+	"beredskap"
+)
+
+// scratch holds the backing arrays of one decision, so that a decision
+// costs one allocation for them all (append grows beyond them if needed).
+type scratch struct {
+	group        int
+	first, last  string
+	early        beredskap.EarlyEnd
+	reasons      [20]beredskap.Reason
+	warnings     [6]beredskap.Warning
+	restrictions [6]string
+	tests        [3]string
+	docs         [2]beredskap.DocumentRequirement
+	docNames     [6]string
+}
+
+// Evaluate decides what the rule version in force at r's arrival_time asks
+// of the traveller, with texts in lang (nb, nn or en; any other language
+// falls back to English). It assumes r passed Validate; it never panics on
+// odd input but returns EINVALID on arrival_time (reasons format_instant,
+// no_rule_version) or traveller.birth_date (format_date). It is pure: no
+// I/O, no clock.
+func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decision, error) {
+	if r == nil {
+		return beredskap.Decision{}, beredskap.Invalid("", "required", "no registration")
+	}
+	at, ok := parseInstant(r.ArrivalTime)
+	if !ok {
+		return beredskap.Decision{}, beredskap.Invalid("arrival_time", "format_instant",
+			"must be an RFC 3339 instant such as 2020-12-20T14:30:00+01:00")
+	}
+	v := b.at(at)
+	if v == nil {
+		return beredskap.Decision{}, noVersion(b)
+	}
+	by, bm, bd, ok := parseDate(r.Traveller.BirthDate)
+	if !ok {
+		return beredskap.Decision{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")
+	}
+	l := b.texts.index(lang)
+	local := time.Unix(at, 0).In(b.oslo)
+	y, m, d := local.Date()
+	e := evaluation{b: b, v: v, p: v.p, r: r, at: at, l: l, age: ageOn(y, int(m), d, by, bm, bd), s: new(scratch)}
+	e.y, e.m, e.d = y, m, d
+	return e.run(), nil
+}
+
+// evaluation is the state of one decision in the making.
+type evaluation struct {
+	b       *Book
+	v       *Version
+	p       *params
+	r       *beredskap.Registration
+	at      int64
+	l       int
+	age     int
+	y       int
+	m       time.Month
+	d       int
+	s       *scratch
+	out     beredskap.Decision
+	red     bool
+	scope   int // scopeFull or scopeLeisure when required
+	hotelOK bool
+}
+
+func (e *evaluation) reason(m *message) { e.out.Reasons = append(e.out.Reasons, m.reason(e.l)) }
+
+func (e *evaluation) warn(m *message) {
+	e.out.Warnings = append(e.out.Warnings, m.warning(e.l))
+	e.reason(m)
+}
+
+func (e *evaluation) claimed(c string) bool { return slices.Contains(e.r.ExemptionsClaimed, c) }
+
+func (e *evaluation) holds(req []string) bool {
+	for _, d := range req {
+		if slices.Contains(e.r.Documents, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *evaluation) addDocs(reqs [][]string) {
+	for _, req := range reqs {
+		n := len(e.s.docNames)
+		var names []string
+		if k := countDocNames(e.out.DocumentsRequired); k+len(req) <= n {
+			names = e.s.docNames[k : k+len(req) : k+len(req)]
+			copy(names, req)
+		} else {
+			names = slices.Clone(req)
+		}
+		e.out.DocumentsRequired = append(e.out.DocumentsRequired, beredskap.DocumentRequirement{AnyOf: names})
+	}
+}
+
+func countDocNames(rs []beredskap.DocumentRequirement) int {
+	n := 0
+	for _, r := range rs {
+		n += len(r.AnyOf)
+	}
+	return n
+}
+
+func (e *evaluation) run() beredskap.Decision {
+	s, p := e.s, e.p
+	e.out = beredskap.Decision{
+		RuleSet:           e.v.ruleSet,
+		Language:          e.b.texts.langs[e.l],
+		DocumentsRequired: s.docs[:0],
+		Restrictions:      s.restrictions[:0],
+		TestsRequired:     s.tests[:0],
+		Reasons:           s.reasons[:0],
+		Warnings:          s.warnings[:0],
+		Quarantine:        beredskap.Quarantine{Scope: beredskap.ScopeNone},
+		Hotel:             beredskap.Hotel{Payer: beredskap.PayerNone},
+	}
+	for _, c := range e.r.CountriesVisited {
+		if e.b.red.isRed(c, e.at) {
+			e.red = true
+			break
+		}
+	}
+	for _, c := range e.r.ExemptionsClaimed {
+		if m := p.notAvailable[c]; m != nil {
+			e.warn(m)
+		}
+	}
+	if !e.red {
+		e.reason(p.noRed)
+		e.notices(p.notices, false)
+		return e.out
+	}
+	required := e.quarantine()
+	if required {
+		e.hotel()
+		e.svalbard()
+		e.earlyEnd()
+	}
+	for _, t := range p.tests {
+		if e.applies(&t, required) {
+			e.out.TestsRequired = append(e.out.TestsRequired, t.code)
+			e.reason(t.msg)
+		}
+	}
+	e.notices(p.notices, required)
+	return e.out
+}
+
+// quarantine decides the scope, and reports whether quarantine is required.
+func (e *evaluation) quarantine() bool {
+	p := e.p
+	// Full exemptions: the first claimed one whose documents are held.
+	var missing bool
+	for i := range p.full {
+		x := &p.full[i]
+		if !e.claimed(x.claim) {
+			continue
+		}
+		if e.exemptionHolds(x) {
+			e.reason(x.applied)
+			for _, m := range x.extra {
+				e.reason(m)
+			}
+			e.addDocs(x.docs)
+			return false
+		}
+		missing = true
+	}
+	if missing {
+		for i := range p.full {
+			x := &p.full[i]
+			if !e.claimed(x.claim) {
+				continue
+			}
+			for j, req := range x.docs {
+				if !e.holds(req) {
+					e.warn(x.missing[j])
+				}
+			}
+		}
+	}
+	e.scope = scopeFull
+	e.hotelOK = true
+	for i := range p.leisure {
+		x := &p.leisure[i]
+		if !e.claimed(x.claim) {
+			continue
+		}
+		if len(x.sectors) > 0 && !slices.Contains(x.sectors, e.r.CriticalFunctionSector) {
+			e.warn(p.sectorDenied)
+			continue
+		}
+		if !e.exemptionHolds(x) {
+			for j, req := range x.docs {
+				if !e.holds(req) {
+					e.warn(x.missing[j])
+				}
+			}
+			continue
+		}
+		e.scope = scopeLeisure
+		e.hotelOK = x.hotel
+		e.reason(x.applied)
+		for _, m := range x.extra {
+			e.reason(m)
+		}
+		e.addDocs(x.docs)
+		break
+	}
+	q := &e.out.Quarantine
+	q.Required = true
+	q.Scope = beredskap.ScopeFull
+	if e.scope == scopeLeisure {
+		q.Scope = beredskap.ScopeLeisure
+	}
+	e.reason(p.quarantine[e.scope])
+	last := time.Date(e.y, e.m, e.d+p.days, 12, 0, 0, 0, time.UTC)
+	ly, lm, ld := last.Date()
+	var buf [30]byte
+	b := appendDate(buf[:0], e.y, e.m, e.d)
+	b = appendDate(b, ly, lm, ld)
+	n := 20
+	if p.early != nil {
+		ey, em, ed := time.Date(e.y, e.m, e.d+p.early.day, 12, 0, 0, 0, time.UTC).Date()
+		b = appendDate(b, ey, em, ed)
+		n = 30
+	}
+	days := string(b[:n])
+	e.s.first, e.s.last = days[:10], days[10:20]
+	q.FirstDay, q.LastDay = &e.s.first, &e.s.last
+	if n == 30 {
+		e.s.early.EarliestDay = days[20:30]
+	}
+	r := &p.restrict[e.scope]
+	e.out.Restrictions = append(e.out.Restrictions, r.codes...)
+	e.reason(r.msg)
+	return true
+}
+
+func (e *evaluation) exemptionHolds(x *exemption) bool {
+	for _, req := range x.docs {
+		if !e.holds(req) {
+			return false
+		}
+	}
+	return true
+}
+
+// failure is why a hotel exemption group did not apply.
+type failure struct {
+	g         *group
+	wrongType bool
+	svalbard  bool
+	lacking   [6]string
+	nLacking  int
+	docs      uint8 // bit i: requirement i unmet (first 8)
+}
+
+func (e *evaluation) hotel() {
+	h := e.p.hotel
+	if h == nil {
+		return
+	}
+	if !e.hotelOK {
+		e.reason(h.notApplicable)
+		return
+	}
+	local := e.onSvalbard()
+	var fails [6]failure
+	nf := 0
+	for i := range h.groups {
+		g := &h.groups[i]
+		if !e.eligible(g) {
+			continue
+		}
+		f := failure{g: g}
+		if len(g.places) > 0 {
+			pl := e.place(g)
+			switch {
+			case pl == nil:
+				f.wrongType = true
+			case local:
+				f.svalbard = true
+			default:
+				for _, feat := range pl.features {
+					if !e.hasFeature(feat) && f.nLacking < len(f.lacking) {
+						f.lacking[f.nLacking] = feat
+						f.nLacking++
+					}
+				}
+			}
+		}
+		for j, req := range g.docs {
+			if j < 8 && !e.holds(req) {
+				f.docs |= 1 << j
+			}
+		}
+		if !f.wrongType && !f.svalbard && f.nLacking == 0 && f.docs == 0 {
+			n := g.n
+			e.s.group = n
+			e.out.Hotel.ExemptionGroup = &e.s.group
+			e.reason(g.applied)
+			e.addDocs(g.docs)
+			return
+		}
+		if nf < len(fails) {
+			fails[nf] = f
+			nf++
+		}
+	}
+	e.out.Hotel.Required = true
+	e.reason(h.required)
+	for i := range fails[:nf] {
+		f := &fails[i]
+		switch {
+		case f.wrongType:
+			e.warn(f.g.placeType)
+		case f.svalbard:
+			e.warn(f.g.notOnMainlandMsg)
+		case f.nLacking > 0:
+			e.warn(f.g.placeUnsuitable)
+			for _, feat := range f.lacking[:f.nLacking] {
+				e.warn(h.lacks[feat])
+			}
+		}
+		for j := range f.g.docs {
+			if j < 8 && f.docs&(1<<j) != 0 {
+				e.warn(f.g.missing[j])
+			}
+		}
+	}
+	fee := e.fee(h)
+	e.out.Hotel.FeeNOKPerNight = fee.perNight
+	if fee.perNight > 0 {
+		e.out.Hotel.Payer = beredskap.PayerTraveller
+		if fee == &h.employer {
+			e.out.Hotel.Payer = beredskap.PayerEmployer
+		}
+	}
+	if fee.msg != nil {
+		e.reason(fee.msg)
+	}
+}
+
+func (e *evaluation) fee(h *hotel) *feeRule {
+	if e.r.Purpose == beredskap.PurposeWork {
+		return &h.employer
+	}
+	for i := range h.traveller {
+		f := &h.traveller[i]
+		if e.age < f.minAge || e.age > f.maxAge {
+			continue
+		}
+		if f.guardian >= 0 && (f.guardian == 1) != e.r.RoomWithGuardian {
+			continue
+		}
+		return f
+	}
+	return &feeRule{} // no rule matches: no fee (load requires rules, so rare)
+}
+
+func (e *evaluation) eligible(g *group) bool {
+	r := e.r
+	if len(g.residence) > 0 && !slices.Contains(g.residence, r.Residence) {
+		return false
+	}
+	if g.family && !r.FamilyOfResident {
+		return false
+	}
+	if len(g.purpose) > 0 && !slices.Contains(g.purpose, r.Purpose) {
+		return false
+	}
+	if len(g.claims) > 0 {
+		for _, c := range g.claims {
+			if e.claimed(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func (e *evaluation) place(g *group) *place {
+	for i := range g.places {
+		if g.places[i].accommodation == e.r.Accommodation.Type {
+			return &g.places[i]
+		}
+	}
+	return nil
+}
+
+func (e *evaluation) hasFeature(f string) bool {
+	a := &e.r.Accommodation
+	switch f {
+	case "single_room":
+		return a.SingleRoom
+	case "single_room_unless_household":
+		return a.SingleRoom || a.HouseholdTravellingTogether
+	case "own_bathroom":
+		return a.OwnBathroom
+	case "own_kitchen_or_meals":
+		return a.OwnKitchenOrMeals
+	case "tv_and_internet":
+		return a.TVAndInternet
+	case "close_contact_avoidable":
+		return a.CloseContactAvoidable
+	}
+	return false
+}
+
+// onSvalbard reports whether the traveller is bound for Svalbard or Jan
+// Mayen and the place of quarantine lies there, not on the mainland.
+func (e *evaluation) onSvalbard() bool {
+	s := e.p.svalbard
+	if s == nil || !slices.Contains(s.destinations, e.r.Destination) {
+		return false
+	}
+	addr := &e.r.Accommodation.Address
+	if addr.Municipality != "" && slices.Contains(s.municipalities, addr.Municipality) {
+		return true
+	}
+	for _, pre := range s.postal {
+		if len(addr.PostalCode) >= len(pre) && addr.PostalCode[:len(pre)] == pre {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *evaluation) svalbard() {
+	s := e.p.svalbard
+	if s == nil || !slices.Contains(s.destinations, e.r.Destination) {
+		return
+	}
+	e.out.Restrictions = append(e.out.Restrictions, s.restriction)
+	e.reason(s.msg)
+}
+
+func (e *evaluation) earlyEnd() {
+	x := e.p.early
+	if x == nil {
+		return
+	}
+	for _, c := range e.r.CountriesVisited {
+		for _, a := range x.notIf {
+			if matchesArea(c, a) {
+				e.warn(x.excluded)
+				return
+			}
+		}
+	}
+	e.s.early.Condition = x.condition
+	e.out.Quarantine.EarlyEnd = &e.s.early
+	e.reason(x.msg)
+}
+
+func (e *evaluation) applies(n *notice, required bool) bool {
+	if e.age < n.minAge || e.age > n.maxAge {
+		return false
+	}
+	switch n.when {
+	case whenAlways:
+		return true
+	case whenRedArea:
+		return e.red
+	case whenQuarantine:
+		return required
+	case whenHotel:
+		return e.out.Hotel.Required
+	case whenNoContactLanguage:
+		return e.r.Traveller.Language == ""
+	}
+	return false
+}
+
+func (e *evaluation) notices(ns []notice, required bool) {
+	for i := range ns {
+		n := &ns[i]
+		if !e.applies(n, required) {
+			continue
+		}
+		if n.warning {
+			e.warn(n.msg)
+		} else {
+			e.reason(n.msg)
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package rules
+
+// The types in this file mirror the YAML of a rule version file
+// (versions/*.yaml). They are decoded strictly: an unknown field is an
+// error. load.go turns them into a Version.
+
+// versionFile is one rule version as written.
+type versionFile struct {
+	ID          string          `yaml:"id"`
+	InForceFrom string          `yaml:"in_force_from"`
+	Source      Source          `yaml:"source"`
+	Provenance  string          `yaml:"provenance"`
+	Quarantine  *quarantineFile `yaml:"quarantine"`
+	Full        []exemptionFile `yaml:"full_exemptions"`
+	Leisure     []exemptionFile `yaml:"leisure_exemptions"`
+	Hotel       *hotelFile      `yaml:"hotel"`
+	Svalbard    *svalbardFile   `yaml:"svalbard"`
+	EarlyEnd    *earlyEndFile   `yaml:"early_end"`
+	Tests       []noticeFile    `yaml:"tests"`
+	Notices     []noticeFile    `yaml:"notices"`
+	Cases       []caseFile      `yaml:"cases"`
+}
+
+// Source names the document a rule version rests on.
+type Source struct {
+	Title     string `yaml:"title" json:"title"`
+	Paragraph string `yaml:"paragraph" json:"paragraph"`
+	Date      string `yaml:"date" json:"date"`
+	URL       string `yaml:"url" json:"url"`
+}
+
+// String returns the source as one line: title, paragraph, date and URL.
+func (s Source) String() string {
+	out := s.Title
+	if s.Paragraph != "" {
+		out += ", " + s.Paragraph
+	}
+	if s.Date != "" {
+		out += " (" + s.Date + ")"
+	}
+	if s.URL != "" {
+		out += " " + s.URL
+	}
+	return out
+}
+
+type quarantineFile struct {
+	Days         int                        `yaml:"days"`
+	Ref          string                     `yaml:"ref"`
+	NoRedAreaRef string                     `yaml:"no_red_area_ref"`
+	Restrictions map[string]restrictionFile `yaml:"restrictions"`
+}
+
+// restrictionFile is the list of restrictions of one scope (full, leisure)
+// and the reason code that explains them.
+type restrictionFile struct {
+	Codes  []string `yaml:"codes"`
+	Reason string   `yaml:"reason"`
+	Ref    string   `yaml:"ref"`
+}
+
+// exemptionFile is a full exemption (no quarantine) or a leisure exemption
+// (quarantine outside work and commuting only).
+type exemptionFile struct {
+	Claim string `yaml:"claim"`
+	Ref   string `yaml:"ref"`
+	// Documents lists what must be held, each entry met by any one of its
+	// documents. Without them the exemption does not apply.
+	Documents [][]string `yaml:"documents"`
+	// Sectors, when set, lists the critical-function sectors accepted.
+	Sectors []string `yaml:"sectors"`
+	// Hotel says whether the quarantine-hotel duty still applies to the
+	// quarantine outside work (leisure exemptions only; default true).
+	Hotel *bool `yaml:"hotel"`
+	// Reasons are extra reason codes given when the exemption applies.
+	Reasons []string `yaml:"reasons"`
+}
+
+type hotelFile struct {
+	Ref    string      `yaml:"ref"`
+	Groups []groupFile `yaml:"groups"`
+	Fees   feesFile    `yaml:"fees"`
+}
+
+// groupFile is one exemption group from the quarantine hotel. Who it is for
+// (residence, family_of_resident, purpose, claims: each, when set, must
+// match) and what it asks (a place among places, documents).
+type groupFile struct {
+	Group            int         `yaml:"group"`
+	Ref              string      `yaml:"ref"`
+	Residence        []string    `yaml:"residence"`
+	FamilyOfResident bool        `yaml:"family_of_resident"`
+	Purpose          []string    `yaml:"purpose"`
+	Claims           []string    `yaml:"claims"`
+	Places           []placeFile `yaml:"places"`
+	Documents        [][]string  `yaml:"documents"`
+}
+
+// placeFile is an accommodation type a group accepts and the features it
+// must have.
+type placeFile struct {
+	Accommodation string   `yaml:"accommodation"`
+	Features      []string `yaml:"features"`
+}
+
+type feesFile struct {
+	Ref       string        `yaml:"ref"`
+	Employer  feeRuleFile   `yaml:"employer"`
+	Traveller []feeRuleFile `yaml:"traveller"`
+}
+
+// feeRuleFile is one fee rule; traveller rules are tried in order and the
+// first whose age range (and with_guardian, when set) matches applies.
+type feeRuleFile struct {
+	Code         string `yaml:"code"`
+	PerNight     *int   `yaml:"per_night"`
+	MinAge       int    `yaml:"min_age"`
+	MaxAge       *int   `yaml:"max_age"`
+	WithGuardian *bool  `yaml:"with_guardian"`
+}
+
+type svalbardFile struct {
+	Ref                 string   `yaml:"ref"`
+	Destinations        []string `yaml:"destinations"`
+	Restriction         string   `yaml:"restriction"`
+	Reason              string   `yaml:"reason"`
+	LocalMunicipalities []string `yaml:"local_municipalities"`
+	LocalPostalPrefixes []string `yaml:"local_postal_prefixes"`
+}
+
+type earlyEndFile struct {
+	Ref string `yaml:"ref"`
+	// Day is the day number (arrival = day 0) on which quarantine may end
+	// at the earliest.
+	Day int `yaml:"day"`
+	// Condition is a stable code, also the reason code that explains it.
+	Condition string `yaml:"condition"`
+	// NotIfVisited lists countries or areas whose visitors may not end early.
+	NotIfVisited []string `yaml:"not_if_visited"`
+}
+
+// noticeFile is a reason (or, with kind warning, a warning) given when a
+// condition holds: red_area (a red country or area was visited),
+// quarantine_required, hotel_required, no_contact_language, always; and,
+// when set, the traveller's age at arrival is within min_age..max_age.
+type noticeFile struct {
+	Code   string `yaml:"code"`
+	Ref    string `yaml:"ref"`
+	When   string `yaml:"when"`
+	Kind   string `yaml:"kind"`
+	MinAge *int   `yaml:"min_age"`
+	MaxAge *int   `yaml:"max_age"`
+}
+
+// caseFile is an example case: a registration (merged over the base
+// registration of versions/_base.yaml) and the decision fields expected.
+type caseFile struct {
+	Name         string         `yaml:"name"`
+	Lang         string         `yaml:"lang"`
+	Registration map[string]any `yaml:"registration"`
+	Expect       expectFile     `yaml:"expect"`
+}
+
+// expectFile lists the decision fields a case checks; a field left out is
+// not checked. Group 0 and early_end "none" mean null.
+type expectFile struct {
+	RuleSet      *string     `yaml:"rule_set"`
+	Scope        *string     `yaml:"scope"`
+	FirstDay     *string     `yaml:"first_day"`
+	LastDay      *string     `yaml:"last_day"`
+	EarlyEnd     *string     `yaml:"early_end"`
+	Hotel        *bool       `yaml:"hotel"`
+	Group        *int        `yaml:"group"`
+	Fee          *int        `yaml:"fee"`
+	Payer        *string     `yaml:"payer"`
+	Documents    *[][]string `yaml:"documents"`
+	Restrictions *[]string   `yaml:"restrictions"`
+	Tests        *[]string   `yaml:"tests"`
+	Reasons      []string    `yaml:"reasons"`
+	NoReasons    []string    `yaml:"no_reasons"`
+	Warnings     []string    `yaml:"warnings"`
+	NoWarnings   []string    `yaml:"no_warnings"`
+}

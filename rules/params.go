@@ -1,0 +1,454 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"beredskap"
+)
+
+// params are a version's parameters, compiled at load time: every text is
+// prepared in every language, so that evaluation only copies.
+type params struct {
+	days         int
+	noRed        *message
+	quarantine   [2]*message // by scope index: full, leisure
+	restrict     [2]restrictions
+	full         []exemption
+	leisure      []exemption
+	known        map[string]bool     // claims this version knows
+	notAvailable map[string]*message // by claim, for claims it does not know
+	sectorDenied *message
+	hotel        *hotel
+	svalbard     *svalbard
+	early        *earlyEnd
+	tests        []notice
+	notices      []notice
+}
+
+// Scope indexes.
+const (
+	scopeFull    = 0
+	scopeLeisure = 1
+)
+
+type restrictions struct {
+	codes []string
+	msg   *message
+}
+
+type exemption struct {
+	claim   string
+	docs    [][]string
+	missing []*message // by document requirement
+	sectors []string
+	hotel   bool
+	applied *message
+	extra   []*message
+}
+
+type hotel struct {
+	required      *message
+	notApplicable *message
+	groups        []group
+	lacks         map[string]*message // by feature
+	employer      feeRule
+	traveller     []feeRule
+}
+
+type group struct {
+	n                int
+	residence        []string
+	family           bool
+	purpose          []string
+	claims           []string
+	places           []place
+	docs             [][]string
+	applied          *message
+	missing          []*message // by document requirement
+	placeType        *message
+	placeUnsuitable  *message
+	notOnMainlandMsg *message
+}
+
+type place struct {
+	accommodation string
+	features      []string
+}
+
+type feeRule struct {
+	perNight int
+	minAge   int
+	maxAge   int
+	guardian int // -1 either, 0 no, 1 yes
+	msg      *message
+}
+
+type svalbard struct {
+	destinations   []string
+	restriction    string
+	msg            *message
+	municipalities []string
+	postal         []string
+}
+
+type earlyEnd struct {
+	day       int
+	condition string
+	notIf     []string
+	msg       *message
+	excluded  *message
+}
+
+// Conditions of a notice.
+const (
+	whenAlways = iota
+	whenRedArea
+	whenQuarantine
+	whenHotel
+	whenNoContactLanguage
+)
+
+var whenNames = map[string]int{
+	"always": whenAlways, "red_area": whenRedArea, "quarantine_required": whenQuarantine,
+	"hotel_required": whenHotel, "no_contact_language": whenNoContactLanguage,
+}
+
+type notice struct {
+	code    string
+	when    int
+	warning bool
+	minAge  int
+	maxAge  int
+	msg     *message
+}
+
+// Features a place of quarantine may be required to have.
+var features = []string{"single_room", "single_room_unless_household", "own_bathroom", "own_kitchen_or_meals",
+	"tv_and_internet", "close_contact_avoidable"}
+
+// compiler turns one version file into params, remembering the first error.
+type compiler struct {
+	file  string
+	c     *catalogue
+	err   error
+	base  vars
+	codes map[string]bool
+}
+
+func (k *compiler) fail(field, format string, args ...any) {
+	if k.err == nil {
+		k.err = &FileError{File: k.file, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (k *compiler) msg(field, code, key, ref string, extra vars) *message {
+	if ref == "" {
+		k.fail(field+".ref", "is required")
+	}
+	k.codes[code] = true
+	vs := vars{}
+	for n, v := range k.base {
+		vs[n] = v
+	}
+	for n, v := range extra {
+		vs[n] = v
+	}
+	m, err := k.c.messageOf(code, key, ref, vs)
+	if err != nil {
+		k.fail(field, "%v", err)
+		return &message{code: code, ref: ref, text: make([]string, len(k.c.langs))}
+	}
+	return m
+}
+
+func (k *compiler) oneOf(field, v, enum string) {
+	if !slices.Contains(beredskap.Enumerations[enum], v) {
+		k.fail(field, "%q is not one of %s", v, strings.Join(beredskap.Enumerations[enum], ", "))
+	}
+}
+
+func (k *compiler) allOf(field string, vs []string, enum string) {
+	for i, v := range vs {
+		k.oneOf(fmt.Sprintf("%s[%d]", field, i), v, enum)
+	}
+}
+
+func (k *compiler) docs(field string, reqs [][]string) {
+	for i, req := range reqs {
+		if len(req) == 0 {
+			k.fail(fmt.Sprintf("%s[%d]", field, i), "is empty (a requirement needs at least one document)")
+		}
+		k.allOf(fmt.Sprintf("%s[%d]", field, i), req, "documents")
+	}
+}
+
+func (k *compiler) docNames(req []string) func(int) string {
+	return k.c.names("document.", req, "list_or")
+}
+
+func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Version, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, &FileError{File: name, Message: err.Error()}
+	}
+	var f versionFile
+	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
+		return nil, &FileError{File: name, Message: yamlMessage(err)}
+	}
+	sum := sha256.Sum256(data)
+	v := &Version{ID: f.ID, Source: f.Source, Provenance: f.Provenance, Hash: hex.EncodeToString(sum[:]), File: name}
+	switch {
+	case f.ID == "":
+		return nil, &FileError{File: name, Field: "id", Message: "is required"}
+	case f.Source.Title == "":
+		return nil, &FileError{File: name, Field: "source.title", Message: "is required"}
+	case strings.TrimSpace(f.Provenance) == "":
+		return nil, &FileError{File: name, Field: "provenance", Message: "is required"}
+	}
+	v.InForceFrom, err = parseLocal(f.InForceFrom, b.oslo)
+	if err != nil {
+		return nil, &FileError{File: name, Field: "in_force_from", Message: err.Error()}
+	}
+	v.ruleSet = beredskap.RuleSetRef{ID: v.ID, InForceFrom: v.InForceFrom.Format(time.RFC3339),
+		Source: f.Source.String(), Hash: v.Hash}
+	k := &compiler{file: name, c: b.texts, codes: b.codes}
+	v.p = k.params(&f)
+	if k.err != nil {
+		return nil, k.err
+	}
+	if v.cases, err = compileCases(name, f.Cases, base); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (k *compiler) params(f *versionFile) *params {
+	p := &params{known: map[string]bool{}, notAvailable: map[string]*message{}}
+	q := f.Quarantine
+	if q == nil {
+		k.fail("quarantine", "is required")
+		return p
+	}
+	if q.Days < 1 {
+		k.fail("quarantine.days", "must be at least 1")
+	}
+	p.days = q.Days
+	k.base = vars{"days": strconv.Itoa(q.Days)}
+	p.noRed = k.msg("quarantine.no_red_area_ref", "no_red_area", "", q.NoRedAreaRef, nil)
+	p.quarantine[scopeFull] = k.msg("quarantine", "quarantine_full", "", q.Ref, nil)
+	p.quarantine[scopeLeisure] = k.msg("quarantine", "quarantine_leisure", "", q.Ref, nil)
+	for name := range q.Restrictions {
+		if name != "full" && name != "leisure" {
+			k.fail("quarantine.restrictions."+name, "is not a scope (full or leisure)")
+		}
+	}
+	for i, scope := range []string{"full", "leisure"} {
+		r, ok := q.Restrictions[scope]
+		field := "quarantine.restrictions." + scope
+		if !ok {
+			k.fail(field, "is required")
+			continue
+		}
+		if r.Reason == "" {
+			k.fail(field+".reason", "is required")
+			continue
+		}
+		p.restrict[i] = restrictions{codes: r.Codes, msg: k.msg(field, r.Reason, "", r.Ref, nil)}
+	}
+	p.full = k.exemptions("full_exemptions", f.Full, false)
+	p.leisure = k.exemptions("leisure_exemptions", f.Leisure, true)
+	for _, e := range append(slices.Clone(p.full), p.leisure...) {
+		if p.known[e.claim] {
+			k.fail("exemptions", "claim %q is listed twice", e.claim)
+		}
+		p.known[e.claim] = true
+	}
+	if f.Hotel != nil {
+		p.hotel = k.hotel(f.Hotel, p)
+	}
+	for _, claim := range beredskap.Enumerations["exemptions_claimed"] {
+		if !p.known[claim] {
+			p.notAvailable[claim] = k.msg("exemptions", "exemption_not_available", "", q.Ref,
+				vars{"exemption": k.c.names("exemption.", []string{claim}, "list_or")})
+		}
+	}
+	p.sectorDenied = k.msg("leisure_exemptions", "sector_not_accepted", "", q.Ref, nil)
+	if s := f.Svalbard; s != nil {
+		k.allOf("svalbard.destinations", s.Destinations, "destination")
+		if s.Restriction == "" || s.Reason == "" {
+			k.fail("svalbard", "restriction and reason are required")
+		}
+		p.svalbard = &svalbard{destinations: s.Destinations, restriction: s.Restriction,
+			msg:            k.msg("svalbard", s.Reason, "", s.Ref, nil),
+			municipalities: s.LocalMunicipalities, postal: s.LocalPostalPrefixes}
+		if p.hotel != nil {
+			m := k.msg("svalbard", "svalbard_place_not_mainland", "", s.Ref, nil)
+			for i := range p.hotel.groups {
+				p.hotel.groups[i].notOnMainlandMsg = m
+			}
+		}
+	}
+	if e := f.EarlyEnd; e != nil {
+		if e.Day < 1 || e.Day > p.days {
+			k.fail("early_end.day", "must be between 1 and quarantine.days")
+		}
+		if e.Condition == "" {
+			k.fail("early_end.condition", "is required")
+		}
+		for i, a := range e.NotIfVisited {
+			if !isAreaCode(a) {
+				k.fail(fmt.Sprintf("early_end.not_if_visited[%d]", i), "%q is not a country or area code", a)
+			}
+		}
+		ev := vars{"day": strconv.Itoa(e.Day), "areas": strings.Join(e.NotIfVisited, ", ")}
+		p.early = &earlyEnd{day: e.Day, condition: e.Condition, notIf: e.NotIfVisited,
+			msg:      k.msg("early_end", e.Condition, "", e.Ref, ev),
+			excluded: k.msg("early_end", "early_end_excluded", "", e.Ref, ev)}
+	}
+	p.tests = k.notices("tests", f.Tests)
+	p.notices = k.notices("notices", f.Notices)
+	return p
+}
+
+func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []exemption {
+	var out []exemption
+	for i, e := range es {
+		fld := fmt.Sprintf("%s[%d]", field, i)
+		k.oneOf(fld+".claim", e.Claim, "exemptions_claimed")
+		k.docs(fld+".documents", e.Documents)
+		k.allOf(fld+".sectors", e.Sectors, "critical_function_sector")
+		if e.Hotel != nil && !leisure {
+			k.fail(fld+".hotel", "applies to leisure exemptions only")
+		}
+		x := exemption{claim: e.Claim, docs: e.Documents, sectors: e.Sectors, hotel: e.Hotel == nil || *e.Hotel,
+			applied: k.msg(fld, "exemption_"+e.Claim, "", e.Ref, nil)}
+		name := k.c.names("exemption.", []string{e.Claim}, "list_or")
+		for _, req := range e.Documents {
+			x.missing = append(x.missing, k.msg(fld, "exemption_document_missing", "", e.Ref,
+				vars{"exemption": name, "documents": k.docNames(req)}))
+		}
+		for _, code := range e.Reasons {
+			x.extra = append(x.extra, k.msg(fld+".reasons", code, "", e.Ref, nil))
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
+	out := &hotel{lacks: map[string]*message{}}
+	out.required = k.msg("hotel", "hotel_required", "", h.Ref, nil)
+	out.notApplicable = k.msg("hotel", "hotel_not_applicable_leisure", "", h.Ref, nil)
+	for _, f := range features {
+		out.lacks[f] = k.msg("hotel", "place_lacks_"+f, "", h.Ref, nil)
+	}
+	seen := map[int]bool{}
+	for i, g := range h.Groups {
+		fld := fmt.Sprintf("hotel.groups[%d]", i)
+		if g.Group < 1 || g.Group > 6 {
+			k.fail(fld+".group", "must be 1 to 6 (the exemption groups of 13 December 2020)")
+		}
+		if seen[g.Group] {
+			k.fail(fld+".group", "group %d is listed twice", g.Group)
+		}
+		seen[g.Group] = true
+		k.allOf(fld+".residence", g.Residence, "residence")
+		k.allOf(fld+".purpose", g.Purpose, "purpose")
+		k.allOf(fld+".claims", g.Claims, "exemptions_claimed")
+		k.docs(fld+".documents", g.Documents)
+		gv := vars{"group": strconv.Itoa(g.Group)}
+		gr := group{n: g.Group, residence: g.Residence, family: g.FamilyOfResident, purpose: g.Purpose,
+			claims: g.Claims, docs: g.Documents,
+			applied:         k.msg(fld, "hotel_group_"+strconv.Itoa(g.Group), "", g.Ref, gv),
+			placeUnsuitable: k.msg(fld, "hotel_group_place_unsuitable", "", g.Ref, gv)}
+		var types []string
+		for j, pl := range g.Places {
+			pf := fmt.Sprintf("%s.places[%d]", fld, j)
+			k.oneOf(pf+".accommodation", pl.Accommodation, "accommodation.type")
+			for n, f := range pl.Features {
+				if !slices.Contains(features, f) {
+					k.fail(fmt.Sprintf("%s.features[%d]", pf, n), "%q is not one of %s", f, strings.Join(features, ", "))
+				}
+			}
+			gr.places = append(gr.places, place{accommodation: pl.Accommodation, features: pl.Features})
+			types = append(types, pl.Accommodation)
+		}
+		gr.placeType = k.msg(fld, "hotel_group_place_type", "", g.Ref,
+			vars{"group": strconv.Itoa(g.Group), "accommodations": k.c.names("accommodation.", types, "list_or")})
+		for _, req := range g.Documents {
+			gr.missing = append(gr.missing, k.msg(fld, "hotel_group_documents_missing", "", g.Ref,
+				vars{"group": strconv.Itoa(g.Group), "documents": k.docNames(req)}))
+		}
+		for _, c := range g.Claims {
+			p.known[c] = true
+		}
+		out.groups = append(out.groups, gr)
+	}
+	fees := h.Fees
+	out.employer = k.fee("hotel.fees.employer", fees.Employer, fees.Ref)
+	if len(fees.Traveller) == 0 {
+		k.fail("hotel.fees.traveller", "is required")
+	}
+	for i, r := range fees.Traveller {
+		out.traveller = append(out.traveller, k.fee(fmt.Sprintf("hotel.fees.traveller[%d]", i), r, fees.Ref))
+	}
+	return out
+}
+
+func (k *compiler) fee(field string, r feeRuleFile, ref string) feeRule {
+	if r.PerNight == nil || *r.PerNight < 0 {
+		k.fail(field+".per_night", "is required and must not be negative")
+		return feeRule{}
+	}
+	if r.Code == "" {
+		k.fail(field+".code", "is required")
+	}
+	out := feeRule{perNight: *r.PerNight, minAge: r.MinAge, maxAge: 1 << 30, guardian: -1,
+		msg: k.msg(field, r.Code, "", ref, vars{"fee": strconv.Itoa(*r.PerNight)})}
+	if r.MaxAge != nil {
+		out.maxAge = *r.MaxAge
+	}
+	if r.WithGuardian != nil {
+		out.guardian = 0
+		if *r.WithGuardian {
+			out.guardian = 1
+		}
+	}
+	return out
+}
+
+func (k *compiler) notices(field string, ns []noticeFile) []notice {
+	var out []notice
+	for i, n := range ns {
+		fld := fmt.Sprintf("%s[%d]", field, i)
+		when, ok := whenNames[n.When]
+		if !ok {
+			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, no_contact_language", n.When)
+		}
+		if n.Kind != "" && n.Kind != "reason" && n.Kind != "warning" {
+			k.fail(fld+".kind", "%q is not reason or warning", n.Kind)
+		}
+		if n.Code == "" {
+			k.fail(fld+".code", "is required")
+		}
+		x := notice{code: n.Code, when: when, warning: n.Kind == "warning", maxAge: 1 << 30,
+			msg: k.msg(fld, n.Code, "", n.Ref, nil)}
+		if n.MinAge != nil {
+			x.minAge = *n.MinAge
+		}
+		if n.MaxAge != nil {
+			x.maxAge = *n.MaxAge
+		}
+		out = append(out, x)
+	}
+	return out
+}
