@@ -1,0 +1,41 @@
+package postgres
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"beredskap"
+)
+
+// A page token is the position of the last row of a page, (created_at,
+// receipt), written as base64url of "<unix microseconds>.<receipt>". Clients
+// treat it as opaque.
+
+func encodePageToken(createdAt time.Time, receipt string) string {
+	s := strconv.FormatInt(createdAt.UnixMicro(), 10) + "." + receipt
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+// decodePageToken returns the position a token names, or EINVALID on
+// page_token.
+func decodePageToken(token string) (time.Time, string, error) {
+	bad := beredskap.Invalid("page_token", "malformed", "is not a page token this list returned")
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return time.Time{}, "", bad
+	}
+	micros, receipt, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return time.Time{}, "", bad
+	}
+	us, err := strconv.ParseInt(micros, 10, 64)
+	if err != nil || us < 0 {
+		return time.Time{}, "", bad
+	}
+	if r, ok := beredskap.NormalizeReceipt(receipt); !ok || r != receipt {
+		return time.Time{}, "", bad
+	}
+	return time.UnixMicro(us).UTC(), receipt, nil
+}

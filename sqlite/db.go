@@ -1,0 +1,172 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"beredskap"
+)
+
+// busyTimeout is how long a statement waits for a lock held by another
+// connection or process before it fails with SQLITE_BUSY.
+const busyTimeout = 5 * time.Second
+
+// timeFormat writes instants as fixed-width UTC text, so that text order is
+// time order. Microseconds match PostgreSQL's timestamptz.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// DB is an open SQLite database: one writer connection, so that writes are
+// serialised and every write transaction begins IMMEDIATE, and a pool of
+// read connections that WAL mode lets run beside it.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+}
+
+// Open opens the SQLite database at path, creating the file when it is
+// missing, and brings its schema up to date. The database runs in WAL mode
+// with synchronous=NORMAL: a committed transaction survives a killed process,
+// though the last ones may be lost if the machine itself loses power. The
+// path ":memory:" opens a private in-memory database on a single connection,
+// for tests. A database whose schema is newer than this binary knows is
+// refused with ECONFLICT.
+func Open(ctx context.Context, path string) (*DB, error) {
+	db := &DB{path: path}
+	if path == ":memory:" {
+		w, err := sql.Open("sqlite", "file::memory:?"+params(true).Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// Every connection to :memory: is a database of its own, so the
+		// one connection serves readers and the writer alike.
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		w.SetConnMaxLifetime(0)
+		db.write, db.read = w, w
+	} else {
+		u := "file:" + (&url.URL{Path: path}).EscapedPath()
+		w, err := sql.Open("sqlite", u+"?"+params(true).Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", u+"?"+params(false).Encode())
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+		r.SetMaxIdleConns(max(4, runtime.NumCPU()))
+		db.write, db.read = w, r
+	}
+	// The writer connects first: it switches the file to WAL mode before any
+	// reader opens it.
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// params returns the connection settings of the writer or of a reader.
+func params(writer bool) url.Values {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	if writer {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return q
+}
+
+// Close closes the database; the readers first, then the writer, which
+// checkpoints the WAL.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil && db.read != db.write {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping reports whether both the writer and the readers can reach the file.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping sqlite: %w", err)
+	}
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping sqlite: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the version of the newest migration applied.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("schema version: %w", err)
+	}
+	return v, nil
+}
+
+// inWriteTx runs fn in an immediate transaction on the writer connection and
+// commits when fn returns nil.
+func (db *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// errorCode returns SQLite's extended result code of err, or 0.
+func errorCode(err error) int {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+// isUniqueViolation reports whether err is a primary key or unique
+// constraint violation.
+func isUniqueViolation(err error) bool {
+	c := errorCode(err)
+	return c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || c == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+// translate turns driver errors that mean something to the domain into
+// *beredskap.Error, and leaves others (internal) as they are.
+func translate(err error) error {
+	if isUniqueViolation(err) {
+		return &beredskap.Error{Code: beredskap.ECONFLICT, Message: "the record exists already"}
+	}
+	return err
+}

@@ -1,0 +1,258 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"beredskap"
+)
+
+// defaultPageSize is the page size of a list that asks for none.
+const defaultPageSize = 50
+
+// maxReceiptAttempts bounds the retries after a receipt collision, which at
+// 50 random bits is already rare beyond practical concern.
+const maxReceiptAttempts = 5
+
+// RegistrationService stores registrations in SQLite.
+type RegistrationService struct {
+	db    *DB
+	clock beredskap.Clock
+	// newReceipt is beredskap.NewReceipt; tests replace it.
+	newReceipt func() string
+}
+
+var _ beredskap.RegistrationService = (*RegistrationService)(nil)
+
+// NewRegistrationService returns a service that stores registrations in db
+// and takes the time of each write from clock.
+func NewRegistrationService(db *DB, clock beredskap.Clock) *RegistrationService {
+	return &RegistrationService{db: db, clock: clock, newReceipt: beredskap.NewReceipt}
+}
+
+// CreateRegistration stores n under a fresh receipt in one transaction and
+// returns it with created true. A retry with an IdempotencyKey stored before
+// and the same RequestHash returns the stored registration with created
+// false; another RequestHash is ECONFLICT. An arrival time or birth date
+// that does not parse is EINVALID.
+func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
+	var (
+		reg     *beredskap.StoredRegistration
+		created bool
+	)
+	err := s.db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		reg, created, err = s.create(ctx, tx, n)
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("create registration: %w", translate(err))
+	}
+	return reg, created, nil
+}
+
+func (s *RegistrationService) create(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
+	if n.IdempotencyKey != "" {
+		receipt, hash, err := findIdempotencyKey(ctx, tx, n.IdempotencyKey)
+		switch {
+		case err == nil && hash != n.RequestHash:
+			return nil, false, beredskap.Errorf(beredskap.ECONFLICT, "the idempotency key was used for another registration")
+		case err == nil:
+			reg, err := findRegistration(ctx, tx, receipt)
+			return reg, false, err
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, false, err
+		}
+	}
+	now := s.clock().UTC().Truncate(time.Microsecond)
+	reg, err := s.insertRegistration(ctx, tx, n, now)
+	if err != nil {
+		return nil, false, err
+	}
+	if n.IdempotencyKey != "" {
+		_, err := tx.ExecContext(ctx, `INSERT INTO idempotency (key, receipt, request_hash, created_at) VALUES (?, ?, ?, ?)`,
+			n.IdempotencyKey, reg.Receipt, n.RequestHash, now.Format(timeFormat))
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	return reg, true, nil
+}
+
+// insertRegistration inserts n under a fresh receipt, drawing another when
+// the receipt is taken.
+func (s *RegistrationService) insertRegistration(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration, now time.Time) (*beredskap.StoredRegistration, error) {
+	cols, err := columnsOf(n)
+	if err != nil {
+		return nil, err
+	}
+	for range maxReceiptAttempts {
+		receipt := s.newReceipt()
+		_, err := tx.ExecContext(ctx, `INSERT INTO registrations (
+	receipt, municipality, arrival_at, created_at, first_name, last_name, birth_date,
+	language, rule_id, rule_hash, quarantine_last_day, registration, decision
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			receipt, n.Municipality, cols.arrivalAt.Format(timeFormat), now.Format(timeFormat),
+			n.Registration.Traveller.FirstName, n.Registration.Traveller.LastName, n.Registration.Traveller.BirthDate,
+			n.Registration.Traveller.Language, n.Decision.RuleSet.ID, n.Decision.RuleSet.Hash,
+			n.Decision.Quarantine.LastDay, cols.registration, cols.decision)
+		if isUniqueViolation(err) {
+			continue // receipt collision: SQLite undid the statement only
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &beredskap.StoredRegistration{
+			Receipt:      receipt,
+			Municipality: n.Municipality,
+			Registration: n.Registration,
+			Decision:     n.Decision,
+			CreatedAt:    now,
+		}, nil
+	}
+	return nil, fmt.Errorf("no free receipt after %d attempts", maxReceiptAttempts)
+}
+
+// columns are the values of a registration row derived from n.
+type columns struct {
+	arrivalAt    time.Time
+	registration string
+	decision     string
+}
+
+func columnsOf(n beredskap.NewRegistration) (columns, error) {
+	arrival, err := n.Registration.ArrivalInstant()
+	if err != nil {
+		return columns{}, beredskap.Invalid("arrival_time", "format_instant", "must be an RFC 3339 instant")
+	}
+	if _, err := beredskap.ParseDate(n.Registration.Traveller.BirthDate); err != nil {
+		return columns{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")
+	}
+	if d := n.Decision.Quarantine.LastDay; d != nil {
+		if _, err := beredskap.ParseDate(*d); err != nil {
+			return columns{}, fmt.Errorf("decision quarantine.last_day %q: %w", *d, err)
+		}
+	}
+	r, err := json.Marshal(n.Registration)
+	if err != nil {
+		return columns{}, err
+	}
+	d, err := json.Marshal(n.Decision)
+	if err != nil {
+		return columns{}, err
+	}
+	return columns{arrivalAt: arrival.UTC(), registration: string(r), decision: string(d)}, nil
+}
+
+func findIdempotencyKey(ctx context.Context, tx *sql.Tx, key string) (receipt, hash string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT receipt, request_hash FROM idempotency WHERE key = ?`, key).Scan(&receipt, &hash)
+	return receipt, hash, err
+}
+
+// FindRegistration returns the registration with the receipt, given in its
+// written form (see beredskap.NormalizeReceipt), or ENOTFOUND.
+func (s *RegistrationService) FindRegistration(ctx context.Context, receipt string) (*beredskap.StoredRegistration, error) {
+	if r, ok := beredskap.NormalizeReceipt(receipt); ok {
+		receipt = r
+	}
+	reg, err := findRegistration(ctx, s.db.read, receipt)
+	if err != nil {
+		return nil, fmt.Errorf("find registration: %w", err)
+	}
+	return reg, nil
+}
+
+const selectRegistration = `SELECT receipt, municipality, created_at, registration, decision FROM registrations`
+
+// queryer is a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func findRegistration(ctx context.Context, q queryer, receipt string) (*beredskap.StoredRegistration, error) {
+	reg, err := scanRegistration(q.QueryRowContext(ctx, selectRegistration+` WHERE receipt = ?`, receipt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, beredskap.Errorf(beredskap.ENOTFOUND, "no registration has that receipt")
+	}
+	return reg, err
+}
+
+// ListRegistrations returns registrations newest first by (created_at,
+// receipt), at most f.Limit of them (50 when unset, never more than
+// beredskap.MaxPageSize), and the token of the next page, or "" on the last
+// page. A malformed page token is EINVALID on page_token.
+func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultPageSize
+	}
+	limit = min(limit, beredskap.MaxPageSize)
+	query := selectRegistration + ` WHERE 1 = 1`
+	var args []any
+	if f.Municipality != "" {
+		query += ` AND municipality = ?`
+		args = append(args, f.Municipality)
+	}
+	if f.PageToken != "" {
+		at, receipt, err := decodePageToken(f.PageToken)
+		if err != nil {
+			return nil, "", fmt.Errorf("list registrations: %w", err)
+		}
+		query += ` AND (created_at, receipt) < (?, ?)`
+		args = append(args, at.Format(timeFormat), receipt)
+	}
+	query += ` ORDER BY created_at DESC, receipt DESC LIMIT ?`
+	args = append(args, limit+1)
+
+	rows, err := s.db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	defer rows.Close()
+	var regs []*beredskap.StoredRegistration
+	for rows.Next() {
+		reg, err := scanRegistration(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list registrations: %w", err)
+		}
+		regs = append(regs, reg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	var next string
+	if len(regs) > limit {
+		regs = regs[:limit]
+		last := regs[limit-1]
+		next = encodePageToken(last.CreatedAt, last.Receipt)
+	}
+	return regs, next, nil
+}
+
+// scanRegistration reads a row of selectRegistration.
+func scanRegistration(row interface{ Scan(...any) error }) (*beredskap.StoredRegistration, error) {
+	var (
+		reg       beredskap.StoredRegistration
+		createdAt string
+		r, d      []byte
+	)
+	if err := row.Scan(&reg.Receipt, &reg.Municipality, &createdAt, &r, &d); err != nil {
+		return nil, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, createdAt)
+	if err != nil {
+		return nil, fmt.Errorf("registration %s: created_at: %w", reg.Receipt, err)
+	}
+	reg.CreatedAt = t.UTC()
+	if err := json.Unmarshal(r, &reg.Registration); err != nil {
+		return nil, fmt.Errorf("registration %s: %w", reg.Receipt, err)
+	}
+	if err := json.Unmarshal(d, &reg.Decision); err != nil {
+		return nil, fmt.Errorf("registration %s: %w", reg.Receipt, err)
+	}
+	return &reg, nil
+}
