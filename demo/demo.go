@@ -51,7 +51,7 @@ var origins = []origin{
 		digits("+47", "9", 7), []string{beredskap.ModeAir, beredskap.ModeAir, beredskap.ModeLand}},
 	{"GB", "en", 6, []string{"Oliver", "Amelia", "George", "Isla", "Harry"},
 		[]string{"Smith", "Jones", "Taylor", "Brown", "Williams"},
-		digits("+44", "7700 900", 3), []string{beredskap.ModeAir}},
+		digits("+44", "79", 8), []string{beredskap.ModeAir}},
 }
 
 // digits returns a generator of phone numbers: the prefix and n random digits.

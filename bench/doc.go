@@ -1,0 +1,7 @@
+// Package bench holds the end-to-end benchmarks that compare the register
+// with a baseline measured in the same run: registration ingest through the
+// HTTP API against a raw INSERT of the same rows with the same driver, on
+// SQLite and on PostgreSQL. It has no code of its own; run it with
+//
+//	go test -run '^$' -bench Ingest -count 5 ./bench/
+package bench

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"beredskap"
+)
+
+func contractExample(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "contract_registration.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestEvaluatePrintsDecision(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"evaluate", "--lang", "nn"}, strings.NewReader(contractExample(t)), &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d beredskap.Decision
+	if err := json.Unmarshal(out.Bytes(), &d); err != nil {
+		t.Fatalf("output is not a decision: %v\n%s", err, out.String())
+	}
+	// CONTRACT.md: arrival 2020-12-20 from red countries, group 4 place.
+	if d.RuleSet.ID == "" || d.Quarantine.Scope != beredskap.ScopeFull || d.Language != "nn" {
+		t.Errorf("decision %+v", d)
+	}
+	if d.Quarantine.FirstDay == nil || *d.Quarantine.FirstDay != "2020-12-20" {
+		t.Errorf("first day %v; want 2020-12-20", d.Quarantine.FirstDay)
+	}
+}
+
+// CONTRACT.md: invalid input exits 2 with a message on standard error that
+// names the field.
+func TestEvaluateInvalidInputNamesField(t *testing.T) {
+	body := strings.Replace(contractExample(t), `"1990-05-17"`, `"2999-05-17"`, 1)
+	err := run(context.Background(), []string{"evaluate"}, strings.NewReader(body), io.Discard, io.Discard)
+	if !isInvalid(err) {
+		t.Fatalf("err = %v; want an invalid-input error (exit 2)", err)
+	}
+	if !strings.Contains(err.Error(), "traveller.birth_date") {
+		t.Errorf("message %q does not name traveller.birth_date", err)
+	}
+}
+
+func TestUnknownCommandIsUsageError(t *testing.T) {
+	err := run(context.Background(), []string{"frobnicate"}, nil, io.Discard, io.Discard)
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Errorf("err = %v; want usageError", err)
+	}
+}
+
+func TestSettingsFromEnvironment(t *testing.T) {
+	t.Setenv("BEREDSKAP_DB", "from-env.db")
+	t.Setenv("BEREDSKAP_ADDR", "127.0.0.1:9999")
+	var s settings
+	fs := newFlagSet("serve", io.Discard)
+	s.bindServer(fs, "beredskap.db")
+	if err := parse(fs, []string{"--addr", "127.0.0.1:7777"}); err != nil {
+		t.Fatal(err)
+	}
+	if s.DB != "from-env.db" || s.Addr != "127.0.0.1:7777" {
+		t.Errorf("db %q addr %q; want the env's db and the flag's addr", s.DB, s.Addr)
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	got := redactDSN("postgres://app:s3cret@db:5432/reg?sslmode=require")
+	if strings.Contains(got, "s3cret") {
+		t.Errorf("redactDSN leaked the password: %s", got)
+	}
+}
+
+// serve answers /healthz, and shuts down cleanly when its context ends.
+func TestServeAndShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	db := filepath.Join(t.TempDir(), "serve.db")
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "warn"}, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the serving line: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	url := regexp.MustCompile(`http://[0-9.:]+`).FindString(line)
+	if url == "" {
+		t.Fatalf("no URL in %q", line)
+	}
+	resp, err := http.Get(url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz status %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+func TestRulesCheckEmbeddedAndDirectory(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"rules", "check"}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("rules check (embedded): %v\n%s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"rules", "check", "../../rules"}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("rules check ../../rules: %v", err)
+	}
+	err := run(context.Background(), []string{"rules", "check", "no-such-dir"}, nil, io.Discard, io.Discard)
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Errorf("rules check no-such-dir: %v; want a usage error", err)
+	}
+}
