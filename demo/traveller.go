@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/norway"
 )
 
 var oslo = mustLoad("Europe/Oslo")
@@ -42,7 +43,7 @@ func generate(r *rand.Rand, o origin, places []Place) beredskap.Registration {
 			Nationality: o.country,
 			IDDocument: beredskap.IDDocument{Type: "passport", Number: passport(r, o.country), Country: o.country,
 				Expires: arrival.AddDate(1+r.IntN(8), 0, 0).Format(time.DateOnly)},
-			Phone:    o.phone(r),
+			Phone:    validPhone(r, o),
 			Email:    strings.ToLower(ascii(first)+"."+ascii(last)) + "@example.com",
 			Language: o.language,
 		},
@@ -61,6 +62,17 @@ func generate(r *rand.Rand, o origin, places []Place) beredskap.Registration {
 		reg.Destination = beredskap.DestinationSvalbard
 	}
 	return reg
+}
+
+// validPhone draws phone numbers until one is valid by the numbering plan
+// (a few random numbers in a mobile range are not in use).
+func validPhone(r *rand.Rand, o origin) string {
+	for {
+		p := o.phone(r)
+		if _, err := norway.NormalizePhone(p, "NO"); err == nil {
+			return p
+		}
+	}
 }
 
 // situate chooses why the traveller comes and where they stay, and which
