@@ -1,0 +1,107 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"beredskap"
+)
+
+// eUnsupportedMediaType is the code of a request body that is not JSON. It is
+// private to the HTTP layer: no other layer knows about media types.
+const eUnsupportedMediaType = "unsupported_media_type"
+
+var errForbiddenOrigin = beredskap.Errorf(beredskap.EFORBIDDEN, "cross-origin form submissions are refused")
+
+// statusOf maps an error code to its HTTP status. It is the only place in
+// the package that chooses a status for an error.
+func statusOf(code string) int {
+	switch code {
+	case beredskap.EINVALID:
+		return http.StatusBadRequest
+	case beredskap.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case beredskap.EFORBIDDEN:
+		return http.StatusForbidden
+	case beredskap.ENOTFOUND:
+		return http.StatusNotFound
+	case beredskap.ECONFLICT:
+		return http.StatusConflict
+	case beredskap.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case eUnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// errorBody is the JSON of an API error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string        `json:"code"`
+	Field     string        `json:"field,omitempty"`
+	Reason    string        `json:"reason,omitempty"`
+	Message   string        `json:"message"`
+	Problems  []problemJSON `json:"problems,omitempty"`
+	RequestID string        `json:"request_id,omitempty"`
+}
+
+type problemJSON struct {
+	Field   string `json:"field"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+// Error writes err as a response: the status follows the error code, API
+// requests (under /api/) get the JSON error of CONTRACT.md and pages get an
+// HTML page in the visitor's language. Internal errors are logged with the
+// request id and their text is never shown.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := beredskap.ErrorCode(err)
+	status := statusOf(code)
+	reqID := RequestID(r.Context())
+	detail := errorDetail{Code: code, Message: beredskap.ErrorMessage(err), RequestID: reqID}
+	var e *beredskap.Error
+	if errors.As(err, &e) {
+		detail.Field, detail.Reason = e.Field, e.Reason
+		for _, p := range e.Problems {
+			detail.Problems = append(detail.Problems, problemJSON(p))
+		}
+	}
+	if status == http.StatusInternalServerError {
+		s.logger.Error("internal error", "request_id", reqID, "route", r.Pattern, "err", err)
+		detail.Code = beredskap.EINTERNAL
+		detail.Message = "internal error"
+		detail.Field, detail.Reason, detail.Problems = "", "", nil
+	}
+
+	if isAPI(r) {
+		writeJSON(w, status, errorBody{Error: detail})
+		return
+	}
+	s.pages.renderError(w, r, status, detail.Code, reqID)
+}
+
+// isAPI reports whether the request is for the JSON API.
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// writeJSON writes v as indented JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(data, '\n'))
+}

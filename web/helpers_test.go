@@ -1,0 +1,206 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"beredskap"
+	"beredskap/intake"
+	"beredskap/rules"
+	"beredskap/sqlite"
+	"beredskap/web"
+)
+
+// testServer is the real server on 127.0.0.1 with the embedded rules and a
+// SQLite database in a temporary directory.
+type testServer struct {
+	*httptest.Server
+	Web           *web.Server
+	Registrations beredskap.RegistrationService
+	Logs          *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// mustServer starts a server; cfg.BaseURL is filled in.
+func mustServer(tb testing.TB, cfg web.Config) *testServer {
+	tb.Helper()
+	return startServer(tb, cfg, nil)
+}
+
+// startServer starts a server whose readiness check is ready, or the
+// database's ping when ready is nil.
+func startServer(tb testing.TB, cfg web.Config, ready func(context.Context) error) *testServer {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "web.db"))
+	if err != nil {
+		tb.Fatalf("open sqlite: %v", err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	book, err := rules.Embedded()
+	if err != nil {
+		tb.Fatalf("rules: %v", err)
+	}
+	regs := sqlite.NewRegistrationService(db, time.Now)
+	in := &intake.Intake{Rules: book, Registrations: regs, Clock: time.Now}
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ts := &testServer{Registrations: regs, Logs: logs}
+	ts.Server = httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
+	if ready == nil {
+		ready = db.Ping
+	}
+	ts.Web = web.NewServer(cfg, in, ready, logger)
+	ts.Config.Handler = ts.Web.Handler()
+	ts.Start()
+	tb.Cleanup(ts.Close)
+	return ts
+}
+
+// contractJSON returns the registration example of CONTRACT.md.
+func contractJSON(tb testing.TB) []byte {
+	tb.Helper()
+	data, err := os.ReadFile("testdata/contract.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// contractWith returns the contract example changed by edit.
+func contractWith(tb testing.TB, edit func(m map[string]any)) []byte {
+	tb.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(contractJSON(tb), &m); err != nil {
+		tb.Fatal(err)
+	}
+	edit(m)
+	data, err := json.Marshal(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// post sends body as JSON with the extra headers (name, value pairs).
+func (ts *testServer) post(tb testing.TB, path string, body []byte, headers ...string) *http.Response {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.URL+path, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp
+}
+
+func (ts *testServer) get(tb testing.TB, path string, headers ...string) *http.Response {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp
+}
+
+// count returns how many registrations are stored.
+func (ts *testServer) count(tb testing.TB) int {
+	tb.Helper()
+	regs, _, err := ts.Registrations.ListRegistrations(context.Background(), beredskap.RegistrationFilter{Limit: beredskap.MaxPageSize})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(regs)
+}
+
+// readBody reads and closes the body.
+func readBody(tb testing.TB, resp *http.Response) []byte {
+	tb.Helper()
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// decodeJSON reads the body as JSON into v.
+func decodeJSON(tb testing.TB, resp *http.Response, v any) {
+	tb.Helper()
+	data := readBody(tb, resp)
+	if err := json.Unmarshal(data, v); err != nil {
+		tb.Fatalf("decode %s: %v", data, err)
+	}
+}
+
+// apiError is the error body of the API.
+type apiError struct {
+	Error struct {
+		Code     string `json:"code"`
+		Field    string `json:"field"`
+		Reason   string `json:"reason"`
+		Message  string `json:"message"`
+		Problems []struct {
+			Field, Reason, Message string
+		} `json:"problems"`
+		RequestID string `json:"request_id"`
+	} `json:"error"`
+}
+
+// locale reads one of the locale files the pages use.
+func locale(tb testing.TB, lang string) map[string]string {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("locales", lang+".json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// DefaultLanguage is the language used when nothing else is known.
+const DefaultLanguage = "en"
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Locale holds the user-interface strings of one language, loaded from
+// locales/<code>.json: a flat object of keys and texts, where {name} marks
+// a value filled in when the text is used.
+type Locale struct {
+	Code     string
+	messages map[string]string
+	fallback *Locale
+}
+
+// T returns the text of key with its {name} placeholders filled from args,
+// given as name, value pairs. A key missing in the language falls back to
+// English, and a key missing there too is returned as is.
+func (l *Locale) T(key string, args ...any) string {
+	msg, ok := l.messages[key]
+	if !ok && l.fallback != nil {
+		msg, ok = l.fallback.messages[key]
+	}
+	if !ok {
+		msg = key
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(msg)
+}
+
+// Lookup returns the text of key, falling back to English, and false when
+// neither has it.
+func (l *Locale) Lookup(key string) (string, bool) {
+	if msg, ok := l.messages[key]; ok {
+		return msg, true
+	}
+	if l.fallback != nil {
+		msg, ok := l.fallback.messages[key]
+		return msg, ok
+	}
+	return "", false
+}
+
+// Has reports whether the language itself (not its fallback) has key.
+func (l *Locale) Has(key string) bool {
+	_, ok := l.messages[key]
+	return ok
+}
+
+// locales is the set of languages the pages speak.
+type locales struct {
+	byCode  map[string]*Locale
+	codes   []string // DefaultLanguage first, then sorted
+	matcher language.Matcher
+}
+
+func loadLocales() (*locales, error) {
+	names, err := fs.Glob(localeFiles, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	ls := &locales{byCode: map[string]*Locale{}}
+	for _, name := range names {
+		data, err := localeFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var msgs map[string]string
+		if err := json.Unmarshal(data, &msgs); err != nil {
+			return nil, fmt.Errorf("locale %s: %w", name, err)
+		}
+		code := strings.TrimSuffix(path.Base(name), ".json")
+		ls.byCode[code] = &Locale{Code: code, messages: msgs}
+	}
+	def, ok := ls.byCode[DefaultLanguage]
+	if !ok {
+		return nil, fmt.Errorf("locale %s.json is missing", DefaultLanguage)
+	}
+	for code, l := range ls.byCode {
+		if code != DefaultLanguage {
+			l.fallback = def
+			ls.codes = append(ls.codes, code)
+		}
+	}
+	slices.Sort(ls.codes)
+	ls.codes = append([]string{DefaultLanguage}, ls.codes...)
+	tags := make([]language.Tag, len(ls.codes))
+	for i, c := range ls.codes {
+		tags[i] = language.Make(c)
+	}
+	ls.matcher = language.NewMatcher(tags)
+	return ls, nil
+}
+
+// match returns the language of an Accept-Language header that the pages
+// speak, or "" when the header names none of them.
+func (ls *locales) match(acceptLanguage string) string {
+	if acceptLanguage == "" {
+		return ""
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return ""
+	}
+	_, i, conf := ls.matcher.Match(tags...)
+	if conf == language.No {
+		return ""
+	}
+	return ls.codes[i]
+}
+
+// get returns the locale of code, or the default one.
+func (ls *locales) get(code string) *Locale {
+	if l, ok := ls.byCode[code]; ok {
+		return l
+	}
+	return ls.byCode[DefaultLanguage]
+}
+
+// pageLanguage chooses the language of a page: the lang query parameter
+// when the pages speak it, else the best match of Accept-Language, else
+// English.
+func (ls *locales) pageLanguage(r *http.Request) string {
+	if q := r.URL.Query().Get("lang"); q != "" {
+		if _, ok := ls.byCode[q]; ok {
+			return q
+		}
+	}
+	if l := ls.match(r.Header.Get("Accept-Language")); l != "" {
+		return l
+	}
+	return DefaultLanguage
+}
+
+// allLocales are the languages of the embedded locale files, loaded once.
+var allLocales = mustLoadLocales()
+
+func mustLoadLocales() *locales {
+	ls, err := loadLocales()
+	if err != nil {
+		panic(err)
+	}
+	return ls
+}
+
+// apiLanguage chooses the language of the reason texts of an API answer:
+// the best match of Accept-Language among the languages of the locale files,
+// or "" so that intake uses traveller.language (and the rules English when
+// they do not speak that one).
+func apiLanguage(r *http.Request) string {
+	return allLocales.match(r.Header.Get("Accept-Language"))
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"beredskap"
+	"beredskap/norway"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// Page is what every page shows around its content: the language, the
+// language switcher, the stylesheets and the data attribution.
+type Page struct {
+	L           *Locale
+	Lang        string
+	Title       string
+	Languages   []LanguageLink
+	Stylesheets []string
+	Attribution string
+}
+
+// LanguageLink is one entry of the language switcher.
+type LanguageLink struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// T returns the text of key in the page's language; see Locale.T.
+func (p *Page) T(key string, args ...any) string {
+	return p.L.T(key, args...)
+}
+
+// ErrorPage is shown for errors on pages.
+type ErrorPage struct {
+	Page
+	Status    int
+	Code      string
+	RequestID string
+}
+
+// pages holds the parsed templates, one set per page.
+type pages struct {
+	locales *locales
+	tmpl    map[string]*template.Template
+}
+
+func mustLoadPages() *pages {
+	p := &pages{locales: allLocales, tmpl: map[string]*template.Template{}}
+	for _, name := range []string{"form.html", "receipt.html", "error.html"} {
+		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/fields.html", "templates/"+name)
+		if err != nil {
+			panic(err)
+		}
+		p.tmpl[name] = t
+	}
+	return p
+}
+
+// page returns the frame of a page in the visitor's language at path.
+func (p *pages) page(r *http.Request, path, titleKey string) Page {
+	lang := p.locales.pageLanguage(r)
+	l := p.locales.get(lang)
+	pg := Page{
+		L:           l,
+		Lang:        lang,
+		Title:       l.T(titleKey),
+		Stylesheets: stylesheets(),
+		Attribution: norway.Attribution,
+	}
+	for _, code := range p.locales.codes {
+		pg.Languages = append(pg.Languages, LanguageLink{
+			Code:    code,
+			Name:    autonym(code),
+			Href:    path + "?lang=" + url.QueryEscape(code),
+			Current: code == lang,
+		})
+	}
+	return pg
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 rather than half a page.
+func (p *pages) render(w http.ResponseWriter, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := p.tmpl[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+func (p *pages) renderError(w http.ResponseWriter, r *http.Request, status int, code, requestID string) {
+	pg := p.page(r, "/", "error.title."+code)
+	err := p.render(w, status, "error.html", &ErrorPage{Page: pg, Status: status, Code: code, RequestID: requestID})
+	if err != nil {
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// handleForm shows an empty registration form with a fresh idempotency
+// token, so that a double submit stores one registration.
+func (s *Server) handleForm(w http.ResponseWriter, r *http.Request) {
+	pg := s.pages.page(r, "/", "form.title")
+	values := url.Values{}
+	values.Set("destination", beredskap.DestinationMainland)
+	values.Set("traveller.language", pg.Lang)
+	s.renderForm(w, r, http.StatusOK, &FormPage{Page: pg, Values: values, Token: randomToken(16)})
+}
+
+// handleFormSubmit registers what the form holds and redirects to the
+// receipt, or shows the form again with a message next to each wrong field.
+func (s *Server) handleFormSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			s.Error(w, r, beredskap.Errorf(beredskap.ETOOLARGE, "the form is over %d bytes", s.cfg.MaxBodyBytes))
+			return
+		}
+		s.Error(w, r, beredskap.Invalid("", "syntax", "the form could not be read"))
+		return
+	}
+	pg := s.pages.page(r, "/", "form.title")
+	reg := DecodeForm(r.PostForm)
+	token := r.PostForm.Get(fieldIdempotencyToken)
+	stored, created, err := s.in.Register(r.Context(), reg, pg.Lang, formToken(r.PostForm))
+	var e *beredskap.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &e) && e.Code == beredskap.EINVALID:
+		if formToken(r.PostForm) == "" {
+			token = randomToken(16)
+		}
+		page := &FormPage{Page: pg, Values: r.PostForm, Token: token}
+		page.Title = pg.L.T("form.title.errors", "title", pg.Title)
+		page.setProblems(e.Problems, reg)
+		s.renderForm(w, r, http.StatusUnprocessableEntity, page)
+		return
+	case errors.As(err, &e) && e.Code == beredskap.ECONFLICT:
+		// The token was used for another registration: this is an old
+		// form sent again after a change. Show it with a fresh token.
+		page := &FormPage{Page: pg, Values: r.PostForm, Token: randomToken(16), Conflict: true}
+		s.renderForm(w, r, http.StatusConflict, page)
+		return
+	default:
+		s.Error(w, r, err)
+		return
+	}
+	if created {
+		s.metrics.registrations.Inc()
+	}
+	http.Redirect(w, r, "/receipt/"+url.PathEscape(stored.Receipt)+"?lang="+url.QueryEscape(pg.Lang), http.StatusSeeOther)
+}
+
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, page *FormPage) {
+	if err := s.pages.render(w, status, "form.html", page); err != nil {
+		s.Error(w, r, err)
+	}
+}
+
+// autonym returns the name of a language in itself, capitalised as the
+// start of a label: "Norsk bokmål", "Nynorsk", "English".
+func autonym(code string) string {
+	name := display.Self.Name(language.Make(code))
+	r, size := utf8.DecodeRuneInString(name)
+	if r == utf8.RuneError {
+		return code
+	}
+	return string(unicode.ToUpper(r)) + name[size:]
+}

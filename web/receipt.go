@@ -1,0 +1,180 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"beredskap"
+)
+
+// ReceiptPage shows a stored registration's receipt and decision, for the
+// traveller and for the border officer who compares it with the passport.
+type ReceiptPage struct {
+	Page
+	Receipt   string
+	QRURL     string
+	Name      string
+	BirthDate string
+	Decision  DecisionView
+}
+
+// DecisionView is a decision written out as sentences in the page's language.
+type DecisionView struct {
+	Required     bool
+	Headline     string
+	Scope        string
+	Period       string
+	EarlyEnd     string
+	Hotel        string
+	Group        string
+	Fee          string
+	Documents    []string
+	Restrictions []string
+	Reasons      []beredskap.Reason
+	Warnings     []string
+	RuleSet      string
+}
+
+// handleReceipt shows the receipt page. A receipt typed loosely (lower case,
+// without hyphens) is redirected to its written form.
+func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
+	stored, err := s.in.Find(r.Context(), r.PathValue("receipt"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	path := "/receipt/" + url.PathEscape(stored.Receipt)
+	if stored.Receipt != r.PathValue("receipt") {
+		http.Redirect(w, r, path+"?"+r.URL.RawQuery, http.StatusMovedPermanently)
+		return
+	}
+	pg := s.pages.page(r, path, "receipt.title")
+	d := s.decisionIn(r, stored, pg.Lang)
+	t := stored.Registration.Traveller
+	page := &ReceiptPage{
+		Page:      pg,
+		Receipt:   stored.Receipt,
+		QRURL:     path + "/qr.png",
+		Name:      strings.TrimSpace(t.FirstName + " " + t.LastName),
+		BirthDate: formatDate(pg.L, t.BirthDate),
+		Decision:  decisionView(pg.L, d),
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	if err := s.pages.render(w, http.StatusOK, "receipt.html", page); err != nil {
+		s.Error(w, r, err)
+	}
+}
+
+// decisionIn returns the stored decision, with its texts in lang when the
+// same rule version (by id and file hash) still decides the registration
+// the same way. The stored decision is the record; only its language may
+// change.
+func (s *Server) decisionIn(r *http.Request, stored *beredskap.StoredRegistration, lang string) beredskap.Decision {
+	d := stored.Decision
+	if d.Language == lang {
+		return d
+	}
+	reg := stored.Registration
+	again, err := s.in.Evaluate(r.Context(), &reg, lang)
+	if err != nil || again.RuleSet != d.RuleSet || again.Quarantine.Scope != d.Quarantine.Scope ||
+		again.Hotel.Required != d.Hotel.Required || len(again.Reasons) != len(d.Reasons) {
+		return d
+	}
+	return again
+}
+
+// handleQR serves the receipt code as a QR code image.
+func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
+	stored, err := s.in.Find(r.Context(), r.PathValue("receipt"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	png, err := qrcode.Encode(stored.Receipt, qrcode.Medium, 320)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	_, _ = w.Write(png)
+}
+
+// formatDate writes a YYYY-MM-DD date the way the language writes dates,
+// or returns it unchanged when it is not such a date.
+func formatDate(l *Locale, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return l.T("date.format", "day", t.Day(), "month", l.T("month."+strconv.Itoa(int(t.Month()))), "year", t.Year())
+}
+
+// decisionView writes the decision out in sentences.
+func decisionView(l *Locale, d beredskap.Decision) DecisionView {
+	v := DecisionView{Required: d.Quarantine.Required, Reasons: d.Reasons}
+	q := d.Quarantine
+	v.Headline = l.T("decision.headline." + q.Scope)
+	v.Scope = l.T("decision.scope." + q.Scope)
+	if q.FirstDay != nil && q.LastDay != nil {
+		v.Period = l.T("decision.period", "first", formatDate(l, *q.FirstDay), "last", formatDate(l, *q.LastDay))
+	}
+	if e := q.EarlyEnd; e != nil {
+		cond, ok := l.Lookup("condition." + e.Condition)
+		if !ok {
+			cond = e.Condition
+			for _, reason := range d.Reasons {
+				if reason.Code == e.Condition {
+					cond = reason.Text
+				}
+			}
+		}
+		v.EarlyEnd = l.T("decision.early_end", "day", formatDate(l, e.EarliestDay), "condition", cond)
+	}
+
+	h := d.Hotel
+	if h.Required {
+		v.Hotel = l.T("decision.hotel.required")
+	} else {
+		v.Hotel = l.T("decision.hotel.not_required")
+	}
+	if h.ExemptionGroup != nil {
+		v.Group = l.T("decision.hotel.group", "group", *h.ExemptionGroup)
+	}
+	if h.FeeNOKPerNight > 0 {
+		v.Fee = l.T("decision.fee", "fee", h.FeeNOKPerNight, "payer", l.T("payer."+h.Payer))
+	} else if h.Required {
+		v.Fee = l.T("decision.fee.none")
+	}
+
+	for _, req := range d.DocumentsRequired {
+		names := make([]string, len(req.AnyOf))
+		for i, doc := range req.AnyOf {
+			names[i] = l.T("enum.documents." + doc)
+		}
+		switch len(names) {
+		case 0:
+		case 1:
+			v.Documents = append(v.Documents, names[0])
+		default:
+			v.Documents = append(v.Documents, l.T("decision.documents.any_of", "documents", strings.Join(names, l.T("list.or"))))
+		}
+	}
+	for _, code := range d.Restrictions {
+		text, ok := l.Lookup("restriction." + code)
+		if !ok {
+			text = strings.ReplaceAll(code, "_", " ")
+		}
+		v.Restrictions = append(v.Restrictions, text)
+	}
+	for _, w := range d.Warnings {
+		v.Warnings = append(v.Warnings, w.Text)
+	}
+	v.RuleSet = l.T("decision.rule_set", "id", d.RuleSet.ID)
+	return v
+}

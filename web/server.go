@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"beredskap/intake"
+)
+
+// DefaultMaxBodyBytes is the body limit used when Config.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config holds the settings of the HTTP layer.
+type Config struct {
+	// SecureCookies says the site is served over HTTPS: cookies get the
+	// Secure flag and responses carry Strict-Transport-Security.
+	SecureCookies bool
+	// MaxBodyBytes limits request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// BaseURL is the public address of the site, such as https://example.no.
+	BaseURL string
+	// Version is shown in the OpenAPI document.
+	Version string
+}
+
+// Server serves the JSON API, the operational endpoints and the public pages.
+type Server struct {
+	cfg     Config
+	in      *intake.Intake
+	ready   func(context.Context) error
+	logger  *slog.Logger
+	metrics *metrics
+	pages   *pages
+	openapi []byte
+	mux     *http.ServeMux
+	routes  []string
+	handler http.Handler
+}
+
+// NewServer returns a server that registers and evaluates through in, reports
+// readiness with ready (nil means always ready) and logs to logger (nil means
+// slog.Default). It panics when the embedded templates or locale files are
+// broken, which tests catch.
+func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error, logger *slog.Logger) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if ready == nil {
+		ready = func(context.Context) error { return nil }
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Server{
+		cfg:     cfg,
+		in:      in,
+		ready:   ready,
+		logger:  logger,
+		metrics: newMetrics(),
+		pages:   mustLoadPages(),
+		mux:     http.NewServeMux(),
+	}
+	s.openapi = mustOpenAPI(cfg.Version, cfg.BaseURL)
+
+	s.handle("POST /api/v1/evaluate", s.handleEvaluate)
+	s.handle("POST /api/v1/registrations", s.handleRegister)
+	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
+
+	s.handle("GET /healthz", s.handleHealth)
+	s.handle("GET /readyz", s.handleReady)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.routes = append(s.routes, "GET /metrics")
+
+	s.handle("GET /{$}", s.handleForm)
+	s.handle("POST /register", s.handleFormSubmit)
+	s.handle("GET /receipt/{receipt}", s.handleReceipt)
+	s.handle("GET /receipt/{receipt}/qr.png", s.handleQR)
+	s.handle("GET /assets/", s.handleAsset)
+
+	// Browser form posts from another site are refused; API clients that
+	// send neither Origin nor Sec-Fetch-Site pass untouched.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, errForbiddenOrigin)
+	}))
+
+	s.handler = s.requestID(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.mux)))))
+	return s
+}
+
+// Handler returns the server's handler with all middleware applied.
+func (s *Server) Handler() http.Handler {
+	return s.handler
+}
+
+// Routes returns the patterns registered on the server's mux, such as
+// "POST /api/v1/evaluate", in the order they were registered.
+func (s *Server) Routes() []string {
+	return slices.Clone(s.routes)
+}
+
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	s.routes = append(s.routes, pattern)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.ready(r.Context()); err != nil {
+		s.logger.Warn("not ready", "request_id", RequestID(r.Context()), "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("not ready\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
