@@ -17,16 +17,23 @@ const receiptBody = 10
 
 // NewReceipt returns a fresh receipt code: ten random symbols (50 bits from
 // crypto/rand) and a Crockford mod-37 check symbol, written XXXXX-XXXXX-C.
+// Bodies whose check symbol would be one of the five extra symbols (*~$=U)
+// are drawn again, so that every code is letters and digits only and safe in
+// a URL, on paper and read aloud; typos are still caught by the mod-37 check.
 func NewReceipt() string {
 	var b [receiptBody]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
 	body := make([]byte, receiptBody)
-	for i, x := range b {
-		body[i] = receiptAlphabet[x&31]
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			panic(err) // crypto/rand never fails on supported platforms
+		}
+		for i, x := range b {
+			body[i] = receiptAlphabet[x&31]
+		}
+		if c := checkSymbol(string(body)); strings.IndexByte(receiptAlphabet, c) >= 0 {
+			return format(string(body) + string(c))
+		}
 	}
-	return format(string(body) + string(checkSymbol(string(body))))
 }
 
 // NormalizeReceipt accepts a receipt as a person may type it (lower case,
@@ -50,12 +57,12 @@ func NormalizeReceipt(s string) (string, bool) {
 	if len(raw) != receiptBody+1 {
 		return "", false
 	}
-	body := raw[:receiptBody]
-	for i := 0; i < len(body); i++ {
-		if strings.IndexByte(receiptAlphabet, body[i]) < 0 {
-			return "", false
+	for i := 0; i < len(raw); i++ {
+		if strings.IndexByte(receiptAlphabet, raw[i]) < 0 {
+			return "", false // never issued: see NewReceipt
 		}
 	}
+	body := raw[:receiptBody]
 	if raw[receiptBody] != checkSymbol(body) {
 		return "", false
 	}

@@ -75,3 +75,14 @@ func FuzzNormalizeReceipt(f *testing.F) {
 		}
 	})
 }
+
+// Receipts travel in URLs and are read aloud at the border: letters and
+// digits only.
+func TestNewReceiptUsesLettersAndDigitsOnly(t *testing.T) {
+	for range 5000 {
+		r := beredskap.NewReceipt()
+		if strings.Trim(r, "0123456789ABCDEFGHJKMNPQRSTVWXYZ-") != "" {
+			t.Fatalf("receipt %q has a symbol outside letters and digits", r)
+		}
+	}
+}
