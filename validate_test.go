@@ -25,8 +25,8 @@ func contractExample() beredskap.Registration {
 		Residence:        "none",
 		Purpose:          "other",
 		Accommodation: beredskap.Accommodation{
-			Type:    "other_suitable",
-			Address: beredskap.Address{Street: "Storgata 1", PostalCode: "0155", Municipality: "0301"},
+			Type:       "other_suitable",
+			Address:    beredskap.Address{Street: "Storgata 1", PostalCode: "0155", Municipality: "0301"},
 			SingleRoom: true, OwnBathroom: true, OwnKitchenOrMeals: true, CloseContactAvoidable: true,
 		},
 		ExemptionsClaimed: []string{},

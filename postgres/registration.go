@@ -210,7 +210,7 @@ func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap
 		query += ` AND municipality = $` + strconv.Itoa(len(args))
 	}
 	if f.PageToken != "" {
-		at, receipt, err := decodePageToken(f.PageToken)
+		at, receipt, err := beredskap.DecodePageToken(f.PageToken)
 		if err != nil {
 			return nil, "", fmt.Errorf("list registrations: %w", err)
 		}
@@ -240,7 +240,7 @@ func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap
 	if len(regs) > limit {
 		regs = regs[:limit]
 		last := regs[limit-1]
-		next = encodePageToken(last.CreatedAt, last.Receipt)
+		next = beredskap.EncodePageToken(last.CreatedAt, last.Receipt)
 	}
 	return regs, next, nil
 }

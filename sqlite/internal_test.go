@@ -42,7 +42,7 @@ func TestCreateRetriesReceiptCollision(t *testing.T) {
 func TestPageTokenRoundTrip(t *testing.T) {
 	at := time.Date(2020, 12, 20, 13, 30, 0, 123456000, time.UTC)
 	r := beredskap.NewReceipt()
-	gotAt, gotR, err := decodePageToken(encodePageToken(at, r))
+	gotAt, gotR, err := beredskap.DecodePageToken(beredskap.EncodePageToken(at, r))
 	if err != nil || !gotAt.Equal(at) || gotR != r {
 		t.Errorf("round trip: %v %q %v; want %v %q", gotAt, gotR, err, at, r)
 	}

@@ -1,27 +1,26 @@
-package sqlite
+package beredskap
 
 import (
 	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
-
-	"beredskap"
 )
 
 // A page token is the position of the last row of a page, (created_at,
 // receipt), written as base64url of "<unix microseconds>.<receipt>". Clients
-// treat it as opaque.
+// treat it as opaque. Both stores use this form, so a token is portable.
 
-func encodePageToken(createdAt time.Time, receipt string) string {
+// EncodePageToken returns the token of the position after (createdAt, receipt).
+func EncodePageToken(createdAt time.Time, receipt string) string {
 	s := strconv.FormatInt(createdAt.UnixMicro(), 10) + "." + receipt
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
-// decodePageToken returns the position a token names, or EINVALID on
+// DecodePageToken returns the position a token names, or EINVALID on
 // page_token.
-func decodePageToken(token string) (time.Time, string, error) {
-	bad := beredskap.Invalid("page_token", "malformed", "is not a page token this list returned")
+func DecodePageToken(token string) (time.Time, string, error) {
+	bad := Invalid("page_token", "malformed", "is not a page token this list returned")
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
 		return time.Time{}, "", bad
@@ -34,7 +33,7 @@ func decodePageToken(token string) (time.Time, string, error) {
 	if err != nil || us < 0 {
 		return time.Time{}, "", bad
 	}
-	if r, ok := beredskap.NormalizeReceipt(receipt); !ok || r != receipt {
+	if r, ok := NormalizeReceipt(receipt); !ok || r != receipt {
 		return time.Time{}, "", bad
 	}
 	return time.UnixMicro(us).UTC(), receipt, nil
