@@ -24,6 +24,7 @@ type RegistrationService struct {
 	clock beredskap.Clock
 	// newReceipt is beredskap.NewReceipt; tests replace it.
 	newReceipt func() string
+	batches    groupCommit
 }
 
 var _ beredskap.RegistrationService = (*RegistrationService)(nil)
@@ -34,25 +35,19 @@ func NewRegistrationService(db *DB, clock beredskap.Clock) *RegistrationService 
 	return &RegistrationService{db: db, clock: clock, newReceipt: beredskap.NewReceipt}
 }
 
-// CreateRegistration stores n under a fresh receipt in one transaction and
-// returns it with created true. A retry with an IdempotencyKey stored before
+// CreateRegistration stores n under a fresh receipt and returns it with
+// created true. Concurrent calls share transactions (see groupCommit); each
+// returns once its registration is committed. A retry with an IdempotencyKey stored before
 // and the same RequestHash returns the stored registration with created
 // false; another RequestHash is ECONFLICT. An arrival time or birth date
 // that does not parse is EINVALID.
 func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
-	var (
-		reg     *beredskap.StoredRegistration
-		created bool
-	)
-	err := s.db.inWriteTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		reg, created, err = s.create(ctx, tx, n)
-		return err
-	})
-	if err != nil {
-		return nil, false, fmt.Errorf("create registration: %w", translate(err))
+	op := &createOp{ctx: ctx, n: n, done: make(chan struct{})}
+	s.batches.do(op, s.writeBatch)
+	if op.err != nil {
+		return nil, false, fmt.Errorf("create registration: %w", translate(op.err))
 	}
-	return reg, created, nil
+	return op.reg, op.created, nil
 }
 
 func (s *RegistrationService) create(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {

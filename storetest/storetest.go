@@ -120,6 +120,7 @@ func TestRegistrationService(t *testing.T, open func(t *testing.T, clock beredsk
 	t.Run("IdempotencyKeyOtherBody", func(t *testing.T) { testIdempotencyConflict(t, open) })
 	t.Run("IdempotencyConcurrent", func(t *testing.T) { testIdempotencyConcurrent(t, open) })
 	t.Run("ConcurrentDistinctKeys", func(t *testing.T) { testConcurrentDistinct(t, open) })
+	t.Run("ConcurrentMixedOutcomes", func(t *testing.T) { testConcurrentMixed(t, open) })
 	t.Run("ListNewestFirst", func(t *testing.T) { testListNewestFirst(t, open) })
 	t.Run("ListByMunicipality", func(t *testing.T) { testListByMunicipality(t, open) })
 	t.Run("ListPagination", func(t *testing.T) { testPagination(t, open, time.Second) })
