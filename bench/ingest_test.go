@@ -74,7 +74,7 @@ func BenchmarkIngestSQLite(b *testing.B) {
 			return err
 		}, "2006-01-02T15:04:05.000000Z")
 	})
-	for _, clients := range []int{1, 4} {
+	for _, clients := range []int{1, 4, 16} {
 		b.Run(fmt.Sprintf("http_api_%d_clients", clients), func(b *testing.B) {
 			db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "api.db"))
 			if err != nil {
@@ -108,7 +108,7 @@ func BenchmarkIngestPostgres(b *testing.B) {
 			return err
 		}, "")
 	})
-	for _, clients := range []int{1, 4} {
+	for _, clients := range []int{1, 4, 16} {
 		b.Run(fmt.Sprintf("http_api_%d_clients", clients), func(b *testing.B) {
 			db, err := postgres.Open(context.Background(), storetest.FreshPostgresDB(b))
 			if err != nil {
@@ -188,7 +188,7 @@ func httpIngest(b *testing.B, regs beredskap.RegistrationService, ping func(cont
 			}
 		}
 	} else {
-		b.SetParallelism((clients + 1) / 2) // GOMAXPROCS is 2 here: 2 × 2 = 4 clients
+		b.SetParallelism((clients + 1) / 2) // GOMAXPROCS is 2 here: 2 goroutines per unit
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if err := post(); err != nil {
