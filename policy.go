@@ -1,0 +1,94 @@
+package beredskap
+
+// Permission names something an actor may be allowed to do.
+type Permission string
+
+// The permissions. Which role holds which is decided by Can, the one place
+// that knows; the service layer asks it before every action, and the
+// queries behind it are scoped by the same municipality.
+const (
+	// PermListRegistrations lists registrations (of the actor's
+	// municipality for municipal roles, of all for the control centre).
+	PermListRegistrations Permission = "registrations.list"
+	// PermReadRegistration reads one registration with its decision.
+	PermReadRegistration Permission = "registrations.read"
+	// PermSearchAudit searches the audit trail.
+	PermSearchAudit Permission = "audit.search"
+	// PermOrderAccess files an access order (bestilling) for a municipality.
+	PermOrderAccess Permission = "access.order"
+	// PermConfirmAccessOrder confirms an order an employee filed with the
+	// municipal officer on copy.
+	PermConfirmAccessOrder Permission = "access.confirm"
+	// PermViewAccessOrders lists and reads access orders of a municipality
+	// (all municipalities for access administrators).
+	PermViewAccessOrders Permission = "access.view"
+	// PermProcessAccessOrders approves or rejects access orders.
+	PermProcessAccessOrders Permission = "access.process"
+	// PermManageUsers lists users and grants, removes users, resends
+	// invitations and creates API tokens.
+	PermManageUsers Permission = "users.manage"
+)
+
+// Permissions lists every permission.
+var Permissions = []Permission{
+	PermListRegistrations, PermReadRegistration, PermSearchAudit, PermOrderAccess,
+	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
+}
+
+// Can reports whether a may do p to things of municipality, which is ""
+// when the action concerns no one municipality (such as listing across
+// all). Municipal roles may act only on their own municipality, and never
+// on "" where a municipality could be named. The system actor may do
+// everything; an anonymous actor nothing.
+func Can(a *Actor, p Permission, municipality string) bool {
+	if a == nil {
+		return false
+	}
+	if a.System {
+		return true
+	}
+	if a.User == nil || a.Grant == nil || a.User.Status != UserActive {
+		return false
+	}
+	own := municipality != "" && municipality == a.Municipality()
+	switch a.Role() {
+	case RoleControlCentre:
+		return p == PermListRegistrations || p == PermReadRegistration
+	case RoleBorderOfficer:
+		return p == PermReadRegistration
+	case RoleMunicipalOfficer:
+		switch p {
+		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
+			PermConfirmAccessOrder, PermViewAccessOrders:
+			return own
+		}
+	case RoleMunicipalStaff:
+		switch p {
+		case PermListRegistrations, PermReadRegistration:
+			return own
+		}
+	case RoleAccessAdmin:
+		switch p {
+		case PermSearchAudit, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers:
+			return true
+		}
+	}
+	return false
+}
+
+// RegistrationScope returns the municipality a's queries for registrations
+// are limited to: the actor's own for municipal roles, "" (all) for roles
+// with national reach. ok is false when a may not see registrations at all.
+func RegistrationScope(a *Actor) (municipality string, ok bool) {
+	switch {
+	case a == nil:
+		return "", false
+	case a.System:
+		return "", true
+	case a.Role() == RoleMunicipalOfficer || a.Role() == RoleMunicipalStaff:
+		m := a.Municipality()
+		return m, m != "" && Can(a, PermReadRegistration, m)
+	default:
+		return "", Can(a, PermReadRegistration, "")
+	}
+}
