@@ -16,7 +16,7 @@ import (
 // DefaultLanguage is the language used when nothing else is known.
 const DefaultLanguage = "en"
 
-//go:embed locales/*.json
+//go:embed locales/*.json locales/staff/*.json
 var localeFiles embed.FS
 
 // Locale holds the user-interface strings of one language, loaded from
@@ -75,8 +75,12 @@ type locales struct {
 	matcher language.Matcher
 }
 
-func loadLocales() (*locales, error) {
-	names, err := fs.Glob(localeFiles, "locales/*.json")
+// loadLocales loads the locale files of dir: <code>.json, and
+// <code>.<part>.json files whose keys are merged into the same language, so
+// that separate parts of the site keep separate files. A key defined twice
+// for one language is an error.
+func loadLocales(dir string) (*locales, error) {
+	names, err := fs.Glob(localeFiles, dir+"/*.json")
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +94,18 @@ func loadLocales() (*locales, error) {
 		if err := json.Unmarshal(data, &msgs); err != nil {
 			return nil, fmt.Errorf("locale %s: %w", name, err)
 		}
-		code := strings.TrimSuffix(path.Base(name), ".json")
-		ls.byCode[code] = &Locale{Code: code, messages: msgs}
+		code, _, _ := strings.Cut(strings.TrimSuffix(path.Base(name), ".json"), ".")
+		l, ok := ls.byCode[code]
+		if !ok {
+			l = &Locale{Code: code, messages: map[string]string{}}
+			ls.byCode[code] = l
+		}
+		for k, v := range msgs {
+			if _, dup := l.messages[k]; dup {
+				return nil, fmt.Errorf("locale %s: key %q is defined twice", name, k)
+			}
+			l.messages[k] = v
+		}
 	}
 	def, ok := ls.byCode[DefaultLanguage]
 	if !ok {
@@ -153,11 +167,16 @@ func (ls *locales) pageLanguage(r *http.Request) string {
 	return DefaultLanguage
 }
 
-// allLocales are the languages of the embedded locale files, loaded once.
-var allLocales = mustLoadLocales()
+// allLocales are the languages of the public pages (locales/), and
+// staffLocales those of the staff pages (locales/staff/, bokmål and
+// English), loaded once.
+var (
+	allLocales   = mustLoadLocales("locales")
+	staffLocales = mustLoadLocales("locales/staff")
+)
 
-func mustLoadLocales() *locales {
-	ls, err := loadLocales()
+func mustLoadLocales(dir string) *locales {
+	ls, err := loadLocales(dir)
 	if err != nil {
 		panic(err)
 	}

@@ -80,6 +80,7 @@ func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error,
 	s.handle("GET /receipt/{receipt}", s.handleReceipt)
 	s.handle("GET /receipt/{receipt}/qr.png", s.handleQR)
 	s.handle("GET /assets/", s.handleAsset)
+	s.registerStaffPages()
 
 	// Browser form posts from another site are refused; API clients that
 	// send neither Origin nor Sec-Fetch-Site pass untouched.
