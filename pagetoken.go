@@ -38,3 +38,32 @@ func DecodePageToken(token string) (time.Time, string, error) {
 	}
 	return time.UnixMicro(us).UTC(), receipt, nil
 }
+
+// A sequence token is the position after an entry numbered seq (the audit
+// trail's), written as base64url of the decimal number. Both stores use this
+// form.
+
+// EncodeSeqToken returns the token of the position after seq.
+func EncodeSeqToken(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10)))
+}
+
+// DecodeSeqToken returns the sequence number a token names, or EINVALID on
+// page_token when the token is malformed.
+func DecodeSeqToken(token string) (int64, error) {
+	bad := Invalid("page_token", "malformed", "is not a page token this list returned")
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) == 0 || len(b) > 19 {
+		return 0, bad
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, bad
+		}
+	}
+	seq, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil || seq < 0 {
+		return 0, bad
+	}
+	return seq, nil
+}

@@ -166,6 +166,7 @@ const selectRegistration = `SELECT receipt, municipality, created_at, registrati
 // queryer is a *sql.DB or a *sql.Tx.
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func findRegistration(ctx context.Context, q queryer, receipt string) (*beredskap.StoredRegistration, error) {
@@ -181,6 +182,11 @@ func findRegistration(ctx context.Context, q queryer, receipt string) (*beredska
 // beredskap.MaxPageSize), and the token of the next page, or "" on the last
 // page. A malformed page token is EINVALID on page_token.
 func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
+	return listRegistrations(ctx, s.db.read, f)
+}
+
+// listRegistrations is ListRegistrations run on q, a pool or a transaction.
+func listRegistrations(ctx context.Context, q queryer, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultPageSize
@@ -203,7 +209,7 @@ func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap
 	query += ` ORDER BY created_at DESC, receipt DESC LIMIT ?`
 	args = append(args, limit+1)
 
-	rows, err := s.db.read.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list registrations: %w", err)
 	}

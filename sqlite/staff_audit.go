@@ -1,0 +1,240 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"beredskap"
+)
+
+// errReadOnlyAudit is the error of Audit in View.
+var errReadOnlyAudit = errors.New("audit entries are written only in an update transaction")
+
+const auditColumns = `seq, at, actor, user_id, role, scope, action, object, subjects, outcome, detail,
+	address, request_id, prev_hash, hash`
+
+// Audit appends rec to the audit trail as the entry after the last one,
+// chained to it, stamped with the clock's time, and returns the stored
+// entry. It fails in a View transaction. The single writer connection
+// makes the read of the last entry and the append one step.
+func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*beredskap.AuditEntry, error) {
+	if !t.write {
+		return nil, fmt.Errorf("audit %s: %w", rec.Action, errReadOnlyAudit)
+	}
+	e := &beredskap.AuditEntry{AuditRecord: rec, PrevHash: beredskap.GenesisHash}
+	if e.Subjects == nil {
+		e.Subjects = []string{}
+	}
+	var last int64
+	err := t.tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &e.PrevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	}
+	e.Seq = last + 1
+	e.At = t.now()
+	e.Hash = e.ChainHash()
+	subjects, err := json.Marshal(e.Subjects)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO audit (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, fmtTime(e.At), e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, string(subjects),
+		e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	}
+	if err := t.indexSubjects(ctx, e.Seq, false); err != nil {
+		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	}
+	return e, nil
+}
+
+// indexBatch is how many audit entries wait before their subjects go into
+// audit_subjects, in one statement whose page writes the batch shares.
+const indexBatch = 64
+
+// indexSubjects copies the subjects of the entries after the last indexed
+// one, up to seq, into audit_subjects, when there are indexBatch of them or
+// when all is true.
+func (t *staffTx) indexSubjects(ctx context.Context, seq int64, all bool) error {
+	var indexed int64
+	if err := t.tx.QueryRowContext(ctx, `SELECT seq FROM audit_indexed WHERE id = 1`).Scan(&indexed); err != nil {
+		return fmt.Errorf("index subjects: %w", err)
+	}
+	if seq <= indexed || (!all && seq-indexed < indexBatch) {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_subjects (receipt, seq)
+SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j
+WHERE a.seq > ? AND a.seq <= ? AND j.type = 'text' AND j.value <> ''`, indexed, seq)
+	if err != nil {
+		return fmt.Errorf("index subjects: %w", err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `UPDATE audit_indexed SET seq = ? WHERE id = 1`, seq); err != nil {
+		return fmt.Errorf("index subjects: %w", err)
+	}
+	return nil
+}
+
+// SearchAudit returns the entries the filter selects, oldest first, at most
+// f.Limit (50 when unset, never more than beredskap.MaxPageSize), and the
+// next page's token or "". From is inclusive and To exclusive. A malformed
+// page token is EINVALID.
+func (t *staffTx) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*beredskap.AuditEntry, string, error) {
+	limit := pageLimit(f.Limit)
+	query := `SELECT ` + auditColumns + ` FROM audit WHERE 1 = 1`
+	var args []any
+	if f.Receipt != "" {
+		receipt := f.Receipt
+		if r, ok := beredskap.NormalizeReceipt(receipt); ok {
+			receipt = r
+		}
+		// Indexed entries through audit_subjects, the few later ones by
+		// their own subjects.
+		query += ` AND seq IN (
+	SELECT seq FROM audit_subjects WHERE receipt = ?
+	UNION ALL
+	SELECT a.seq FROM audit a, json_each(a.subjects) j
+	WHERE a.seq > (SELECT seq FROM audit_indexed WHERE id = 1) AND j.value = ?)`
+		args = append(args, receipt, receipt)
+	}
+	for _, c := range []struct{ column, value string }{
+		{"actor", f.Actor}, {"action", f.Action}, {"object", f.Object},
+	} {
+		if c.value != "" {
+			query += ` AND ` + c.column + ` = ?`
+			args = append(args, c.value)
+		}
+	}
+	if !f.From.IsZero() {
+		query += ` AND at >= ?`
+		args = append(args, fmtTime(ceilMicro(f.From)))
+	}
+	if !f.To.IsZero() {
+		query += ` AND at < ?`
+		args = append(args, fmtTime(ceilMicro(f.To)))
+	}
+	if f.PageToken != "" {
+		after, err := beredskap.DecodeSeqToken(f.PageToken)
+		if err != nil {
+			return nil, "", fmt.Errorf("search audit: %w", err)
+		}
+		query += ` AND seq > ?`
+		args = append(args, after)
+	}
+	query += ` ORDER BY seq LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("search audit: %w", err)
+	}
+	defer rows.Close()
+	var entries []*beredskap.AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("search audit: %w", err)
+		}
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("search audit: %w", err)
+	}
+	var next string
+	if len(entries) > limit {
+		entries = entries[:limit]
+		next = beredskap.EncodeSeqToken(entries[limit-1].Seq)
+	}
+	return entries, next, nil
+}
+
+// ceilMicro returns t rounded up to the microsecond, the precision entries
+// are stored with, so that bounds finer than that select the right entries.
+func ceilMicro(t time.Time) time.Time {
+	if c := t.Truncate(time.Microsecond); !c.Equal(t) {
+		return c.Add(time.Microsecond)
+	}
+	return t
+}
+
+// scanAudit reads a row of auditColumns.
+func scanAudit(row interface{ Scan(...any) error }) (*beredskap.AuditEntry, error) {
+	var (
+		e        beredskap.AuditEntry
+		at, role string
+		subjects []byte
+	)
+	err := row.Scan(&e.Seq, &at, &e.Actor, &e.UserID, &role, &e.Scope, &e.Action, &e.Object, &subjects,
+		&e.Outcome, &e.Detail, &e.Address, &e.RequestID, &e.PrevHash, &e.Hash)
+	if err != nil {
+		return nil, err
+	}
+	e.Role = beredskap.Role(role)
+	if e.At, err = parseTime(at); err != nil {
+		return nil, fmt.Errorf("audit entry %d: %w", e.Seq, err)
+	}
+	if err := json.Unmarshal(subjects, &e.Subjects); err != nil {
+		return nil, fmt.Errorf("audit entry %d: subjects: %w", e.Seq, err)
+	}
+	if e.Subjects == nil {
+		e.Subjects = []string{}
+	}
+	return &e, nil
+}
+
+// ScanAudit calls fn with every audit entry in sequence order, as stored,
+// from one snapshot of the read pool, streaming rows rather than loading
+// them. It stops at fn's first error and returns it as it is.
+func (s *StaffStore) ScanAudit(ctx context.Context, fn func(*beredskap.AuditEntry) error) error {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("scan audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return fmt.Errorf("scan audit: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan audit: %w", err)
+	}
+	return nil
+}
+
+// FindRegistration returns the registration with the receipt when its
+// quarantine municipality is municipality ("" matches any), else ENOTFOUND.
+// The scope is part of the query, so a registration of another
+// municipality is never read.
+func (t *staffTx) FindRegistration(ctx context.Context, receipt, municipality string) (*beredskap.StoredRegistration, error) {
+	if r, ok := beredskap.NormalizeReceipt(receipt); ok {
+		receipt = r
+	}
+	query, args := selectRegistration+` WHERE receipt = ?`, []any{receipt}
+	if municipality != "" {
+		query += ` AND municipality = ?`
+		args = append(args, municipality)
+	}
+	reg, err := scanRegistration(t.tx.QueryRowContext(ctx, query, args...))
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = beredskap.Errorf(beredskap.ENOTFOUND, "no registration has that receipt")
+		}
+		return nil, fmt.Errorf("find registration: %w", err)
+	}
+	return reg, nil
+}
+
+// ListRegistrations is RegistrationService.ListRegistrations within this
+// transaction.
+func (t *staffTx) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
+	return listRegistrations(ctx, t.tx, f)
+}
