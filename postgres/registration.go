@@ -124,7 +124,7 @@ func (s *RegistrationService) replay(ctx context.Context, tx pgx.Tx, n beredskap
 	if hash != n.RequestHash {
 		return nil, beredskap.Errorf(beredskap.ECONFLICT, "the idempotency key was used for another registration")
 	}
-	return findRegistration(ctx, tx, receipt)
+	return findRegistration(ctx, tx, receipt, "")
 }
 
 // columns are the values of a registration row derived from n.
@@ -171,7 +171,7 @@ func (s *RegistrationService) FindRegistration(ctx context.Context, receipt stri
 	if r, ok := beredskap.NormalizeReceipt(receipt); ok {
 		receipt = r
 	}
-	reg, err := findRegistration(ctx, s.db.pool, receipt)
+	reg, err := findRegistration(ctx, s.db.pool, receipt, "")
 	if err != nil {
 		return nil, fmt.Errorf("find registration: %w", err)
 	}
@@ -183,10 +183,14 @@ const selectRegistration = `SELECT receipt, municipality, created_at, registrati
 // queryer is a pool, a connection or a transaction.
 type queryer interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func findRegistration(ctx context.Context, q queryer, receipt string) (*beredskap.StoredRegistration, error) {
-	reg, err := scanRegistration(q.QueryRow(ctx, selectRegistration+` WHERE receipt = $1`, receipt))
+// findRegistration returns the registration with the receipt whose
+// quarantine municipality is municipality ("" matches any), or ENOTFOUND.
+func findRegistration(ctx context.Context, q queryer, receipt, municipality string) (*beredskap.StoredRegistration, error) {
+	reg, err := scanRegistration(q.QueryRow(ctx, selectRegistration+` WHERE receipt = $1 AND ($2 = '' OR municipality = $2)`,
+		receipt, municipality))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, beredskap.Errorf(beredskap.ENOTFOUND, "no registration has that receipt")
 	}
@@ -198,6 +202,15 @@ func findRegistration(ctx context.Context, q queryer, receipt string) (*beredska
 // beredskap.MaxPageSize), and the token of the next page, or "" on the last
 // page. A malformed page token is EINVALID on page_token.
 func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
+	regs, next, err := listRegistrations(ctx, s.db.pool, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	return regs, next, nil
+}
+
+// listRegistrations is ListRegistrations over q, with unwrapped errors.
+func listRegistrations(ctx context.Context, q queryer, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultPageSize
@@ -212,7 +225,7 @@ func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap
 	if f.PageToken != "" {
 		at, receipt, err := beredskap.DecodePageToken(f.PageToken)
 		if err != nil {
-			return nil, "", fmt.Errorf("list registrations: %w", err)
+			return nil, "", err
 		}
 		args = append(args, at, receipt)
 		query += fmt.Sprintf(` AND (created_at, receipt) < ($%d, $%d)`, len(args)-1, len(args))
@@ -220,21 +233,21 @@ func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap
 	args = append(args, limit+1)
 	query += ` ORDER BY created_at DESC, receipt DESC LIMIT $` + strconv.Itoa(len(args))
 
-	rows, err := s.db.pool.Query(ctx, query, args...)
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("list registrations: %w", err)
+		return nil, "", err
 	}
 	defer rows.Close()
 	var regs []*beredskap.StoredRegistration
 	for rows.Next() {
 		reg, err := scanRegistration(rows)
 		if err != nil {
-			return nil, "", fmt.Errorf("list registrations: %w", err)
+			return nil, "", err
 		}
 		regs = append(regs, reg)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list registrations: %w", err)
+		return nil, "", err
 	}
 	var next string
 	if len(regs) > limit {

@@ -1,0 +1,167 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"beredskap"
+)
+
+// StaffStore keeps users, grants, sessions, tokens, enrolments, access
+// orders and the audit trail in PostgreSQL, and reads registrations for
+// staff in the same transactions.
+type StaffStore struct {
+	db    *DB
+	clock beredskap.Clock
+}
+
+var _ beredskap.StaffStore = (*StaffStore)(nil)
+
+// NewStaffStore returns a store over db that takes the time of audit
+// entries and new records from clock.
+func NewStaffStore(db *DB, clock beredskap.Clock) *StaffStore {
+	return &StaffStore{db: db, clock: clock}
+}
+
+// Update runs fn in a read committed transaction and commits when fn
+// returns nil. Any error rolls back the whole transaction, audit entries
+// included, and is returned as fn gave it (or wrapped, when the commit
+// itself fails).
+func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, false, fn)
+}
+
+// View runs fn in a read-only transaction and returns fn's error. Audit
+// fails inside it.
+func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadOnly}, true, fn)
+}
+
+func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
+	fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
+	tx, err := s.db.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin staff transaction: %w", err)
+	}
+	defer tx.Rollback(context.Background())
+	if err := fn(ctx, &staffTx{tx: tx, clock: s.clock, readOnly: readOnly}); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit staff transaction: %w", translate(err))
+	}
+	return nil
+}
+
+// staffTx is one transaction of a StaffStore.
+type staffTx struct {
+	tx       pgx.Tx
+	clock    beredskap.Clock
+	readOnly bool
+}
+
+var _ beredskap.StaffTx = (*staffTx)(nil)
+
+// execSavepoint runs one statement inside a savepoint, so that a failure
+// (such as a unique violation) leaves the transaction usable, as it does in
+// SQLite, and the service may still record what happened.
+func (t *staffTx) execSavepoint(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	sp, err := t.tx.Begin(ctx)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := sp.Exec(ctx, sql, args...)
+	if err != nil {
+		sp.Rollback(ctx)
+		return tag, err
+	}
+	return tag, sp.Commit(ctx)
+}
+
+// now returns the clock's time as stored: UTC, to the microsecond.
+func (t *staffTx) now() time.Time {
+	return stamp(t.clock())
+}
+
+// stamp returns tm as stored: UTC, to the microsecond.
+func stamp(tm time.Time) time.Time {
+	return tm.UTC().Truncate(time.Microsecond)
+}
+
+// stampPtr is stamp for optional times.
+func stampPtr(tm *time.Time) *time.Time {
+	if tm == nil {
+		return nil
+	}
+	v := stamp(*tm)
+	return &v
+}
+
+// utcPtr returns a scanned optional time in UTC.
+func utcPtr(tm *time.Time) *time.Time {
+	if tm == nil {
+		return nil
+	}
+	v := tm.UTC()
+	return &v
+}
+
+// nullID returns nil for the zero id, so that it is stored as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// pageLimit returns the page size of a list asking for limit.
+func pageLimit(limit int) int {
+	if limit <= 0 {
+		return defaultPageSize
+	}
+	return min(limit, beredskap.MaxPageSize)
+}
+
+// notFound returns ENOTFOUND about what.
+func notFound(what string) error {
+	return beredskap.Errorf(beredskap.ENOTFOUND, "no %s matches", what)
+}
+
+// noRows turns pgx.ErrNoRows into ENOTFOUND about what, and translates
+// other errors.
+func noRows(err error, what string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound(what)
+	}
+	return translate(err)
+}
+
+// FindRegistration returns the registration with the receipt when its
+// quarantine municipality is municipality ("" matches any), else
+// ENOTFOUND.
+func (t *staffTx) FindRegistration(ctx context.Context, receipt, municipality string) (*beredskap.StoredRegistration, error) {
+	if r, ok := beredskap.NormalizeReceipt(receipt); ok {
+		receipt = r
+	}
+	reg, err := findRegistration(ctx, t.tx, receipt, municipality)
+	if err != nil {
+		return nil, fmt.Errorf("find registration: %w", err)
+	}
+	return reg, nil
+}
+
+// ListRegistrations returns registrations newest first and the next page's
+// token, as RegistrationService.ListRegistrations does, within this
+// transaction. A malformed page token is EINVALID on page_token.
+func (t *staffTx) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
+	regs, next, err := listRegistrations(ctx, t.tx, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("list registrations: %w", err)
+	}
+	return regs, next, nil
+}
