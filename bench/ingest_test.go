@@ -19,9 +19,11 @@ import (
 
 	"beredskap"
 	"beredskap/intake"
+	"beredskap/mail"
 	"beredskap/postgres"
 	"beredskap/rules"
 	"beredskap/sqlite"
+	"beredskap/staff"
 	"beredskap/storetest"
 	"beredskap/web"
 )
@@ -81,7 +83,7 @@ func BenchmarkIngestSQLite(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
-			httpIngest(b, sqlite.NewRegistrationService(db, time.Now), db.Ping, clients)
+			httpIngest(b, sqlite.NewRegistrationService(db, time.Now), sqlite.NewStaffStore(db, time.Now), db.Ping, clients)
 		})
 	}
 }
@@ -115,7 +117,7 @@ func BenchmarkIngestPostgres(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
-			httpIngest(b, postgres.NewRegistrationService(db, time.Now), db.Ping, clients)
+			httpIngest(b, postgres.NewRegistrationService(db, time.Now), postgres.NewStaffStore(db, time.Now), db.Ping, clients)
 		})
 	}
 }
@@ -151,14 +153,17 @@ func rawInsert(b *testing.B, r row, exec func(args ...any) error, timeFormat str
 }
 
 // httpIngest posts b.N registrations to a real server over loopback, each
-// with its own idempotency key, from the given number of clients.
-func httpIngest(b *testing.B, regs beredskap.RegistrationService, ping func(context.Context) error, clients int) {
+// with its own idempotency key, from the given number of clients. The
+// server's staff service runs over staffStore, as in production.
+func httpIngest(b *testing.B, regs beredskap.RegistrationService, staffStore beredskap.StaffStore, ping func(context.Context) error, clients int) {
 	book, err := rules.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}
 	in := &intake.Intake{Rules: book, Registrations: regs, Clock: time.Now}
-	srv := web.NewServer(web.Config{}, in, ping, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	staffService := staff.New(staffStore, mail.Dir{Path: b.TempDir()}, time.Now, staff.Config{}, logger)
+	srv := web.NewServer(web.Config{}, in, staffService, ping, logger)
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	body, _ := json.Marshal(storetest.Registration("Anna", "Kowalska"))

@@ -6,17 +6,14 @@
 package staff
 
 import (
-	"context"
-	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"beredskap"
+	"beredskap/auth"
 	"beredskap/mail"
 )
-
-// errNotBuilt marks operations whose bodies are still being written.
-var errNotBuilt = errors.New("not built yet")
 
 // Config holds the settings of the staff service.
 type Config struct {
@@ -36,6 +33,38 @@ type Config struct {
 	OIDCClaim string
 }
 
+// withDefaults returns c with every zero setting replaced by its default.
+func (c Config) withDefaults() Config {
+	if c.Issuer == "" {
+		c.Issuer = "beredskap"
+	}
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = 30 * time.Minute
+	}
+	if c.SessionMax <= 0 {
+		c.SessionMax = 12 * time.Hour
+	}
+	if c.EnrolmentTTL <= 0 {
+		c.EnrolmentTTL = 72 * time.Hour
+	}
+	if c.LockAfter <= 0 {
+		c.LockAfter = 5
+	}
+	if c.LockFor <= 0 {
+		c.LockFor = 15 * time.Minute
+	}
+	if c.AddressRate <= 0 {
+		c.AddressRate = 10
+	}
+	if c.AddressBurst <= 0 {
+		c.AddressBurst = 10
+	}
+	if c.OIDCClaim == "" {
+		c.OIDCClaim = "email"
+	}
+	return c
+}
+
 // Service is the staff service.
 type Service struct {
 	store  beredskap.StaffStore
@@ -43,12 +72,34 @@ type Service struct {
 	clock  beredskap.Clock
 	cfg    Config
 	logger *slog.Logger
+
+	// loginLimiter and requestLimiter count login attempts and
+	// self-filed access orders per client address.
+	loginLimiter   *auth.Limiter
+	requestLimiter *auth.Limiter
+
+	// dummyHash is checked against when a login names no usable
+	// account, so that the answer takes as long as for a real one.
+	dummyOnce sync.Once
+	dummyHash string
 }
 
-// New returns a service over store that sends mail through sender.
+// New returns a service over store that sends mail through sender. Zero
+// settings in cfg take their documented defaults; a nil logger discards.
 func New(store beredskap.StaffStore, sender mail.Sender, clock beredskap.Clock, cfg Config, logger *slog.Logger) *Service {
-	return &Service{store: store, mail: sender, clock: clock, cfg: cfg, logger: logger}
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store: store, mail: sender, clock: clock, cfg: cfg, logger: logger,
+		loginLimiter:   auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
+		requestLimiter: auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
+	}
 }
+
+// Config returns the settings in force, defaults filled in.
+func (s *Service) Config() Config { return s.cfg }
 
 // LoginResult is a new session: the cookie value and how far it has come.
 type LoginResult struct {
@@ -99,79 +150,6 @@ type OrderInput struct {
 	OfficerEmail string // self-filed orders only
 }
 
-func (s *Service) Login(ctx context.Context, email, password string) (*LoginResult, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code string) (*beredskap.Session, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) LoginOIDC(ctx context.Context, claimValue string) (*LoginResult, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*Authenticated, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*beredskap.Actor, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) Logout(ctx context.Context, sessionToken string) error { return errNotBuilt }
-func (s *Service) CheckEnrolment(ctx context.Context, enrolToken string) (*beredskap.User, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*LoginResult, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) NewTOTP(ctx context.Context, sessionToken string) (*TOTPSetup, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code string) ([]string, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) AddUser(ctx context.Context, n NewUser) (*beredskap.User, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) CreateToken(ctx context.Context, email, name string, ttl time.Duration) (string, *beredskap.APIToken, error) {
-	return "", nil, errNotBuilt
-}
-func (s *Service) RevokeToken(ctx context.Context, id int64) error { return errNotBuilt }
-func (s *Service) ListUsers(ctx context.Context, f beredskap.UserFilter) ([]*beredskap.User, string, error) {
-	return nil, "", errNotBuilt
-}
-func (s *Service) GetUser(ctx context.Context, id int64) (*beredskap.User, []*beredskap.APIToken, error) {
-	return nil, nil, errNotBuilt
-}
-func (s *Service) RemoveUser(ctx context.Context, id int64, reason string) error { return errNotBuilt }
-func (s *Service) ResendInvitation(ctx context.Context, userID int64) error   { return errNotBuilt }
-func (s *Service) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
-	return nil, "", errNotBuilt
-}
-func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredskap.StoredRegistration, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*beredskap.AuditEntry, string, error) {
-	return nil, "", errNotBuilt
-}
-func (s *Service) VerifyAudit(ctx context.Context) (int64, *beredskap.ChainBreak, error) {
-	return 0, nil, errNotBuilt
-}
-func (s *Service) OrderAccess(ctx context.Context, in OrderInput) (*beredskap.AccessOrder, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) RequestAccess(ctx context.Context, in OrderInput) (*beredskap.AccessOrder, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) ConfirmAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) ApproveAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) RejectAccessOrder(ctx context.Context, id int64, reason string) (*beredskap.AccessOrder, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) ListAccessOrders(ctx context.Context, f beredskap.AccessOrderFilter) ([]*beredskap.AccessOrder, string, error) {
-	return nil, "", errNotBuilt
-}
-func (s *Service) GetAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, []*beredskap.AuditEntry, error) {
-	return nil, nil, errNotBuilt
-}
+// now returns the current instant in UTC to the microsecond, as the
+// stores keep it.
+func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }

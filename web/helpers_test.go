@@ -16,9 +16,12 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/auth"
 	"beredskap/intake"
+	"beredskap/mail"
 	"beredskap/rules"
 	"beredskap/sqlite"
+	"beredskap/staff"
 	"beredskap/web"
 )
 
@@ -28,7 +31,24 @@ type testServer struct {
 	*httptest.Server
 	Web           *web.Server
 	Registrations beredskap.RegistrationService
+	Staff         *staff.Service
+	StaffStore    beredskap.StaffStore
+	MailDir       string // where the staff service's e-mail goes, unless options named a sender
 	Logs          *syncBuffer
+}
+
+// serverOptions change what startServerWith builds. The zero value gives
+// the defaults.
+type serverOptions struct {
+	// ready is the readiness check; nil means the database's ping.
+	ready func(context.Context) error
+	// mail receives the staff service's e-mail; nil means a directory.
+	mail mail.Sender
+	// staff is the staff service's configuration.
+	staff staff.Config
+	// oidc, when set, returns the OpenID Connect client for the server's
+	// base URL.
+	oidc func(tb testing.TB, baseURL string) *auth.OIDC
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -52,12 +72,18 @@ func (b *syncBuffer) String() string {
 // mustServer starts a server; cfg.BaseURL is filled in.
 func mustServer(tb testing.TB, cfg web.Config) *testServer {
 	tb.Helper()
-	return startServer(tb, cfg, nil)
+	return startServerWith(tb, cfg, serverOptions{})
 }
 
 // startServer starts a server whose readiness check is ready, or the
 // database's ping when ready is nil.
 func startServer(tb testing.TB, cfg web.Config, ready func(context.Context) error) *testServer {
+	tb.Helper()
+	return startServerWith(tb, cfg, serverOptions{ready: ready})
+}
+
+// startServerWith starts a server as opts say; cfg.BaseURL is filled in.
+func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testServer {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "web.db"))
@@ -73,13 +99,25 @@ func startServer(tb testing.TB, cfg web.Config, ready func(context.Context) erro
 	in := &intake.Intake{Rules: book, Registrations: regs, Clock: time.Now}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ts := &testServer{Registrations: regs, Logs: logs}
+	ts := &testServer{Registrations: regs, Logs: logs, StaffStore: sqlite.NewStaffStore(db, time.Now)}
 	ts.Server = httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
+	sender := opts.mail
+	if sender == nil {
+		ts.MailDir = tb.TempDir()
+		sender = mail.Dir{Path: ts.MailDir}
+	}
+	staffCfg := opts.staff
+	staffCfg.BaseURL = cfg.BaseURL
+	ts.Staff = staff.New(ts.StaffStore, sender, time.Now, staffCfg, logger)
+	if opts.oidc != nil {
+		cfg.OIDC = opts.oidc(tb, cfg.BaseURL)
+	}
+	ready := opts.ready
 	if ready == nil {
 		ready = db.Ping
 	}
-	ts.Web = web.NewServer(cfg, in, ready, logger)
+	ts.Web = web.NewServer(cfg, in, ts.Staff, ready, logger)
 	ts.Config.Handler = ts.Web.Handler()
 	ts.Start()
 	tb.Cleanup(ts.Close)

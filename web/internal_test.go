@@ -7,8 +7,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"beredskap/intake"
+	"beredskap/staff"
 )
 
 // TestPanicBecomes500 checks the middleware: a panic in a handler is
@@ -16,7 +18,9 @@ import (
 // stack, and its text never reaches the client.
 func TestPanicBecomes500(t *testing.T) {
 	var logs bytes.Buffer
-	s := NewServer(Config{}, &intake.Intake{}, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
+	// The staff service is never reached: no request carries credentials.
+	svc := staff.New(nil, nil, time.Now, staff.Config{}, nil)
+	s := NewServer(Config{}, &intake.Intake{}, svc, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret detail 12345") })
 	h := s.requestID(s.accessLog(s.recoverPanic(s.securityHeaders(boom))))
 

@@ -240,7 +240,7 @@ func openAPIDocument(version, baseURL string) map[string]any {
 					"400": invalid, "413": tooLarge, "415": notJSON, "500": internal,
 				},
 			}},
-			"/api/v1/registrations": map[string]any{"post": map[string]any{
+			"/api/v1/registrations": map[string]any{"get": listRegistrationsOp(internal), "post": map[string]any{
 				"operationId": "register",
 				"summary":     "Store a registration and return its receipt and decision.",
 				"parameters":  []any{acceptLanguage, idempotencyKey},
@@ -257,6 +257,8 @@ func openAPIDocument(version, baseURL string) map[string]any {
 					"413": tooLarge, "415": notJSON, "500": internal,
 				},
 			}},
+			"/api/v1/registrations/{receipt}": map[string]any{"get": getRegistrationOp(internal)},
+			"/api/v1/audit":                   map[string]any{"get": searchAuditOp(internal)},
 			"/api/v1/openapi.json": map[string]any{"get": map[string]any{
 				"operationId": "openapi",
 				"summary":     "This document.",
@@ -266,9 +268,12 @@ func openAPIDocument(version, baseURL string) map[string]any {
 				},
 			}},
 		},
-		"components": map[string]any{"schemas": map[string]any{
-			"Registration": registrationRules.schema(reflect.TypeFor[beredskap.Registration](), ""),
-			"Decision":     decisionRules.schema(reflect.TypeFor[beredskap.Decision](), ""),
+		"components": map[string]any{"securitySchemes": securitySchemes(), "schemas": map[string]any{
+			"RegistrationList":   registrationListSchema(),
+			"StoredRegistration": storedRegistrationSchema(),
+			"AuditList":          auditListSchema(),
+			"Registration":       registrationRules.schema(reflect.TypeFor[beredskap.Registration](), ""),
+			"Decision":           decisionRules.schema(reflect.TypeFor[beredskap.Decision](), ""),
 			"RegistrationCreated": map[string]any{
 				"type": "object", "required": []string{"receipt", "decision"},
 				"properties": map[string]any{

@@ -5,8 +5,10 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"unicode"
 	"unicode/utf8"
 
@@ -56,10 +58,20 @@ type pages struct {
 	tmpl    map[string]*template.Template
 }
 
+// mustLoadPages parses every page template of templates/ (all files but
+// the shared layout.html and fields.html) together with the shared ones.
 func mustLoadPages() *pages {
 	p := &pages{locales: allLocales, tmpl: map[string]*template.Template{}}
-	for _, name := range []string{"form.html", "receipt.html", "error.html"} {
-		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/fields.html", "templates/"+name)
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, file := range names {
+		name := path.Base(file)
+		if name == "layout.html" || name == "fields.html" {
+			continue
+		}
+		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/fields.html", file)
 		if err != nil {
 			panic(err)
 		}
@@ -68,10 +80,21 @@ func mustLoadPages() *pages {
 	return p
 }
 
-// page returns the frame of a page in the visitor's language at path.
+// page returns the frame of a public page in the visitor's language at
+// path.
 func (p *pages) page(r *http.Request, path, titleKey string) Page {
-	lang := p.locales.pageLanguage(r)
-	l := p.locales.get(lang)
+	return p.pageIn(p.locales, r, path, titleKey)
+}
+
+// staffPage returns the frame of a staff page (login, enrolment and the
+// pages under /staff) at path, in bokmål or English.
+func (p *pages) staffPage(r *http.Request, path, titleKey string) Page {
+	return p.pageIn(staffLocales, r, path, titleKey)
+}
+
+func (p *pages) pageIn(ls *locales, r *http.Request, path, titleKey string) Page {
+	lang := ls.pageLanguage(r)
+	l := ls.get(lang)
 	pg := Page{
 		L:           l,
 		Lang:        lang,
@@ -79,7 +102,7 @@ func (p *pages) page(r *http.Request, path, titleKey string) Page {
 		Stylesheets: stylesheets(),
 		Attribution: norway.Attribution,
 	}
-	for _, code := range p.locales.codes {
+	for _, code := range ls.codes {
 		pg.Languages = append(pg.Languages, LanguageLink{
 			Code:    code,
 			Name:    autonym(code),

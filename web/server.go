@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"beredskap/auth"
 	"beredskap/intake"
+	"beredskap/staff"
 )
 
 // DefaultMaxBodyBytes is the body limit used when Config.MaxBodyBytes is 0.
@@ -24,12 +26,21 @@ type Config struct {
 	BaseURL string
 	// Version is shown in the OpenAPI document.
 	Version string
+	// OIDC, when not nil, offers login through an OpenID Connect provider.
+	OIDC *auth.OIDC
+	// TrustProxy says the server runs behind a reverse proxy: the client
+	// address is taken from the last entry of X-Forwarded-For, which the
+	// proxy appends. Without it the header is ignored, so that clients
+	// cannot choose their own address.
+	TrustProxy bool
 }
 
-// Server serves the JSON API, the operational endpoints and the public pages.
+// Server serves the JSON API, the operational endpoints, the public pages
+// and the staff pages.
 type Server struct {
 	cfg     Config
 	in      *intake.Intake
+	staff   *staff.Service
 	ready   func(context.Context) error
 	logger  *slog.Logger
 	metrics *metrics
@@ -40,11 +51,14 @@ type Server struct {
 	handler http.Handler
 }
 
-// NewServer returns a server that registers and evaluates through in, reports
-// readiness with ready (nil means always ready) and logs to logger (nil means
-// slog.Default). It panics when the embedded templates or locale files are
-// broken, which tests catch.
-func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error, logger *slog.Logger) *Server {
+// NewServer returns a server that registers and evaluates through in, serves
+// staff through staff, reports readiness with ready (nil means always ready)
+// and logs to logger (nil means slog.Default). It panics when staff is nil or
+// the embedded templates or locale files are broken, which tests catch.
+func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(context.Context) error, logger *slog.Logger) *Server {
+	if staff == nil {
+		panic("web: NewServer needs a staff service")
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -58,6 +72,7 @@ func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error,
 	s := &Server{
 		cfg:     cfg,
 		in:      in,
+		staff:   staff,
 		ready:   ready,
 		logger:  logger,
 		metrics: newMetrics(),
@@ -69,6 +84,9 @@ func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error,
 	s.handle("POST /api/v1/evaluate", s.handleEvaluate)
 	s.handle("POST /api/v1/registrations", s.handleRegister)
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
+	s.handle("GET /api/v1/registrations", s.handleListRegistrations)
+	s.handle("GET /api/v1/registrations/{receipt}", s.handleGetRegistration)
+	s.handle("GET /api/v1/audit", s.handleSearchAudit)
 
 	s.handle("GET /healthz", s.handleHealth)
 	s.handle("GET /readyz", s.handleReady)
@@ -80,6 +98,7 @@ func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error,
 	s.handle("GET /receipt/{receipt}", s.handleReceipt)
 	s.handle("GET /receipt/{receipt}/qr.png", s.handleQR)
 	s.handle("GET /assets/", s.handleAsset)
+	s.registerAuthPages()
 	s.registerStaffPages()
 
 	// Browser form posts from another site are refused; API clients that
@@ -89,7 +108,10 @@ func NewServer(cfg Config, in *intake.Intake, ready func(context.Context) error,
 		s.Error(w, r, errForbiddenOrigin)
 	}))
 
-	s.handler = s.requestID(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.mux)))))
+	// authenticate sits above accessLog because it copies the request to
+	// carry the actor, and accessLog reads the route from the request the
+	// mux saw.
+	s.handler = s.requestID(s.authenticate(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.mux))))))
 	return s
 }
 

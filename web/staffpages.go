@@ -1,5 +1,286 @@
 package web
 
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"beredskap"
+	"beredskap/norway"
+)
+
 // registerStaffPages registers the routes of the staff pages: registrations,
 // access orders, users and grants, and audit search.
-func (s *Server) registerStaffPages() {}
+func (s *Server) registerStaffPages() {
+	s.handle("GET /staff", s.handleStaffHome)
+	s.handle("GET /staff/registrations", s.handleStaffRegistrations)
+	s.handle("GET /staff/registrations/{receipt}", s.handleStaffRegistration)
+
+	s.handle("GET /staff/access-orders", s.handleAccessOrders)
+	s.handle("GET /staff/access-orders/new", s.handleAccessOrderForm)
+	s.handle("POST /staff/access-orders", s.handleAccessOrderCreate)
+	s.handle("GET /staff/access-orders/{id}", s.handleAccessOrder)
+	s.handle("POST /staff/access-orders/{id}/confirm", s.handleAccessOrderConfirm)
+	s.handle("POST /staff/access-orders/{id}/approve", s.handleAccessOrderApprove)
+	s.handle("POST /staff/access-orders/{id}/reject", s.handleAccessOrderReject)
+	s.handle("GET /access/request", s.handleAccessRequestForm)
+	s.handle("POST /access/request", s.handleAccessRequest)
+
+	s.handle("GET /staff/users", s.handleStaffUsers)
+	s.handle("GET /staff/users/{id}", s.handleStaffUser)
+	s.handle("POST /staff/users/{id}/remove", s.handleStaffUserRemove)
+	s.handle("POST /staff/users/{id}/invitation", s.handleStaffUserInvitation)
+
+	s.handle("GET /staff/audit", s.handleStaffAudit)
+}
+
+// staffPageSize is how many rows a staff list shows at a time.
+const staffPageSize = 50
+
+// staffTemplates holds the parsed staff pages, each with the site layout,
+// the form controls and the staff parts, loaded once.
+var staffTemplates = mustLoadStaffTemplates()
+
+func mustLoadStaffTemplates() map[string]*template.Template {
+	names := []string{
+		"staff_home.html", "staff_registrations.html", "staff_registration.html",
+		"staff_orders.html", "staff_order_form.html", "staff_order.html", "staff_request_sent.html",
+		"staff_users.html", "staff_user.html", "staff_audit.html",
+	}
+	ts := map[string]*template.Template{}
+	for _, name := range names {
+		t, err := template.New(name).ParseFS(templateFiles,
+			"templates/layout.html", "templates/fields.html", "templates/staff_parts.html", "templates/"+name)
+		if err != nil {
+			panic(err)
+		}
+		ts[name] = t
+	}
+	return ts
+}
+
+// staffFrame is what every staff page shows around its content: the page
+// in bokmål or English, the acting staff member and the links their role
+// allows, the CSRF token of its forms, and the state of its form.
+type staffFrame struct {
+	Page
+	Actor *beredskap.Actor
+	Nav   []staffLink
+	CSRF  string
+	staffForm
+	text staffText
+}
+
+// staffLink is one link of the staff navigation or the home page.
+type staffLink struct {
+	Href, Text, Hint string
+	Current          bool
+}
+
+// newStaffFrame returns the frame of a staff page at path for actor a,
+// which is nil on public pages.
+func (s *Server) newStaffFrame(w http.ResponseWriter, r *http.Request, a *beredskap.Actor, path, titleKey string) staffFrame {
+	pg := s.pages.staffPage(r, path, titleKey)
+	f := staffFrame{
+		Page:  pg,
+		Actor: a,
+		CSRF:  s.formCSRF(w, r),
+		text:  staffText{staff: pg.L, public: allLocales.get(pg.Lang)},
+	}
+	f.staffForm.text = f.text
+	if a != nil {
+		f.Nav = f.staffLinks(path)
+	}
+	return f
+}
+
+// T returns the text of key in the page's language; see staffText.T.
+func (f *staffFrame) T(key string, args ...any) string {
+	return f.text.T(key, args...)
+}
+
+// staffText finds the texts of the staff pages: in the staff locale when
+// it has the key, else in the public locale of the same language, which
+// holds the site's frame (name, footer) and the shared reasons.
+type staffText struct {
+	staff, public *Locale
+}
+
+// T returns the text of key with its placeholders filled; see Locale.T.
+func (x staffText) T(key string, args ...any) string {
+	if _, ok := x.staff.Lookup(key); ok {
+		return x.staff.T(key, args...)
+	}
+	return x.public.T(key, args...)
+}
+
+// Has reports whether either locale has key.
+func (x staffText) Has(key string) bool {
+	_, ok := x.staff.Lookup(key)
+	_, pub := x.public.Lookup(key)
+	return ok || pub
+}
+
+// staffLinks returns the pages the actor's role may use, each with a
+// sentence saying what it is for.
+func (f *staffFrame) staffLinks(current string) []staffLink {
+	a, m := f.Actor, f.Actor.Municipality()
+	var links []staffLink
+	add := func(ok bool, path, key string) {
+		if ok {
+			links = append(links, staffLink{
+				Href: f.Href(path), Text: f.T(key), Hint: f.T(key + ".hint"), Current: path == current,
+			})
+		}
+	}
+	add(true, "/staff", "staff.nav.home")
+	add(beredskap.Can(a, beredskap.PermListRegistrations, m), "/staff/registrations", "staff.nav.registrations")
+	add(beredskap.Can(a, beredskap.PermReadRegistration, m) && !beredskap.Can(a, beredskap.PermListRegistrations, m),
+		"/staff/registrations", "staff.nav.lookup")
+	add(beredskap.Can(a, beredskap.PermViewAccessOrders, m), "/staff/access-orders", "staff.nav.orders")
+	add(beredskap.Can(a, beredskap.PermOrderAccess, m), "/staff/access-orders/new", "staff.nav.order_new")
+	add(beredskap.Can(a, beredskap.PermManageUsers, ""), "/staff/users", "staff.nav.users")
+	add(beredskap.Can(a, beredskap.PermSearchAudit, ""), "/staff/audit", "staff.nav.audit")
+	return links
+}
+
+// Href returns path with the page's language and the given query
+// parameters (name, value pairs; empty values are left out).
+func (f *staffFrame) Href(path string, query ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(query); i += 2 {
+		if query[i+1] != "" {
+			q.Set(query[i], query[i+1])
+		}
+	}
+	q.Set("lang", f.Lang)
+	return path + "?" + q.Encode()
+}
+
+// Role names a role in the page's language.
+func (f *staffFrame) Role(r beredskap.Role) string {
+	if r == "" {
+		return f.T("staff.role.none")
+	}
+	return f.T("staff.role." + string(r))
+}
+
+// Scope describes a grant's scope, naming the municipality or county.
+func (f *staffFrame) Scope(sc beredskap.Scope) string {
+	switch sc.Kind {
+	case beredskap.ScopeMunicipality:
+		return f.T("staff.scope.municipality", "name", municipalityName(sc.Code))
+	case beredskap.ScopeCounty:
+		return f.T("staff.scope.county", "name", countyName(sc.Code))
+	case "":
+		return f.T("staff.scope.none")
+	default:
+		return f.T("staff.scope." + string(sc.Kind))
+	}
+}
+
+// MunicipalityName names a municipality with its number.
+func (f *staffFrame) MunicipalityName(code string) string {
+	return municipalityName(code)
+}
+
+// Time writes an instant in Europe/Oslo to the minute.
+func (f *staffFrame) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(oslo).Format("02.01.2006 15:04")
+}
+
+// TimeOr writes an instant like Time, or the text of key when it is nil.
+func (f *staffFrame) TimeOr(t *time.Time, key string) string {
+	if t == nil {
+		return f.T(key)
+	}
+	return f.Time(*t)
+}
+
+// arrival writes an RFC 3339 arrival time in Europe/Oslo, or returns it
+// as stored when it does not parse.
+func (f *staffFrame) arrival(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return f.Time(t)
+}
+
+// Date writes the Europe/Oslo calendar date of an instant, or the text of
+// key when it is nil.
+func (f *staffFrame) Date(t *time.Time, key string) string {
+	if t == nil {
+		return f.T(key)
+	}
+	return t.In(oslo).Format("02.01.2006")
+}
+
+// municipalityName returns "Name (code)" for a municipality known today,
+// or the code alone.
+func municipalityName(code string) string {
+	if m, ok := norway.MunicipalityAt(code, time.Now()); ok {
+		return m.Name + " (" + code + ")"
+	}
+	return code
+}
+
+// countyName returns "Name (code)" for a county known today, or the code.
+func countyName(code string) string {
+	for _, c := range norway.Counties(time.Now()) {
+		if c.Code == code {
+			return c.Name + " (" + code + ")"
+		}
+	}
+	return code
+}
+
+// renderStaff renders a staff page into a buffer first, so that a template
+// error becomes a clean error page rather than half a page.
+func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := staffTemplates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// parseStaffForm reads a staff form's body within the size limit and checks
+// its CSRF token.
+func (s *Server) parseStaffForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return beredskap.Errorf(beredskap.ETOOLARGE, "the form is over %d bytes", s.cfg.MaxBodyBytes)
+		}
+		return beredskap.Invalid("", "syntax", "the form could not be read")
+	}
+	return s.checkCSRF(r)
+}
+
+// pathID returns the numeric path value name, or ENOTFOUND.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, beredskap.Errorf(beredskap.ENOTFOUND, "no such %s", name)
+	}
+	return id, nil
+}
+
+// forbidden is the error of a page the actor's role may not use.
+func forbidden(what string) error {
+	return beredskap.Errorf(beredskap.EFORBIDDEN, "your role may not %s", what)
+}

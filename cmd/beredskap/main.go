@@ -9,6 +9,9 @@
 //	beredskap evaluate [--lang LANG] [--rules DIR] < registration.json
 //	beredskap rules check [DIR]
 //	beredskap rules list  [--rules DIR]
+//	beredskap user add    --db DB --email E --name NAME --role ROLE [--municipality CODE]
+//	beredskap token create --db DB --user E [--ttl DURATION]
+//	beredskap audit verify --db DB
 //	beredskap version
 //
 // Every flag can also be set as an environment variable: --db as
@@ -69,6 +72,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runEvaluate(ctx, rest, stdin, stdout)
 	case "rules":
 		return runRules(ctx, rest, stdout)
+	case "user":
+		return runUser(ctx, rest, stdout, stderr)
+	case "token":
+		return runToken(ctx, rest, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "beredskap", version)
 		return nil
@@ -89,6 +98,9 @@ Commands:
   evaluate      read one registration (JSON) on stdin and print its decision
   rules check   validate a rule directory and run its example cases
   rules list    list the rule versions in force, oldest first
+  user add      add a staff user and print their enrolment link
+  token create  print a bearer token for API clients acting as a user
+  audit verify  check the audit trail's hash chain; exit 1 naming the first broken entry
   version       print the version
 
 Run 'beredskap COMMAND -h' for the flags of a command. Every flag can also be

@@ -61,11 +61,22 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
+	sender, err := s.Staff.sender()
+	if err != nil {
+		return err
+	}
+	oidc, err := s.Staff.oidc(ctx, base)
+	if err != nil {
+		return err
+	}
+	staffService := newStaffService(st, sender, time.Now, base, s.Staff, logger)
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,
 		BaseURL:       base,
 		Version:       version,
-	}, in, st.ping, logger)
+		OIDC:          oidc,
+		TrustProxy:    s.Staff.TrustProxy,
+	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

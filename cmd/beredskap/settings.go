@@ -24,6 +24,7 @@ type settings struct {
 	SecureCookies     bool
 	BaseURL           string
 	ShutdownTimeout   time.Duration
+	Staff             staffSettings
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -44,6 +45,7 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	fs.BoolVar(&s.SecureCookies, "secure-cookies", false, "mark cookies Secure and send HSTS (set behind HTTPS)")
 	fs.StringVar(&s.BaseURL, "base-url", "", "public URL of the server, e.g. https://register.example (default: from --addr)")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	s.Staff.bind(fs)
 }
 
 // parse parses args, then fills every flag not given on the command line

@@ -12,6 +12,7 @@ import (
 // store is an open database and the services built on it.
 type store struct {
 	registrations beredskap.RegistrationService
+	staff         beredskap.StaffStore
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -28,6 +29,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		}
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
+			staff:         postgres.NewStaffStore(db, clock),
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -40,6 +42,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 	}
 	return &store{
 		registrations: sqlite.NewRegistrationService(db, clock),
+		staff:         sqlite.NewStaffStore(db, clock),
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,

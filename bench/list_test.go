@@ -1,0 +1,185 @@
+package bench_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"beredskap"
+	"beredskap/intake"
+	"beredskap/mail"
+	"beredskap/rules"
+	"beredskap/sqlite"
+	"beredskap/staff"
+	"beredskap/storetest"
+	"beredskap/web"
+)
+
+// listFixture is a SQLite register of registrations in two municipalities,
+// a municipal officer of the first, and a bearer token for them.
+type listFixture struct {
+	db    *sqlite.DB
+	regs  *sqlite.RegistrationService
+	staff *staff.Service
+	token string
+}
+
+// listRows is how many registrations the fixture holds (half in each
+// municipality) and listPage how many a page shows.
+const (
+	listRows = 10_000
+	listPage = 50
+)
+
+func newListFixture(b *testing.B) *listFixture {
+	b.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "list.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	f := &listFixture{db: db, regs: sqlite.NewRegistrationService(db, time.Now)}
+	reg := storetest.Registration("Anna", "Kowalska")
+	dec := storetest.Decision()
+	for i := range listRows {
+		m := "0301"
+		if i%2 == 1 {
+			m = "4601"
+		}
+		if _, _, err := f.regs.CreateRegistration(ctx, beredskap.NewRegistration{Registration: reg, Decision: dec, Municipality: m}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	logger := slog.New(slog.DiscardHandler)
+	f.staff = staff.New(sqlite.NewStaffStore(db, time.Now), mail.Dir{Path: b.TempDir()}, time.Now, staff.Config{}, logger)
+	sys := beredskap.WithActor(ctx, beredskap.SystemActor())
+	_, err = f.staff.AddUser(sys, staff.NewUser{
+		Email: "overlege@oslo.example", FirstName: "Ola", LastName: "Overlege",
+		Role: beredskap.RoleMunicipalOfficer, Scope: beredskap.Scope{Kind: beredskap.ScopeMunicipality, Code: "0301"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.token, _, err = f.staff.CreateToken(sys, "overlege@oslo.example", "bench", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkListRegistrations measures, in one run, the cost of authorization
+// and audit on a page of 50 registrations of one municipality out of 10 000:
+//
+//   - store: the query alone (RegistrationService.ListRegistrations);
+//   - service: the staff service, which checks the policy, runs the same
+//     query in a write transaction and appends the audit entry (with the 50
+//     receipts as subjects) in it;
+//   - http_plain: the query behind a bare HTTP handler that encodes the same
+//     items, with no authentication;
+//   - http_api: GET /api/v1/registrations with a bearer token, through the
+//     real server: token lookup, policy, query and audit.
+//
+// The overhead is service/store and http_api/http_plain.
+func BenchmarkListRegistrations(b *testing.B) {
+	f := newListFixture(b)
+	filter := beredskap.RegistrationFilter{Municipality: "0301", Limit: listPage}
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			items, _, err := f.regs.ListRegistrations(context.Background(), filter)
+			if err != nil || len(items) != listPage {
+				b.Fatal(len(items), err)
+			}
+		}
+	})
+	b.Run("service", func(b *testing.B) {
+		actor, err := f.staff.AuthenticateToken(context.Background(), f.token)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := beredskap.WithActor(context.Background(), actor)
+		for b.Loop() {
+			items, _, err := f.staff.ListRegistrations(ctx, filter)
+			if err != nil || len(items) != listPage {
+				b.Fatal(len(items), err)
+			}
+		}
+	})
+	b.Run("http_plain", func(b *testing.B) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			items, next, err := f.regs.ListRegistrations(r.Context(), filter)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			writePage(w, items, next)
+		}))
+		defer ts.Close()
+		getPages(b, ts.URL+"/", "")
+	})
+	b.Run("http_api", func(b *testing.B) {
+		book, err := rules.Embedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := &intake.Intake{Rules: book, Registrations: f.regs, Clock: time.Now}
+		srv := web.NewServer(web.Config{}, in, f.staff, f.db.Ping, slog.New(slog.DiscardHandler))
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		getPages(b, ts.URL+"/api/v1/registrations?municipality=0301&limit=50", f.token)
+	})
+}
+
+// pageItem and page are the JSON shape of GET /api/v1/registrations
+// (CONTRACT.md), for the plain handler.
+type pageItem struct {
+	Receipt      string              `json:"receipt"`
+	Municipality string              `json:"municipality"`
+	Traveller    beredskap.Traveller `json:"traveller"`
+	Decision     beredskap.Decision  `json:"decision"`
+	CreatedAt    time.Time           `json:"created_at"`
+}
+
+type page struct {
+	Items         []pageItem `json:"items"`
+	NextPageToken string     `json:"next_page_token,omitempty"`
+}
+
+func writePage(w http.ResponseWriter, regs []*beredskap.StoredRegistration, next string) {
+	p := page{Items: make([]pageItem, len(regs)), NextPageToken: next}
+	for i, r := range regs {
+		p.Items[i] = pageItem{r.Receipt, r.Municipality, r.Registration.Traveller, r.Decision, r.CreatedAt}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// getPages GETs url b.N times, with a bearer token when given, and checks
+// each answer is a full page.
+func getPages(b *testing.B, url, token string) {
+	client := &http.Client{}
+	for b.Loop() {
+		req, _ := http.NewRequest("GET", url, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var p page
+		err = json.NewDecoder(resp.Body).Decode(&p)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || len(p.Items) != listPage {
+			b.Fatal(fmt.Sprintf("status %d, %d items, %v", resp.StatusCode, len(p.Items), err))
+		}
+	}
+}

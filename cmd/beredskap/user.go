@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"beredskap"
+	"beredskap/staff"
+)
+
+// runUser runs "user add".
+func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{"usage: beredskap user add --db DB --email E --name NAME --role ROLE [--municipality CODE]"}
+	}
+	fs := newFlagSet("user add", stderr)
+	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
+	email := fs.String("email", "", "the user's e-mail address (required)")
+	name := fs.String("name", "", "the user's full name (required)")
+	role := fs.String("role", "", "role: "+roleNames())
+	municipality := fs.String("municipality", "", "municipality number, for municipal roles")
+	county := fs.String("county", "", "county number, for the county governor")
+	mobile := fs.String("mobile", "", "mobile number")
+	baseURL := fs.String("base-url", "http://127.0.0.1:8080", "public URL of the server, for the enrolment link")
+	if err := parse(fs, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	first, last := splitName(*name)
+	r := beredskap.Role(*role)
+	scope := beredskap.Scope{Kind: beredskap.ScopeKindOf(r)}
+	switch scope.Kind {
+	case beredskap.ScopeMunicipality:
+		scope.Code = *municipality
+	case beredskap.ScopeCounty:
+		scope.Code = *county
+	}
+	st, err := openStore(ctx, *db, time.Now)
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	defer st.close()
+	svc := staff.New(st.staff, nil, time.Now, staff.Config{BaseURL: strings.TrimSuffix(*baseURL, "/")}, slog.New(slog.DiscardHandler))
+	ctx = beredskap.WithActor(ctx, beredskap.SystemActor())
+	u, err := svc.AddUser(ctx, staff.NewUser{
+		Email:     *email,
+		FirstName: first,
+		LastName:  last,
+		Mobile:    *mobile,
+		Role:      r,
+		Scope:     scope,
+	})
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	link, expires, err := svc.NewEnrolmentLink(ctx, u.ID)
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	fmt.Fprintf(stdout, "Added user %d, %s, as %s (%s).\n", u.ID, u.Email, r, scope)
+	fmt.Fprintf(stdout, "Enrolment link (set a password and a TOTP second factor; valid until %s):\n%s\n",
+		expires.Format(time.RFC3339), link)
+	return nil
+}
+
+// splitName splits a full name into first names and the last name.
+func splitName(name string) (first, last string) {
+	name = strings.Join(strings.Fields(name), " ")
+	i := strings.LastIndexByte(name, ' ')
+	if i < 0 {
+		return name, ""
+	}
+	return name[:i], name[i+1:]
+}
+
+func roleNames() string {
+	names := make([]string, len(beredskap.Roles))
+	for i, r := range beredskap.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,170 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"beredskap"
+)
+
+// record returns the audit record of a's action on object. When a is not a
+// user (an anonymous login step), the user the step concerns, if any, is
+// named instead.
+func record(a *beredskap.Actor, u *beredskap.User, action, object, outcome string) beredskap.AuditRecord {
+	rec := beredskap.RecordFor(a, action, object, outcome)
+	if a.User == nil && !a.System && u != nil {
+		rec.Actor = u.Email
+		rec.UserID = u.ID
+	}
+	return rec
+}
+
+// audit appends rec in tx and returns any error with the action named.
+func audit(ctx context.Context, tx beredskap.StaffTx, rec beredskap.AuditRecord) error {
+	if _, err := tx.Audit(ctx, rec); err != nil {
+		return fmt.Errorf("audit %s: %w", rec.Action, err)
+	}
+	return nil
+}
+
+// deny writes an audit entry with OutcomeDenied for a's action on object in
+// a transaction of its own, and returns an EFORBIDDEN error (or the error of
+// writing the entry).
+func (s *Service) deny(ctx context.Context, a *beredskap.Actor, action, object string) error {
+	rec := beredskap.RecordFor(a, action, object, beredskap.OutcomeDenied)
+	if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		return audit(ctx, tx, rec)
+	}); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	return forbidden(action)
+}
+
+// forbidden returns the EFORBIDDEN error of an action the policy refuses.
+func forbidden(action string) error {
+	return &beredskap.Error{Code: beredskap.EFORBIDDEN, Reason: "forbidden",
+		Message: "you may not do this (" + action + ")"}
+}
+
+// unauthorized returns an EUNAUTHORIZED error with a reason key.
+func unauthorized(reason, message string) error {
+	return &beredskap.Error{Code: beredskap.EUNAUTHORIZED, Reason: reason, Message: message}
+}
+
+// notFound returns an ENOTFOUND error about what.
+func notFound(what string) error {
+	return &beredskap.Error{Code: beredskap.ENOTFOUND, Reason: "not_found", Message: what + " not found"}
+}
+
+// update runs fn in one write transaction. fn returns the outcome of the
+// operation (which may be a user-facing error) separately from a failure
+// of the transaction, so that audit entries of a refused attempt commit
+// while the caller still gets the refusal.
+func (s *Service) update(ctx context.Context, op string, fn func(ctx context.Context, tx beredskap.StaffTx) (outcome error, err error)) error {
+	var outcome error
+	err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		outcome, err = fn(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return wrap(op, err)
+	}
+	return outcome
+}
+
+// wrap returns err with the operation named, keeping user-facing errors
+// (*beredskap.Error) reachable through errors.As.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// SearchAudit returns audit entries matching f, oldest first, and the next
+// page's token. It needs PermSearchAudit (EFORBIDDEN otherwise, audited) and
+// is itself audited as "audit.search". A malformed page token is EINVALID.
+func (s *Service) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*beredskap.AuditEntry, string, error) {
+	a := beredskap.ActorFrom(ctx)
+	if !beredskap.Can(a, beredskap.PermSearchAudit, "") {
+		return nil, "", s.deny(ctx, a, "audit.search", "audit")
+	}
+	if f.Receipt != "" {
+		if r, ok := beredskap.NormalizeReceipt(f.Receipt); ok {
+			f.Receipt = r
+		}
+	}
+	var entries []*beredskap.AuditEntry
+	var next string
+	err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		entries, next, err = tx.SearchAudit(ctx, f)
+		if err != nil {
+			return err
+		}
+		rec := beredskap.RecordFor(a, "audit.search", "audit", beredskap.OutcomeOK)
+		rec.Detail = describeAuditFilter(f)
+		return audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, "", wrap("search audit", err)
+	}
+	return entries, next, nil
+}
+
+// describeAuditFilter writes the filter for an audit entry's Detail.
+func describeAuditFilter(f beredskap.AuditFilter) string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("receipt", f.Receipt)
+	add("actor", f.Actor)
+	add("action", f.Action)
+	add("object", f.Object)
+	if !f.From.IsZero() {
+		add("from", f.From.UTC().Format(time.RFC3339))
+	}
+	if !f.To.IsZero() {
+		add("to", f.To.UTC().Format(time.RFC3339))
+	}
+	if f.Limit != 0 {
+		add("limit", strconv.Itoa(f.Limit))
+	}
+	if f.PageToken != "" {
+		add("page", "next")
+	}
+	return strings.Join(parts, " ")
+}
+
+// errChainBroken stops the scan of VerifyAudit at the first break.
+var errChainBroken = errors.New("audit chain broken")
+
+// VerifyAudit checks the hash chain of the whole audit trail and returns
+// how many entries it checked and the first break, nil when the chain is
+// intact. Only the system actor (the command line) may run it; anyone else
+// gets EFORBIDDEN, audited.
+func (s *Service) VerifyAudit(ctx context.Context) (int64, *beredskap.ChainBreak, error) {
+	a := beredskap.ActorFrom(ctx)
+	if !a.System {
+		return 0, nil, s.deny(ctx, a, "audit.verify", "audit")
+	}
+	v := beredskap.NewChainVerifier()
+	err := s.store.ScanAudit(ctx, func(e *beredskap.AuditEntry) error {
+		if v.Add(e) != nil {
+			return errChainBroken
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errChainBroken) {
+		return v.Count(), nil, fmt.Errorf("verify audit: %w", err)
+	}
+	return v.Count(), v.Result(), nil
+}

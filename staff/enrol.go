@@ -1,0 +1,205 @@
+package staff
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"beredskap"
+	"beredskap/auth"
+)
+
+// RecoveryCodeCount is how many recovery codes a TOTP enrolment gives.
+const RecoveryCodeCount = 10
+
+// checkEnrolment returns the enrolment with the link secret token and its
+// user, or EINVALID on "token" with reason "unknown", "expired" or "used".
+func checkEnrolment(ctx context.Context, tx beredskap.StaffTx, token string, now time.Time) (*beredskap.Enrolment, *beredskap.User, error) {
+	unknown := beredskap.Invalid("token", "unknown", "the enrolment link is not known")
+	if token == "" {
+		return nil, nil, unknown
+	}
+	e, err := tx.FindEnrolment(ctx, auth.HashSecret(token))
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+		return nil, nil, unknown
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if e.UsedAt != nil {
+		return nil, nil, beredskap.Invalid("token", "used", "the enrolment link was used already")
+	}
+	if !now.Before(e.ExpiresAt) {
+		return nil, nil, beredskap.Invalid("token", "expired", "the enrolment link has expired; ask for a new one")
+	}
+	u, err := tx.FindUser(ctx, e.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Status != beredskap.UserActive {
+		return nil, nil, unknown
+	}
+	return e, u, nil
+}
+
+// CheckEnrolment returns the user an enrolment link is for, so that the
+// page can greet them. It returns EINVALID on "token" with reason
+// "unknown", "expired" or "used".
+func (s *Service) CheckEnrolment(ctx context.Context, enrolToken string) (*beredskap.User, error) {
+	now := s.now()
+	var u *beredskap.User
+	var outcome error
+	err := s.store.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		_, u, err = checkEnrolment(ctx, tx, enrolToken, now)
+		outcome, err = split(err)
+		return err
+	})
+	if err != nil {
+		return nil, wrap("check enrolment", err)
+	}
+	if outcome != nil {
+		return nil, outcome
+	}
+	return u, nil
+}
+
+// Enrol sets the password of the user an enrolment link is for, uses up
+// the link, and returns a session at StageEnrol, in which the user must
+// enrol TOTP (NewTOTP, ConfirmTOTP) before anything else. It returns
+// EINVALID on "password" when the password policy refuses it, and EINVALID
+// on "token" (reasons "unknown", "expired", "used") for a bad link.
+// Audited as "enrolment.password".
+func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*LoginResult, error) {
+	a := beredskap.ActorFrom(ctx)
+	if _, err := s.CheckEnrolment(ctx, enrolToken); err != nil {
+		return nil, err
+	}
+	if err := auth.CheckPasswordPolicy(password); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(password, auth.DefaultPasswordParams)
+	if err != nil {
+		return nil, wrap("enrol: hash password", err)
+	}
+	now := s.now()
+	var res *LoginResult
+	err = s.update(ctx, "enrol", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		e, u, err := checkEnrolment(ctx, tx, enrolToken, now)
+		if err != nil {
+			return split(err)
+		}
+		err = tx.UseEnrolment(ctx, e.Hash, now)
+		if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
+			return beredskap.Invalid("token", "used", "the enrolment link was used already"), nil
+		} else if err != nil {
+			return nil, err
+		}
+		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, nil
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		if res, err = s.newSession(ctx, tx, a, u, beredskap.StageEnrol, 0, now); err != nil {
+			return nil, err
+		}
+		return nil, audit(ctx, tx, record(a, u, "enrolment.password", userObject(u), beredskap.OutcomeOK))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// NewTOTP returns a fresh TOTP secret for the user of a StageEnrol session,
+// with its otpauth:// URL and a QR code of it. Nothing is stored until
+// ConfirmTOTP. It returns EUNAUTHORIZED for an unknown or ended session and
+// EFORBIDDEN (reason "wrong_stage") for a session at another stage.
+func (s *Service) NewTOTP(ctx context.Context, sessionToken string) (*TOTPSetup, error) {
+	now := s.now()
+	var u *beredskap.User
+	var outcome error
+	err := s.store.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		ss, user, err := s.liveSession(ctx, tx, sessionToken, now)
+		if err != nil {
+			outcome, err = split(err)
+			return err
+		}
+		if ss.Stage != beredskap.StageEnrol {
+			outcome = wrongStage()
+			return nil
+		}
+		u = user
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("new TOTP", err)
+	}
+	if outcome != nil {
+		return nil, outcome
+	}
+	secret, url, err := auth.NewTOTPKey(s.cfg.Issuer, u.Email)
+	if err != nil {
+		return nil, wrap("new TOTP", err)
+	}
+	png, err := auth.QRCodePNG(url)
+	if err != nil {
+		return nil, wrap("new TOTP: QR code", err)
+	}
+	return &TOTPSetup{Secret: secret, URL: url, QRPNG: png}, nil
+}
+
+// ConfirmTOTP checks a code from the authenticator app against the secret
+// NewTOTP gave, stores the secret, makes the StageEnrol session StageActive
+// in the user's first grant in force, and returns ten new recovery codes,
+// to be shown once. It returns EINVALID on "code" (reason "wrong_code")
+// or "secret" (reason "required"), EUNAUTHORIZED for an unknown or ended
+// session or a user with no grant in force, and EFORBIDDEN (reason
+// "wrong_stage") for a session at another stage. Audited as
+// "enrolment.totp".
+func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code string) ([]string, error) {
+	a := beredskap.ActorFrom(ctx)
+	now := s.now()
+	secret = strings.TrimSpace(secret)
+	var codes []string
+	err := s.update(ctx, "confirm TOTP", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
+		if err != nil {
+			return split(err)
+		}
+		if ss.Stage != beredskap.StageEnrol {
+			return wrongStage(), nil
+		}
+		if secret == "" {
+			return beredskap.Invalid("secret", "required", "is required"), nil
+		}
+		step, ok := auth.ValidateTOTP(code, secret, now, 0)
+		if !ok {
+			return beredskap.Invalid("code", "wrong_code", "the code does not match; check the time on the phone and try again"), nil
+		}
+		grants := u.ValidGrants(now)
+		if len(grants) == 0 {
+			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
+				return nil, err
+			}
+			return unauthorized("no_access", "you hold no access in force"), nil
+		}
+		u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, u.LockedUntil = secret, step, 0, nil
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		var hashes []string
+		codes, hashes = auth.NewRecoveryCodes(RecoveryCodeCount)
+		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, hashes); err != nil {
+			return nil, err
+		}
+		if err := activate(ctx, tx, ss, grants[0], now); err != nil {
+			return nil, err
+		}
+		rec := record(a, u, "enrolment.totp", userObject(u), beredskap.OutcomeOK)
+		rec.Detail = "TOTP enrolled; new recovery codes"
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}

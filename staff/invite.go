@@ -1,0 +1,108 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"beredskap"
+	"beredskap/auth"
+	"beredskap/mail"
+	"beredskap/norway"
+)
+
+// invitation is an enrolment link made in a transaction, to be mailed
+// after it commits. Link holds the secret and is never logged or audited.
+type invitation struct {
+	UserID    int64
+	To        string
+	Name      string
+	OrderedBy string
+	Role      beredskap.Role
+	Scope     beredskap.Scope
+	Link      string
+	ExpiresAt time.Time
+}
+
+// newEnrolment stores a new enrolment link for u and returns the
+// invitation that carries it, for the grant g ordered by orderedBy.
+func (s *Service) newEnrolment(ctx context.Context, tx beredskap.StaffTx, u *beredskap.User, g beredskap.Grant, orderedBy string, now time.Time) (*invitation, error) {
+	token, hash := auth.NewSecret()
+	e := &beredskap.Enrolment{Hash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.EnrolmentTTL)}
+	if err := tx.CreateEnrolment(ctx, e); err != nil {
+		return nil, err
+	}
+	return &invitation{
+		UserID: u.ID, To: u.Email, Name: u.Name(), OrderedBy: orderedBy, Role: g.Role, Scope: g.Scope,
+		Link: s.cfg.BaseURL + "/enrol/" + token, ExpiresAt: e.ExpiresAt,
+	}, nil
+}
+
+// where names a scope for a person: "Oslo kommune", "hele landet"...
+func where(sc beredskap.Scope, now time.Time) string {
+	switch sc.Kind {
+	case beredskap.ScopeMunicipality:
+		if m, ok := norway.MunicipalityAt(sc.Code, now); ok {
+			return m.Name + " kommune (" + m.Code + ")"
+		}
+	case beredskap.ScopeCounty:
+		for _, c := range norway.Counties(now) {
+			if c.Code == sc.Code {
+				return c.Name + " (" + c.Code + ")"
+			}
+		}
+	case beredskap.ScopeNational:
+		return "hele landet / all of Norway"
+	case beredskap.ScopeLabourInspectorate:
+		return "Arbeidstilsynet / the Labour Inspection Authority"
+	}
+	return sc.String()
+}
+
+// sendInvitation mails inv and audits the sending as "invitation.send",
+// outcome ok or failed. A failure is logged, without the link, and
+// returned.
+func (s *Service) sendInvitation(ctx context.Context, a *beredskap.Actor, inv *invitation) error {
+	d := newMailData(inv.Name, inv.To, inv.Role, beredskap.OrderGrant, where(inv.Scope, s.now()))
+	d.OrderedBy, d.Link, d.ExpiresAt = inv.OrderedBy, inv.Link, osloTime(inv.ExpiresAt)
+	text, err := render("invitation", d)
+	if err != nil {
+		return wrap("send invitation", err)
+	}
+	m := mail.Message{To: []string{inv.To}, Subject: subjectInvitation, Text: text}
+	detail := "enrolment link to " + inv.To + ", valid until " + inv.ExpiresAt.UTC().Format(time.RFC3339)
+	return s.sendAudited(ctx, a, m, "invitation.send", "user:"+strconv.FormatInt(inv.UserID, 10), detail)
+}
+
+// errNoSender is the failure of sending mail from a service made without
+// a sender (the command line).
+var errNoSender = errors.New("no mail sender configured")
+
+// sendAudited sends m and audits it as action on object with detail,
+// outcome ok or failed, in a transaction of its own. A failure to send is
+// logged and returned.
+func (s *Service) sendAudited(ctx context.Context, a *beredskap.Actor, m mail.Message, action, object, detail string) error {
+	sendErr := errNoSender
+	if s.mail != nil {
+		sendErr = s.mail.Send(ctx, m)
+	}
+	outcome := beredskap.OutcomeOK
+	if sendErr != nil {
+		outcome = beredskap.OutcomeFailed
+		detail += "; sending failed"
+		s.logger.ErrorContext(ctx, "staff: send mail", "action", action, "object", object, "err", sendErr)
+	}
+	rec := beredskap.RecordFor(a, action, object, outcome)
+	rec.Detail = detail
+	if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		return audit(ctx, tx, rec)
+	}); err != nil {
+		return wrap(action, err)
+	}
+	if sendErr != nil {
+		return fmt.Errorf("%s: %w", action, sendErr)
+	}
+	return nil
+}

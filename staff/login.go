@@ -1,0 +1,386 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"beredskap"
+	"beredskap/auth"
+)
+
+// errBadCredentials is the one answer to a wrong e-mail, a wrong password,
+// and an account that may not log in, so that none can be told apart.
+func errBadCredentials() error {
+	return unauthorized("bad_credentials", "wrong e-mail or password")
+}
+
+func errLocked() error {
+	return unauthorized("locked", "the account is locked for a while after too many failed attempts")
+}
+
+func errRateLimited() error {
+	return unauthorized("rate_limited", "too many attempts from this address; wait a minute")
+}
+
+// userObject returns the audit object of a user, "user:unknown" for none.
+func userObject(u *beredskap.User) string {
+	if u == nil {
+		return "user:unknown"
+	}
+	return "user:" + strconv.FormatInt(u.ID, 10)
+}
+
+// locked reports whether u is locked out at now.
+func locked(u *beredskap.User, now time.Time) bool {
+	return u.LockedUntil != nil && now.Before(*u.LockedUntil)
+}
+
+// mayLogIn reports whether u is active and holds a grant in force at now.
+func mayLogIn(u *beredskap.User, now time.Time) bool {
+	return u.Status == beredskap.UserActive && len(u.ValidGrants(now)) > 0
+}
+
+// dummy returns a password hash that matches no password anyone types,
+// made once, to check against when a login names no usable account.
+func (s *Service) dummy() string {
+	s.dummyOnce.Do(func() {
+		token, _ := auth.NewSecret()
+		h, err := auth.HashPassword(token, auth.DefaultPasswordParams)
+		if err != nil {
+			panic(fmt.Sprintf("staff: hash dummy password: %v", err)) // only a broken random source fails
+		}
+		s.dummyHash = h
+	})
+	return s.dummyHash
+}
+
+// Login checks an e-mail and password and returns a new session at
+// StageTOTP (the second factor is due) or StageEnrol (the user has no TOTP
+// yet and must enrol one). Errors are EUNAUTHORIZED with reason
+// "rate_limited" (too many attempts from the client address),
+// "locked" (too many failed attempts on the account) or "bad_credentials"
+// (unknown e-mail, wrong password, removed user, or no grant in force).
+// Every attempt is audited as "login"; a lockout also as "login.locked".
+func (s *Service) Login(ctx context.Context, email, password string) (*LoginResult, error) {
+	a := beredskap.ActorFrom(ctx)
+	now := s.now()
+	email = strings.ToLower(strings.TrimSpace(email))
+
+	var u *beredskap.User
+	err := s.store.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		u, err = tx.FindUserByEmail(ctx, email)
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			u, err = nil, nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, wrap("login", err)
+	}
+
+	refuse := func(action, outcome, detail string, answer error) error {
+		rec := record(a, u, action, userObject(u), outcome)
+		rec.Detail = detail
+		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+			return audit(ctx, tx, rec)
+		}); err != nil {
+			return wrap("login", err)
+		}
+		return answer
+	}
+	if !s.loginLimiter.Allow(a.Address, now) {
+		return nil, refuse("login", beredskap.OutcomeDenied, "rate_limited", errRateLimited())
+	}
+	if u != nil && locked(u, now) {
+		return nil, refuse("login", beredskap.OutcomeDenied, "locked", errLocked())
+	}
+
+	hash := s.dummy()
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok, err := auth.CheckPassword(password, hash)
+	if err != nil {
+		return nil, fmt.Errorf("login: check password: %w", err)
+	}
+	switch {
+	case u == nil:
+		return nil, refuse("login", beredskap.OutcomeFailed, "unknown account", errBadCredentials())
+	case u.PasswordHash == "":
+		return nil, refuse("login", beredskap.OutcomeFailed, "not enrolled", errBadCredentials())
+	case !ok:
+		var answer error
+		err := s.update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+			answer = errBadCredentials()
+			justLocked, err := s.failedAttempt(ctx, tx, a, u.ID, now)
+			if err != nil {
+				return nil, err
+			}
+			if justLocked {
+				answer = errLocked()
+			}
+			rec := record(a, u, "login", userObject(u), beredskap.OutcomeFailed)
+			rec.Detail = "wrong password"
+			return answer, audit(ctx, tx, rec)
+		})
+		return nil, err
+	case !mayLogIn(u, now):
+		return nil, refuse("login", beredskap.OutcomeFailed, "no access in force", errBadCredentials())
+	}
+
+	var res *LoginResult
+	err = s.update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		u, err := tx.FindUser(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
+			return nil, err
+		}
+		stage := beredskap.StageTOTP
+		if u.TOTPSecret == "" {
+			stage = beredskap.StageEnrol
+		}
+		res, err = s.newSession(ctx, tx, a, u, stage, 0, now)
+		if err != nil {
+			return nil, err
+		}
+		rec := record(a, u, "login", userObject(u), beredskap.OutcomeOK)
+		rec.Detail = "password accepted; next: " + string(stage)
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// failedAttempt counts a failed login of the user in tx and locks the
+// account when the count reaches the limit, auditing "login.locked". It
+// reports whether this attempt locked the account.
+func (s *Service) failedAttempt(ctx context.Context, tx beredskap.StaffTx, a *beredskap.Actor, userID int64, now time.Time) (bool, error) {
+	u, err := tx.FindUser(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	u.FailedLogins++
+	justLocked := u.FailedLogins >= s.cfg.LockAfter
+	if justLocked {
+		until := now.Add(s.cfg.LockFor)
+		u.LockedUntil = &until
+		u.FailedLogins = 0
+	}
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return false, err
+	}
+	if justLocked {
+		rec := record(a, u, "login.locked", userObject(u), beredskap.OutcomeOK)
+		rec.Detail = fmt.Sprintf("%d failed attempts; locked until %s", s.cfg.LockAfter, u.LockedUntil.Format(time.RFC3339))
+		if err := audit(ctx, tx, rec); err != nil {
+			return false, err
+		}
+	}
+	return justLocked, nil
+}
+
+// resetFailures clears the failed-login count and lockout of u.
+func resetFailures(ctx context.Context, tx beredskap.StaffTx, u *beredskap.User) error {
+	if u.FailedLogins == 0 && u.LockedUntil == nil {
+		return nil
+	}
+	u.FailedLogins, u.LockedUntil = 0, nil
+	return tx.UpdateUser(ctx, u)
+}
+
+// isTOTPCode reports whether code (spaces removed) is six digits.
+func isTOTPCode(code string) bool {
+	if len(code) != 6 {
+		return false
+	}
+	for _, c := range code {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// VerifySecondFactor checks the TOTP code, or a recovery code, of a session
+// at StageTOTP and makes it StageActive in the user's first grant in force.
+// A TOTP code works once. Errors: EUNAUTHORIZED when the session is unknown
+// or expired, reason "locked" when the account is (or just became) locked,
+// which also ends the session; EFORBIDDEN reason "wrong_stage" for a
+// session at another stage; EINVALID on "code" with reason "wrong_code".
+// Wrong codes count as failed logins. Audited as "login.totp".
+func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code string) (*beredskap.Session, error) {
+	a := beredskap.ActorFrom(ctx)
+	now := s.now()
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	var sess *beredskap.Session
+	err := s.update(ctx, "verify second factor", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
+		if err != nil {
+			return split(err)
+		}
+		if ss.Stage != beredskap.StageTOTP {
+			return wrongStage(), nil
+		}
+		obj := userObject(u)
+		if locked(u, now) {
+			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
+				return nil, err
+			}
+			rec := record(a, u, "login.totp", obj, beredskap.OutcomeDenied)
+			rec.Detail = "locked"
+			return errLocked(), audit(ctx, tx, rec)
+		}
+		ok, how := false, "totp"
+		if isTOTPCode(code) {
+			var step int64
+			if step, ok = auth.ValidateTOTP(code, u.TOTPSecret, now, u.TOTPLastStep); ok {
+				u.TOTPLastStep = step
+			}
+		} else if code != "" {
+			how = "recovery code"
+			if ok, err = tx.UseRecoveryCode(ctx, u.ID, auth.HashRecoveryCode(code), now); err != nil {
+				return nil, err
+			}
+		}
+		if !ok {
+			justLocked, err := s.failedAttempt(ctx, tx, a, u.ID, now)
+			if err != nil {
+				return nil, err
+			}
+			rec := record(a, u, "login.totp", obj, beredskap.OutcomeFailed)
+			rec.Detail = "wrong " + how
+			if justLocked {
+				if err := tx.DeleteSession(ctx, ss.ID); err != nil {
+					return nil, err
+				}
+				return errLocked(), audit(ctx, tx, rec)
+			}
+			return beredskap.Invalid("code", "wrong_code", "the code is wrong or was used already"), audit(ctx, tx, rec)
+		}
+		grants := u.ValidGrants(now)
+		if u.Status != beredskap.UserActive || len(grants) == 0 {
+			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
+				return nil, err
+			}
+			rec := record(a, u, "login.totp", obj, beredskap.OutcomeDenied)
+			rec.Detail = "no access in force"
+			return errBadCredentials(), audit(ctx, tx, rec)
+		}
+		u.FailedLogins, u.LockedUntil = 0, nil
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		if err := activate(ctx, tx, ss, grants[0], now); err != nil {
+			return nil, err
+		}
+		sess = ss
+		rec := record(a, u, "login.totp", obj, beredskap.OutcomeOK)
+		rec.Detail = how + " accepted; acting as " + string(grants[0].Role) + " " + grants[0].Scope.String()
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// wrongStage is the error of a login step asked of a session at another
+// stage.
+func wrongStage() error {
+	return &beredskap.Error{Code: beredskap.EFORBIDDEN, Reason: "wrong_stage",
+		Message: "this step does not fit where the login is"}
+}
+
+// split sorts err into a user-facing outcome (a *beredskap.Error) and a
+// failure of the transaction (anything else).
+func split(err error) (outcome, failure error) {
+	var e *beredskap.Error
+	if errors.As(err, &e) {
+		return err, nil
+	}
+	return nil, err
+}
+
+// activate makes ss a fully logged-in session acting in g, with a fresh
+// CSRF token.
+func activate(ctx context.Context, tx beredskap.StaffTx, ss *beredskap.Session, g beredskap.Grant, now time.Time) error {
+	csrf, _ := auth.NewSecret()
+	ss.Stage, ss.GrantID, ss.CSRFToken, ss.LastSeenAt = beredskap.StageActive, g.ID, csrf, now
+	return tx.UpdateSession(ctx, ss)
+}
+
+// LoginOIDC logs in the user whom an OpenID Connect provider vouched for,
+// matched on the configured claim (e-mail or national identity number),
+// and returns a StageActive session in their first grant in force: the
+// provider authenticated strongly. It returns EUNAUTHORIZED reason
+// "bad_credentials" when no active user with a grant in force matches.
+// Audited as "login.oidc".
+func (s *Service) LoginOIDC(ctx context.Context, claimValue string) (*LoginResult, error) {
+	a := beredskap.ActorFrom(ctx)
+	now := s.now()
+	claimValue = strings.TrimSpace(claimValue)
+	var res *LoginResult
+	err := s.update(ctx, "login with OpenID Connect", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		var u *beredskap.User
+		var err error
+		switch {
+		case claimValue == "":
+			err = notFound("user")
+		case s.cfg.OIDCClaim == "pid":
+			u, err = tx.FindUserByNationalID(ctx, claimValue)
+		default:
+			u, err = tx.FindUserByEmail(ctx, strings.ToLower(claimValue))
+		}
+		if err != nil && beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
+			return nil, err
+		}
+		if u == nil || !mayLogIn(u, now) {
+			rec := record(a, u, "login.oidc", userObject(u), beredskap.OutcomeFailed)
+			rec.Detail = "no active user with access matches the " + s.cfg.OIDCClaim + " claim"
+			return errBadCredentials(), audit(ctx, tx, rec)
+		}
+		grant := u.ValidGrants(now)[0]
+		res, err = s.newSession(ctx, tx, a, u, beredskap.StageActive, grant.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		rec := record(a, u, "login.oidc", userObject(u), beredskap.OutcomeOK)
+		rec.Detail = "acting as " + string(grant.Role) + " " + grant.Scope.String()
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Logout ends the session with the cookie value sessionToken. An unknown
+// session is no error. Audited as "logout".
+func (s *Service) Logout(ctx context.Context, sessionToken string) error {
+	a := beredskap.ActorFrom(ctx)
+	return s.update(ctx, "logout", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		ss, err := tx.FindSession(ctx, auth.HashSecret(sessionToken))
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if err := tx.DeleteSession(ctx, ss.ID); err != nil {
+			return nil, err
+		}
+		u, err := tx.FindUser(ctx, ss.UserID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, audit(ctx, tx, record(a, u, "logout", userObject(u), beredskap.OutcomeOK))
+	})
+}

@@ -1,0 +1,303 @@
+package staff
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"beredskap"
+	"beredskap/mail"
+)
+
+// orderObject returns the audit object of an access order.
+func orderObject(id int64) string { return "access_order:" + strconv.FormatInt(id, 10) }
+
+// municipalityObject returns the audit object of a municipality named in
+// a request, keeping anything that is not a municipality number out.
+func municipalityObject(code string) string {
+	if len(code) != 4 {
+		return "municipality:invalid"
+	}
+	for _, c := range code {
+		if c < '0' || c > '9' {
+			return "municipality:invalid"
+		}
+	}
+	return "municipality:" + code
+}
+
+// describeOrder writes an order for an audit entry's Detail.
+func describeOrder(o *beredskap.AccessOrder) string {
+	d := fmt.Sprintf("%s %s in %s for %s", o.Kind, o.Role, o.Municipality, o.Email)
+	if o.ValidTo != nil {
+		d += " to " + o.ValidTo.Format(time.DateOnly)
+	}
+	return d
+}
+
+// inMunicipality returns a test for grants scoped to the municipality.
+func inMunicipality(code string) func(beredskap.Grant) bool {
+	return func(g beredskap.Grant) bool {
+		return g.Scope.Kind == beredskap.ScopeMunicipality && g.Scope.Code == code
+	}
+}
+
+// holdsAccess reports whether u is active with a grant in force in the
+// municipality.
+func holdsAccess(u *beredskap.User, municipality string, now time.Time) bool {
+	if u == nil || u.Status != beredskap.UserActive {
+		return false
+	}
+	for _, g := range u.ValidGrants(now) {
+		if inMunicipality(municipality)(g) {
+			return true
+		}
+	}
+	return false
+}
+
+// findUser returns the user with the e-mail, or nil when there is none.
+func findUser(ctx context.Context, tx beredskap.StaffTx, email string) (*beredskap.User, error) {
+	u, err := tx.FindUserByEmail(ctx, email)
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+		return nil, nil
+	}
+	return u, err
+}
+
+// checkHolder returns EINVALID on "email" (reason "unknown_user") when a
+// change or removal names a person without access in the municipality.
+func checkHolder(ctx context.Context, tx beredskap.StaffTx, o *beredskap.AccessOrder, now time.Time) (outcome, err error) {
+	if o.Kind == beredskap.OrderGrant {
+		return nil, nil
+	}
+	u, err := findUser(ctx, tx, o.Email)
+	if err != nil {
+		return nil, err
+	}
+	if !holdsAccess(u, o.Municipality, now) {
+		return beredskap.Invalid("email", "unknown_user", "this person holds no access in the municipality"), nil
+	}
+	return nil, nil
+}
+
+// OrderAccess files an access order from the municipal officer of
+// in.Municipality (their own when empty), pending for the access
+// administrators. Ordering for another municipality is EFORBIDDEN,
+// audited as denied. It returns EINVALID listing every field problem
+// (a change or removal for someone without access there is "unknown_user"
+// on "email"), and ECONFLICT when an order for the same person and
+// municipality is open. Audited as "access_order.create".
+func (s *Service) OrderAccess(ctx context.Context, in OrderInput) (*beredskap.AccessOrder, error) {
+	a := beredskap.ActorFrom(ctx)
+	if in.Municipality == "" {
+		in.Municipality = a.Municipality()
+	}
+	if !beredskap.Can(a, beredskap.PermOrderAccess, in.Municipality) {
+		return nil, s.deny(ctx, a, "access_order.create", municipalityObject(in.Municipality))
+	}
+	now := s.now()
+	o, err := validateOrder(in, now, false)
+	if err != nil {
+		return nil, err
+	}
+	o.Status, o.OrderedBy = beredskap.OrderPending, a.Name()
+	err = s.update(ctx, "order access", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		if outcome, err := checkHolder(ctx, tx, o, now); outcome != nil || err != nil {
+			return outcome, err
+		}
+		if err := tx.CreateAccessOrder(ctx, o); err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "access_order.create", orderObject(o.ID), beredskap.OutcomeOK)
+		rec.Detail = describeOrder(o)
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// RequestAccess files an access order from the employee themselves, with
+// their municipal officer (in.OfficerEmail) on copy; it waits for the
+// officer's confirmation, and the officer is mailed a copy with a link to
+// it. Anonymous callers may file, limited per client address like logins
+// (EUNAUTHORIZED reason "rate_limited"). It returns EINVALID listing every
+// field problem ("not_officer" on "officer_email" when that person is not
+// the municipality's officer), and ECONFLICT when an order for the same
+// person and municipality is open. Audited as "access_order.request".
+func (s *Service) RequestAccess(ctx context.Context, in OrderInput) (*beredskap.AccessOrder, error) {
+	a := beredskap.ActorFrom(ctx)
+	now := s.now()
+	if !s.requestLimiter.Allow(a.Address, now) {
+		rec := beredskap.RecordFor(a, "access_order.request", "access_orders", beredskap.OutcomeDenied)
+		rec.Detail = "rate_limited"
+		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+			return audit(ctx, tx, rec)
+		}); err != nil {
+			return nil, wrap("request access", err)
+		}
+		return nil, errRateLimited()
+	}
+	o, err := validateOrder(in, now, true)
+	if err != nil {
+		return nil, err
+	}
+	o.Status, o.SelfFiled, o.OrderedBy = beredskap.OrderAwaitingConfirmation, true, o.Email
+	err = s.update(ctx, "request access", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		officer, err := findUser(ctx, tx, o.OfficerEmail)
+		if err != nil {
+			return nil, err
+		}
+		if !isOfficer(officer, o.Municipality, now) {
+			return beredskap.Invalid("officer_email", "not_officer", "this person is not a municipal medical officer of the municipality in the register"), nil
+		}
+		if outcome, err := checkHolder(ctx, tx, o, now); outcome != nil || err != nil {
+			return outcome, err
+		}
+		if err := tx.CreateAccessOrder(ctx, o); err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "access_order.request", orderObject(o.ID), beredskap.OutcomeOK)
+		rec.Detail = describeOrder(o) + "; filed by the person, officer " + o.OfficerEmail
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := newMailData(o.FirstName+" "+o.LastName, o.Email, o.Role, o.Kind, where(municipalScope(o.Municipality), now))
+	d.Link, d.ServiceNeed = s.cfg.BaseURL+"/staff/access-orders/"+strconv.FormatInt(o.ID, 10), o.ServiceNeed
+	if text, err := render("confirm", d); err != nil {
+		s.logger.ErrorContext(ctx, "staff: render mail", "template", "confirm", "err", err)
+	} else {
+		m := mail.Message{To: []string{o.OfficerEmail}, Cc: []string{o.Email}, Subject: subjectConfirm, Text: text}
+		_ = s.sendAudited(ctx, a, m, "notice.send", orderObject(o.ID), "copy to officer "+o.OfficerEmail) // logged and audited
+	}
+	return o, nil
+}
+
+// municipalScope returns the scope of a municipality.
+func municipalScope(code string) beredskap.Scope {
+	return beredskap.Scope{Kind: beredskap.ScopeMunicipality, Code: code}
+}
+
+// isOfficer reports whether u is active and the municipal officer of the
+// municipality now.
+func isOfficer(u *beredskap.User, municipality string, now time.Time) bool {
+	if u == nil || u.Status != beredskap.UserActive {
+		return false
+	}
+	for _, g := range u.ValidGrants(now) {
+		if g.Role == beredskap.RoleMunicipalOfficer && inMunicipality(municipality)(g) {
+			return true
+		}
+	}
+	return false
+}
+
+// ConfirmAccessOrder confirms an order an employee filed, making it
+// pending for the access administrators. It needs PermConfirmAccessOrder
+// for the order's municipality: roles without it anywhere get EFORBIDDEN
+// (audited), an officer of another municipality ENOTFOUND. An order not
+// awaiting confirmation is ECONFLICT. Audited as "access_order.confirm".
+func (s *Service) ConfirmAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, error) {
+	a := beredskap.ActorFrom(ctx)
+	if !beredskap.Can(a, beredskap.PermConfirmAccessOrder, a.Municipality()) {
+		return nil, s.deny(ctx, a, "access_order.confirm", orderObject(id))
+	}
+	now := s.now()
+	var o *beredskap.AccessOrder
+	err := s.update(ctx, "confirm access order", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		var err error
+		if o, err = tx.FindAccessOrder(ctx, id); err != nil {
+			return split(err)
+		}
+		if !beredskap.Can(a, beredskap.PermConfirmAccessOrder, o.Municipality) {
+			o = nil
+			rec := beredskap.RecordFor(a, "access_order.confirm", orderObject(id), beredskap.OutcomeNotFound)
+			return notFound("access order"), audit(ctx, tx, rec)
+		}
+		if o.Status != beredskap.OrderAwaitingConfirmation {
+			return beredskap.Errorf(beredskap.ECONFLICT, "the order is %s, not awaiting confirmation", o.Status), nil
+		}
+		o.Status, o.ConfirmedBy, o.UpdatedAt = beredskap.OrderPending, a.Name(), now
+		if err := tx.UpdateAccessOrder(ctx, o); err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "access_order.confirm", orderObject(id), beredskap.OutcomeOK)
+		rec.Detail = describeOrder(o)
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// orderView returns the municipality an actor's view of access orders is
+// limited to ("" for all), and false when they may see none.
+func orderView(a *beredskap.Actor) (string, bool) {
+	if beredskap.Can(a, beredskap.PermViewAccessOrders, "") {
+		return "", true
+	}
+	if m := a.Municipality(); m != "" && beredskap.Can(a, beredskap.PermViewAccessOrders, m) {
+		return m, true
+	}
+	return "", false
+}
+
+// ListAccessOrders returns access orders matching f, newest first, and the
+// next page's token. Access administrators see all; municipal officers see
+// their own municipality whatever f asks; others get EFORBIDDEN, audited.
+func (s *Service) ListAccessOrders(ctx context.Context, f beredskap.AccessOrderFilter) ([]*beredskap.AccessOrder, string, error) {
+	a := beredskap.ActorFrom(ctx)
+	m, ok := orderView(a)
+	if !ok {
+		return nil, "", s.deny(ctx, a, "access_order.list", "access_orders")
+	}
+	if m != "" {
+		f.Municipality = m
+	}
+	var orders []*beredskap.AccessOrder
+	var next string
+	err := s.store.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		orders, next, err = tx.ListAccessOrders(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, "", wrap("list access orders", err)
+	}
+	return orders, next, nil
+}
+
+// GetAccessOrder returns the access order with the id and its history,
+// the audit entries about it, oldest first. Visibility is that of
+// ListAccessOrders: an order of another municipality is ENOTFOUND, and
+// roles that see no orders get EFORBIDDEN, audited.
+func (s *Service) GetAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, []*beredskap.AuditEntry, error) {
+	a := beredskap.ActorFrom(ctx)
+	m, ok := orderView(a)
+	if !ok {
+		return nil, nil, s.deny(ctx, a, "access_order.read", orderObject(id))
+	}
+	var o *beredskap.AccessOrder
+	var history []*beredskap.AuditEntry
+	err := s.store.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		if o, err = tx.FindAccessOrder(ctx, id); err != nil {
+			return err
+		}
+		if m != "" && o.Municipality != m {
+			return notFound("access order")
+		}
+		history, _, err = tx.SearchAudit(ctx, beredskap.AuditFilter{Object: orderObject(id), Limit: beredskap.MaxPageSize})
+		return err
+	})
+	if err != nil {
+		return nil, nil, wrap("get access order", err)
+	}
+	return o, history, nil
+}

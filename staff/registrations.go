@@ -1,0 +1,93 @@
+package staff
+
+import (
+	"context"
+	"fmt"
+
+	"beredskap"
+)
+
+// ListRegistrations returns the registrations the actor may see, newest
+// first, and the next page's token. Municipal roles see their own
+// municipality (an empty f.Municipality means it); the control centre sees
+// all or the municipality asked for. Asking for another municipality, and
+// roles that may not list at all, get EFORBIDDEN, audited as denied. A
+// malformed page token is EINVALID. Audited as "registration.list" with the
+// receipts returned as subjects.
+func (s *Service) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
+	a := beredskap.ActorFrom(ctx)
+	own, ok := beredskap.RegistrationScope(a)
+	if ok && own != "" && f.Municipality == "" {
+		f.Municipality = own
+	}
+	object := "registrations:all"
+	if f.Municipality != "" {
+		object = municipalityObject(f.Municipality)
+	}
+	if !ok || (own != "" && f.Municipality != own) || !beredskap.Can(a, beredskap.PermListRegistrations, f.Municipality) {
+		return nil, "", s.deny(ctx, a, "registration.list", object)
+	}
+	var regs []*beredskap.StoredRegistration
+	var next string
+	err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		if regs, next, err = tx.ListRegistrations(ctx, f); err != nil {
+			return err
+		}
+		rec := beredskap.RecordFor(a, "registration.list", object, beredskap.OutcomeOK)
+		rec.Subjects = make([]string, len(regs))
+		for i, r := range regs {
+			rec.Subjects[i] = r.Receipt
+		}
+		rec.Detail = fmt.Sprintf("municipality=%s limit=%d", f.Municipality, f.Limit)
+		if f.PageToken != "" {
+			rec.Detail += " page=next"
+		}
+		return audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, "", wrap("list registrations", err)
+	}
+	return regs, next, nil
+}
+
+// GetRegistration returns the registration with the receipt, written as a
+// person may type it. It needs PermReadRegistration (EFORBIDDEN otherwise,
+// audited). Municipal roles find only registrations of their municipality:
+// any other, like an unknown or malformed receipt, is ENOTFOUND, and the
+// attempt is audited with outcome not_found. Audited as
+// "registration.read" with the receipt as subject.
+func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredskap.StoredRegistration, error) {
+	a := beredskap.ActorFrom(ctx)
+	r, wellFormed := beredskap.NormalizeReceipt(receipt)
+	object := "registration:" + r
+	own, ok := beredskap.RegistrationScope(a)
+	if !ok {
+		return nil, s.deny(ctx, a, "registration.read", object)
+	}
+	if !wellFormed {
+		return nil, notFound("registration")
+	}
+	var reg *beredskap.StoredRegistration
+	err := s.update(ctx, "get registration", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		var err error
+		reg, err = tx.FindRegistration(ctx, r, own)
+		outcome := beredskap.OutcomeOK
+		var answer error
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			outcome, answer = beredskap.OutcomeNotFound, notFound("registration")
+		} else if err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "registration.read", object, outcome)
+		rec.Subjects = []string{r}
+		if own != "" {
+			rec.Detail = "municipality=" + own
+		}
+		return answer, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
+}

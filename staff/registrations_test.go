@@ -1,0 +1,67 @@
+package staff_test
+
+import (
+	"testing"
+
+	"beredskap"
+	"beredskap/staff"
+)
+
+func TestRegistrationsByRole(t *testing.T) {
+	e := newEnv(t, staff.Config{})
+	oslo, bergen := e.registration("0301", "Oslo"), e.registration("4601", "Bergen")
+	border := e.addUser("politi@grense.example.no", beredskap.RoleBorderOfficer, "")
+	inspector := e.addUser("tilsyn@arbeidstilsynet.example.no", beredskap.RoleLabourInspector, "")
+	centre := e.addUser("ida@kontrollsenter.example.no", beredskap.RoleControlCentre, "")
+	admin := e.addUser("tilgang@helfo.example.no", beredskap.RoleAccessAdmin, "")
+
+	t.Run("BorderOfficer", func(t *testing.T) {
+		_, ctx := e.login(border)
+		if r, err := e.svc.GetRegistration(ctx, bergen); err != nil || r.Receipt != bergen {
+			t.Fatalf("GetRegistration = %v, %v", r, err)
+		}
+		_, _, err := e.svc.ListRegistrations(ctx, beredskap.RegistrationFilter{})
+		wantErr(t, err, beredskap.EFORBIDDEN, "", "")
+		_, err = e.svc.GetRegistration(ctx, "not a receipt")
+		wantErr(t, err, beredskap.ENOTFOUND, "", "")
+	})
+	t.Run("LabourInspector", func(t *testing.T) {
+		_, ctx := e.login(inspector)
+		_, err := e.svc.GetRegistration(ctx, oslo)
+		wantErr(t, err, beredskap.EFORBIDDEN, "", "")
+		_, _, err = e.svc.ListRegistrations(ctx, beredskap.RegistrationFilter{})
+		wantErr(t, err, beredskap.EFORBIDDEN, "", "")
+		denied := e.auditOf(beredskap.AuditFilter{Actor: inspector.Email, Action: "registration.read"})
+		if len(denied) != 1 || denied[0].Outcome != beredskap.OutcomeDenied || len(denied[0].Subjects) != 0 {
+			t.Fatalf("entries = %+v, want one denial without subjects", denied)
+		}
+	})
+	t.Run("ControlCentre", func(t *testing.T) {
+		_, ctx := e.login(centre)
+		all, _, err := e.svc.ListRegistrations(ctx, beredskap.RegistrationFilter{})
+		if err != nil || len(all) != 2 {
+			t.Fatalf("ListRegistrations(all) = %d, %v; want 2", len(all), err)
+		}
+		one, _, err := e.svc.ListRegistrations(ctx, beredskap.RegistrationFilter{Municipality: "4601"})
+		if err != nil || len(one) != 1 || one[0].Receipt != bergen {
+			t.Fatalf("ListRegistrations(4601) = %v, %v", one, err)
+		}
+		entries := e.auditOf(beredskap.AuditFilter{Actor: centre.Email, Action: "registration.list"})
+		if len(entries) != 2 || entries[0].Object != "registrations:all" || entries[1].Object != "municipality:4601" {
+			t.Fatalf("entries = %+v", entries)
+		}
+	})
+	t.Run("AuditSearch", func(t *testing.T) {
+		_, ctx := e.login(admin)
+		entries, _, err := e.svc.SearchAudit(ctx, beredskap.AuditFilter{Receipt: bergen})
+		if err != nil || len(entries) < 3 {
+			t.Fatalf("SearchAudit(%s) = %d entries, %v; want the read, and both lists", bergen, len(entries), err)
+		}
+		_, ccCtx := e.login(centre)
+		_, _, err = e.svc.SearchAudit(ccCtx, beredskap.AuditFilter{})
+		wantErr(t, err, beredskap.EFORBIDDEN, "", "")
+		if n := len(e.auditOf(beredskap.AuditFilter{Action: "audit.search", Actor: admin.Email})); n != 1 {
+			t.Errorf("%d audit.search entries by the admin, want 1", n)
+		}
+	})
+}
