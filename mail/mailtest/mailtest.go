@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,14 +67,19 @@ func StartServer(t testing.TB) *Server {
 	srv.MaxMessageBytes = 10 << 20
 	srv.MaxRecipients = 100
 	done := make(chan struct{})
+	var closing atomic.Bool
 	go func() {
 		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+		err := srv.Serve(ln)
+		if err != nil && !closing.Load() && !errors.Is(err, smtp.ErrServerClosed) {
 			t.Errorf("mailtest: serve: %v", err)
 		}
 	}()
 	t.Cleanup(func() {
+		closing.Store(true)
 		srv.Close()
+		// Close may come before Serve has taken the listener over.
+		ln.Close()
 		<-done
 	})
 	return s
