@@ -77,7 +77,7 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 	if err := auth.CheckPasswordPolicy(password); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(password, auth.DefaultPasswordParams)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return nil, wrap("enrol: hash password", err)
 	}

@@ -104,7 +104,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
-	ok, err := auth.CheckPassword(password, hash)
+	ok, err := s.checkPassword(ctx, password, hash)
 	if err != nil {
 		return nil, fmt.Errorf("login: check password: %w", err)
 	}

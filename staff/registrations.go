@@ -52,8 +52,9 @@ func (s *Service) ListRegistrations(ctx context.Context, f beredskap.Registratio
 }
 
 // GetRegistration returns the registration with the receipt, written as a
-// person may type it. It needs PermReadRegistration (EFORBIDDEN otherwise,
-// audited). Municipal roles find only registrations of their municipality:
+// person may type it. Without PermReadRegistration it is ENOTFOUND, as
+// CONTRACT.md asks for a registration the caller may not see, and the
+// attempt is audited as denied. Municipal roles find only registrations of their municipality:
 // any other, like an unknown or malformed receipt, is ENOTFOUND, and the
 // attempt is audited with outcome not_found. Audited as
 // "registration.read" with the receipt as subject.
@@ -63,7 +64,10 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 	object := "registration:" + r
 	own, ok := beredskap.RegistrationScope(a)
 	if !ok {
-		return nil, s.deny(ctx, a, "registration.read", object)
+		if err := s.deny(ctx, a, "registration.read", object); beredskap.ErrorCode(err) != beredskap.EFORBIDDEN {
+			return nil, err
+		}
+		return nil, notFound("registration")
 	}
 	if !wellFormed {
 		return nil, notFound("registration")

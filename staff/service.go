@@ -82,6 +82,9 @@ type Service struct {
 	// account, so that the answer takes as long as for a real one.
 	dummyOnce sync.Once
 	dummyHash string
+
+	// passwordSlots bounds concurrent argon2id work (see withPasswordSlot).
+	passwordSlots chan struct{}
 }
 
 // New returns a service over store that sends mail through sender. Zero
@@ -95,6 +98,7 @@ func New(store beredskap.StaffStore, sender mail.Sender, clock beredskap.Clock, 
 		store: store, mail: sender, clock: clock, cfg: cfg, logger: logger,
 		loginLimiter:   auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
 		requestLimiter: auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
+		passwordSlots:  newPasswordSlots(),
 	}
 }
 

@@ -29,7 +29,7 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*beredskap.User, erro
 	}
 	var hash string
 	if n.Password != "" {
-		if hash, err = auth.HashPassword(n.Password, auth.DefaultPasswordParams); err != nil {
+		if hash, err = s.hashPassword(ctx, n.Password); err != nil {
 			return nil, wrap("add user: hash password", err)
 		}
 	}

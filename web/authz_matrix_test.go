@@ -85,7 +85,7 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /api/v1/registrations", Path: "/api/v1/registrations?municipality={municipality}",
 		Want: outcomes{U, F, A, A, F, A, F, F, F, F, F}},
 	{Route: "GET /api/v1/registrations/{receipt}", Path: "/api/v1/registrations/{receipt}",
-		Want: outcomes{U, A, A, A, N, A, N, F, F, F, F}},
+		Want: outcomes{U, A, A, A, N, A, N, N, N, N, N}},
 	{Route: "GET /api/v1/audit", Path: "/api/v1/audit?receipt={receipt}",
 		Want: outcomes{U, F, F, F, F, F, F, F, F, A, F}},
 
@@ -96,7 +96,7 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /staff/registrations", Path: "/staff/registrations?filter_municipality={municipality}",
 		Want: outcomes{L, A, A, A, A, A, A, F, F, F, F}},
 	{Route: "GET /staff/registrations/{receipt}", Path: "/staff/registrations/{receipt}",
-		Want: outcomes{L, A, A, A, N, A, N, F, F, F, F}},
+		Want: outcomes{L, A, A, A, N, A, N, N, N, N, N}},
 	{Route: "GET /staff/access-orders", Path: "/staff/access-orders?filter_municipality={municipality}",
 		Want: outcomes{L, F, F, A, A, F, F, F, F, A, F}},
 	{Route: "GET /staff/access-orders/new", Path: "/staff/access-orders/new", Want: outcomes{L, F, F, A, A, F, F, F, F, F, F}},
