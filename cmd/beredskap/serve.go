@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"beredskap/intake"
+	"beredskap/staff"
 	"beredskap/web"
 )
 
@@ -35,8 +36,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // serve opens the store and serves until ctx ends. When seed is not nil it
-// runs on the open intake before the server starts listening.
-func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, *intake.Intake) error) error {
+// runs on the open intake and staff service before the server starts
+// serving.
+func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, *intake.Intake, *staff.Service) error) error {
 	book, err := loadRules(s.RulesDir)
 	if err != nil {
 		return err
@@ -47,11 +49,6 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	}
 	defer st.close()
 	in := &intake.Intake{Rules: book, Registrations: st.registrations, Clock: time.Now, AllowSyntheticIDs: s.AllowSyntheticIDs}
-	if seed != nil {
-		if err := seed(ctx, in); err != nil {
-			return err
-		}
-	}
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -70,6 +67,11 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	staffService := newStaffService(st, sender, time.Now, base, s.Staff, logger)
+	if seed != nil {
+		if err := seed(ctx, in, staffService); err != nil {
+			return err
+		}
+	}
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,
 		BaseURL:       base,
