@@ -11,6 +11,7 @@
 //	beredskap rules list  [--rules DIR]
 //	beredskap user add    --db DB --email E --name NAME --role ROLE [--municipality CODE]
 //	beredskap token create --db DB --user E [--ttl DURATION]
+//	beredskap token revoke --db DB < TOKEN
 //	beredskap audit verify --db DB
 //	beredskap version
 //
@@ -75,7 +76,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user":
 		return runUser(ctx, rest, stdout, stderr)
 	case "token":
-		return runToken(ctx, rest, stdout, stderr)
+		return runToken(ctx, rest, stdin, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
 	case "version":
@@ -100,6 +101,7 @@ Commands:
   rules list    list the rule versions in force, oldest first
   user add      add a staff user and print their enrolment link
   token create  print a bearer token for API clients acting as a user
+  token revoke  revoke the bearer token given on standard input
   audit verify  check the audit trail's hash chain; exit 1 naming the first broken entry
   version       print the version
 

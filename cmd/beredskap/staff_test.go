@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	_ "modernc.org/sqlite"
+
+	"beredskap"
 )
 
 // runOK runs the command and returns its standard output.
@@ -39,6 +41,14 @@ func TestUserTokenAndAuditVerify(t *testing.T) {
 	}
 	if out := runOK(t, "audit", "verify", "--db", db); !strings.Contains(out, "intact") {
 		t.Errorf("audit verify printed %q; want intact", out)
+	}
+	var revoked bytes.Buffer
+	if err := run(context.Background(), []string{"token", "revoke", "--db", db}, strings.NewReader(token+"\n"), &revoked, io.Discard); err != nil {
+		t.Fatalf("token revoke: %v", err)
+	}
+	err := run(context.Background(), []string{"token", "revoke", "--db", db}, strings.NewReader(token), io.Discard, io.Discard)
+	if beredskap.ErrorCode(err) != beredskap.EUNAUTHORIZED {
+		t.Errorf("revoking a revoked token: %v; want unauthorized", err)
 	}
 
 	raw, err := sql.Open("sqlite", db)

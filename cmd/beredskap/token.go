@@ -1,30 +1,46 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"beredskap"
 	"beredskap/staff"
 )
 
-// runToken runs "token create": it prints a bearer token for API clients
-// acting as a user, in that user's role and scope.
-func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return usageError{"usage: beredskap token create --db DB --user E [--name NAME] [--ttl DURATION]"}
+const tokenUsage = "usage: beredskap token create --db DB --user E [--name NAME] [--ttl DURATION]\n" +
+	"       beredskap token revoke --db DB < TOKEN"
+
+// runToken runs "token create" and "token revoke".
+func runToken(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{tokenUsage}
 	}
+	switch args[0] {
+	case "create":
+		return runTokenCreate(ctx, args[1:], stdout, stderr)
+	case "revoke":
+		return runTokenRevoke(ctx, args[1:], stdin, stdout, stderr)
+	}
+	return usageError{tokenUsage}
+}
+
+// runTokenCreate prints a bearer token for API clients acting as a user,
+// in that user's role and scope.
+func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("token create", stderr)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	user := fs.String("user", "", "e-mail of the user the token acts as (required)")
 	name := fs.String("name", "cli", "a name that says what the token is for")
 	ttl := fs.Duration("ttl", 0, "lifetime of the token, e.g. 720h (0: until revoked)")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
@@ -45,5 +61,41 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("token create: %w", err)
 	}
 	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// runTokenRevoke revokes the bearer token read from stdin (not from a flag,
+// so that it stays out of the shell history and the process list).
+func runTokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("token revoke", stderr)
+	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("token revoke: read token: %w", err)
+	}
+	token := strings.TrimSpace(line)
+	if token == "" {
+		return usageError{"token revoke: give the token on standard input"}
+	}
+	st, err := openStore(ctx, *db, time.Now)
+	if err != nil {
+		return fmt.Errorf("token revoke: %w", err)
+	}
+	defer st.close()
+	svc := staff.New(st.staff, nil, time.Now, staff.Config{}, slog.New(slog.DiscardHandler))
+	holder, err := svc.AuthenticateToken(ctx, token)
+	if err != nil {
+		return fmt.Errorf("token revoke: %w", err)
+	}
+	if err := svc.RevokeToken(beredskap.WithActor(ctx, beredskap.SystemActor()), holder.TokenID); err != nil {
+		return fmt.Errorf("token revoke: %w", err)
+	}
+	fmt.Fprintf(stdout, "revoked token %d of %s\n", holder.TokenID, holder.Name())
 	return nil
 }
