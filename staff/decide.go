@@ -104,14 +104,22 @@ func (s *Service) ApproveAccessOrder(ctx context.Context, id int64) (*beredskap.
 }
 
 // ensureUser returns u, made active again when removed, or a new user
-// made from the order when u is nil; either is audited as "user.add".
+// made from the order when u is nil; either is audited as "user.add". A
+// removed user made active again must enrol anew: their old password,
+// TOTP secret and recovery codes are cleared, so that credentials from
+// before the removal never open the account again.
 func (s *Service) ensureUser(ctx context.Context, tx beredskap.StaffTx, a *beredskap.Actor, u *beredskap.User, o *beredskap.AccessOrder, now time.Time) (*beredskap.User, error) {
 	if u != nil && u.Status == beredskap.UserActive {
 		return u, nil
 	}
 	if u != nil {
 		u.Status = beredskap.UserActive
+		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep = "", "", 0
+		u.FailedLogins, u.LockedUntil = 0, nil
 		if err := tx.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
 			return nil, err
 		}
 		rec := beredskap.RecordFor(a, "user.add", userObject(u), beredskap.OutcomeOK)

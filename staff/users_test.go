@@ -192,3 +192,32 @@ func TestApprovalStandsWhenMailFails(t *testing.T) {
 	msg := e.smtp.WaitFor(t, o.Email, 10*time.Second)
 	e.enrol(enrolToken(t, msg.Text))
 }
+
+// A removed user whom a new order brings back must enrol anew: the password
+// and TOTP secret from before the removal no longer open the account, and
+// the approval mails a fresh enrolment link.
+func TestReorderedUserMustEnrolAgain(t *testing.T) {
+	e := newEnv(t, staff.Config{})
+	admin := e.addUser("tilgang@helfo.example.no", beredskap.RoleAccessAdmin, "")
+	officer := e.addUser("lege@oslo.kommune.example.no", beredskap.RoleMunicipalOfficer, "0301")
+	worker := e.addUser("marit@oslo.kommune.example.no", beredskap.RoleMunicipalStaff, "0301")
+	_, adminCtx := e.login(admin)
+	if err := e.svc.RemoveUser(adminCtx, worker.ID, "Sluttet"); err != nil {
+		t.Fatalf("RemoveUser: %v", err)
+	}
+
+	_, officerCtx := e.login(officer)
+	o, err := e.svc.OrderAccess(officerCtx, orderFor(worker.Email, "0301"))
+	if err != nil {
+		t.Fatalf("OrderAccess: %v", err)
+	}
+	if _, err := e.svc.ApproveAccessOrder(adminCtx, o.ID); err != nil {
+		t.Fatalf("ApproveAccessOrder: %v", err)
+	}
+	mail := e.smtp.WaitFor(t, worker.Email, 10*time.Second)
+	if token := enrolToken(t, mail.Text); token == "" {
+		t.Fatal("the invitation has no enrolment link")
+	}
+	_, err = e.svc.Login(anon("192.0.2.11"), worker.Email, password)
+	wantErr(t, err, beredskap.EUNAUTHORIZED, "", "bad_credentials")
+}
