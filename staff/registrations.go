@@ -95,3 +95,36 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 	}
 	return reg, nil
 }
+
+// ShowReceipt returns the registration with the receipt for its receipt
+// page. Holding the receipt code is what lets one see it, so any actor may
+// ask, anonymous ones included; each look is audited as "receipt.view" with
+// the receipt as subject, like every other read of personal data. An
+// unknown or malformed receipt is ENOTFOUND, audited as not_found when it
+// is well formed.
+func (s *Service) ShowReceipt(ctx context.Context, receipt string) (*beredskap.StoredRegistration, error) {
+	a := beredskap.ActorFrom(ctx)
+	r, wellFormed := beredskap.NormalizeReceipt(receipt)
+	if !wellFormed {
+		return nil, notFound("registration")
+	}
+	var reg *beredskap.StoredRegistration
+	err := s.update(ctx, "show receipt", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		var err error
+		reg, err = tx.FindRegistration(ctx, r, "")
+		outcome := beredskap.OutcomeOK
+		var answer error
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			outcome, answer = beredskap.OutcomeNotFound, notFound("registration")
+		} else if err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "receipt.view", "registration:"+r, outcome)
+		rec.Subjects = []string{r}
+		return answer, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
+}

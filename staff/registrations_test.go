@@ -1,6 +1,7 @@
 package staff_test
 
 import (
+	"strings"
 	"testing"
 
 	"beredskap"
@@ -64,4 +65,22 @@ func TestRegistrationsByRole(t *testing.T) {
 			t.Errorf("%d audit.search entries by the admin, want 1", n)
 		}
 	})
+}
+
+// The receipt page shows the traveller's data to whoever holds the code;
+// every look is in the audit trail with the receipt as subject.
+func TestShowReceiptIsAudited(t *testing.T) {
+	e := newEnv(t, staff.Config{})
+	receipt := e.registration("0301", "Kowalska")
+	reg, err := e.svc.ShowReceipt(anon("198.51.100.7"), strings.ToLower(strings.ReplaceAll(receipt, "-", "")))
+	if err != nil || reg.Receipt != receipt {
+		t.Fatalf("ShowReceipt = %v, %v", reg, err)
+	}
+	_, err = e.svc.ShowReceipt(anon("198.51.100.7"), "00000-00000-0")
+	wantErr(t, err, beredskap.ENOTFOUND, "", "")
+	got := e.auditOf(beredskap.AuditFilter{Receipt: receipt})
+	if len(got) != 1 || got[0].Action != "receipt.view" || got[0].Outcome != beredskap.OutcomeOK ||
+		got[0].Address != "198.51.100.7" || got[0].Actor != "anonymous" {
+		t.Fatalf("audit of the receipt = %+v; want one anonymous receipt.view from 198.51.100.7", got)
+	}
 }

@@ -43,7 +43,7 @@ type DecisionView struct {
 // handleReceipt shows the receipt page. A receipt typed loosely (lower case,
 // without hyphens) is redirected to its written form.
 func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
-	stored, err := s.in.Find(r.Context(), r.PathValue("receipt"))
+	stored, err := s.staff.ShowReceipt(r.Context(), r.PathValue("receipt"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
