@@ -29,12 +29,22 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 	if e.Subjects == nil {
 		e.Subjects = []string{}
 	}
-	var last int64
-	err := t.tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &e.PrevHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	// One statement reads the last entry (none on an empty trail) and how
+	// far audit_subjects reaches.
+	var (
+		last     sql.NullInt64
+		lastHash sql.NullString
+		indexed  int64
+	)
+	err := t.tx.QueryRowContext(ctx, `SELECT a.seq, a.hash, i.seq FROM audit_indexed i
+LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id = 1`).Scan(&last, &lastHash, &indexed)
+	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
-	e.Seq = last + 1
+	if last.Valid {
+		e.PrevHash = lastHash.String
+	}
+	e.Seq = last.Int64 + 1
 	e.At = t.now()
 	e.Hash = e.ChainHash()
 	subjects, err := json.Marshal(e.Subjects)
@@ -47,8 +57,10 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
-	if err := t.indexSubjects(ctx, e.Seq, false); err != nil {
-		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	if e.Seq-indexed >= indexBatch {
+		if err := t.indexSubjects(ctx, indexed, e.Seq); err != nil {
+			return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+		}
 	}
 	return e, nil
 }
@@ -57,20 +69,15 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 // audit_subjects, in one statement whose page writes the batch shares.
 const indexBatch = 64
 
-// indexSubjects copies the subjects of the entries after the last indexed
-// one, up to seq, into audit_subjects, when there are indexBatch of them or
-// when all is true.
-func (t *staffTx) indexSubjects(ctx context.Context, seq int64, all bool) error {
-	var indexed int64
-	if err := t.tx.QueryRowContext(ctx, `SELECT seq FROM audit_indexed WHERE id = 1`).Scan(&indexed); err != nil {
-		return fmt.Errorf("index subjects: %w", err)
-	}
-	if seq <= indexed || (!all && seq-indexed < indexBatch) {
-		return nil
-	}
+// indexSubjects copies the subjects of the entries after indexed, the last
+// indexed one, up to seq into audit_subjects and records seq as indexed.
+// The rows go in in key order, which keeps the B-tree's inserts together
+// when the receipts are scattered.
+func (t *staffTx) indexSubjects(ctx context.Context, indexed, seq int64) error {
 	_, err := t.tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_subjects (receipt, seq)
 SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j
-WHERE a.seq > ? AND a.seq <= ? AND j.type = 'text' AND j.value <> ''`, indexed, seq)
+WHERE a.seq > ? AND a.seq <= ? AND j.type = 'text' AND j.value <> ''
+ORDER BY j.value`, indexed, seq)
 	if err != nil {
 		return fmt.Errorf("index subjects: %w", err)
 	}

@@ -93,9 +93,10 @@ func isAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/")
 }
 
-// writeJSON writes v as indented JSON with the status.
+// writeJSON writes v as compact JSON with the status. Lists of a few hundred
+// registrations cost noticeably more to indent, and to send, than to encode.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.MarshalIndent(v, "", "  ")
+	data, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 		return
