@@ -82,8 +82,10 @@ func newListFixture(b *testing.B) *listFixture {
 //   - service: the staff service, which checks the policy, runs the same
 //     query in a write transaction and appends the audit entry (with the 50
 //     receipts as subjects) in it;
-//   - http_plain: the query behind a bare HTTP handler that encodes the same
-//     items, with no authentication;
+//   - http_plain: the query behind an HTTP handler that encodes the same
+//     items, in the server's middleware (request id, access log, metrics,
+//     security headers: web.Server.Frame) but with no authentication,
+//     authorization or audit;
 //   - http_api: GET /api/v1/registrations with a bearer token, through the
 //     real server: token lookup, policy, query and audit.
 //
@@ -112,25 +114,25 @@ func BenchmarkListRegistrations(b *testing.B) {
 			}
 		}
 	})
+	book, err := rules.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &intake.Intake{Rules: book, Registrations: f.regs, Clock: time.Now}
+	srv := web.NewServer(web.Config{}, in, f.staff, f.db.Ping, slog.New(slog.DiscardHandler))
 	b.Run("http_plain", func(b *testing.B) {
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts := httptest.NewServer(srv.Frame(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			items, next, err := f.regs.ListRegistrations(r.Context(), filter)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
 			writePage(w, items, next)
-		}))
+		})))
 		defer ts.Close()
 		getPages(b, ts.URL+"/", "")
 	})
 	b.Run("http_api", func(b *testing.B) {
-		book, err := rules.Embedded()
-		if err != nil {
-			b.Fatal(err)
-		}
-		in := &intake.Intake{Rules: book, Registrations: f.regs, Clock: time.Now}
-		srv := web.NewServer(web.Config{}, in, f.staff, f.db.Ping, slog.New(slog.DiscardHandler))
 		ts := httptest.NewServer(srv.Handler())
 		defer ts.Close()
 		getPages(b, ts.URL+"/api/v1/registrations?municipality=0301&limit=50", f.token)
