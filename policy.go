@@ -27,12 +27,16 @@ const (
 	// PermManageUsers lists users and grants, removes users, resends
 	// invitations and creates API tokens.
 	PermManageUsers Permission = "users.manage"
+	// PermProcessCitizenCases registers, approves and rejects citizens'
+	// block and reopen cases and enters reopen codes (seed 003).
+	PermProcessCitizenCases Permission = "citizen_cases.process"
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{
 	PermListRegistrations, PermReadRegistration, PermSearchAudit, PermOrderAccess,
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
+	PermProcessCitizenCases,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -72,6 +76,8 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		case PermSearchAudit, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers:
 			return true
 		}
+	case RoleCitizenSupport:
+		return p == PermProcessCitizenCases
 	}
 	return false
 }

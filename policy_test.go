@@ -27,6 +27,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "---",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleControlCentre: {
 		beredskap.PermListRegistrations:   "yyy",
@@ -37,6 +38,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "---",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleMunicipalOfficer: {
 		beredskap.PermListRegistrations:   "y--",
@@ -47,6 +49,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "y--",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleMunicipalStaff: {
 		beredskap.PermListRegistrations:   "y--",
@@ -57,6 +60,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "---",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleLabourInspector: {
 		beredskap.PermListRegistrations:   "---",
@@ -67,6 +71,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "---",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleCountyGovernor: {
 		beredskap.PermListRegistrations:   "---",
@@ -77,6 +82,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "---",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleAccessAdmin: {
 		beredskap.PermListRegistrations:   "---",
@@ -87,6 +93,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "yyy",
 		beredskap.PermProcessAccessOrders: "yyy",
 		beredskap.PermManageUsers:         "yyy",
+		beredskap.PermProcessCitizenCases: "---",
 	},
 	beredskap.RoleCitizenSupport: {
 		beredskap.PermListRegistrations:   "---",
@@ -97,6 +104,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermViewAccessOrders:    "---",
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
+		beredskap.PermProcessCitizenCases: "yyy",
 	},
 }
 
