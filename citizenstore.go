@@ -52,6 +52,17 @@ type CitizenTx interface {
 	// returns how many there were.
 	DeleteCitizenSessions(ctx context.Context, nationalID string) (int, error)
 
+	// CreatePrintLetter stores a letter to print and post, encrypted like
+	// an attachment (CaseID, Nonce, Ciphertext; MediaType
+	// application/pdf), for a person without a digital mailbox.
+	CreatePrintLetter(ctx context.Context, l *Attachment) error
+	// ListPrintLetters returns the cases with letters waiting, oldest
+	// first.
+	ListPrintLetters(ctx context.Context) ([]*AccessCase, error)
+	// TakePrintLetter returns a case's waiting letter and removes it, so
+	// that it is printed once.
+	TakePrintLetter(ctx context.Context, caseID int64) (*Attachment, error)
+
 	// RegistrationsOf returns the registrations whose traveller has the
 	// national identity number, newest first (at most MaxPageSize).
 	RegistrationsOf(ctx context.Context, nationalID string) ([]*StoredRegistration, error)
