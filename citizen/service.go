@@ -6,17 +6,15 @@
 package citizen
 
 import (
-	"context"
-	"errors"
+	"crypto/aes"
+	"crypto/cipher"
 	"log/slog"
 	"time"
 
 	"beredskap"
+	"beredskap/auth"
 	"beredskap/mailbox"
 )
-
-// errNotBuilt marks operations whose bodies are still being written.
-var errNotBuilt = errors.New("not built yet")
 
 // Config holds the settings of the citizen service.
 type Config struct {
@@ -41,6 +39,45 @@ type Config struct {
 	// Helpline is the phone number of citizen support printed in letters;
 	// "23 32 70 00" when empty.
 	Helpline string
+	// RequestRate and RequestBurst limit anonymous reopen requests per
+	// client address (requests per minute); 10 and 10 when 0.
+	RequestRate  int
+	RequestBurst int
+	// AllowSyntheticIDs accepts synthetic (test) national identity
+	// numbers, for the demo and tests; never in production.
+	AllowSyntheticIDs bool
+}
+
+// withDefaults returns c with every zero setting replaced by its default.
+func (c Config) withDefaults() Config {
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = 15 * time.Minute
+	}
+	if c.SessionMax <= 0 {
+		c.SessionMax = 2 * time.Hour
+	}
+	if c.CodeTTL <= 0 {
+		c.CodeTTL = 60 * 24 * time.Hour
+	}
+	if c.MaxCodeAttempts <= 0 {
+		c.MaxCodeAttempts = 5
+	}
+	if c.NameDelay <= 0 {
+		c.NameDelay = 14 * 24 * time.Hour
+	}
+	if c.MaxAttachmentBytes <= 0 {
+		c.MaxAttachmentBytes = 5 << 20
+	}
+	if c.Helpline == "" {
+		c.Helpline = "23 32 70 00"
+	}
+	if c.RequestRate <= 0 {
+		c.RequestRate = 10
+	}
+	if c.RequestBurst <= 0 {
+		c.RequestBurst = 10
+	}
+	return c
 }
 
 // Service is the citizen service.
@@ -50,13 +87,54 @@ type Service struct {
 	clock   beredskap.Clock
 	cfg     Config
 	logger  *slog.Logger
+
+	// aead encrypts attachments and print letters; codeKey keys the
+	// hashes of one-time codes and objectKey the pseudonyms of national
+	// identity numbers in the audit trail. Both are derived from
+	// AttachmentKey.
+	aead      cipher.AEAD
+	codeKey   []byte
+	objectKey []byte
+	// requestLimiter counts anonymous reopen requests per client address.
+	requestLimiter *auth.Limiter
 }
 
 // New returns the service. A missing or wrong-sized AttachmentKey is
-// EINVALID.
+// EINVALID on "attachment_key"; other zero settings take their documented
+// defaults, a nil mailbox is mailbox.None and a nil logger discards.
 func New(store beredskap.CitizenStore, mb mailbox.Mailbox, clock beredskap.Clock, cfg Config, logger *slog.Logger) (*Service, error) {
-	return &Service{store: store, mailbox: mb, clock: clock, cfg: cfg, logger: logger}, nil
+	if len(cfg.AttachmentKey) != 32 {
+		return nil, beredskap.Invalid("attachment_key", "invalid_key", "the attachment key must be 32 bytes (AES-256)")
+	}
+	block, err := aes.NewCipher(cfg.AttachmentKey)
+	if err != nil {
+		return nil, beredskap.Invalid("attachment_key", "invalid_key", "the attachment key is not an AES key")
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, beredskap.Invalid("attachment_key", "invalid_key", "the attachment key is not an AES key")
+	}
+	cfg = cfg.withDefaults()
+	if mb == nil {
+		mb = mailbox.None{}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store: store, mailbox: mb, clock: clock, cfg: cfg, logger: logger, aead: aead,
+		codeKey:        deriveKey(cfg.AttachmentKey, "citizen one-time code"),
+		objectKey:      deriveKey(cfg.AttachmentKey, "citizen audit object"),
+		requestLimiter: auth.NewLimiter(cfg.RequestRate, cfg.RequestBurst),
+	}, nil
 }
+
+// Config returns the settings in force, defaults filled in.
+func (s *Service) Config() Config { return s.cfg }
+
+// now returns the current instant in UTC to the microsecond, as the
+// stores keep it.
+func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
 // LoginResult is a new citizen session: the cookie value and the session.
 type LoginResult struct {
@@ -108,52 +186,4 @@ type PrintLetter struct {
 	Number    string
 	Name      string
 	CreatedAt time.Time
-}
-
-func (s *Service) Login(ctx context.Context, nationalID, name string) (*LoginResult, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*beredskap.CitizenSession, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) Logout(ctx context.Context, sessionToken string) error { return errNotBuilt }
-func (s *Service) FileCase(ctx context.Context, sess *beredskap.CitizenSession, in CaseInput) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) RequestReopen(ctx context.Context, in CaseInput) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) RegisterCase(ctx context.Context, in CaseInput) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) BlockNow(ctx context.Context, nationalID, name, reason string) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) ListCases(ctx context.Context, f beredskap.CaseFilter) ([]*beredskap.AccessCase, string, error) {
-	return nil, "", errNotBuilt
-}
-func (s *Service) GetCase(ctx context.Context, id int64) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) Attachment(ctx context.Context, caseID int64) (mediaType string, data []byte, err error) {
-	return "", nil, errNotBuilt
-}
-func (s *Service) ApproveCase(ctx context.Context, id int64) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) RejectCase(ctx context.Context, id int64, reason string) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*beredskap.AccessCase, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) PrintLetters(ctx context.Context) ([]PrintLetter, error) { return nil, errNotBuilt }
-func (s *Service) TakePrintLetter(ctx context.Context, caseID int64) ([]byte, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) MyData(ctx context.Context, sess *beredskap.CitizenSession) (*MyData, error) {
-	return nil, errNotBuilt
-}
-func (s *Service) WithdrawConsent(ctx context.Context, sess *beredskap.CitizenSession) (*Withdrawal, error) {
-	return nil, errNotBuilt
 }

@@ -1,0 +1,243 @@
+package citizen
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"time"
+
+	"beredskap"
+)
+
+// lookupMailbox reports whether the person of the case with the id has a
+// digital mailbox, asked before the decision's write transaction so that
+// no network call holds it open. An unknown case is ENOTFOUND.
+func (s *Service) lookupMailbox(ctx context.Context, id int64) (bool, error) {
+	var nationalID string
+	err := s.store.ViewCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
+		c, err := tx.FindCase(ctx, id)
+		if err != nil {
+			return err
+		}
+		nationalID = c.NationalID
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return s.hasMailbox(ctx, nationalID), nil
+}
+
+// closeCase ends c with status at now: the attachment is deleted, as the
+// upload is kept only while the case is open, and any code cleared.
+func closeCase(ctx context.Context, tx beredskap.CitizenTx, c *beredskap.AccessCase, status beredskap.CaseStatus, now time.Time) error {
+	c.Status, c.UpdatedAt, c.ClosedAt = status, now, &now
+	c.CodeHash, c.CodeExpiresAt = "", nil
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	return tx.DeleteAttachment(ctx, c.ID)
+}
+
+// ApproveCase approves a received case. A block case blocks the person's
+// access at once (their sessions end), completes and has its attachment
+// deleted; a reopen case gets a one-time code, valid for CodeTTL, and
+// waits for it (awaiting_code). Either way the answer letter (with the
+// code for reopen cases) goes to the person's digital mailbox after
+// commit, or, when they have none, waits for citizen support to print it.
+// It needs PermProcessCitizenCases (EFORBIDDEN otherwise, audited) and
+// returns ENOTFOUND for an unknown case and ECONFLICT for one that is not
+// received. Audited as "citizen_case.approve".
+func (s *Service) ApproveCase(ctx context.Context, id int64) (*beredskap.AccessCase, error) {
+	a, err := s.may(ctx, "citizen_case.approve", caseObject(id))
+	if err != nil {
+		return nil, err
+	}
+	hasMailbox, err := s.lookupMailbox(ctx, id)
+	if err != nil {
+		return nil, wrap("approve case", err)
+	}
+	now := s.now()
+	var c *beredskap.AccessCase
+	var pdf []byte
+	err = s.update(ctx, "approve case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+		var err error
+		if c, err = tx.FindCase(ctx, id); err != nil {
+			return split(err)
+		}
+		if c.Status != beredskap.CaseReceived {
+			return beredskap.Errorf(beredskap.ECONFLICT, "the case is %s, not received", c.Status), nil
+		}
+		c.DecidedBy = a.Name()
+		code := ""
+		if c.Kind == beredskap.CaseBlock {
+			if err := block(ctx, tx, c, now); err != nil {
+				return nil, err
+			}
+			if err := closeCase(ctx, tx, c, beredskap.CaseCompleted, now); err != nil {
+				return nil, err
+			}
+		} else {
+			code = newCode()
+			expires := now.Add(s.cfg.CodeTTL)
+			c.Status, c.UpdatedAt = beredskap.CaseAwaitingCode, now
+			c.CodeHash, c.CodeExpiresAt, c.CodeAttempts = s.codeHash(c.Number, code), &expires, 0
+			if err := tx.UpdateCase(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		rec := beredskap.RecordFor(a, "citizen_case.approve", caseObject(id), beredskap.OutcomeOK)
+		rec.Detail = describeCase(c)
+		if err := audit(ctx, tx, rec); err != nil {
+			return nil, err
+		}
+		pdf, err = s.answer(ctx, tx, a, c, hasMailbox, now, code)
+		return nil, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.deliver(ctx, a, c, pdf)
+	return c, nil
+}
+
+// RejectCase rejects an open case with a reason, which the answer letter
+// gives; the case closes, its attachment is deleted and any code dies. It
+// needs PermProcessCitizenCases (EFORBIDDEN otherwise, audited) and
+// returns EINVALID on "reason" when none is given, ENOTFOUND for an
+// unknown case and ECONFLICT for a closed one. Audited as
+// "citizen_case.reject".
+func (s *Service) RejectCase(ctx context.Context, id int64, reason string) (*beredskap.AccessCase, error) {
+	a, err := s.may(ctx, "citizen_case.reject", caseObject(id))
+	if err != nil {
+		return nil, err
+	}
+	var ps beredskap.Problems
+	reason = checkText(&ps, "reason", reason, true, maxReasonLength)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	hasMailbox, err := s.lookupMailbox(ctx, id)
+	if err != nil {
+		return nil, wrap("reject case", err)
+	}
+	now := s.now()
+	var c *beredskap.AccessCase
+	var pdf []byte
+	err = s.update(ctx, "reject case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+		var err error
+		if c, err = tx.FindCase(ctx, id); err != nil {
+			return split(err)
+		}
+		if !c.Status.Open() {
+			return beredskap.Errorf(beredskap.ECONFLICT, "the case is %s already", c.Status), nil
+		}
+		c.DecidedBy, c.Reason = a.Name(), reason
+		if err := closeCase(ctx, tx, c, beredskap.CaseRejected, now); err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "citizen_case.reject", caseObject(id), beredskap.OutcomeOK)
+		rec.Detail = describeCase(c) + ": " + reason
+		if err := audit(ctx, tx, rec); err != nil {
+			return nil, err
+		}
+		pdf, err = s.answer(ctx, tx, a, c, hasMailbox, now, "")
+		return nil, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.deliver(ctx, a, c, pdf)
+	return c, nil
+}
+
+// errWrongCode is the answer to an unknown case number or a wrong, used
+// or dead code alike, so that neither is revealed.
+func errWrongCode() error {
+	return beredskap.Invalid("code", "invalid_code", "the code does not match the case number")
+}
+
+// EnterCode reopens a person's access when citizen support enters the
+// case number and the one-time code the person gave by phone: only the
+// matching, unexpired, unused code of a case awaiting it does, which
+// unblocks the account, completes the case, deletes its attachment and
+// clears the code. A wrong code counts an attempt (audited as
+// "citizen_case.code" failed); at MaxCodeAttempts the code dies and the
+// case is rejected with reason "too many wrong codes". An expired code
+// rejects the case with reason "the code expired" and is EINVALID on
+// "code" with reason "expired". An unknown case number and a wrong code
+// are both EINVALID on "code" with reason "invalid_code". It needs
+// PermProcessCitizenCases (EFORBIDDEN otherwise, audited). Audited as
+// "citizen_case.code".
+func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*beredskap.AccessCase, error) {
+	a, err := s.may(ctx, "citizen_case.code", "citizen_cases")
+	if err != nil {
+		return nil, err
+	}
+	code = normalizeCode(code)
+	now := s.now()
+	var c *beredskap.AccessCase
+	err = s.update(ctx, "enter code", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+		var err error
+		c, err = tx.FindCaseByNumber(ctx, caseNumber)
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			c = nil
+			rec := beredskap.RecordFor(a, "citizen_case.code", "citizen_case:unknown", beredskap.OutcomeFailed)
+			rec.Detail = "unknown case number"
+			return errWrongCode(), audit(ctx, tx, rec)
+		} else if err != nil {
+			return nil, err
+		}
+		rec := beredskap.RecordFor(a, "citizen_case.code", caseObject(c.ID), beredskap.OutcomeFailed)
+		if c.Status != beredskap.CaseAwaitingCode || c.CodeHash == "" || c.CodeExpiresAt == nil {
+			rec.Detail = fmt.Sprintf("case %s is %s, not awaiting a code", c.Number, c.Status)
+			c = nil
+			return errWrongCode(), audit(ctx, tx, rec)
+		}
+		if subtle.ConstantTimeCompare([]byte(s.codeHash(c.Number, code)), []byte(c.CodeHash)) != 1 {
+			c.CodeAttempts++
+			c.UpdatedAt = now
+			rec.Detail = fmt.Sprintf("wrong code for case %s (attempt %d of %d)", c.Number, c.CodeAttempts, s.cfg.MaxCodeAttempts)
+			if c.CodeAttempts >= s.cfg.MaxCodeAttempts {
+				c.Reason, c.DecidedBy = "too many wrong codes", a.Name()
+				rec.Detail += "; the code is dead and the case rejected"
+				err = closeCase(ctx, tx, c, beredskap.CaseRejected, now)
+			} else {
+				err = tx.UpdateCase(ctx, c)
+			}
+			c = nil
+			if err != nil {
+				return nil, err
+			}
+			return errWrongCode(), audit(ctx, tx, rec)
+		}
+		if !now.Before(*c.CodeExpiresAt) {
+			c.Reason, c.DecidedBy = "the code expired", a.Name()
+			rec.Detail = "expired code for case " + c.Number + "; the case is rejected"
+			err := closeCase(ctx, tx, c, beredskap.CaseRejected, now)
+			c = nil
+			if err != nil {
+				return nil, err
+			}
+			return beredskap.Invalid("code", "expired", "the code has expired; the person must file a new reopen request"), audit(ctx, tx, rec)
+		}
+		acc, err := account(ctx, tx, c.NationalID)
+		if err != nil {
+			return nil, err
+		}
+		acc.Blocked, acc.BlockedAt, acc.BlockCaseID, acc.UpdatedAt = false, nil, c.ID, now
+		if err := tx.SaveCitizen(ctx, acc); err != nil {
+			return nil, err
+		}
+		c.DecidedBy = a.Name()
+		if err := closeCase(ctx, tx, c, beredskap.CaseCompleted, now); err != nil {
+			return nil, err
+		}
+		rec.Outcome, rec.Detail = beredskap.OutcomeOK, "code accepted; access reopened for case "+c.Number
+		return nil, audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,184 @@
+package citizen
+
+import (
+	"context"
+	"fmt"
+
+	"time"
+
+	"beredskap"
+	"beredskap/letter"
+	"beredskap/mailbox"
+)
+
+// content returns the letter answering c as it stands; code is the
+// one-time code of an approved reopen case, else "".
+func (s *Service) content(c *beredskap.AccessCase, now time.Time, code string) letter.Content {
+	l := letter.Content{RecipientName: c.Name, Date: now.In(oslo), CaseNumber: c.Number, Code: code, Helpline: s.cfg.Helpline}
+	switch {
+	case c.Status == beredskap.CaseRejected:
+		what, whatEn := "sperre", "block"
+		if c.Kind == beredskap.CaseReopen {
+			what, whatEn = "gjenåpne", "reopen"
+		}
+		l.Heading = "Svar på henvendelsen din om å " + what + " tilgangen"
+		l.Paragraphs = []string{
+			"Vi kan dessverre ikke behandle henvendelsen din om å " + what + " tilgangen til innloggede tjenester på Helsenorge.",
+			"Begrunnelse: " + c.Reason,
+			fmt.Sprintf("Du kan sende en ny henvendelse. Har du spørsmål, kan du ringe Veiledning Helsenorge på %s.", s.cfg.Helpline),
+		}
+		l.English = []string{
+			"We cannot process your request to " + whatEn + " your access to the logged-in services on Helsenorge.",
+			"Reason: " + c.Reason,
+			fmt.Sprintf("You may send a new request. If you have questions, phone Veiledning Helsenorge on %s.", s.cfg.Helpline),
+		}
+	case c.Kind == beredskap.CaseBlock:
+		l.Heading = "Tilgangen din til innloggede tjenester på Helsenorge er sperret"
+		l.Paragraphs = []string{
+			"Vi har sperret tilgangen din til innloggede tjenester på Helsenorge. Tjenestene er ikke lenger tilgjengelige for deg via internett. Helsepersonell har fortsatt tilgang til dine helseopplysninger i sine systemer.",
+			"Vil du gjenåpne tilgangen senere, sender du skjemaet for å gjenåpne tilgangen med kopi av gyldig legitimasjon. Du får da et brev med en kode.",
+		}
+		if c.SuspectedMisuse {
+			l.Paragraphs = append([]string{"Sperren er gjort straks fordi det er mistanke om misbruk av din elektroniske ID."}, l.Paragraphs...)
+		}
+		l.English = []string{
+			"We have blocked your access to the logged-in services on Helsenorge. Health personnel still have access to your health information in their systems.",
+			"To reopen your access later, send the form to reopen access with a copy of a valid ID. You will then get a letter with a code.",
+		}
+	default:
+		l.Heading = "Kode for å gjenåpne tilgangen til innloggede tjenester på Helsenorge"
+		l.Paragraphs = []string{
+			"Vi har mottatt skjemaet ditt om å gjenåpne tilgangen til innloggede tjenester på Helsenorge. Av personvernhensyn trenger vi en ekstra bekreftelse før vi gjenåpner tilgangen.",
+			fmt.Sprintf("Koden gjelder til %s og kan brukes én gang.", c.CodeExpiresAt.In(oslo).Format("02.01.2006")),
+		}
+		l.English = []string{
+			"We have received your form to reopen your access to the logged-in services on Helsenorge. To protect your privacy we need an extra confirmation before we reopen it.",
+			fmt.Sprintf("The code is valid until %s and can be used once.", c.CodeExpiresAt.In(oslo).Format("2 January 2006")),
+		}
+	}
+	return l
+}
+
+// hasMailbox reports whether the person has a digital mailbox; when the
+// provider cannot say, the letter goes to print.
+func (s *Service) hasMailbox(ctx context.Context, nationalID string) bool {
+	has, err := s.mailbox.Has(ctx, nationalID)
+	if err != nil {
+		s.logger.WarnContext(ctx, "citizen: mailbox lookup failed; the letter goes to print", "err", err)
+		return false
+	}
+	return has
+}
+
+// answer renders the letter answering c. For a person without a digital
+// mailbox it stores the letter, encrypted, for citizen support to print
+// (audited as "citizen_letter.queue") and returns nil; otherwise it
+// returns the PDF for deliver to send once the transaction commits.
+func (s *Service) answer(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, hasMailbox bool, now time.Time, code string) ([]byte, error) {
+	pdf, err := letter.Render(s.content(c, now, code))
+	if err != nil {
+		return nil, err
+	}
+	if hasMailbox {
+		return pdf, nil
+	}
+	return nil, s.queuePrint(ctx, tx, a, c, pdf)
+}
+
+// queuePrint stores the letter of c, encrypted, for citizen support to
+// print. Audited as "citizen_letter.queue".
+func (s *Service) queuePrint(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, pdf []byte) error {
+	nonce, ciphertext := s.seal(pdf, letterAD(c.ID))
+	l := &beredskap.Attachment{CaseID: c.ID, MediaType: "application/pdf", Size: len(pdf), Nonce: nonce, Ciphertext: ciphertext}
+	if err := tx.CreatePrintLetter(ctx, l); err != nil {
+		return err
+	}
+	rec := beredskap.RecordFor(a, "citizen_letter.queue", caseObject(c.ID), beredskap.OutcomeOK)
+	rec.Detail = "letter for case " + c.Number + " to print and post"
+	return audit(ctx, tx, rec)
+}
+
+// deliver sends pdf, the letter of c, to the person's digital mailbox once
+// the case's transaction has committed; nil pdf sends nothing. A failed
+// delivery is logged and audited ("citizen_letter.deliver" failed) and
+// the letter goes to print instead; the case stands.
+func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.AccessCase, pdf []byte) {
+	if pdf == nil {
+		return
+	}
+	l := mailbox.Letter{NationalID: c.NationalID, Subject: "Helfo: saksnummer " + c.Number, PDF: pdf}
+	derr := s.mailbox.Deliver(ctx, l)
+	outcome, detail := beredskap.OutcomeOK, "letter for case "+c.Number+" delivered to the digital mailbox"
+	if derr != nil {
+		s.logger.ErrorContext(ctx, "citizen: mailbox delivery failed; the letter goes to print", "case", c.Number, "err", derr)
+		outcome, detail = beredskap.OutcomeFailed, "delivery of the letter for case "+c.Number+" failed; queued for print"
+	}
+	err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
+		rec := beredskap.RecordFor(a, "citizen_letter.deliver", caseObject(c.ID), outcome)
+		rec.Detail = detail
+		if err := audit(ctx, tx, rec); err != nil {
+			return err
+		}
+		if derr != nil {
+			return s.queuePrint(ctx, tx, a, c, pdf)
+		}
+		return nil
+	})
+	if err != nil {
+		s.logger.ErrorContext(ctx, "citizen: record letter delivery", "case", c.Number, "err", err)
+	}
+}
+
+// PrintLetters returns the letters waiting to be printed and posted,
+// oldest first. It needs PermProcessCitizenCases (EFORBIDDEN otherwise,
+// audited). Audited as "citizen_letter.list".
+func (s *Service) PrintLetters(ctx context.Context) ([]PrintLetter, error) {
+	a, err := s.may(ctx, "citizen_letter.list", "citizen_letters")
+	if err != nil {
+		return nil, err
+	}
+	var out []PrintLetter
+	err = s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
+		cases, err := tx.ListPrintLetters(ctx)
+		if err != nil {
+			return err
+		}
+		out = make([]PrintLetter, len(cases))
+		for i, c := range cases {
+			out[i] = PrintLetter{CaseID: c.ID, Number: c.Number, Name: c.Name, CreatedAt: c.UpdatedAt}
+		}
+		rec := beredskap.RecordFor(a, "citizen_letter.list", "citizen_letters", beredskap.OutcomeOK)
+		rec.Detail = fmt.Sprintf("%d letters", len(out))
+		return audit(ctx, tx, rec)
+	})
+	if err != nil {
+		return nil, wrap("print letters", err)
+	}
+	return out, nil
+}
+
+// TakePrintLetter returns the PDF of a case's letter waiting to be printed
+// and removes it, so that it is printed once. It needs
+// PermProcessCitizenCases (EFORBIDDEN otherwise, audited) and returns
+// ENOTFOUND when no letter waits. Audited as "citizen_letter.print".
+func (s *Service) TakePrintLetter(ctx context.Context, caseID int64) ([]byte, error) {
+	a, err := s.may(ctx, "citizen_letter.print", caseObject(caseID))
+	if err != nil {
+		return nil, err
+	}
+	var pdf []byte
+	err = s.update(ctx, "take print letter", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+		l, err := tx.TakePrintLetter(ctx, caseID)
+		if err != nil {
+			return split(err)
+		}
+		if pdf, err = s.open(l.Nonce, l.Ciphertext, letterAD(caseID)); err != nil {
+			return nil, err
+		}
+		return nil, audit(ctx, tx, beredskap.RecordFor(a, "citizen_letter.print", caseObject(caseID), beredskap.OutcomeOK))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pdf, nil
+}

@@ -1,0 +1,140 @@
+// Package letter renders the letters Helfo sends citizens about their
+// access cases (seed 003) as A4 PDF documents: the answer to a block or
+// reopen request and, for reopen requests, the letter with the one-time
+// code the person phones in to citizen support.
+package letter
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// Sender is the return address printed on every letter (seed 003: HELFO,
+// Postboks 2415, 3104 Tønsberg).
+var Sender = []string{"Helfo", "Postboks 2415", "3104 Tønsberg"}
+
+// Content is what one letter says. Paragraphs are in bokmål and English
+// follows them; Code is set only on reopen letters.
+type Content struct {
+	RecipientName string
+	// RecipientAddress holds the lines of the postal address under the
+	// name; it may be empty when the letter goes to a digital mailbox.
+	RecipientAddress []string
+	Date             time.Time
+	CaseNumber       string
+	Heading          string
+	Paragraphs       []string // bokmål
+	English          []string // the same in English
+	// Code is the one-time code of a reopen letter and Helpline the number
+	// to phone it in to; an empty Code prints no code block.
+	Code     string
+	Helpline string
+}
+
+// DefaultHelpline is Veiledning Helsenorge's number (seed 003).
+const DefaultHelpline = "23 32 70 00"
+
+// Render returns the letter as an A4 PDF. It returns an error when the
+// content has no recipient or case number, or when the PDF cannot be
+// written.
+func Render(l Content) ([]byte, error) {
+	if strings.TrimSpace(l.RecipientName) == "" {
+		return nil, errors.New("render letter: no recipient name")
+	}
+	if strings.TrimSpace(l.CaseNumber) == "" {
+		return nil, errors.New("render letter: no case number")
+	}
+	if l.Helpline == "" {
+		l.Helpline = DefaultHelpline
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle("Helfo "+l.CaseNumber, true)
+	pdf.SetAuthor("Helfo", true)
+	pdf.SetMargins(25, 20, 25)
+	pdf.SetAutoPageBreak(true, 20)
+	pdf.AddPage()
+	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: æøå and more
+	width, _ := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	textWidth := width - left - right
+
+	pdf.SetFont("Helvetica", "B", 11)
+	for i, line := range Sender {
+		if i == 1 {
+			pdf.SetFont("Helvetica", "", 10)
+		}
+		pdf.CellFormat(textWidth, 5, tr(line), "", 1, "R", false, 0, "")
+	}
+	pdf.Ln(8)
+	pdf.SetFont("Helvetica", "", 11)
+	pdf.CellFormat(textWidth, 6, tr(l.RecipientName), "", 1, "L", false, 0, "")
+	for _, line := range l.RecipientAddress {
+		pdf.CellFormat(textWidth, 6, tr(line), "", 1, "L", false, 0, "")
+	}
+	pdf.Ln(8)
+	date := l.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	pdf.SetFont("Helvetica", "", 10)
+	pdf.CellFormat(textWidth, 5, tr("Dato / Date: "+date.Format("02.01.2006")), "", 1, "R", false, 0, "")
+	pdf.CellFormat(textWidth, 5, tr("Saksnummer / Case number: "+l.CaseNumber), "", 1, "R", false, 0, "")
+	pdf.Ln(8)
+
+	pdf.SetFont("Helvetica", "B", 14)
+	pdf.MultiCell(textWidth, 7, tr(l.Heading), "", "L", false)
+	pdf.Ln(4)
+	pdf.SetFont("Helvetica", "", 11)
+	for _, p := range l.Paragraphs {
+		pdf.MultiCell(textWidth, 5.5, tr(p), "", "L", false)
+		pdf.Ln(3)
+	}
+	if l.Code != "" {
+		codeBlock(pdf, tr, textWidth, l)
+	}
+	if len(l.English) > 0 {
+		pdf.Ln(4)
+		pdf.SetFont("Helvetica", "B", 11)
+		pdf.MultiCell(textWidth, 6, "In English", "", "L", false)
+		pdf.SetFont("Helvetica", "", 10)
+		for _, p := range l.English {
+			pdf.MultiCell(textWidth, 5, tr(p), "", "L", false)
+			pdf.Ln(2)
+		}
+		if l.Code != "" {
+			pdf.MultiCell(textWidth, 5, tr(fmt.Sprintf(
+				"To reopen your access, phone Veiledning Helsenorge on %s and give the code together with the case number %s. It is important that you phone yourself.",
+				l.Helpline, l.CaseNumber)), "", "L", false)
+		}
+	}
+	pdf.Ln(6)
+	pdf.SetFont("Helvetica", "", 11)
+	pdf.MultiCell(textWidth, 5.5, tr("Med vennlig hilsen\nHelfo"), "", "L", false)
+
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render letter: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// codeBlock writes the one-time code in large type, boxed, with the
+// instruction of seed 003.
+func codeBlock(pdf *fpdf.Fpdf, tr func(string) string, textWidth float64, l Content) {
+	pdf.Ln(2)
+	pdf.SetFont("Helvetica", "", 11)
+	pdf.CellFormat(textWidth, 6, tr("Din engangskode / Your one-time code:"), "", 1, "C", false, 0, "")
+	pdf.SetFont("Courier", "B", 28)
+	pdf.CellFormat(textWidth, 16, l.Code, "1", 1, "C", false, 0, "")
+	pdf.Ln(3)
+	pdf.SetFont("Helvetica", "B", 11)
+	pdf.MultiCell(textWidth, 5.5, tr(fmt.Sprintf(
+		"Ring Veiledning Helsenorge på %s og oppgi koden sammen med saksnummeret %s. Det er viktig at det er du selv som ringer.",
+		l.Helpline, l.CaseNumber)), "", "L", false)
+	pdf.Ln(3)
+}

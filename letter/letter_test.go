@@ -1,0 +1,71 @@
+package letter_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"beredskap/letter"
+)
+
+// pdfText returns the text of a PDF through pdftotext. It skips the test
+// when pdftotext is missing, except in CI, where it must be installed.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("pdftotext (poppler-utils) is needed in CI: %v", err)
+		}
+		t.Skip("pdftotext (poppler-utils) is not installed; skipping the check of the letter's text")
+	}
+	path := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestRenderReopenLetter(t *testing.T) {
+	pdf, err := letter.Render(letter.Content{
+		RecipientName: "Åse Ødegård",
+		Date:          time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+		CaseNumber:    "2026-000042",
+		Heading:       "Gjenåpning av tilgang til innloggede tjenester",
+		Paragraphs:    []string{"Vi har mottatt skjemaet ditt om å gjenåpne tilgangen."},
+		English:       []string{"We have received your form to reopen your access."},
+		Code:          "31415926",
+	})
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("the letter does not start with %%PDF: %q", pdf[:min(len(pdf), 16)])
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{
+		"2026-000042", "31415926", "Åse Ødegård", "Tønsberg", "23 32 70 00",
+		"Det er viktig at det er du selv som ringer",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+			t.Errorf("the letter's text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestRenderNeedsRecipientAndCase(t *testing.T) {
+	if _, err := letter.Render(letter.Content{CaseNumber: "2026-000001"}); err == nil {
+		t.Error("Render without a recipient: no error")
+	}
+	if _, err := letter.Render(letter.Content{RecipientName: "Kari"}); err == nil {
+		t.Error("Render without a case number: no error")
+	}
+}
