@@ -15,6 +15,7 @@ import (
 	"beredskap"
 	"beredskap/auth"
 	"beredskap/auth/oidctest"
+	"beredskap/mailbox"
 	"beredskap/staff"
 	"beredskap/web"
 )
@@ -136,6 +137,41 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /login/oidc", Path: "/login/oidc", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /login/oidc/callback", Path: "/login/oidc/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U}},
 	{Route: "POST /logout", Path: "/logout", Last: true, Want: outcomes{L, L, L, L, L, L, L, L, L, L, L}},
+
+	// Citizen pages. The staff callers hold no citizen session: the
+	// citizen's own pages send them to the citizen login, the public
+	// reopen form judges its input, and a login callback without the
+	// login's cookie is refused.
+	{Route: "GET /citizen/login", Path: "/citizen/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U}},
+	{Route: "POST /citizen/logout", Path: "/citizen/logout", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /citizen/reopen", Path: "/citizen/reopen", Form: "name=Kari", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+
+	// Citizen support's case pages: citizen_support only. The case is
+	// approved by its row and then refused rejection as decided (409);
+	// the person has no digital mailbox, so the answer waits to be
+	// printed.
+	{Route: "GET /staff/cases", Path: "/staff/cases?status=all", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/cases/new", Path: "/staff/cases/new", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "POST /staff/cases", Path: "/staff/cases", Form: "kind=block", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "POST /staff/cases/block-now", Path: "/staff/cases/block-now", Form: "block_national_id=123&block_name=X&block_reason=Matrix",
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/cases/code", Path: "/staff/cases/code", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "POST /staff/cases/code", Path: "/staff/cases/code", Form: "case_number=2026-999999&code=000000",
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/cases/{id}", Path: "/staff/cases/{case}", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/cases/{id}/attachment", Path: "/staff/cases/{case}/attachment", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "POST /staff/cases/{id}/approve", Path: "/staff/cases/{case}/approve", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "POST /staff/cases/{id}/reject", Path: "/staff/cases/{case}/reject", Form: "reason=Matrix",
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/letters", Path: "/staff/letters", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/letters/{file}", Path: "/staff/letters/{case}.pdf", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
 }
 
 // matrixCaller is one column: a user (nil for anonymous) and the values
@@ -157,7 +193,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 				tb.Fatal(err)
 			}
 			return o
-		}})
+		},
+		configure: withCitizens(provider, mailbox.None{})})
 
 	named := map[string]bool{}
 	for _, row := range authzMatrix {
@@ -231,7 +268,8 @@ func matrixFixture(t *testing.T, ts *testServer) []matrixCaller {
 
 	orderA := mustOrder(t, ts, officerA, municipalityA, "new.a@example.no")
 	orderB := mustOrder(t, ts, officerB, municipalityB, "new.b@example.no")
-	shared := map[string]string{"spare": spare.Email, "enrolment": mustEnrolmentToken(t, ts, admin)}
+	shared := map[string]string{"spare": spare.Email, "enrolment": mustEnrolmentToken(t, ts, admin),
+		"case": fmt.Sprint(mustCase(t, ts, support))}
 	own := map[string]string{
 		"receipt": mustRegistration(t, ts, municipalityA, "Own"), "municipality": municipalityA,
 		"order": fmt.Sprint(orderA), "user": fmt.Sprint(targetA.User.ID),

@@ -49,6 +49,10 @@ type serverOptions struct {
 	// oidc, when set, returns the OpenID Connect client for the server's
 	// base URL.
 	oidc func(tb testing.TB, baseURL string) *auth.OIDC
+	// configure, when set, completes the server's configuration once the
+	// store and the staff service exist (the citizen tests add the
+	// citizen service with it).
+	configure func(tb testing.TB, ts *testServer, cfg *web.Config)
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -112,6 +116,9 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	ts.Staff = staff.New(ts.StaffStore, sender, time.Now, staffCfg, logger)
 	if opts.oidc != nil {
 		cfg.OIDC = opts.oidc(tb, cfg.BaseURL)
+	}
+	if opts.configure != nil {
+		opts.configure(tb, ts, &cfg)
 	}
 	ready := opts.ready
 	if ready == nil {

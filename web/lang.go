@@ -16,7 +16,7 @@ import (
 // DefaultLanguage is the language used when nothing else is known.
 const DefaultLanguage = "en"
 
-//go:embed locales/*.json locales/staff/*.json
+//go:embed locales/*.json locales/staff/*.json locales/citizen/*.json
 var localeFiles embed.FS
 
 // Locale holds the user-interface strings of one language, loaded from

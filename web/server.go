@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"beredskap/auth"
+	"beredskap/citizen"
 	"beredskap/intake"
 	"beredskap/staff"
 )
@@ -33,6 +34,16 @@ type Config struct {
 	// proxy appends. Without it the header is ignored, so that clients
 	// cannot choose their own address.
 	TrustProxy bool
+	// Citizens, when not nil, serves the citizen pages (seed 003) and
+	// citizen support's case pages.
+	Citizens *citizen.Service
+	// CitizenOIDC, when not nil together with Citizens, offers citizens
+	// login through the national ID portal, matching them on the "pid"
+	// claim.
+	CitizenOIDC *auth.OIDC
+	// MaxAttachmentBytes is the citizen service's limit on the copy of an
+	// identity document; 0 means its default of 5 MiB.
+	MaxAttachmentBytes int64
 }
 
 // Server serves the JSON API, the operational endpoints, the public pages
@@ -100,6 +111,7 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	s.handle("GET /assets/", s.handleAsset)
 	s.registerAuthPages()
 	s.registerStaffPages()
+	s.registerCitizenPages()
 
 	// Browser form posts from another site are refused; API clients that
 	// send neither Origin nor Sec-Fetch-Site pass untouched.

@@ -145,6 +145,8 @@ func (f *staffFrame) staffLinks(current string) []staffLink {
 	add(beredskap.Can(a, beredskap.PermOrderAccess, m), "/staff/access-orders/new", "staff.nav.order_new")
 	add(beredskap.Can(a, beredskap.PermManageUsers, ""), "/staff/users", "staff.nav.users")
 	add(beredskap.Can(a, beredskap.PermSearchAudit, ""), "/staff/audit", "staff.nav.audit")
+	add(beredskap.Can(a, beredskap.PermProcessCitizenCases, ""), "/staff/cases", "staff.nav.cases")
+	add(beredskap.Can(a, beredskap.PermProcessCitizenCases, ""), "/staff/letters", "staff.nav.letters")
 	return links
 }
 

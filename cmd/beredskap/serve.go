@@ -67,6 +67,14 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	staffService := newStaffService(st, sender, time.Now, base, s.Staff, logger)
+	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.AllowSyntheticIDs, logger)
+	if err != nil {
+		return err
+	}
+	citizenOIDC, err := s.Citizen.oidc(ctx, base)
+	if err != nil {
+		return err
+	}
 	if seed != nil {
 		if err := seed(ctx, in, staffService); err != nil {
 			return err
@@ -78,6 +86,8 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		Version:       version,
 		OIDC:          oidc,
 		TrustProxy:    s.Staff.TrustProxy,
+		Citizens:      citizens,
+		CitizenOIDC:   citizenOIDC,
 	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),

@@ -25,6 +25,7 @@ type settings struct {
 	BaseURL           string
 	ShutdownTimeout   time.Duration
 	Staff             staffSettings
+	Citizen           citizenSettings
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -46,6 +47,7 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	fs.StringVar(&s.BaseURL, "base-url", "", "public URL of the server, e.g. https://register.example (default: from --addr)")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
 	s.Staff.bind(fs)
+	s.Citizen.bind(fs)
 }
 
 // parse parses args, then fills every flag not given on the command line

@@ -13,6 +13,7 @@ import (
 type store struct {
 	registrations beredskap.RegistrationService
 	staff         beredskap.StaffStore
+	citizens      beredskap.CitizenStore
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -27,9 +28,11 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		if err != nil {
 			return nil, err
 		}
+		staffStore := postgres.NewStaffStore(db, clock)
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
-			staff:         postgres.NewStaffStore(db, clock),
+			staff:         staffStore,
+			citizens:      staffStore,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -40,9 +43,11 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 	if err != nil {
 		return nil, err
 	}
+	staffStore := sqlite.NewStaffStore(db, clock)
 	return &store{
 		registrations: sqlite.NewRegistrationService(db, clock),
-		staff:         sqlite.NewStaffStore(db, clock),
+		staff:         staffStore,
+		citizens:      staffStore,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,

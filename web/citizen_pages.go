@@ -1,0 +1,223 @@
+package web
+
+import (
+	"net/http"
+
+	"beredskap"
+	"beredskap/citizen"
+)
+
+// registerCitizenPages registers the citizen pages and citizen support's
+// case pages when the server has a citizen service, and the citizen login
+// when it also has the national ID portal's client.
+func (s *Server) registerCitizenPages() {
+	if s.cfg.Citizens == nil {
+		return
+	}
+	if s.cfg.CitizenOIDC != nil {
+		s.handle("GET /citizen/login", s.handleCitizenLogin)
+		s.handle("GET /citizen/login/callback", s.handleCitizenCallback)
+	}
+	s.handle("POST /citizen/logout", s.handleCitizenLogout)
+	s.handle("GET /citizen", s.handleCitizenHome)
+	s.handle("GET /citizen/block", s.handleCitizenBlockForm)
+	s.handle("POST /citizen/block", s.handleCitizenBlock)
+	s.handle("GET /citizen/reopen", s.handleCitizenReopenForm)
+	s.handle("POST /citizen/reopen", s.handleCitizenReopen)
+	s.handle("GET /citizen/withdraw", s.handleCitizenWithdrawForm)
+	s.handle("POST /citizen/withdraw", s.handleCitizenWithdraw)
+
+	s.handle("GET /staff/cases", s.handleCases)
+	s.handle("GET /staff/cases/new", s.handleCaseNew)
+	s.handle("POST /staff/cases", s.handleCaseRegister)
+	s.handle("POST /staff/cases/block-now", s.handleCaseBlockNow)
+	s.handle("GET /staff/cases/code", s.handleCaseCodeForm)
+	s.handle("POST /staff/cases/code", s.handleCaseCode)
+	s.handle("GET /staff/cases/{id}", s.handleCase)
+	s.handle("GET /staff/cases/{id}/attachment", s.handleCaseAttachment)
+	s.handle("POST /staff/cases/{id}/approve", s.handleCaseApprove)
+	s.handle("POST /staff/cases/{id}/reject", s.handleCaseReject)
+	s.handle("GET /staff/letters", s.handleLetters)
+	s.handle("GET /staff/letters/{file}", s.handleLetter)
+}
+
+// citizenHomePage is what a logged-in person sees about themselves.
+type citizenHomePage struct {
+	citizenFrame
+	Blocked       bool
+	Registrations []citizenRegistration
+	Cases         []*beredskap.AccessCase
+	Looks         []citizen.Look
+}
+
+// citizenRegistration is one of the person's registrations with its
+// decision in the page's language.
+type citizenRegistration struct {
+	Receipt, Arrival, Registered string
+	Decision                     DecisionView
+}
+
+// Role names a staff role in the page's language.
+func (p *citizenHomePage) Role(r beredskap.Role) string {
+	return p.T("citizen.role." + string(r))
+}
+
+// handleCitizenHome shows the person's registrations with their
+// decisions, their cases, and who has looked at their data.
+func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	data, err := s.cfg.Citizens.MyData(r.Context(), sess)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
+		Cases: data.Cases, Looks: data.Looks}
+	page.Blocked = data.Account != nil && data.Account.Blocked
+	public := allLocales.get(page.Lang)
+	for _, reg := range data.Registrations {
+		sf := staffFrame{}
+		page.Registrations = append(page.Registrations, citizenRegistration{
+			Receipt:    reg.Receipt,
+			Arrival:    sf.arrival(reg.Registration.ArrivalTime),
+			Registered: page.Time(reg.CreatedAt),
+			Decision:   decisionView(public, s.decisionIn(r, reg, page.Lang)),
+		})
+	}
+	s.renderStaff(w, r, http.StatusOK, "citizen_home.html", page)
+}
+
+// citizenCaseFormPage is the block form of a logged-in person or the
+// public reopen form.
+type citizenCaseFormPage struct {
+	citizenFrame
+	Kind   beredskap.CaseKind
+	Action string
+	// Public says the form asks for name and national identity number,
+	// since the person cannot log in.
+	Public bool
+	// AskName says the form asks for the name: on the public form, and
+	// when the national ID portal did not give it at login.
+	AskName bool
+}
+
+// citizenCaseFiledPage confirms a case filed: its number and what comes
+// next.
+type citizenCaseFiledPage struct {
+	citizenFrame
+	Case *beredskap.AccessCase
+}
+
+func (s *Server) citizenCaseForm(w http.ResponseWriter, r *http.Request, sess *beredskap.CitizenSession, kind beredskap.CaseKind) *citizenCaseFormPage {
+	path := "/citizen/" + string(kind)
+	page := &citizenCaseFormPage{citizenFrame: s.newCitizenFrame(w, r, sess, path, "citizen."+string(kind)+".title"),
+		Kind: kind, Public: sess == nil, AskName: sess == nil || sess.Name == ""}
+	page.Action = page.Href(path)
+	return page
+}
+
+// handleCitizenBlockForm shows the form to block one's own access.
+func (s *Server) handleCitizenBlockForm(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	s.renderStaff(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, sess, beredskap.CaseBlock))
+}
+
+// handleCitizenBlock files a block case for the logged-in person.
+func (s *Server) handleCitizenBlock(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	in, err := s.caseInput(w, r, checkCitizenCSRF(sess))
+	var c *beredskap.AccessCase
+	if err == nil {
+		in.Kind, in.NationalID = beredskap.CaseBlock, sess.NationalID
+		if sess.Name != "" {
+			in.Name = sess.Name
+		}
+		c, err = s.cfg.Citizens.FileCase(r.Context(), sess, in)
+	}
+	s.citizenCaseDone(w, r, sess, beredskap.CaseBlock, c, err)
+}
+
+// handleCitizenReopenForm shows the public form to reopen one's access.
+func (s *Server) handleCitizenReopenForm(w http.ResponseWriter, r *http.Request) {
+	s.renderStaff(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, nil, beredskap.CaseReopen))
+}
+
+// handleCitizenReopen files a reopen case from the public form.
+func (s *Server) handleCitizenReopen(w http.ResponseWriter, r *http.Request) {
+	in, err := s.caseInput(w, r, s.checkCSRF)
+	var c *beredskap.AccessCase
+	if err == nil {
+		in.Kind = beredskap.CaseReopen
+		c, err = s.cfg.Citizens.RequestReopen(r.Context(), in)
+	}
+	s.citizenCaseDone(w, r, nil, beredskap.CaseReopen, c, err)
+}
+
+// citizenCaseDone shows the case filed, or the form again with err at its
+// fields; other errors get the error page.
+func (s *Server) citizenCaseDone(w http.ResponseWriter, r *http.Request, sess *beredskap.CitizenSession, kind beredskap.CaseKind, c *beredskap.AccessCase, err error) {
+	if err != nil {
+		page := s.citizenCaseForm(w, r, sess, kind)
+		page.Values = r.PostForm
+		if page.Values == nil || beredskap.ErrorCode(err) == beredskap.EFORBIDDEN || !page.setError(err, "case-form") {
+			s.Error(w, r, err)
+			return
+		}
+		s.renderStaff(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_form.html", page)
+		return
+	}
+	page := &citizenCaseFiledPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/"+string(kind), "citizen.filed.title"), Case: c}
+	s.renderStaff(w, r, http.StatusOK, "citizen_case_filed.html", page)
+}
+
+// citizenWithdrawPage asks the person to confirm the withdrawal of
+// consent, and shows its receipt afterwards.
+type citizenWithdrawPage struct {
+	citizenFrame
+	Receipt *citizen.Withdrawal
+}
+
+// handleCitizenWithdrawForm asks the person to confirm.
+func (s *Server) handleCitizenWithdrawForm(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdraw.title")}
+	s.renderStaff(w, r, http.StatusOK, "citizen_withdraw.html", page)
+}
+
+// handleCitizenWithdraw withdraws the person's consent and shows the
+// receipt.
+func (s *Server) handleCitizenWithdraw(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, beredskap.Invalid("", "syntax", "the form could not be read"))
+		return
+	}
+	if err := checkCitizenCSRF(sess)(r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	receipt, err := s.cfg.Citizens.WithdrawConsent(r.Context(), sess)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdrawn.title"),
+		Receipt: receipt}
+	s.renderStaff(w, r, http.StatusOK, "citizen_withdrawn.html", page)
+}
