@@ -133,14 +133,14 @@ func (s *Service) BlockNow(ctx context.Context, nationalID, name, reason string)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	hasMailbox := s.hasMailbox(ctx, nationalID)
+	to := s.findRecipient(ctx, nationalID)
 	now := s.now()
 	c := &beredskap.AccessCase{
 		Kind: beredskap.CaseBlock, Status: beredskap.CaseCompleted, NationalID: nationalID, Name: name,
 		Channel: "paper", SuspectedMisuse: true, Deadline: now.Add(beredskap.CaseDeadline),
 		FiledBy: a.Name(), DecidedBy: a.Name(), Reason: reason, ClosedAt: &now,
 	}
-	var pdf []byte
+	var out *outgoing
 	err = s.update(ctx, "block now", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
 		if err := tx.CreateCase(ctx, c, nil); err != nil {
 			return split(err)
@@ -154,13 +154,13 @@ func (s *Service) BlockNow(ctx context.Context, nationalID, name, reason string)
 			return nil, err
 		}
 		var err error
-		pdf, err = s.answer(ctx, tx, a, c, hasMailbox, now, "")
+		out, err = s.answer(ctx, tx, a, c, to, now, "")
 		return nil, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, a, c, pdf)
+	s.deliver(ctx, a, c, out)
 	return c, nil
 }
 

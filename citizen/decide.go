@@ -9,10 +9,10 @@ import (
 	"beredskap"
 )
 
-// lookupMailbox reports whether the person of the case with the id has a
-// digital mailbox, asked before the decision's write transaction so that
+// lookupRecipient returns where the answer to the person of the case
+// with the id goes, asked before the decision's write transaction so that
 // no network call holds it open. An unknown case is ENOTFOUND.
-func (s *Service) lookupMailbox(ctx context.Context, id int64) (bool, error) {
+func (s *Service) lookupRecipient(ctx context.Context, id int64) (recipient, error) {
 	var nationalID string
 	err := s.store.ViewCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
 		c, err := tx.FindCase(ctx, id)
@@ -23,9 +23,9 @@ func (s *Service) lookupMailbox(ctx context.Context, id int64) (bool, error) {
 		return nil
 	})
 	if err != nil {
-		return false, err
+		return recipient{}, err
 	}
-	return s.hasMailbox(ctx, nationalID), nil
+	return s.findRecipient(ctx, nationalID), nil
 }
 
 // closeCase ends c with status at now: the attachment is deleted, as the
@@ -53,13 +53,13 @@ func (s *Service) ApproveCase(ctx context.Context, id int64) (*beredskap.AccessC
 	if err != nil {
 		return nil, err
 	}
-	hasMailbox, err := s.lookupMailbox(ctx, id)
+	to, err := s.lookupRecipient(ctx, id)
 	if err != nil {
 		return nil, wrap("approve case", err)
 	}
 	now := s.now()
 	var c *beredskap.AccessCase
-	var pdf []byte
+	var out *outgoing
 	err = s.update(ctx, "approve case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
 		var err error
 		if c, err = tx.FindCase(ctx, id); err != nil {
@@ -91,13 +91,13 @@ func (s *Service) ApproveCase(ctx context.Context, id int64) (*beredskap.AccessC
 		if err := audit(ctx, tx, rec); err != nil {
 			return nil, err
 		}
-		pdf, err = s.answer(ctx, tx, a, c, hasMailbox, now, code)
+		out, err = s.answer(ctx, tx, a, c, to, now, code)
 		return nil, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, a, c, pdf)
+	s.deliver(ctx, a, c, out)
 	return c, nil
 }
 
@@ -117,13 +117,13 @@ func (s *Service) RejectCase(ctx context.Context, id int64, reason string) (*ber
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	hasMailbox, err := s.lookupMailbox(ctx, id)
+	to, err := s.lookupRecipient(ctx, id)
 	if err != nil {
 		return nil, wrap("reject case", err)
 	}
 	now := s.now()
 	var c *beredskap.AccessCase
-	var pdf []byte
+	var out *outgoing
 	err = s.update(ctx, "reject case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
 		var err error
 		if c, err = tx.FindCase(ctx, id); err != nil {
@@ -141,13 +141,13 @@ func (s *Service) RejectCase(ctx context.Context, id int64, reason string) (*ber
 		if err := audit(ctx, tx, rec); err != nil {
 			return nil, err
 		}
-		pdf, err = s.answer(ctx, tx, a, c, hasMailbox, now, "")
+		out, err = s.answer(ctx, tx, a, c, to, now, "")
 		return nil, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, a, c, pdf)
+	s.deliver(ctx, a, c, out)
 	return c, nil
 }
 

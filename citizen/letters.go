@@ -70,48 +70,69 @@ func (s *Service) hasMailbox(ctx context.Context, nationalID string) bool {
 	return has
 }
 
+// outgoing is a letter rendered for the person's digital mailbox, sent
+// once the case's transaction has committed.
+type outgoing struct {
+	content letter.Content
+	pdf     []byte
+}
+
 // answer renders the letter answering c. For a person without a digital
-// mailbox it stores the letter, encrypted, for citizen support to print
-// (audited as "citizen_letter.queue") and returns nil; otherwise it
-// returns the PDF for deliver to send once the transaction commits.
-func (s *Service) answer(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, hasMailbox bool, now time.Time, code string) ([]byte, error) {
-	pdf, err := letter.Render(s.content(c, now, code))
+// mailbox it stores the letter, addressed to the registered address when
+// it is known, encrypted, for citizen support to print (audited as
+// "citizen_letter.queue") and returns nil; otherwise it returns the
+// letter for deliver to send once the transaction commits.
+func (s *Service) answer(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, to recipient, now time.Time, code string) (*outgoing, error) {
+	l := s.content(c, now, code)
+	if !to.mailbox {
+		l.RecipientAddress = to.address
+	}
+	pdf, err := letter.Render(l)
 	if err != nil {
 		return nil, err
 	}
-	if hasMailbox {
-		return pdf, nil
+	if to.mailbox {
+		return &outgoing{content: l, pdf: pdf}, nil
 	}
-	return nil, s.queuePrint(ctx, tx, a, c, pdf)
+	return nil, s.queuePrint(ctx, tx, a, c, pdf, len(to.address) > 0)
 }
 
 // queuePrint stores the letter of c, encrypted, for citizen support to
-// print. Audited as "citizen_letter.queue".
-func (s *Service) queuePrint(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, pdf []byte) error {
+// print; addressed says whether it carries the registered address, and
+// when it does not, the audit entry says that the address must be added
+// by hand. Audited as "citizen_letter.queue".
+func (s *Service) queuePrint(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, pdf []byte, addressed bool) error {
 	nonce, ciphertext := s.seal(pdf, letterAD(c.ID))
 	l := &beredskap.Attachment{CaseID: c.ID, MediaType: "application/pdf", Size: len(pdf), Nonce: nonce, Ciphertext: ciphertext}
 	if err := tx.CreatePrintLetter(ctx, l); err != nil {
 		return err
 	}
 	rec := beredskap.RecordFor(a, "citizen_letter.queue", caseObject(c.ID), beredskap.OutcomeOK)
-	rec.Detail = "letter for case " + c.Number + " to print and post"
+	rec.Detail = "letter for case " + c.Number + " to print and post to the registered address"
+	if !addressed {
+		rec.Detail = "letter for case " + c.Number + " to print and post; the registered address is unknown and must be added by hand"
+	}
 	return audit(ctx, tx, rec)
 }
 
-// deliver sends pdf, the letter of c, to the person's digital mailbox once
-// the case's transaction has committed; nil pdf sends nothing. A failed
-// delivery is logged and audited ("citizen_letter.deliver" failed) and
-// the letter goes to print instead; the case stands.
-func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.AccessCase, pdf []byte) {
-	if pdf == nil {
+// deliver sends out, the letter of c, to the person's digital mailbox
+// once the case's transaction has committed; nil out sends nothing. A
+// failed delivery is logged and audited ("citizen_letter.deliver" failed)
+// and the letter goes to print instead, rendered again with the
+// registered address when the population register gives it; the case
+// stands.
+func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.AccessCase, out *outgoing) {
+	if out == nil {
 		return
 	}
-	l := mailbox.Letter{NationalID: c.NationalID, Subject: "Helfo: saksnummer " + c.Number, PDF: pdf}
+	l := mailbox.Letter{NationalID: c.NationalID, Subject: "Helfo: saksnummer " + c.Number, PDF: out.pdf}
 	derr := s.mailbox.Deliver(ctx, l)
 	outcome, detail := beredskap.OutcomeOK, "letter for case "+c.Number+" delivered to the digital mailbox"
+	printed, addressed := out.pdf, false
 	if derr != nil {
 		s.logger.ErrorContext(ctx, "citizen: mailbox delivery failed; the letter goes to print", "case", c.Number, "err", derr)
 		outcome, detail = beredskap.OutcomeFailed, "delivery of the letter for case "+c.Number+" failed; queued for print"
+		printed, addressed = s.addressed(ctx, c, out)
 	}
 	err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
 		rec := beredskap.RecordFor(a, "citizen_letter.deliver", caseObject(c.ID), outcome)
@@ -120,13 +141,31 @@ func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.
 			return err
 		}
 		if derr != nil {
-			return s.queuePrint(ctx, tx, a, c, pdf)
+			return s.queuePrint(ctx, tx, a, c, printed, addressed)
 		}
 		return nil
 	})
 	if err != nil {
 		s.logger.ErrorContext(ctx, "citizen: record letter delivery", "case", c.Number, "err", err)
 	}
+}
+
+// addressed returns the letter out rendered again with the person's
+// registered address, and true; or out's PDF as it is, and false, when
+// the address is unknown or the letter cannot be rendered again.
+func (s *Service) addressed(ctx context.Context, c *beredskap.AccessCase, out *outgoing) ([]byte, bool) {
+	lines := s.registeredAddress(ctx, c.NationalID)
+	if len(lines) == 0 {
+		return out.pdf, false
+	}
+	l := out.content
+	l.RecipientAddress = lines
+	pdf, err := letter.Render(l)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "citizen: render the print letter with its address", "case", c.Number, "err", err)
+		return out.pdf, false
+	}
+	return pdf, true
 }
 
 // PrintLetters returns the letters waiting to be printed and posted,

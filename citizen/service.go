@@ -13,6 +13,7 @@ import (
 
 	"beredskap"
 	"beredskap/auth"
+	"beredskap/folkeregister"
 	"beredskap/mailbox"
 )
 
@@ -46,6 +47,11 @@ type Config struct {
 	// AllowSyntheticIDs accepts synthetic (test) national identity
 	// numbers, for the demo and tests; never in production.
 	AllowSyntheticIDs bool
+	// Register is the population register (Folkeregisteret) that gives
+	// the registered address printed on letters to people without a
+	// digital mailbox. Nil means none: such letters carry the name only,
+	// and citizen support adds the address by hand.
+	Register folkeregister.Register
 }
 
 // withDefaults returns c with every zero setting replaced by its default.

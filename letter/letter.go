@@ -70,12 +70,7 @@ func Render(l Content) ([]byte, error) {
 		}
 		pdf.CellFormat(textWidth, 5, tr(line), "", 1, "R", false, 0, "")
 	}
-	pdf.Ln(8)
-	pdf.SetFont("Helvetica", "", 11)
-	pdf.CellFormat(textWidth, 6, tr(l.RecipientName), "", 1, "L", false, 0, "")
-	for _, line := range l.RecipientAddress {
-		pdf.CellFormat(textWidth, 6, tr(line), "", 1, "L", false, 0, "")
-	}
+	recipientBlock(pdf, tr, l)
 	pdf.Ln(8)
 	date := l.Date
 	if date.IsZero() {
@@ -121,6 +116,35 @@ func Render(l Content) ([]byte, error) {
 		return nil, fmt.Errorf("render letter: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// The recipient block sits where the window of a window envelope (C5 or
+// E65, window on the left) shows it: windowTop millimetres from the top
+// of the page, at the left margin, at most windowWidth wide and
+// windowLines lines high.
+const (
+	windowTop   = 45.0
+	windowWidth = 85.0
+	windowLines = 7
+)
+
+// recipientBlock writes the recipient's name and postal address into the
+// envelope window, one line each, cut to fit the window.
+func recipientBlock(pdf *fpdf.Fpdf, tr func(string) string, l Content) {
+	pdf.SetY(max(pdf.GetY()+8, windowTop))
+	pdf.SetFont("Helvetica", "", 11)
+	lines := append([]string{l.RecipientName}, l.RecipientAddress...)
+	if len(lines) > windowLines {
+		// Keep the name and the last lines: postal code, place and country.
+		lines = append(lines[:1], lines[len(lines)-windowLines+1:]...)
+	}
+	for _, line := range lines {
+		text := tr(strings.TrimSpace(line))
+		for len(text) > 1 && pdf.GetStringWidth(text) > windowWidth {
+			text = text[:len(text)-1]
+		}
+		pdf.CellFormat(windowWidth, 5, text, "", 1, "L", false, 0, "")
+	}
 }
 
 // codeBlock writes the one-time code in large type, boxed, with the

@@ -69,3 +69,35 @@ func TestRenderNeedsRecipientAndCase(t *testing.T) {
 		t.Error("Render without a case number: no error")
 	}
 }
+
+func TestRenderRecipientAddress(t *testing.T) {
+	pdf, err := letter.Render(letter.Content{
+		RecipientName:    "Ola Nordmann",
+		RecipientAddress: []string{"c/o Kari Nordmann", "Storgata 1 H0201", "0155 OSLO"},
+		CaseNumber:       "2026-000043",
+		Heading:          "Svar",
+	})
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	text := pdfText(t, pdf)
+	var lines []string
+	for line := range strings.Lines(text) {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	want := []string{"Ola Nordmann", "c/o Kari Nordmann", "Storgata 1 H0201", "0155 OSLO"}
+	for i, line := range lines {
+		if strings.HasPrefix(line, want[0]) {
+			got := lines[i:min(i+len(want), len(lines))]
+			for j := range want {
+				if j >= len(got) || !strings.HasPrefix(got[j], want[j]) {
+					t.Fatalf("the recipient block is %q, want %q", got, want)
+				}
+			}
+			return
+		}
+	}
+	t.Fatalf("the letter's text lacks the recipient:\n%s", text)
+}

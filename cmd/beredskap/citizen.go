@@ -15,6 +15,7 @@ import (
 
 	"beredskap/auth"
 	"beredskap/citizen"
+	"beredskap/folkeregister"
 	"beredskap/mailbox"
 )
 
@@ -23,6 +24,8 @@ type citizenSettings struct {
 	AttachmentKey    string
 	MailboxURL       string
 	MailboxAPIKey    string
+	RegisterURL      string
+	RegisterAPIKey   string
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string
@@ -35,6 +38,9 @@ func (s *citizenSettings) bind(fs *flag.FlagSet) {
 		"(better set as BEREDSKAP_ATTACHMENT_KEY; with a SQLite file and no key, one is kept in DB.key)")
 	fs.StringVar(&s.MailboxURL, "mailbox-url", "", "base URL of the digital mailbox provider's API (without it, every answer is a letter to print)")
 	fs.StringVar(&s.MailboxAPIKey, "mailbox-api-key", "", "API key of the digital mailbox provider (better set as BEREDSKAP_MAILBOX_API_KEY)")
+	fs.StringVar(&s.RegisterURL, "population-register-url", "", "base URL of the population register's (Folkeregisteret's) API, for the addresses of print letters "+
+		"(without it, citizen support adds the address by hand)")
+	fs.StringVar(&s.RegisterAPIKey, "population-register-api-key", "", "API key of the population register (better set as BEREDSKAP_POPULATION_REGISTER_API_KEY)")
 	fs.StringVar(&s.OIDCIssuer, "citizen-oidc-issuer", "", "OpenID Connect issuer of the national ID portal for citizen login (off when empty)")
 	fs.StringVar(&s.OIDCClientID, "citizen-oidc-client-id", "", "client id at the national ID portal")
 	fs.StringVar(&s.OIDCClientSecret, "citizen-oidc-client-secret", "", "client secret at the national ID portal (better set as BEREDSKAP_CITIZEN_OIDC_CLIENT_SECRET)")
@@ -82,6 +88,15 @@ func (s *citizenSettings) mailbox() mailbox.Mailbox {
 	return mailbox.NewClient(s.MailboxURL, s.MailboxAPIKey, nil)
 }
 
+// register returns the population register client, or nil when no
+// register is set.
+func (s *citizenSettings) register() folkeregister.Register {
+	if s.RegisterURL == "" {
+		return nil
+	}
+	return folkeregister.NewClient(s.RegisterURL, s.RegisterAPIKey, nil)
+}
+
 // oidc returns the national ID portal client, or nil when no issuer is set.
 func (s *citizenSettings) oidc(ctx context.Context, baseURL string) (*auth.OIDC, error) {
 	if s.OIDCIssuer == "" {
@@ -112,5 +127,6 @@ func newCitizenService(st *store, db, baseURL string, s citizenSettings, allowSy
 		NameDelay:         s.NameDelay,
 		AttachmentKey:     key,
 		AllowSyntheticIDs: allowSyntheticIDs,
+		Register:          s.register(),
 	}, logger)
 }

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"beredskap/folkeregister"
 )
 
 // Without --attachment-key, a SQLite database keeps its key beside it,
@@ -35,5 +38,28 @@ func TestAttachmentKeyKeptBesideDB(t *testing.T) {
 	s.AttachmentKey = base64.StdEncoding.EncodeToString([]byte("too short"))
 	if _, err := s.attachmentKey(db); !errors.As(err, &ue) {
 		t.Errorf("a short key: %v; want a usage error", err)
+	}
+}
+
+// The population register is off without a URL, and its URL and key are
+// read from the environment like every other setting.
+func TestPopulationRegisterSettings(t *testing.T) {
+	var off citizenSettings
+	if r := off.register(); r != nil {
+		t.Errorf("register() without a URL = %v, want nil", r)
+	}
+	t.Setenv("BEREDSKAP_POPULATION_REGISTER_URL", "https://folkeregister.example/api")
+	t.Setenv("BEREDSKAP_POPULATION_REGISTER_API_KEY", "secret")
+	var s settings
+	fs := newFlagSet("serve", io.Discard)
+	s.bindServer(fs, "register.db")
+	if err := parse(fs, nil); err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if s.Citizen.RegisterURL != "https://folkeregister.example/api" || s.Citizen.RegisterAPIKey != "secret" {
+		t.Errorf("settings = %q, %q", s.Citizen.RegisterURL, s.Citizen.RegisterAPIKey)
+	}
+	if _, ok := s.Citizen.register().(*folkeregister.Client); !ok {
+		t.Errorf("register() = %T, want a *folkeregister.Client", s.Citizen.register())
 	}
 }
