@@ -11,6 +11,7 @@ import (
 
 	"beredskap"
 	"beredskap/auth"
+	"beredskap/auth/oidctest"
 	"beredskap/staff"
 	"beredskap/storetest"
 	"beredskap/web"
@@ -191,4 +192,59 @@ var manyLogins = staff.Config{AddressRate: 1000, AddressBurst: 1000}
 func staffServer(tb testing.TB) *testServer {
 	tb.Helper()
 	return startServerWith(tb, web.Config{}, serverOptions{staff: manyLogins})
+}
+
+// citizenUser is a person logged in to the citizen pages through the
+// national ID portal, with the session's cookie value and CSRF token.
+type citizenUser struct {
+	NationalID   string
+	SessionToken string // the citizen session cookie's value
+	CSRF         string // the citizen session's CSRF token
+}
+
+// sessionCookie returns the cookie that carries p's citizen session, as
+// the server names it without secure cookies.
+func (p *citizenUser) sessionCookie() *http.Cookie {
+	return &http.Cookie{Name: "beredskap_citizen", Value: p.SessionToken}
+}
+
+// mustCitizenLogIn logs the person with the national identity number nid
+// in over HTTP: GET /citizen/login, the authorization at provider, and the
+// callback, which must send them on to /citizen with a citizen session.
+func mustCitizenLogIn(tb testing.TB, ts *testServer, provider *oidctest.Provider, nid string) *citizenUser {
+	tb.Helper()
+	c := noRedirects(tb, ts)
+	provider.LoginUser(oidctest.User{PID: nid})
+	next := ts.URL + "/citizen/login"
+	for range 3 {
+		resp, err := c.Get(next)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		readBody(tb, resp)
+		loc, err := resp.Location()
+		if err != nil {
+			tb.Fatalf("citizen login %s: GET %s: status %d and no redirect", nid, next, resp.StatusCode)
+		}
+		next = loc.String()
+	}
+	if u, _ := url.Parse(next); u.Path != "/citizen" {
+		tb.Fatalf("citizen login %s: sent to %s; want /citizen", nid, next)
+	}
+	p := &citizenUser{NationalID: nid}
+	base, _ := url.Parse(ts.URL)
+	for _, ck := range c.Jar.Cookies(base) {
+		if ck.Name == "beredskap_citizen" {
+			p.SessionToken = ck.Value
+		}
+	}
+	if p.SessionToken == "" {
+		tb.Fatalf("citizen login %s set no citizen session cookie", nid)
+	}
+	sess, err := citizensOf(tb, ts).Authenticate(context.Background(), p.SessionToken)
+	if err != nil {
+		tb.Fatalf("citizen session of %s: %v", nid, err)
+	}
+	p.CSRF = sess.CSRFToken
+	return p
 }

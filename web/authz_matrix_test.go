@@ -25,22 +25,25 @@ type outcome string
 
 // The outcomes of the matrix. Allowed means the handler did its work or
 // judged the input itself: any status but 401, 403, 404, 405 and 5xx, and
-// no redirect to the login page.
+// no redirect to the staff or the citizen login page.
 const (
 	A outcome = "allowed"
 	U outcome = "401"
 	F outcome = "403"
 	N outcome = "404"
-	L outcome = "login" // a redirect to /login
+	L outcome = "login"         // a redirect to /login
+	C outcome = "citizen login" // a redirect to /citizen/login
 )
 
 // The columns of the matrix, in its order. Municipal users belong to
 // municipality A; their "own" column asks about A's data, their "other"
-// column about B's. Every other column asks about A's data.
+// column about B's. Every other column asks about A's data. The citizen
+// is a person logged in through the national ID portal, with a citizen
+// session and no staff session or bearer token.
 var matrixColumns = [...]string{
 	"anonymous", "border_officer", "control_centre", "municipal_officer own", "municipal_officer other",
 	"municipal_staff own", "municipal_staff other", "labour_inspector", "county_governor", "access_admin",
-	"citizen_support",
+	"citizen_support", "citizen",
 }
 
 // outcomes holds one outcome per column of matrixColumns.
@@ -53,132 +56,151 @@ type outcomes [len(matrixColumns)]outcome
 // municipal_staff user to act on): the own or other one per column. Form,
 // url-encoded, is posted with a valid CSRF token added; JSON posts the
 // contract example instead. API paths authenticate with the caller's
-// bearer token, pages with their session cookie. Last marks the one row
-// that ends the caller's session, which runs after all the others.
+// bearer token, pages with their session cookie; the citizen sends their
+// citizen session cookie on both. Last marks the rows that end a session,
+// which run after all the others: first those ending the citizen's, then
+// the one ending the staff session.
 type matrixRow struct {
 	Route string
 	Path  string
 	Form  string
 	JSON  bool
-	Last  bool
+	Last  lastRow
 	Want  outcomes
 }
+
+// lastRow says whether a row ends a session, and so runs after the others.
+type lastRow int
+
+// The rows that end a session. The citizen column logs in afresh before
+// each of them, since withdrawal ends all the person's sessions.
+const (
+	notLast     lastRow = iota
+	lastCitizen         // ends the citizen session
+	lastStaff           // ends the staff session
+)
 
 // authzMatrix is every route × every caller.
 //
 //	anonymous, border_officer, control_centre, municipal_officer own, municipal_officer other,
-//	municipal_staff own, municipal_staff other, labour_inspector, county_governor, access_admin, citizen_support
+//	municipal_staff own, municipal_staff other, labour_inspector, county_governor, access_admin, citizen_support,
+//	citizen
 var authzMatrix = []matrixRow{
 	// Public pages and the public API: open to everyone.
-	{Route: "GET /{$}", Path: "/", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /register", Path: "/register", Form: "traveller.first_name=Anna", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /receipt/{receipt}", Path: "/receipt/{receipt}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /receipt/{receipt}/qr.png", Path: "/receipt/{receipt}/qr.png", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /metrics", Path: "/metrics", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /api/v1/evaluate", Path: "/api/v1/evaluate", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /api/v1/registrations", Path: "/api/v1/registrations", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /api/v1/openapi.json", Path: "/api/v1/openapi.json", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /{$}", Path: "/", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /register", Path: "/register", Form: "traveller.first_name=Anna", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /receipt/{receipt}", Path: "/receipt/{receipt}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /receipt/{receipt}/qr.png", Path: "/receipt/{receipt}/qr.png", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /metrics", Path: "/metrics", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /api/v1/evaluate", Path: "/api/v1/evaluate", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /api/v1/registrations", Path: "/api/v1/registrations", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /api/v1/openapi.json", Path: "/api/v1/openapi.json", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
 
 	// The staff API.
 	{Route: "GET /api/v1/registrations", Path: "/api/v1/registrations?municipality={municipality}",
-		Want: outcomes{U, F, A, A, F, A, F, F, F, F, F}},
+		Want: outcomes{U, F, A, A, F, A, F, F, F, F, F, U}},
 	{Route: "GET /api/v1/registrations/{receipt}", Path: "/api/v1/registrations/{receipt}",
-		Want: outcomes{U, A, A, A, N, A, N, N, N, N, N}},
+		Want: outcomes{U, A, A, A, N, A, N, N, N, N, N, U}},
 	{Route: "GET /api/v1/audit", Path: "/api/v1/audit?receipt={receipt}",
-		Want: outcomes{U, F, F, F, F, F, F, F, F, A, F}},
+		Want: outcomes{U, F, F, F, F, F, F, F, F, A, F, U}},
 
 	// The staff pages. Municipal lists ignore another municipality asked
 	// for and show the caller's own; an order is posted complete, so that
 	// only the municipality decides.
-	{Route: "GET /staff", Path: "/staff", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /staff", Path: "/staff", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L}},
 	{Route: "GET /staff/registrations", Path: "/staff/registrations?filter_municipality={municipality}",
-		Want: outcomes{L, A, A, A, A, A, A, F, F, F, F}},
+		Want: outcomes{L, A, A, A, A, A, A, F, F, F, F, L}},
 	{Route: "GET /staff/registrations/{receipt}", Path: "/staff/registrations/{receipt}",
-		Want: outcomes{L, A, A, A, N, A, N, N, N, N, N}},
+		Want: outcomes{L, A, A, A, N, A, N, N, N, N, N, L}},
 	{Route: "GET /staff/access-orders", Path: "/staff/access-orders?filter_municipality={municipality}",
-		Want: outcomes{L, F, F, A, A, F, F, F, F, A, F}},
-	{Route: "GET /staff/access-orders/new", Path: "/staff/access-orders/new", Want: outcomes{L, F, F, A, A, F, F, F, F, F, F}},
+		Want: outcomes{L, F, F, A, A, F, F, F, F, A, F, L}},
+	{Route: "GET /staff/access-orders/new", Path: "/staff/access-orders/new", Want: outcomes{L, F, F, A, A, F, F, F, F, F, F, L}},
 	{Route: "POST /staff/access-orders", Path: "/staff/access-orders",
 		Form: "kind=order&first_name=Nora&last_name=Ny&email=matrix.{municipality}@example.no&mobile=%2B4791234567" +
 			"&municipality={municipality}&position=Nurse&role=municipal_staff&service_need=Follow-up",
-		Want: outcomes{L, F, F, A, F, F, F, F, F, F, F}},
-	{Route: "GET /staff/access-orders/{id}", Path: "/staff/access-orders/{order}", Want: outcomes{L, F, F, A, N, F, F, F, F, A, F}},
+		Want: outcomes{L, F, F, A, F, F, F, F, F, F, F, L}},
+	{Route: "GET /staff/access-orders/{id}", Path: "/staff/access-orders/{order}", Want: outcomes{L, F, F, A, N, F, F, F, F, A, F, L}},
 	{Route: "POST /staff/access-orders/{id}/confirm", Path: "/staff/access-orders/{order}/confirm",
-		Want: outcomes{L, F, F, A, N, F, F, F, F, F, F}},
+		Want: outcomes{L, F, F, A, N, F, F, F, F, F, F, L}},
 	{Route: "POST /staff/access-orders/{id}/approve", Path: "/staff/access-orders/{order}/approve",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
 	{Route: "POST /staff/access-orders/{id}/reject", Path: "/staff/access-orders/{order}/reject", Form: "reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
-	{Route: "GET /access/request", Path: "/access/request", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /access/request", Path: "/access/request", Form: "first_name=Nora", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /staff/users", Path: "/staff/users", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
-	{Route: "GET /staff/users/{id}", Path: "/staff/users/{user}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+	{Route: "GET /access/request", Path: "/access/request", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /access/request", Path: "/access/request", Form: "first_name=Nora", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /staff/users", Path: "/staff/users", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+	{Route: "GET /staff/users/{id}", Path: "/staff/users/{user}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
 	{Route: "POST /staff/users/{id}/invitation", Path: "/staff/users/{user}/invitation",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
 	{Route: "POST /staff/users/{id}/remove", Path: "/staff/users/{user}/remove", Form: "reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
-	{Route: "GET /staff/audit", Path: "/staff/audit?receipt={receipt}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+	{Route: "GET /staff/audit", Path: "/staff/audit?receipt={receipt}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
 
 	// Login and enrolment. A logged-in caller is sent on from the login
 	// steps; the enrolment link works for whoever holds it.
-	{Route: "GET /login", Path: "/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login", Path: "/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /login", Path: "/login", Form: "email={spare}&password=" + url.QueryEscape(testPassword),
-		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /login/totp", Path: "/login/totp", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L}},
-	{Route: "POST /login/totp", Path: "/login/totp", Form: "code=000000", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L}},
-	{Route: "GET /enrol/totp", Path: "/enrol/totp", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /enrol/totp", Path: "/enrol/totp", Form: "code=000000", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /enrol/{token}", Path: "/enrol/{enrolment}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login/totp", Path: "/login/totp", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L}},
+	{Route: "POST /login/totp", Path: "/login/totp", Form: "code=000000", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L}},
+	{Route: "GET /enrol/totp", Path: "/enrol/totp", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L}},
+	{Route: "POST /enrol/totp", Path: "/enrol/totp", Form: "code=000000", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L}},
+	{Route: "GET /enrol/{token}", Path: "/enrol/{enrolment}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /enrol/{token}", Path: "/enrol/{enrolment}", Form: "password=short&password2=short",
-		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /login/oidc", Path: "/login/oidc", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /login/oidc/callback", Path: "/login/oidc/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U}},
-	{Route: "POST /logout", Path: "/logout", Last: true, Want: outcomes{L, L, L, L, L, L, L, L, L, L, L}},
+		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login/oidc", Path: "/login/oidc", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login/oidc/callback", Path: "/login/oidc/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U}},
+	{Route: "POST /logout", Path: "/logout", Last: lastStaff, Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L}},
 
-	// Citizen pages. The staff callers hold no citizen session: the
-	// citizen's own pages send them to the citizen login, the public
-	// reopen form judges its input, and a login callback without the
-	// login's cookie is refused.
-	{Route: "GET /citizen/login", Path: "/citizen/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U}},
-	{Route: "POST /citizen/logout", Path: "/citizen/logout", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /citizen/reopen", Path: "/citizen/reopen", Form: "name=Kari", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A}},
+	// Citizen pages. Only the citizen holds a citizen session: the
+	// citizen's own pages send everyone else, staff sessions included, to
+	// the citizen login; the public reopen form judges its input for
+	// everyone; a login callback without the login's cookie is refused;
+	// a logout without a citizen session just goes home. The citizen's
+	// block form is posted url-encoded and comes back as 400 without a case
+	// filed. Withdrawal and logout end the citizen's sessions and run last,
+	// each with a fresh login of the citizen.
+	{Route: "GET /citizen/login", Path: "/citizen/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U}},
+	{Route: "POST /citizen/logout", Path: "/citizen/logout", Last: lastCitizen, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
+	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
+	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
+	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /citizen/reopen", Path: "/citizen/reopen", Form: "name=Kari", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
+	{Route: "POST /citizen/withdraw", Path: "/citizen/withdraw", Last: lastCitizen, Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
 
 	// Citizen support's case pages: citizen_support only. The case is
 	// approved by its row and then refused rejection as decided (409);
 	// the person has no digital mailbox, so the answer waits to be
 	// printed.
-	{Route: "GET /staff/cases", Path: "/staff/cases?status=all", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "GET /staff/cases/new", Path: "/staff/cases/new", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "POST /staff/cases", Path: "/staff/cases", Form: "kind=block", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+	{Route: "GET /staff/cases", Path: "/staff/cases?status=all", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/cases/new", Path: "/staff/cases/new", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "POST /staff/cases", Path: "/staff/cases", Form: "kind=block", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
 	{Route: "POST /staff/cases/block-now", Path: "/staff/cases/block-now", Form: "block_national_id=123&block_name=X&block_reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "GET /staff/cases/code", Path: "/staff/cases/code", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/cases/code", Path: "/staff/cases/code", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
 	{Route: "POST /staff/cases/code", Path: "/staff/cases/code", Form: "case_number=2026-999999&code=000000",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "GET /staff/cases/{id}", Path: "/staff/cases/{case}", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "GET /staff/cases/{id}/attachment", Path: "/staff/cases/{case}/attachment", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "POST /staff/cases/{id}/approve", Path: "/staff/cases/{case}/approve", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/cases/{id}", Path: "/staff/cases/{case}", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/cases/{id}/attachment", Path: "/staff/cases/{case}/attachment", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "POST /staff/cases/{id}/approve", Path: "/staff/cases/{case}/approve", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
 	{Route: "POST /staff/cases/{id}/reject", Path: "/staff/cases/{case}/reject", Form: "reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "GET /staff/letters", Path: "/staff/letters", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
-	{Route: "GET /staff/letters/{file}", Path: "/staff/letters/{case}.pdf", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/letters", Path: "/staff/letters", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/letters/{file}", Path: "/staff/letters/{case}.pdf", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
 }
 
-// matrixCaller is one column: a user (nil for anonymous) and the values
-// its requests name.
+// matrixCaller is one column: a staff user or a logged-in citizen (both
+// nil for anonymous) and the values its requests name.
 type matrixCaller struct {
-	user *staffUser
-	vars map[string]string
+	user    *staffUser
+	citizen *citizenUser
+	vars    map[string]string
 }
 
 // TestAuthorizationMatrix sends every route of the server as every kind of
@@ -218,23 +240,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return
 	}
 
-	callers := matrixFixture(t, ts)
+	callers := matrixFixture(t, ts, provider)
 	// No cookie jar: each request carries exactly the caller's cookies.
 	client := *ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	rows := slices.Clone(authzMatrix)
-	slices.SortStableFunc(rows, func(a, b matrixRow) int {
-		switch {
-		case a.Last == b.Last:
-			return 0
-		case a.Last:
-			return 1
-		default:
-			return -1
-		}
-	})
+	slices.SortStableFunc(rows, func(a, b matrixRow) int { return int(a.Last) - int(b.Last) })
 	for _, row := range rows {
 		for i, c := range callers {
+			if c.citizen != nil && row.Last != notLast {
+				c.citizen = mustCitizenLogIn(t, ts, provider, c.citizen.NationalID)
+			}
 			got, detail := matrixRequest(t, ts, &client, row, c)
 			if got != row.Want[i] {
 				t.Errorf("%s as %s: got %s (%s); want %s", row.Route, matrixColumns[i], got, detail, row.Want[i])
@@ -245,8 +261,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 // matrixFixture makes the users of every column, logs them in, and stores
 // the registrations, access orders, users and enrolment link the rows
-// name.
-func matrixFixture(t *testing.T, ts *testServer) []matrixCaller {
+// name. The citizen logs in through provider.
+func matrixFixture(t *testing.T, ts *testServer, provider *oidctest.Provider) []matrixCaller {
 	add := func(name string, role beredskap.Role, scope beredskap.Scope) *staffUser {
 		return mustAddStaffUser(t, ts, name+"@example.no", role, scope)
 	}
@@ -283,9 +299,11 @@ func matrixFixture(t *testing.T, ts *testServer) []matrixCaller {
 			m[k] = v
 		}
 	}
+	person := mustCitizenLogIn(t, ts, provider, testNationalID("020290", 456))
 	return []matrixCaller{
-		{nil, own}, {border, own}, {centre, own}, {officerA, own}, {officerA, other},
-		{staffA, own}, {staffA, other}, {labour, own}, {county, own}, {admin, own}, {support, own},
+		{nil, nil, own}, {border, nil, own}, {centre, nil, own}, {officerA, nil, own}, {officerA, nil, other},
+		{staffA, nil, own}, {staffA, nil, other}, {labour, nil, own}, {county, nil, own}, {admin, nil, own},
+		{support, nil, own}, {nil, person, own},
 	}
 }
 
@@ -366,8 +384,11 @@ func matrixRequest(t *testing.T, ts *testServer, client *http.Client, row matrix
 			form[k] = vs
 		}
 		csrf := "matrix-anonymous-csrf-token-0123456789abcdef"
-		if c.user != nil {
+		switch {
+		case c.user != nil:
 			csrf = c.user.CSRF
+		case c.citizen != nil:
+			csrf = c.citizen.CSRF
 		}
 		form.Set("csrf", csrf)
 		req, err = http.NewRequest(method, ts.URL+expand(row.Path), strings.NewReader(form.Encode()))
@@ -381,12 +402,13 @@ func matrixRequest(t *testing.T, ts *testServer, client *http.Client, row matrix
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.user != nil {
-		if strings.HasPrefix(row.Path, "/api/") {
-			req.Header.Set("Authorization", "Bearer "+c.user.Token)
-		} else {
-			req.AddCookie(c.user.sessionCookie())
-		}
+	switch {
+	case c.user != nil && strings.HasPrefix(row.Path, "/api/"):
+		req.Header.Set("Authorization", "Bearer "+c.user.Token)
+	case c.user != nil:
+		req.AddCookie(c.user.sessionCookie())
+	case c.citizen != nil:
+		req.AddCookie(c.citizen.sessionCookie())
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -407,6 +429,8 @@ func matrixRequest(t *testing.T, ts *testServer, client *http.Client, row matrix
 		return N, detail
 	case code >= 300 && code < 400 && (loc == "/login" || strings.HasPrefix(loc, "/login?")):
 		return L, detail
+	case code >= 300 && code < 400 && (loc == "/citizen/login" || strings.HasPrefix(loc, "/citizen/login?")):
+		return C, detail
 	case code == http.StatusMethodNotAllowed || code >= 500:
 		return outcome("failed"), detail
 	default:
