@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -30,6 +31,14 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+
+	// bg tracks background work (see goBackground), which stops when done
+	// is cancelled; mu guards closed.
+	bg     sync.WaitGroup
+	mu     sync.Mutex
+	closed bool
+	done   context.Context
+	cancel context.CancelFunc
 }
 
 // Open opens the SQLite database at path, creating the file when it is
@@ -41,6 +50,7 @@ type DB struct {
 // refused with ECONFLICT.
 func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{path: path}
+	db.done, db.cancel = context.WithCancel(context.Background())
 	if path == ":memory:" {
 		w, err := sql.Open("sqlite", "file::memory:?"+params(true).Encode())
 		if err != nil {
@@ -98,9 +108,14 @@ func params(writer bool) url.Values {
 	return q
 }
 
-// Close closes the database; the readers first, then the writer, which
-// checkpoints the WAL.
+// Close stops background work and waits for it, then closes the database;
+// the readers first, then the writer, which checkpoints the WAL.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	db.closed = true
+	db.mu.Unlock()
+	db.cancel()
+	db.bg.Wait()
 	var errs []error
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
@@ -109,6 +124,23 @@ func (db *DB) Close() error {
 		errs = append(errs, db.write.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// goBackground runs fn in a goroutine of its own with a context that is
+// cancelled when the database closes, which waits for fn to return. It
+// returns false, and does not run fn, once the database is closing.
+func (db *DB) goBackground(fn func(ctx context.Context)) bool {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return false
+	}
+	db.bg.Add(1)
+	go func() {
+		defer db.bg.Done()
+		fn(db.done)
+	}()
+	return true
 }
 
 // Ping reports whether both the writer and the readers can reach the file.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"beredskap"
@@ -13,10 +14,17 @@ import (
 // StaffStore keeps users, grants, sessions, tokens, access orders and the
 // audit trail in SQLite. Update runs on the one writer connection, so write
 // transactions, and with them audit entries, follow each other in a single
-// order; View runs on the read pool.
+// order; View runs on the read pool. Audit entries' subjects are indexed
+// for search in the background (see wakeIndexer).
 type StaffStore struct {
 	db    *DB
 	clock beredskap.Clock
+
+	// mu guards indexing, whether the indexer runs, and again, whether an
+	// Update asked for indexing since the indexer last looked.
+	mu       sync.Mutex
+	indexing bool
+	again    bool
 }
 
 var _ beredskap.StaffStore = (*StaffStore)(nil)
@@ -36,11 +44,15 @@ func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx
 		return fmt.Errorf("begin staff update: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(ctx, &staffTx{tx: tx, clock: s.clock, write: true}); err != nil {
+	t := &staffTx{tx: tx, clock: s.clock, write: true}
+	if err := fn(ctx, t); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit staff update: %w", err)
+	}
+	if t.unindexed >= indexBatch {
+		s.wakeIndexer()
 	}
 	return nil
 }
@@ -63,10 +75,13 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 }
 
 // staffTx is one StaffStore transaction; write is false in View.
+// unindexed is how many audit entries the subject index lacks after the
+// last one Audit appended.
 type staffTx struct {
-	tx    *sql.Tx
-	clock beredskap.Clock
-	write bool
+	tx        *sql.Tx
+	clock     beredskap.Clock
+	write     bool
+	unindexed int64
 }
 
 var _ beredskap.StaffTx = (*staffTx)(nil)

@@ -57,34 +57,95 @@ LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id =
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
-	if e.Seq-indexed >= indexBatch {
-		if err := t.indexSubjects(ctx, indexed, e.Seq); err != nil {
-			return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
-		}
-	}
+	t.unindexed = e.Seq - indexed
 	return e, nil
 }
 
-// indexBatch is how many audit entries wait before their subjects go into
-// audit_subjects, in one statement whose page writes the batch shares.
-const indexBatch = 64
+// indexBatch is how many audit entries wait before the background indexer
+// copies their subjects into audit_subjects, and indexChunk how many
+// entries one of its transactions indexes: few enough that a request
+// waiting for the writer waits briefly.
+const (
+	indexBatch = 64
+	indexChunk = 16
+)
+
+// wakeIndexer starts the indexer unless it runs already, in which case it
+// looks again once it is done. The indexer copies the subjects of the
+// entries after audit_indexed into audit_subjects, indexChunk entries per
+// write transaction, until none are left, and stops when the database
+// closes. Searches read the subjects of entries it has not reached
+// directly, so an indexer that is behind, or has failed, leaves them
+// complete; the next wake retries after a failure.
+func (s *StaffStore) wakeIndexer() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.again = true
+	if s.indexing {
+		return
+	}
+	s.indexing = s.db.goBackground(s.runIndexer)
+}
+
+// runIndexer indexes until no Update has asked for it since it last looked.
+func (s *StaffStore) runIndexer(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		if !s.again || ctx.Err() != nil {
+			s.indexing = false
+			s.mu.Unlock()
+			return
+		}
+		s.again = false
+		s.mu.Unlock()
+		for {
+			left, err := s.indexChunk(ctx)
+			if err != nil || left == 0 {
+				break
+			}
+		}
+	}
+}
+
+// indexChunk indexes the subjects of up to indexChunk entries after the
+// last indexed one in one write transaction and returns how many entries
+// are left unindexed.
+func (s *StaffStore) indexChunk(ctx context.Context) (int64, error) {
+	var left int64
+	err := s.db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var indexed, last int64
+		err := tx.QueryRowContext(ctx, `SELECT i.seq, COALESCE((SELECT MAX(seq) FROM audit), 0)
+FROM audit_indexed i WHERE i.id = 1`).Scan(&indexed, &last)
+		if err != nil {
+			return err
+		}
+		seq := min(last, indexed+indexChunk)
+		left = last - seq
+		if seq == indexed {
+			return nil
+		}
+		return indexSubjects(ctx, tx, indexed, seq)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("index audit subjects: %w", err)
+	}
+	return left, nil
+}
 
 // indexSubjects copies the subjects of the entries after indexed, the last
 // indexed one, up to seq into audit_subjects and records seq as indexed.
 // The rows go in in key order, which keeps the B-tree's inserts together
 // when the receipts are scattered.
-func (t *staffTx) indexSubjects(ctx context.Context, indexed, seq int64) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_subjects (receipt, seq)
+func indexSubjects(ctx context.Context, tx *sql.Tx, indexed, seq int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_subjects (receipt, seq)
 SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j
 WHERE a.seq > ? AND a.seq <= ? AND j.type = 'text' AND j.value <> ''
 ORDER BY j.value`, indexed, seq)
 	if err != nil {
-		return fmt.Errorf("index subjects: %w", err)
+		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, `UPDATE audit_indexed SET seq = ? WHERE id = 1`, seq); err != nil {
-		return fmt.Errorf("index subjects: %w", err)
-	}
-	return nil
+	_, err = tx.ExecContext(ctx, `UPDATE audit_indexed SET seq = ? WHERE id = 1`, seq)
+	return err
 }
 
 // SearchAudit returns the entries the filter selects, oldest first, at most
