@@ -1,14 +1,13 @@
 package citizen_test
 
 import (
+	"beredskap/letter/lettertest"
 	"bytes"
 	"context"
 	"errors"
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -206,26 +205,10 @@ func wantErr(t *testing.T, err error, code, field, reason string) {
 	}
 }
 
-// pdfText returns the text of a PDF through pdftotext, skipping the test
-// when it is missing outside CI.
+// pdfText returns the text of a PDF (see lettertest.Text).
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pdftotext (poppler-utils) is needed in CI: %v", err)
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed; skipping the check of the letter's text")
-	}
-	path := filepath.Join(t.TempDir(), "letter.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return lettertest.Text(t, pdf)
 }
 
 // codeIn returns the one-time code of a reopen letter.

@@ -1,10 +1,8 @@
 package letter_test
 
 import (
+	"beredskap/letter/lettertest"
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,26 +10,10 @@ import (
 	"beredskap/letter"
 )
 
-// pdfText returns the text of a PDF through pdftotext. It skips the test
-// when pdftotext is missing, except in CI, where it must be installed.
+// pdfText returns the text of a PDF (see lettertest.Text).
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pdftotext (poppler-utils) is needed in CI: %v", err)
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed; skipping the check of the letter's text")
-	}
-	path := filepath.Join(t.TempDir(), "letter.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return lettertest.Text(t, pdf, "-layout")
 }
 
 func TestRenderReopenLetter(t *testing.T) {
