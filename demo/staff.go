@@ -25,7 +25,8 @@ type StaffUser struct {
 	Provenance string
 }
 
-// StaffUsers are the demo staff: one of each role that sees something, two
+// StaffUsers are the demo staff: one of each role that sees something
+// (citizen support included), two
 // municipalities' medical officers (Oslo and Bergen), and a municipal
 // employee whose access the county governor ordered under the earlier
 // arrangement.
@@ -37,6 +38,7 @@ var StaffUsers = []StaffUser{
 	{"kontrollsenter@demo.beredskap.no", "Kim", "Kontroll", beredskap.RoleControlCentre, beredskap.Scope{Kind: beredskap.ScopeNational}, ""},
 	{"grense@demo.beredskap.no", "Per", "Politi", beredskap.RoleBorderOfficer, beredskap.Scope{Kind: beredskap.ScopeNational}, ""},
 	{"arbeidstilsynet@demo.beredskap.no", "Arne", "Tilsyn", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate}, ""},
+	{"veiledning@demo.beredskap.no", "Vera", "Veileder", beredskap.RoleCitizenSupport, beredskap.Scope{Kind: beredskap.ScopeNational}, ""},
 }
 
 func municipality(code string) beredskap.Scope {
