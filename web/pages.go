@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -50,6 +51,7 @@ type ErrorPage struct {
 	Status    int
 	Code      string
 	RequestID string
+	Back      string // where the page's way back leads: "/" or "/staff"
 }
 
 // pages holds the parsed templates, one set per page.
@@ -127,12 +129,28 @@ func (p *pages) render(w http.ResponseWriter, status int, name string, data any)
 	return nil
 }
 
+// renderError shows an error page in the frame of the part of the site
+// the request was for: the staff pages (bokmål and English, a way back to
+// /staff) or the public ones.
 func (p *pages) renderError(w http.ResponseWriter, r *http.Request, status int, code, requestID string) {
-	pg := p.page(r, "/", "error.title."+code)
-	err := p.render(w, status, "error.html", &ErrorPage{Page: pg, Status: status, Code: code, RequestID: requestID})
+	pg, back := p.page(r, "/", "error.title."+code), "/"
+	if staffPath(r.URL.Path) {
+		pg, back = p.staffPage(r, r.URL.Path, "error.title."+code), "/staff"
+	}
+	err := p.render(w, status, "error.html", &ErrorPage{Page: pg, Status: status, Code: code, RequestID: requestID, Back: back})
 	if err != nil {
 		http.Error(w, http.StatusText(status), status)
 	}
+}
+
+// staffPath reports whether path belongs to the staff pages.
+func staffPath(path string) bool {
+	for _, prefix := range []string{"/staff", "/login", "/logout", "/enrol"} {
+		if path == prefix || strings.HasPrefix(path, prefix+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // handleForm shows an empty registration form with a fresh idempotency

@@ -126,7 +126,15 @@ func TestStaffPageRegistrations(t *testing.T) {
 	if doc.Find("#decision-headline").Text() == "" {
 		t.Errorf("registration page shows no decision")
 	}
-	mustPage(t, ts, officer, "/staff/registrations/"+inB+"?lang=en", http.StatusNotFound)
+	notFound := mustPage(t, ts, officer, "/staff/registrations/"+inB+"?lang=nb", http.StatusNotFound)
+	// An error on a staff page keeps the staff frame: bokmål and English
+	// only, and the way back leads to the staff pages.
+	if back, _ := notFound.Find("#error-back").Attr("href"); back != "/staff?lang=nb" {
+		t.Errorf("not-found page leads back to %q; want /staff?lang=nb", back)
+	}
+	if notFound.Find(`a[href*="lang=nn"]`).Length() != 0 {
+		t.Errorf("a staff error page offers nynorsk, which the staff pages do not speak")
+	}
 
 	all, _ := receipts("/staff/registrations?lang=en", centre)
 	if len(all) != 50 || all[0] != inB {
