@@ -26,6 +26,9 @@ var templateFiles embed.FS
 // Page is what every page shows around its content: the language, the
 // language switcher, the stylesheets and the data attribution.
 type Page struct {
+	// Home is where the site name in the header leads: the public form,
+	// or /staff on the staff pages.
+	Home        string
 	L           *Locale
 	Lang        string
 	Title       string
@@ -91,13 +94,16 @@ func (p *pages) page(r *http.Request, path, titleKey string) Page {
 // staffPage returns the frame of a staff page (login, enrolment and the
 // pages under /staff) at path, in bokmål or English.
 func (p *pages) staffPage(r *http.Request, path, titleKey string) Page {
-	return p.pageIn(staffLocales, r, path, titleKey)
+	pg := p.pageIn(staffLocales, r, path, titleKey)
+	pg.Home = "/staff"
+	return pg
 }
 
 func (p *pages) pageIn(ls *locales, r *http.Request, path, titleKey string) Page {
 	lang := ls.pageLanguage(r)
 	l := ls.get(lang)
 	pg := Page{
+		Home:        "/",
 		L:           l,
 		Lang:        lang,
 		Title:       l.T(titleKey),

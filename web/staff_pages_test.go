@@ -132,6 +132,9 @@ func TestStaffPageRegistrations(t *testing.T) {
 	if back, _ := notFound.Find("#error-back").Attr("href"); back != "/staff?lang=nb" {
 		t.Errorf("not-found page leads back to %q; want /staff?lang=nb", back)
 	}
+	if home, _ := notFound.Find("#site-home").Attr("href"); home != "/staff?lang=nb" {
+		t.Errorf("the site name on a staff page leads to %q; want /staff?lang=nb", home)
+	}
 	if notFound.Find(`a[href*="lang=nn"]`).Length() != 0 {
 		t.Errorf("a staff error page offers nynorsk, which the staff pages do not speak")
 	}
