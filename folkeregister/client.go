@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"beredskap"
+	"beredskap/restcall"
 )
 
 // Client talks to the population register's REST API:
@@ -105,92 +104,25 @@ func errNoAddress() error {
 	return beredskap.Errorf(beredskap.ENOTFOUND, "the population register has no address for the person")
 }
 
-// get sends a GET, retrying 429, 5xx and transport failures, and returns
-// the status (200 or 404) and body of the answer. Errors quote the body
-// with secret, the national identity number, blanked out.
+// get sends a GET through restcall (retrying 429, 5xx and transport
+// failures) and returns the status (200 or 404) and body of the answer.
+// Errors quote the body with secret, the national identity number,
+// blanked out.
 func (c *Client) get(ctx context.Context, path, secret string) (int, []byte, error) {
-	wait := c.Backoff
-	var last error
-	for attempt := range max(c.MaxAttempts, 1) {
-		if attempt > 0 {
-			if err := sleep(ctx, wait); err != nil {
-				return 0, nil, fmt.Errorf("folkeregister address lookup: %w (after %v)", err, last)
-			}
-			wait *= 2
-		}
-		status, body, retryAfter, err := c.send(ctx, path)
-		if err != nil {
-			last = fmt.Errorf("folkeregister address lookup: %w", err)
-			if ctx.Err() != nil {
-				return 0, nil, last
-			}
-			continue
-		}
-		switch {
-		case status == http.StatusOK || status == http.StatusNotFound:
-			return status, body, nil
-		case status == http.StatusUnauthorized || status == http.StatusForbidden:
-			return 0, nil, fmt.Errorf("folkeregister address lookup: %w", ErrUnauthorized)
-		case status == http.StatusTooManyRequests || status >= 500:
-			last = &StatusError{Status: status, Body: snippet(body, secret)}
-			if retryAfter > wait {
-				wait = min(retryAfter, 10*time.Second)
-			}
-		default:
-			return 0, nil, &StatusError{Status: status, Body: snippet(body, secret)}
-		}
+	status, body, err := restcall.Do(ctx, restcall.Config{
+		Base: c.base, APIKey: c.apiKey, HTTP: c.hc, MaxAttempts: c.MaxAttempts, Backoff: c.Backoff,
+	}, restcall.Call{Method: http.MethodGet, Path: path})
+	if se, ok := errors.AsType[*restcall.StatusError](err); ok {
+		return 0, nil, &StatusError{Status: se.Status, Body: restcall.Snippet(se.Body, secret)}
 	}
-	return 0, nil, last
-}
-
-// sleep waits for d or until ctx ends, and then returns ctx's error.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	if errors.Is(err, restcall.ErrRefused) {
+		return 0, nil, fmt.Errorf("folkeregister address lookup: %w", ErrUnauthorized)
 	}
-}
-
-// send makes one request and returns the status, at most 1 MiB of the
-// body and any Retry-After in seconds. A transport error is returned
-// without its URL, which holds the national identity number.
-func (c *Client) send(ctx context.Context, path string) (status int, body []byte, retryAfter time.Duration, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return 0, nil, 0, errors.New("build request: invalid register URL")
+		return 0, nil, fmt.Errorf("folkeregister address lookup: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if ue, ok := errors.AsType[*url.Error](err); ok {
-			return 0, nil, 0, ue.Err
-		}
-		return 0, nil, 0, err
+	if status != http.StatusOK && status != http.StatusNotFound {
+		return 0, nil, &StatusError{Status: status, Body: restcall.Snippet(body, secret)}
 	}
-	defer resp.Body.Close()
-	if body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20)); err != nil {
-		return 0, nil, 0, err
-	}
-	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
-		retryAfter = time.Duration(secs) * time.Second
-	}
-	return resp.StatusCode, body, retryAfter, nil
-}
-
-// snippet returns the start of a body for an error message, with any
-// occurrence of secret blanked out.
-func snippet(b []byte, secret string) string {
-	s := strings.TrimSpace(string(b))
-	if secret != "" {
-		s = strings.ReplaceAll(s, secret, "[national id]")
-	}
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
+	return status, body, nil
 }

@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,12 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"beredskap/restcall"
 )
 
 // Client talks to a digital-mailbox provider's REST API:
@@ -122,97 +121,28 @@ func (c *Client) Deliver(ctx context.Context, l Letter) error {
 		return err
 	}
 	if status == http.StatusNotFound {
-		return &StatusError{Op: "delivery", Status: status, Body: snippet(answer)}
+		return &StatusError{Op: "delivery", Status: status, Body: restcall.Snippet(answer, "")}
 	}
 	return nil
 }
 
-// do sends one call, retrying 429, 5xx and transport failures, and
-// returns the status (2xx or 404) and body of its answer.
+// do sends one call through restcall (retrying 429, 5xx and transport
+// failures) and returns the status (2xx or 404) and body of its answer,
+// with errors named after op.
 func (c *Client) do(ctx context.Context, op, method, path string, body []byte, idempotencyKey string) (int, []byte, error) {
-	attempts := max(c.MaxAttempts, 1)
-	wait := c.Backoff
-	var last error
-	for i := range attempts {
-		if i > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return 0, nil, fmt.Errorf("mailbox %s: %w (after %v)", op, ctx.Err(), last)
-			case <-t.C:
-			}
-			wait *= 2
-		}
-		status, answer, retryAfter, err := c.once(ctx, method, path, body, idempotencyKey)
-		switch {
-		case err != nil:
-			last = fmt.Errorf("mailbox %s: %w", op, err)
-			if ctx.Err() != nil {
-				return 0, nil, last
-			}
-			continue
-		case status == http.StatusUnauthorized || status == http.StatusForbidden:
-			return 0, nil, fmt.Errorf("mailbox %s: %w", op, ErrUnauthorized)
-		case status == http.StatusTooManyRequests || status >= 500:
-			last = &StatusError{Op: op, Status: status, Body: snippet(answer)}
-			if retryAfter > wait {
-				wait = min(retryAfter, 10*time.Second)
-			}
-			continue
-		case status == http.StatusNotFound || (status >= 200 && status < 300):
-			return status, answer, nil
-		default:
-			return 0, nil, &StatusError{Op: op, Status: status, Body: snippet(answer)}
-		}
+	status, answer, err := restcall.Do(ctx, restcall.Config{
+		Base: c.base, APIKey: c.apiKey, HTTP: c.hc, MaxAttempts: c.MaxAttempts, Backoff: c.Backoff,
+	}, restcall.Call{Method: method, Path: path, Body: body, IdempotencyKey: idempotencyKey})
+	if se, ok := errors.AsType[*restcall.StatusError](err); ok {
+		return 0, nil, &StatusError{Op: op, Status: se.Status, Body: restcall.Snippet(se.Body, "")}
 	}
-	return 0, nil, last
-}
-
-// once sends one request and reads the answer, at most 1 MiB of it.
-func (c *Client) once(ctx context.Context, method, path string, body []byte, idempotencyKey string) (status int, answer []byte, retryAfter time.Duration, err error) {
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
+	if errors.Is(err, restcall.ErrRefused) {
+		return 0, nil, fmt.Errorf("mailbox %s: %w", op, ErrUnauthorized)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
 	if err != nil {
-		return 0, nil, 0, err
+		return 0, nil, fmt.Errorf("mailbox %s: %w", op, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if idempotencyKey != "" {
-		req.Header.Set("Idempotency-Key", idempotencyKey)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text holds the URL, and so the national identity number
-		}
-		return 0, nil, 0, err
-	}
-	defer resp.Body.Close()
-	answer, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		retryAfter = time.Duration(s) * time.Second
-	}
-	return resp.StatusCode, answer, retryAfter, nil
-}
-
-// snippet returns the start of an answer's body for an error message.
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
+	return status, answer, nil
 }
 
 // None is a Mailbox where nobody has a mailbox, so that every letter goes
