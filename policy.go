@@ -30,13 +30,25 @@ const (
 	// PermProcessCitizenCases registers, approves and rejects citizens'
 	// block and reopen cases and enters reopen codes (seed 003).
 	PermProcessCitizenCases Permission = "citizen_cases.process"
+	// PermFollowUp works the control centre's queue: claims travellers,
+	// files call reports and sends SMS.
+	PermFollowUp Permission = "followup.work"
+	// PermManageTemplates changes the SMS templates.
+	PermManageTemplates Permission = "sms_templates.manage"
+	// PermViewReports reads a municipality's follow-up: the travellers,
+	// their timelines and reports, exports and charts (all municipalities
+	// for the control centre), and sets one's own e-mail digest.
+	PermViewReports Permission = "reports.view"
+	// PermViewLabourNotices reads and exports the notices of suspected
+	// employer breaches.
+	PermViewLabourNotices Permission = "labour_notices.view"
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{
 	PermListRegistrations, PermReadRegistration, PermSearchAudit, PermOrderAccess,
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
-	PermProcessCitizenCases,
+	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -57,20 +69,26 @@ func Can(a *Actor, p Permission, municipality string) bool {
 	own := municipality != "" && municipality == a.Municipality()
 	switch a.Role() {
 	case RoleControlCentre:
-		return p == PermListRegistrations || p == PermReadRegistration
+		switch p {
+		case PermListRegistrations, PermReadRegistration, PermFollowUp, PermManageTemplates,
+			PermViewReports, PermViewLabourNotices:
+			return true
+		}
 	case RoleBorderOfficer:
 		return p == PermReadRegistration
 	case RoleMunicipalOfficer:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
-			PermConfirmAccessOrder, PermViewAccessOrders:
+			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports:
 			return own
 		}
 	case RoleMunicipalStaff:
 		switch p {
-		case PermListRegistrations, PermReadRegistration:
+		case PermListRegistrations, PermReadRegistration, PermViewReports:
 			return own
 		}
+	case RoleLabourInspector:
+		return p == PermViewLabourNotices
 	case RoleAccessAdmin:
 		switch p {
 		case PermSearchAudit, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers:

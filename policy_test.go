@@ -28,6 +28,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "---",
+		beredskap.PermViewLabourNotices:   "---",
 	},
 	beredskap.RoleControlCentre: {
 		beredskap.PermListRegistrations:   "yyy",
@@ -39,6 +43,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "yyy",
+		beredskap.PermManageTemplates:     "yyy",
+		beredskap.PermViewReports:         "yyy",
+		beredskap.PermViewLabourNotices:   "yyy",
 	},
 	beredskap.RoleMunicipalOfficer: {
 		beredskap.PermListRegistrations:   "y--",
@@ -50,6 +58,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "y--",
+		beredskap.PermViewLabourNotices:   "---",
 	},
 	beredskap.RoleMunicipalStaff: {
 		beredskap.PermListRegistrations:   "y--",
@@ -61,6 +73,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "y--",
+		beredskap.PermViewLabourNotices:   "---",
 	},
 	beredskap.RoleLabourInspector: {
 		beredskap.PermListRegistrations:   "---",
@@ -72,6 +88,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "---",
+		beredskap.PermViewLabourNotices:   "yyy",
 	},
 	beredskap.RoleCountyGovernor: {
 		beredskap.PermListRegistrations:   "---",
@@ -83,6 +103,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "---",
+		beredskap.PermViewLabourNotices:   "---",
 	},
 	beredskap.RoleAccessAdmin: {
 		beredskap.PermListRegistrations:   "---",
@@ -94,6 +118,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "yyy",
 		beredskap.PermManageUsers:         "yyy",
 		beredskap.PermProcessCitizenCases: "---",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "---",
+		beredskap.PermViewLabourNotices:   "---",
 	},
 	beredskap.RoleCitizenSupport: {
 		beredskap.PermListRegistrations:   "---",
@@ -105,6 +133,10 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermProcessAccessOrders: "---",
 		beredskap.PermManageUsers:         "---",
 		beredskap.PermProcessCitizenCases: "yyy",
+		beredskap.PermFollowUp:            "---",
+		beredskap.PermManageTemplates:     "---",
+		beredskap.PermViewReports:         "---",
+		beredskap.PermViewLabourNotices:   "---",
 	},
 }
 
