@@ -218,8 +218,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		},
 		configure: withCitizens(provider, mailbox.None{})})
 
+	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix)
 	named := map[string]bool{}
-	for _, row := range authzMatrix {
+	for _, row := range all {
 		if named[row.Route] {
 			t.Errorf("the table names %s twice", row.Route)
 		}
@@ -244,7 +245,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// No cookie jar: each request carries exactly the caller's cookies.
 	client := *ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	rows := slices.Clone(authzMatrix)
+	rows := all
 	slices.SortStableFunc(rows, func(a, b matrixRow) int { return int(a.Last) - int(b.Last) })
 	for _, row := range rows {
 		for i, c := range callers {
@@ -299,6 +300,7 @@ func matrixFixture(t *testing.T, ts *testServer, provider *oidctest.Provider) []
 			m[k] = v
 		}
 	}
+	followUpFixture(t, ts, centre, own, other)
 	person := mustCitizenLogIn(t, ts, provider, testNationalID("020290", 456))
 	return []matrixCaller{
 		{nil, nil, own}, {border, nil, own}, {centre, nil, own}, {officerA, nil, own}, {officerA, nil, other},

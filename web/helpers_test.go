@@ -21,6 +21,7 @@ import (
 	"beredskap/mail"
 	"beredskap/rules"
 	"beredskap/sqlite"
+	"beredskap/followup"
 	"beredskap/staff"
 	"beredskap/web"
 )
@@ -35,6 +36,9 @@ type testServer struct {
 	StaffStore    beredskap.StaffStore
 	MailDir       string // where the staff service's e-mail goes, unless options named a sender
 	Logs          *syncBuffer
+	// FollowUp is the follow-up service, whose clock is FollowUpClock.
+	FollowUp      *followup.Service
+	FollowUpClock *testClock
 }
 
 // serverOptions change what startServerWith builds. The zero value gives
@@ -114,6 +118,11 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	staffCfg := opts.staff
 	staffCfg.BaseURL = cfg.BaseURL
 	ts.Staff = staff.New(ts.StaffStore, sender, time.Now, staffCfg, logger)
+	ts.FollowUpClock = newTestClock(time.Now())
+	if fs, ok := any(ts.StaffStore).(beredskap.FollowUpStore); ok {
+		ts.FollowUp = followup.New(fs, book, sender, ts.FollowUpClock.Now, followup.Config{BaseURL: cfg.BaseURL}, logger)
+		cfg.FollowUp = ts.FollowUp
+	}
 	if opts.oidc != nil {
 		cfg.OIDC = opts.oidc(tb, cfg.BaseURL)
 	}
@@ -249,3 +258,26 @@ func locale(tb testing.TB, lang string) map[string]string {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// testClock is a clock tests set and move; it is safe for the server's
+// goroutines.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
+
+// Now returns the clock's instant.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}

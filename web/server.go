@@ -9,6 +9,7 @@ import (
 
 	"beredskap/auth"
 	"beredskap/citizen"
+	"beredskap/followup"
 	"beredskap/intake"
 	"beredskap/staff"
 )
@@ -44,6 +45,13 @@ type Config struct {
 	// MaxAttachmentBytes is the citizen service's limit on the copy of an
 	// identity document; 0 means its default of 5 MiB.
 	MaxAttachmentBytes int64
+	// FollowUp, when not nil, serves the control centre's work queue, the
+	// municipal reports and the labour inspectorate's notices, pages and
+	// API.
+	FollowUp *followup.Service
+	// SMSReceipts, when not nil, receives the SMS provider's delivery
+	// receipts at POST /api/v1/sms/receipts; it checks their signature.
+	SMSReceipts http.Handler
 }
 
 // Server serves the JSON API, the operational endpoints, the public pages
@@ -112,6 +120,8 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	s.registerAuthPages()
 	s.registerStaffPages()
 	s.registerCitizenPages()
+	s.registerFollowUpPages()
+	s.registerMunicipalPages()
 
 	// Browser form posts from another site are refused; API clients that
 	// send neither Origin nor Sec-Fetch-Site pass untouched.
