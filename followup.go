@@ -32,22 +32,22 @@ type FollowUpPlan struct {
 	// national identity number when there is one, else "doc:" and the
 	// identity document's country and number, else "name:" and the name
 	// and birth date in lower case.
-	PersonKey  string
-	FirstName  string
-	LastName   string
-	BirthDate  string // YYYY-MM-DD
-	Phone      string // E.164
-	Email      string
-	Language   string // a code of Enumerations["traveller.language"]
-	ArrivalAt  time.Time
-	FirstDay   string // YYYY-MM-DD, day 0
-	LastDay    string // YYYY-MM-DD, the last day of quarantine
-	RuleID     string // the rule version the plan was made from
-	SMSDays    []int  // days after FirstDay on which an SMS goes out
-	CallDays   []int  // days after FirstDay on which a call is due
-	Status     PlanStatus
-	EndReason  string // one of the End constants when Status is PlanEnded
-	EndedAt    *time.Time
+	PersonKey   string
+	FirstName   string
+	LastName    string
+	BirthDate   string // YYYY-MM-DD
+	Phone       string // E.164
+	Email       string
+	Language    string // a code of Enumerations["traveller.language"]
+	ArrivalAt   time.Time
+	FirstDay    string // YYYY-MM-DD, day 0
+	LastDay     string // YYYY-MM-DD, the last day of quarantine
+	RuleID      string // the rule version the plan was made from
+	SMSDays     []int  // days after FirstDay on which an SMS goes out
+	CallDays    []int  // days after FirstDay on which a call is due
+	Status      PlanStatus
+	EndReason   string // one of the End constants when Status is PlanEnded
+	EndedAt     *time.Time
 	EmployerOrg string // organisation number of the employer, if any
 
 	// Reached is set by the first report of a reached call;

@@ -17,11 +17,11 @@ import (
 
 	"beredskap"
 	"beredskap/auth"
+	"beredskap/followup"
 	"beredskap/intake"
 	"beredskap/mail"
 	"beredskap/rules"
 	"beredskap/sqlite"
-	"beredskap/followup"
 	"beredskap/staff"
 	"beredskap/web"
 )
