@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -284,6 +285,13 @@ func openAPIDocument(version, baseURL string) map[string]any {
 			},
 			"Error": errorSchema,
 		}},
+	}
+	paths := doc["paths"].(map[string]any)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	for _, part := range []func(internal map[string]any) (map[string]any, map[string]any){followUpOpenAPI, municipalOpenAPI} {
+		ps, ss := part(internal)
+		maps.Copy(paths, ps)
+		maps.Copy(schemas, ss)
 	}
 	if baseURL != "" {
 		doc["servers"] = []any{map[string]any{"url": baseURL}}
