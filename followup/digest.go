@@ -1,30 +1,452 @@
 package followup
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"beredskap"
+	"beredskap/mail"
+	"beredskap/norway"
 )
+
+// reportBatch is how many reports a digest reads per query.
+const reportBatch = 500
 
 // DigestPref returns the actor's digest preference (off when never set).
 // Needs PermViewReports.
+//
+// Only municipal roles have a digest (the control centre works the queue
+// and has none): anyone else gets EFORBIDDEN, audited as denied. Reading
+// one's own preference shows nobody's data and is not audited.
 func (s *Service) DigestPref(ctx context.Context) (*beredskap.DigestPref, error) {
-	return nil, errNotBuilt
+	a := beredskap.ActorFrom(ctx)
+	if !digestHolder(a) {
+		return nil, s.deny(ctx, a, "followup.digest.read", digestObject(a))
+	}
+	var p *beredskap.DigestPref
+	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		var err error
+		p, err = tx.FindDigestPref(ctx, a.User.ID)
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			p, err = &beredskap.DigestPref{UserID: a.User.ID, Mode: beredskap.DigestOff}, nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, wrap("digest preference", err)
+	}
+	return p, nil
 }
 
 // SetDigest sets the actor's digest mode. Needs PermViewReports; audited.
+//
+// Only municipal roles have a digest (EFORBIDDEN, audited, for others); a
+// mode other than off, daily and immediate is EINVALID "mode". Turning a
+// digest on starts it from now: the reports already made are not mailed.
+// Audited as "followup.digest.set".
 func (s *Service) SetDigest(ctx context.Context, mode beredskap.DigestMode) error {
-	return errNotBuilt
+	const action = "followup.digest.set"
+	a := beredskap.ActorFrom(ctx)
+	if !digestHolder(a) {
+		return s.deny(ctx, a, action, digestObject(a))
+	}
+	switch mode {
+	case beredskap.DigestOff, beredskap.DigestDaily, beredskap.DigestImmediate:
+	default:
+		return beredskap.Invalid("mode", "unknown_value", "must be one of off, daily, immediate")
+	}
+	now := s.now()
+	// The newest report is found in a snapshot, so that the scan does not
+	// hold the writer; reports made meanwhile come in the first digest.
+	var newest int64
+	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		for _, m := range digestMunicipalities(a.User, now) {
+			id, err := newestReport(ctx, tx, m)
+			if err != nil {
+				return err
+			}
+			newest = max(newest, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("set digest", err)
+	}
+	err = s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		p, err := tx.FindDigestPref(ctx, a.User.ID)
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			p, err = &beredskap.DigestPref{UserID: a.User.ID, Mode: beredskap.DigestOff}, nil
+		}
+		if err != nil {
+			return err
+		}
+		if p.Mode == beredskap.DigestOff && mode != beredskap.DigestOff {
+			p.LastReportID = max(p.LastReportID, newest)
+			p.LastSentAt = &now
+		}
+		p.Mode = mode
+		if err := tx.SaveDigestPref(ctx, p); err != nil {
+			return err
+		}
+		rec := beredskap.RecordFor(a, action, digestObject(a), beredskap.OutcomeOK)
+		rec.Detail = "mode=" + string(mode)
+		return audit(ctx, tx, rec)
+	})
+	return wrap("set digest", err)
+}
+
+// digestHolder reports whether a is a user who may have a digest: one
+// acting in a municipal grant with PermViewReports there.
+func digestHolder(a *beredskap.Actor) bool {
+	m := a.Municipality()
+	return a.User != nil && m != "" && beredskap.Can(a, beredskap.PermViewReports, m)
+}
+
+// digestObject names the actor's digest in the audit trail.
+func digestObject(a *beredskap.Actor) string {
+	if a.User == nil {
+		return "digest"
+	}
+	return fmt.Sprintf("user:%d", a.User.ID)
+}
+
+// digestMunicipalities returns the municipalities whose reports u may get
+// by e-mail at now: those of u's valid municipal grants with
+// PermViewReports, each once, in grant order.
+func digestMunicipalities(u *beredskap.User, now time.Time) []string {
+	var ms []string
+	if u == nil {
+		return nil
+	}
+	for _, g := range u.ValidGrants(now) {
+		a := &beredskap.Actor{User: u, Grant: &g}
+		if m := a.Municipality(); m != "" && beredskap.Can(a, beredskap.PermViewReports, m) && !slices.Contains(ms, m) {
+			ms = append(ms, m)
+		}
+	}
+	return ms
+}
+
+// newestReport returns the ID of the municipality's newest report, 0 when
+// there is none.
+func newestReport(ctx context.Context, tx beredskap.FollowUpTx, m string) (int64, error) {
+	var last int64
+	for {
+		rs, err := tx.ReportsAfter(ctx, m, last, reportBatch)
+		if err != nil {
+			return 0, fmt.Errorf("reports of %s: %w", m, err)
+		}
+		if len(rs) == 0 {
+			return last, nil
+		}
+		last = rs[len(rs)-1].ID
+		if len(rs) < reportBatch {
+			return last, nil
+		}
+	}
 }
 
 // SendDigests mails every user whose digest is due the reports of their
 // municipality since the last one: immediate users their suspected
 // breaches at once, daily users everything once a day. It returns how many
 // e-mails it sent.
+//
+// Only the system may run it (EFORBIDDEN, audited, for anyone else);
+// RunDigests does. Each user is handled on their own, so that one failing
+// mail does not hold the others back; the errors are joined. See
+// sendDigest for what each e-mail holds and when it is due.
 func (s *Service) SendDigests(ctx context.Context) (int, error) {
-	return 0, errNotBuilt
+	a := beredskap.ActorFrom(ctx)
+	if !a.System {
+		return 0, s.deny(ctx, a, "followup.digest", "digests")
+	}
+	var prefs []*beredskap.DigestPref
+	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		var err error
+		prefs, err = tx.ListDigestPrefs(ctx)
+		return err
+	})
+	if err != nil {
+		return 0, wrap("send digests", err)
+	}
+	sent := 0
+	var errs []error
+	for _, p := range prefs {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		ok, err := s.sendDigest(ctx, p.UserID)
+		if err != nil {
+			s.logger.Error("digest not sent", "user_id", p.UserID, "err", err)
+			errs = append(errs, fmt.Errorf("digest of user %d: %w", p.UserID, err))
+			continue
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, wrap("send digests", errors.Join(errs...))
 }
 
 // RunDigests sends digests when woken by a report and every minute, until
-// ctx ends.
-func (s *Service) RunDigests(ctx context.Context) {}
+// ctx ends. It acts as the system.
+func (s *Service) RunDigests(ctx context.Context) {
+	ctx = beredskap.WithActor(ctx, beredskap.SystemActor())
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if _, err := s.SendDigests(ctx); err != nil && ctx.Err() == nil {
+			s.logger.Error("send digests", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// sendDigest mails the user's digest if it is due and reports whether it
+// sent one. The user must be active and hold a valid municipal grant; the
+// reports are those of the grants' municipalities after LastReportID,
+// oldest first.
+//
+// The daily digest is due once a day from Config.DigestHour (Europe/Oslo)
+// for both daily and immediate users, and holds every report not yet
+// mailed; a day without new reports is marked done without a mail. The
+// immediate e-mail goes out as soon as a new report suspects a breach and
+// holds the new reports up to the newest such one, so that with a single
+// LastReportID nothing is mailed twice or skipped: later reports without a
+// breach wait for the daily digest.
+//
+// The e-mail is sent outside any transaction (so that a slow mail server
+// holds no database lock); then LastReportID and LastSentAt advance in the
+// same transaction as the audit entry "followup.digest" of the sending,
+// with the receipts mailed as subjects. Should that transaction fail after
+// the mail went, the next pass mails those reports again: digests are
+// delivered at least once.
+func (s *Service) sendDigest(ctx context.Context, userID int64) (bool, error) {
+	now := s.now()
+	var p *beredskap.DigestPref
+	var u *beredskap.User
+	var munis []string
+	var reports []*beredskap.CallReport
+	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		var err error
+		if p, err = tx.FindDigestPref(ctx, userID); err != nil || p.Mode == beredskap.DigestOff {
+			return err
+		}
+		if u, err = tx.FindUser(ctx, userID); err != nil || u.Status != beredskap.UserActive {
+			return err
+		}
+		munis = digestMunicipalities(u, now)
+		for _, m := range munis {
+			after := p.LastReportID
+			for {
+				rs, err := tx.ReportsAfter(ctx, m, after, reportBatch)
+				if err != nil {
+					return fmt.Errorf("reports of %s: %w", m, err)
+				}
+				reports = append(reports, rs...)
+				if len(rs) < reportBatch {
+					break
+				}
+				after = rs[len(rs)-1].ID
+			}
+		}
+		return nil
+	})
+	switch {
+	case beredskap.ErrorCode(err) == beredskap.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return false, err
+	case p == nil || p.Mode == beredskap.DigestOff || u == nil || u.Status != beredskap.UserActive || len(munis) == 0:
+		return false, nil
+	}
+	slices.SortFunc(reports, func(a, b *beredskap.CallReport) int { return cmp.Compare(a.ID, b.ID) })
+	included, kind, due := s.dueDigest(p, reports, now)
+	if !due {
+		return false, nil
+	}
+	if len(included) == 0 {
+		return false, s.advanceDigest(ctx, userID, p.LastReportID, now, nil)
+	}
+	if err := s.mail.Send(ctx, s.digestMessage(u, munis, included, kind, now)); err != nil {
+		return false, fmt.Errorf("mail digest: %w", err)
+	}
+	rec := beredskap.RecordFor(beredskap.SystemActor(), "followup.digest", fmt.Sprintf("user:%d", userID), beredskap.OutcomeOK)
+	breaches := 0
+	for _, r := range included {
+		if !slices.Contains(rec.Subjects, r.Receipt) {
+			rec.Subjects = append(rec.Subjects, r.Receipt)
+		}
+		if r.BreachSuspected() {
+			breaches++
+		}
+	}
+	rec.Detail = fmt.Sprintf("%s to %s: reports=%d breaches=%d last_report=%d", kind, u.Email, len(included), breaches, included[len(included)-1].ID)
+	return true, s.advanceDigest(ctx, userID, included[len(included)-1].ID, now, &rec)
+}
+
+// dueDigest returns the reports to mail now, and whether the digest
+// ("daily" or "immediate") is due.
+func (s *Service) dueDigest(p *beredskap.DigestPref, reports []*beredskap.CallReport, now time.Time) (included []*beredskap.CallReport, kind string, due bool) {
+	day := now.In(oslo)
+	dailyAt := time.Date(day.Year(), day.Month(), day.Day(), s.cfg.DigestHour, 0, 0, 0, oslo)
+	if !now.Before(dailyAt) && (p.LastSentAt == nil || p.LastSentAt.Before(dailyAt)) {
+		return reports, "daily", true
+	}
+	if p.Mode == beredskap.DigestImmediate {
+		for i := len(reports) - 1; i >= 0; i-- {
+			if reports[i].BreachSuspected() {
+				return reports[:i+1], "immediate", true
+			}
+		}
+	}
+	return nil, "", false
+}
+
+// advanceDigest moves the user's digest on to lastID and at, writing rec
+// (when not nil) in the same transaction. It never moves the digest back,
+// should another worker have moved it further meanwhile, and keeps the
+// mode the user may have changed meanwhile.
+func (s *Service) advanceDigest(ctx context.Context, userID, lastID int64, at time.Time, rec *beredskap.AuditRecord) error {
+	err := s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		p, err := tx.FindDigestPref(ctx, userID)
+		if err != nil {
+			return err
+		}
+		p.LastReportID = max(p.LastReportID, lastID)
+		if p.LastSentAt == nil || p.LastSentAt.Before(at) {
+			p.LastSentAt = &at
+		}
+		if err := tx.SaveDigestPref(ctx, p); err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		return audit(ctx, tx, *rec)
+	})
+	return wrap("advance digest", err)
+}
+
+// maxDigestLinks is how many reports a digest e-mail links to; it counts
+// the rest.
+const maxDigestLinks = 100
+
+// digestMessage returns the digest e-mail to u about reports: in bokmål
+// with English below, how many reports and suspected breaches there are,
+// and a link to each traveller's page with the report's kind. E-mail is
+// not a safe channel, so it names no one and holds nothing of the reports
+// beyond their kind and the receipt in the link.
+func (s *Service) digestMessage(u *beredskap.User, munis []string, reports []*beredskap.CallReport, kind string, now time.Time) mail.Message {
+	breaches := 0
+	for _, r := range reports {
+		if r.BreachSuspected() {
+			breaches++
+		}
+	}
+	places := make([]string, len(munis))
+	for i, m := range munis {
+		places[i] = m
+		if mu, ok := norway.MunicipalityAt(m, now); ok {
+			places[i] = mu.Name + " (" + m + ")"
+		}
+	}
+	where := strings.Join(places, ", ")
+	n := len(reports)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hei!\n\nNasjonalt kontrollsenter for innreisende har %s om innreisende i %s, %d med mistanke om brudd på karantene.\n",
+		plural(n, "ny rapport", "nye rapporter"), where, breaches)
+	b.WriteString("Logg inn for å lese dem. Innholdet står ikke i e-posten, fordi e-post ikke er en sikker kanal.\n\n")
+	s.digestLinks(&b, reports, "nb")
+	if kind == "immediate" {
+		b.WriteString("\nDu får denne e-posten straks fordi en ny rapport gjelder mistanke om brudd. Andre rapporter kommer i det daglige sammendraget.\n")
+	} else {
+		b.WriteString("\nDette er det daglige sammendraget.\n")
+	}
+	b.WriteString("Du kan endre eller slå av varslene under innreiseoppfølging i beredskap.\n\n-- English --\n\n")
+	fmt.Fprintf(&b, "Hello,\n\nThe National control centre for arrivals has %s on travellers in %s, %s.\n",
+		plural(n, "new report", "new reports"), where, plural(breaches, "with a suspected breach of quarantine", "with suspected breaches of quarantine"))
+	b.WriteString("Log in to read them. Their content is not in this e-mail, because e-mail is not a safe channel.\n\n")
+	s.digestLinks(&b, reports, "en")
+	if kind == "immediate" {
+		b.WriteString("\nThis e-mail comes at once because a new report suspects a breach. Other reports come in the daily digest.\n")
+	} else {
+		b.WriteString("\nThis is the daily digest.\n")
+	}
+	b.WriteString("You can change or turn off these e-mails under follow-up in beredskap.\n")
+	subject := fmt.Sprintf("Innreiseoppfølging: %s, %d mistanke om brudd / Follow-up: %s, %d suspected breach",
+		plural(n, "ny rapport", "nye rapporter"), breaches, plural(n, "new report", "new reports"), breaches)
+	if breaches != 1 {
+		subject += "es"
+	}
+	return mail.Message{To: []string{u.Email}, Subject: subject, Text: b.String()}
+}
+
+// digestLinks writes one line per report, in language lang ("nb" or
+// "en"): its kind and the link to the traveller's page.
+func (s *Service) digestLinks(b *strings.Builder, reports []*beredskap.CallReport, lang string) {
+	for i, r := range reports {
+		if i == maxDigestLinks {
+			if lang == "nb" {
+				fmt.Fprintf(b, "- og %d til\n", len(reports)-i)
+			} else {
+				fmt.Fprintf(b, "- and %d more\n", len(reports)-i)
+			}
+			return
+		}
+		fmt.Fprintf(b, "- %s: %s/staff/followup/travellers/%s\n", reportKind(r, lang), strings.TrimRight(s.cfg.BaseURL, "/"), url.PathEscape(r.Receipt))
+	}
+}
+
+// reportKind names the kind of a report in language lang ("nb" or "en"),
+// and nothing more of it.
+func reportKind(r *beredskap.CallReport, lang string) string {
+	nb := lang == "nb"
+	var k string
+	switch {
+	case r.BreachSuspected() && nb:
+		k = "mistanke om brudd på karantene"
+	case r.BreachSuspected():
+		k = "suspected breach of quarantine"
+	case r.Outcome == beredskap.CallReached && nb:
+		k = "nådd"
+	case r.Outcome == beredskap.CallReached:
+		k = "reached"
+	case r.Outcome == beredskap.CallNotReached && nb:
+		k = "ikke nådd"
+	case r.Outcome == beredskap.CallNotReached:
+		k = "not reached"
+	case nb:
+		k = "feil nummer"
+	default:
+		k = "wrong number"
+	}
+	if r.Corrects != 0 {
+		if nb {
+			return "rettelse, " + k
+		}
+		return "correction, " + k
+	}
+	return k
+}
+
+// plural writes n with the singular or plural noun.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -42,9 +42,10 @@ type Version struct {
 	// File is the path of the version's file in the rule directory.
 	File string
 
-	ruleSet beredskap.RuleSetRef
-	p       *params
-	cases   []exampleCase
+	ruleSet  beredskap.RuleSetRef
+	p        *params
+	followUp *FollowUpParams
+	cases    []exampleCase
 }
 
 // FileError is a problem with one rule file: the file, the field (a path

@@ -18,6 +18,7 @@ type versionFile struct {
 	EarlyEnd    *earlyEndFile   `yaml:"early_end"`
 	Tests       []noticeFile    `yaml:"tests"`
 	Notices     []noticeFile    `yaml:"notices"`
+	FollowUp    *followUpFile   `yaml:"follow_up"`
 	Cases       []caseFile      `yaml:"cases"`
 }
 

@@ -222,6 +222,7 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 		Source: f.Source.String(), Hash: v.Hash}
 	k := &compiler{file: name, c: b.texts, codes: b.codes}
 	v.p = k.params(&f)
+	v.followUp = k.followUp(f.FollowUp, v.p.days)
 	if k.err != nil {
 		return nil, k.err
 	}

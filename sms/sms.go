@@ -8,7 +8,6 @@ package sms
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -35,35 +34,14 @@ type SendError struct {
 	Err        error
 }
 
+// Error returns the cause's text, prefixed with "sms: ".
 func (e *SendError) Error() string { return "sms: " + e.Err.Error() }
-func (e *SendError) Unwrap() error { return e.Err }
 
-// errNotBuilt is returned by parts still being written.
-var errNotBuilt = errors.New("sms: not built yet")
+// Unwrap returns the cause.
+func (e *SendError) Unwrap() error { return e.Err }
 
 // Encodings.
 const (
 	GSM7 = "GSM-7"
 	UCS2 = "UCS-2"
-)
-
-// Count returns the encoding body needs and how many segments it takes.
-func Count(body string) (encoding string, segments int) { return UCS2, 0 }
-
-// Placeholders are the names templates may use, written {name}.
-var Placeholders = []string{"name", "last_day", "hotline"}
-
-// CheckTemplate returns an error naming the first unknown or malformed
-// placeholder of body, or nil.
-func CheckTemplate(body string) error { return errNotBuilt }
-
-// Render fills body's placeholders from values.
-func Render(body string, values map[string]string) (string, error) { return "", errNotBuilt }
-
-// Template keys.
-const (
-	TemplateDay2       = "day2"
-	TemplateDay5       = "day5"
-	TemplateNotReached = "not_reached"
-	TemplateRuleChange = "rule_change"
 )

@@ -13,12 +13,18 @@ import (
 	"beredskap"
 	"beredskap/demo"
 	"beredskap/devportal"
+	"beredskap/followup"
 	"beredskap/intake"
 	"beredskap/staff"
 )
 
 // demoSeed fixes the demo data: the same travellers on every machine.
 const demoSeed = 2020_12_13
+
+// demoRegisterNow is where the demo's follow-up clock starts: the last day
+// of its arrivals, so that the control centre's queue and the municipal
+// reports have travellers in quarantine.
+const demoRegisterNow = "2021-03-01T12:00:00+01:00"
 
 // demoCitizenCount is how many demo persons the development ID portal
 // offers.
@@ -51,6 +57,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !given(fs, "mail-dir") && os.Getenv("BEREDSKAP_MAIL_DIR") == "" {
 		s.Staff.MailDir = "beredskap-demo-mail"
 	}
+	if !given(fs, "register-now") && os.Getenv("BEREDSKAP_REGISTER_NOW") == "" {
+		s.FollowUp.Now = demoRegisterNow
+	}
 	citizens := demoCitizens()
 	var portal *devportal.Portal
 	if s.Citizen.OIDCIssuer == "" {
@@ -66,7 +75,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		s.Citizen.OIDCClientID = portal.ClientID()
 		s.Citizen.OIDCClientSecret = portal.ClientSecret()
 	}
-	seed := func(ctx context.Context, in *intake.Intake, svc *staff.Service) error {
+	seed := func(ctx context.Context, in *intake.Intake, svc *staff.Service, fu *followup.Service) error {
 		start := time.Now()
 		fmt.Fprintf(stdout, "Generating %d synthetic registrations in %s ...\n", *count, s.DB)
 		n, err := demo.Seed(ctx, in, *count, demoSeed)
@@ -79,8 +88,16 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return fmt.Errorf("seed demo citizen %d: %w", i, err)
 			}
 		}
-		if _, err := demo.SeedStaff(beredskap.WithActor(ctx, beredskap.SystemActor()), svc); err != nil {
+		sys := beredskap.WithActor(ctx, beredskap.SystemActor())
+		if _, err := demo.SeedStaff(sys, svc); err != nil {
 			return err
+		}
+		plans, reports, err := demo.SeedFollowUp(sys, fu, svc, 40)
+		if err != nil {
+			return err
+		}
+		if plans > 0 {
+			fmt.Fprintf(stdout, "Follow-up: %d travellers planned, %d call reports filed; the follow-up clock runs from %s.\n", plans, reports, s.FollowUp.Now)
 		}
 		printStaffLogins(stdout, svc.Config().BaseURL, s.Staff)
 		printCitizenLogin(stdout, svc.Config().BaseURL, portal)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"beredskap/followup"
 	"beredskap/intake"
 	"beredskap/staff"
 	"beredskap/web"
@@ -36,9 +37,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // serve opens the store and serves until ctx ends. When seed is not nil it
-// runs on the open intake and staff service before the server starts
-// serving.
-func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, *intake.Intake, *staff.Service) error) error {
+// runs on the open intake, staff service and follow-up service before the
+// server starts serving.
+func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, *intake.Intake, *staff.Service, *followup.Service) error) error {
 	book, err := loadRules(s.RulesDir)
 	if err != nil {
 		return err
@@ -75,11 +76,19 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
+	fu, err := newFollowUp(st, book, sender, base, s.FollowUp, logger)
+	if err != nil {
+		return err
+	}
 	if seed != nil {
-		if err := seed(ctx, in, staffService); err != nil {
+		if err := seed(ctx, in, staffService, fu.service); err != nil {
 			return err
 		}
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	waitWork := fu.run(workCtx)
+	defer waitWork()
+	defer stopWork()
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,
 		BaseURL:       base,
@@ -88,6 +97,8 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		TrustProxy:    s.Staff.TrustProxy,
 		Citizens:      citizens,
 		CitizenOIDC:   citizenOIDC,
+		FollowUp:      fu.service,
+		SMSReceipts:   fu.receipts,
 	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),

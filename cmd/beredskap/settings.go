@@ -26,6 +26,7 @@ type settings struct {
 	ShutdownTimeout   time.Duration
 	Staff             staffSettings
 	Citizen           citizenSettings
+	FollowUp          followUpSettings
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -48,6 +49,7 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
 	s.Staff.bind(fs)
 	s.Citizen.bind(fs)
+	s.FollowUp.bind(fs)
 }
 
 // parse parses args, then fills every flag not given on the command line

@@ -14,6 +14,7 @@ type store struct {
 	registrations beredskap.RegistrationService
 	staff         beredskap.StaffStore
 	citizens      beredskap.CitizenStore
+	followUp      beredskap.FollowUpStore
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -33,6 +34,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			registrations: postgres.NewRegistrationService(db, clock),
 			staff:         staffStore,
 			citizens:      staffStore,
+			followUp:      staffStore,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -48,6 +50,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		registrations: sqlite.NewRegistrationService(db, clock),
 		staff:         staffStore,
 		citizens:      staffStore,
+		followUp:      staffStore,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,

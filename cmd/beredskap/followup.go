@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"beredskap"
+	"beredskap/followup"
+	"beredskap/mail"
+	"beredskap/rules"
+	"beredskap/sms"
+)
+
+// followUpSettings are the options of the control centre's follow-up: the
+// SMS provider, its receipt webhook, and the register's clock.
+type followUpSettings struct {
+	SMSProviderURL   string
+	SMSAPIKey        string
+	SMSWebhookSecret string
+	SMSRate          float64
+	Hotline          string
+	// Now, when set (RFC 3339), runs the register's follow-up clock from
+	// that instant at start-up, moving on in real time; the demo sets it
+	// so that its 2021 arrivals are in quarantine. Logins, sessions and
+	// the audit trail keep the real time.
+	Now string
+}
+
+// bind defines the follow-up flags on fs.
+func (s *followUpSettings) bind(fs *flag.FlagSet) {
+	fs.StringVar(&s.SMSProviderURL, "sms-provider-url", "", "base URL of the SMS provider's REST API; without it SMS are only recorded in the log (development)")
+	fs.StringVar(&s.SMSAPIKey, "sms-api-key", "", "API key of the SMS provider (better set as BEREDSKAP_SMS_API_KEY)")
+	fs.StringVar(&s.SMSWebhookSecret, "sms-webhook-secret", "", "shared secret that signs the SMS provider's delivery receipts (better set as BEREDSKAP_SMS_WEBHOOK_SECRET); the receipt webhook is off without it")
+	fs.Float64Var(&s.SMSRate, "sms-rate", 50, "most SMS sent per second")
+	fs.StringVar(&s.Hotline, "hotline", "+47 21 49 56 90", "the control centre's phone number, as SMS print it")
+	fs.StringVar(&s.Now, "register-now", "", "run the follow-up clock from this RFC 3339 instant (demos); empty means the real time")
+}
+
+// clock returns the register's follow-up clock.
+func (s followUpSettings) clock() (beredskap.Clock, error) {
+	if s.Now == "" {
+		return time.Now, nil
+	}
+	start, err := time.Parse(time.RFC3339, s.Now)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--register-now: %q is not an RFC 3339 instant", s.Now)}
+	}
+	offset := time.Until(start)
+	return func() time.Time { return time.Now().Add(offset) }, nil
+}
+
+// gateway returns the SMS gateway: the provider's REST client when a URL
+// is set, else a recorder that only logs.
+func (s followUpSettings) gateway(logger *slog.Logger) (sms.Gateway, error) {
+	if s.SMSProviderURL == "" {
+		return sms.NewRecorder(logger), nil
+	}
+	if s.SMSAPIKey == "" {
+		return nil, usageError{"--sms-provider-url needs --sms-api-key (or BEREDSKAP_SMS_API_KEY)"}
+	}
+	return sms.NewClient(s.SMSProviderURL, s.SMSAPIKey, &http.Client{Timeout: 20 * time.Second}), nil
+}
+
+// followUp is the running follow-up: the service, the SMS worker and the
+// receipt webhook.
+type followUp struct {
+	service  *followup.Service
+	worker   *sms.Worker
+	receipts http.Handler
+}
+
+// newFollowUp builds the follow-up over the store.
+func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s followUpSettings, logger *slog.Logger) (*followUp, error) {
+	clock, err := s.clock()
+	if err != nil {
+		return nil, err
+	}
+	gw, err := s.gateway(logger)
+	if err != nil {
+		return nil, err
+	}
+	f := &followUp{
+		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline}, logger),
+		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
+	}
+	if s.SMSWebhookSecret != "" {
+		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, logger)
+	}
+	return f, nil
+}
+
+// run runs the planner, the SMS worker and the digests until ctx ends, and
+// returns when all three have stopped.
+func (f *followUp) run(ctx context.Context) (wait func()) {
+	done := make(chan struct{}, 3)
+	for _, fn := range []func(){
+		func() { f.service.RunPlanner(ctx, 10*time.Second) },
+		func() { f.worker.Run(ctx, time.Second) },
+		func() { f.service.RunDigests(ctx) },
+	} {
+		go func() { fn(); done <- struct{}{} }()
+	}
+	return func() {
+		for range 3 {
+			<-done
+		}
+	}
+}

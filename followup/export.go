@@ -1,0 +1,354 @@
+package followup
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"beredskap"
+)
+
+// Export formats.
+const (
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+)
+
+// table collects the rows of an export and writes them out once the
+// export's audit entry has committed, so that nothing leaves the service
+// unaudited. Cells are strings or ints.
+type table interface {
+	row(cells []any) error
+	// finish writes the whole table to w.
+	finish(w io.Writer) error
+	// close removes the temporary files; it may follow finish.
+	close()
+}
+
+// newTable returns an empty table in format with the header row written,
+// or EINVALID "format" for a format other than csv and xlsx.
+func newTable(format, sheet string, header []string) (table, error) {
+	var t table
+	switch format {
+	case FormatCSV:
+		c, err := newCSVTable()
+		if err != nil {
+			return nil, err
+		}
+		t = c
+	case FormatXLSX:
+		x, err := newXLSXTable(sheet)
+		if err != nil {
+			return nil, err
+		}
+		t = x
+	default:
+		return nil, beredskap.Invalid("format", "unknown_value", "must be one of csv, xlsx")
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = h
+	}
+	if err := t.row(cells); err != nil {
+		t.close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// csvTable writes CSV (RFC 4180, comma-separated, CRLF line ends) behind
+// a UTF-8 byte order mark, so that spreadsheet programs, which the
+// municipalities open exports in, read æ, ø and å right. The rows go to a
+// temporary file (mode 0600, removed by close) so that a large export does
+// not sit in memory.
+type csvTable struct {
+	f   *os.File
+	buf *bufio.Writer
+	w   *csv.Writer
+}
+
+// utf8BOM is the byte order mark the CSV starts with.
+const utf8BOM = "\uFEFF"
+
+func newCSVTable() (*csvTable, error) {
+	f, err := os.CreateTemp("", "beredskap-export-*.csv")
+	if err != nil {
+		return nil, fmt.Errorf("csv export: %w", err)
+	}
+	buf := bufio.NewWriter(f)
+	buf.WriteString(utf8BOM)
+	w := csv.NewWriter(buf)
+	w.UseCRLF = true
+	return &csvTable{f: f, buf: buf, w: w}, nil
+}
+
+func (t *csvTable) row(cells []any) error {
+	rec := make([]string, len(cells))
+	for i, c := range cells {
+		switch v := c.(type) {
+		case int:
+			rec[i] = strconv.Itoa(v)
+		case string:
+			rec[i] = defuse(v)
+		default:
+			rec[i] = defuse(fmt.Sprint(v))
+		}
+	}
+	return t.w.Write(rec)
+}
+
+func (t *csvTable) finish(w io.Writer) error {
+	t.w.Flush()
+	if err := t.w.Error(); err != nil {
+		return fmt.Errorf("csv export: %w", err)
+	}
+	if err := t.buf.Flush(); err != nil {
+		return fmt.Errorf("csv export: %w", err)
+	}
+	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("csv export: %w", err)
+	}
+	if _, err := io.Copy(w, t.f); err != nil {
+		return fmt.Errorf("csv export: %w", err)
+	}
+	return nil
+}
+
+func (t *csvTable) close() {
+	t.f.Close()
+	os.Remove(t.f.Name())
+}
+
+// defuse guards a CSV cell against formula injection (OWASP "CSV
+// injection"): a cell that begins with =, +, -, @, a tab or a carriage
+// return is prefixed with an apostrophe, so that a spreadsheet shows it as
+// text instead of running it. Phone numbers in E.164 (+47...) are
+// prefixed too; the apostrophe is the price of the guard.
+func defuse(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// xlsxTable writes one sheet with excelize's stream writer, which keeps
+// only a bounded buffer in memory and spills the rest to temporary files
+// that close removes. Cells are typed (strings as text, never formulas),
+// so they need no guard against formula injection.
+type xlsxTable struct {
+	f  *excelize.File
+	sw *excelize.StreamWriter
+	n  int // rows written
+}
+
+func newXLSXTable(sheet string) (*xlsxTable, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("xlsx export: %w", err)
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("xlsx export: %w", err)
+	}
+	return &xlsxTable{f: f, sw: sw}, nil
+}
+
+func (t *xlsxTable) row(cells []any) error {
+	t.n++
+	cell, err := excelize.CoordinatesToCellName(1, t.n)
+	if err != nil {
+		return fmt.Errorf("xlsx export: %w", err)
+	}
+	if err := t.sw.SetRow(cell, cells); err != nil {
+		return fmt.Errorf("xlsx export row %d: %w", t.n, err)
+	}
+	return nil
+}
+
+func (t *xlsxTable) finish(w io.Writer) error {
+	if err := t.sw.Flush(); err != nil {
+		return fmt.Errorf("xlsx export: %w", err)
+	}
+	if err := t.f.Write(w); err != nil {
+		return fmt.Errorf("xlsx export: %w", err)
+	}
+	return nil
+}
+
+func (t *xlsxTable) close() { t.f.Close() }
+
+// travellerHeader is the header row of a traveller export. The last three
+// columns are the code lists of the municipalities' follow-up tools (KS
+// Fiks innreiseoppfølging, RULES.md).
+var travellerHeader = []string{
+	"receipt", "first_name", "last_name", "birth_date", "phone", "language", "arrival_date",
+	"first_day", "last_day", "status", "reached", "breach_suspected", "attempts", "last_report_at",
+	"quarantine_code", "exemption_code", "accommodation_code",
+}
+
+// Export writes every traveller f selects (ignoring Limit and PageToken)
+// to w as CSV or XLSX, with the follow-up code lists of RULES.md as
+// columns. Needs PermViewReports; audited.
+//
+// Scoping and filters are those of ListTravellers; a format other than
+// csv and xlsx is EINVALID "format". The rows are read page by page in one
+// read-only snapshot, with each traveller's registration for the code
+// columns, into a temporary table; the audit entry
+// "followup.travellers.export" then commits with every exported receipt as
+// a subject (so that each person finds the export among the looks at their
+// data, seed 003), and only after that is anything written to w.
+func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format string, w io.Writer) error {
+	const action = "followup.travellers.export"
+	a := beredskap.ActorFrom(ctx)
+	m, err := s.reportMunicipality(ctx, a, f.Municipality, action)
+	if err != nil {
+		return err
+	}
+	f.Municipality = m
+	f.Limit, f.PageToken = beredskap.MaxPageSize, ""
+	if err := checkReportFilter(&f, false); err != nil {
+		return err
+	}
+	t, err := newTable(format, "travellers", travellerHeader)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	var receipts []string
+	err = s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		page := f
+		for {
+			plans, next, err := tx.ListTravellers(ctx, page)
+			if err != nil {
+				return err
+			}
+			for _, p := range plans {
+				reg, err := tx.FindRegistration(ctx, p.Receipt, m)
+				if err != nil && beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
+					return err
+				}
+				if err := t.row(travellerRow(p, reg)); err != nil {
+					return err
+				}
+				receipts = append(receipts, p.Receipt)
+			}
+			if next == "" || len(plans) == 0 {
+				return nil
+			}
+			page.PageToken = next
+		}
+	})
+	if err != nil {
+		return wrap("export travellers", err)
+	}
+	rec := beredskap.RecordFor(a, action, municipalityObject(m), beredskap.OutcomeOK)
+	rec.Subjects = receipts
+	f.Limit = 0
+	rec.Detail = fmt.Sprintf("format=%s rows=%d %s", format, len(receipts), describeReportFilter(f))
+	if err := s.commitAudit(ctx, rec); err != nil {
+		return wrap("export travellers", err)
+	}
+	return wrap("export travellers", t.finish(w))
+}
+
+// travellerRow returns the cells of one traveller; reg may be nil, which
+// leaves the code columns that need it empty.
+func travellerRow(p *beredskap.FollowUpPlan, reg *beredskap.StoredRegistration) []any {
+	lastReport := ""
+	if p.LastReportAt != nil {
+		lastReport = p.LastReportAt.In(oslo).Format(time.RFC3339)
+	}
+	var quarantine, exemption, accommodation string
+	if reg != nil {
+		quarantine = quarantineCode(reg.Decision)
+		exemption = exemptionCode(reg.Decision)
+		accommodation = accommodationCode(reg.Registration.Accommodation.Type)
+	}
+	return []any{
+		p.Receipt, p.FirstName, p.LastName, p.BirthDate, p.Phone, p.Language,
+		p.ArrivalAt.In(oslo).Format(dayLayout), p.FirstDay, p.LastDay, string(p.Status),
+		yesNo(p.Reached), yesNo(p.BreachSuspected), p.Attempts, lastReport,
+		quarantine, exemption, accommodation,
+	}
+}
+
+// yesNo writes a flag as a cell.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// The municipal follow-up code lists (RULES.md: "Code lists used by
+// municipalities' follow-up tools (KS Fiks innreiseoppfølging)").
+const (
+	codeQuarantine = "1001" // quarantine
+	codeExempt     = "1002" // full or partial exemption
+)
+
+// quarantineCode returns 1001 for a full quarantine and 1002 for a full or
+// partial exemption (quarantine only in leisure time, or none).
+func quarantineCode(d beredskap.Decision) string {
+	if d.Quarantine.Required && d.Quarantine.Scope == beredskap.ScopeFull {
+		return codeQuarantine
+	}
+	return codeExempt
+}
+
+// exemptionCodes maps the decision reasons of granted exemptions to the
+// exemption-type codes RULES.md names with certainty: 2005 § 6e critical
+// function and 2007 § 6 invited (by the state). 3032 is train staff, but
+// the transport_personnel exemption covers all goods and passenger
+// transport (seed 002: train, air, drivers), so it maps to no code; nor do
+// the other claims, whose codes among 2001–2013 RULES.md does not give.
+var exemptionCodes = map[string]string{
+	"exemption_" + beredskap.ExemptionCriticalFunction: "2005",
+	"exemption_" + beredskap.ExemptionInvitedByState:   "2007",
+}
+
+// exemptionCode returns the codes of the exemptions the decision granted
+// (the reasons it rests on), joined by ";", or "" when none maps. A claim
+// the decision did not grant (a missing document) gives no code.
+func exemptionCode(d beredskap.Decision) string {
+	var codes []string
+	for _, r := range d.Reasons {
+		if c, ok := exemptionCodes[r.Code]; ok && !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	slices.Sort(codes)
+	return strings.Join(codes, ";")
+}
+
+// accommodationCode returns the place-of-quarantine code: 4001 hotel
+// (quarantine or ordinary), 4002 own home (or family's), 4003
+// employer-arranged, 4004 other suitable place, "" for none.
+func accommodationCode(typ string) string {
+	switch typ {
+	case beredskap.AccommodationQuarantineHotel, beredskap.AccommodationOrdinaryHotel:
+		return "4001"
+	case beredskap.AccommodationOwnHome, beredskap.AccommodationFamilyHome:
+		return "4002"
+	case beredskap.AccommodationEmployer:
+		return "4003"
+	case beredskap.AccommodationOtherSuitable:
+		return "4004"
+	}
+	return ""
+}

@@ -1,0 +1,186 @@
+package followup_test
+
+import (
+	"testing"
+	"time"
+
+	"beredskap"
+	"beredskap/followup"
+)
+
+// reached is a valid report of a reached traveller who understood.
+func reached() followup.ReportInput {
+	return followup.ReportInput{Outcome: beredskap.CallReached, Language: "pl", Understood: beredskap.UnderstoodYes, StayingAt: "Storgata 1"}
+}
+
+func TestReportValidationNamesTheField(t *testing.T) {
+	long := make([]byte, 501)
+	for i := range long {
+		long[i] = 'a'
+	}
+	tests := []struct {
+		name   string
+		change func(in *followup.ReportInput)
+		field  string
+	}{
+		{"no outcome", func(in *followup.ReportInput) { in.Outcome = "" }, "outcome"},
+		{"unknown outcome", func(in *followup.ReportInput) { in.Outcome = "hung_up" }, "outcome"},
+		{"unknown language", func(in *followup.ReportInput) { in.Language = "tlh" }, "language"},
+		{"reached without understood", func(in *followup.ReportInput) { in.Understood = "" }, "understood"},
+		{"understood unknown", func(in *followup.ReportInput) { in.Understood = "maybe" }, "understood"},
+		{"not reached with understood", func(in *followup.ReportInput) {
+			in.Outcome, in.StayingAt = beredskap.CallNotReached, ""
+		}, "understood"},
+		{"unknown breach", func(in *followup.ReportInput) { in.Breaches = []beredskap.BreachKind{"party"} }, "breaches[0]"},
+		{"duplicate breach", func(in *followup.ReportInput) {
+			in.Breaches = []beredskap.BreachKind{beredskap.BreachSchool, beredskap.BreachSchool}
+		}, "breaches[1]"},
+		{"breach other without text", func(in *followup.ReportInput) {
+			in.Breaches = []beredskap.BreachKind{beredskap.BreachOther}
+		}, "breach_text"},
+		{"breach text too long", func(in *followup.ReportInput) {
+			in.Breaches, in.BreachText = []beredskap.BreachKind{beredskap.BreachOther}, string(long)
+		}, "breach_text"},
+		{"breach text without breach", func(in *followup.ReportInput) { in.BreachText = "x" }, "breach_text"},
+		{"not reached but at school", func(in *followup.ReportInput) {
+			in.Outcome, in.Understood, in.StayingAt = beredskap.CallNotReached, "", ""
+			in.Breaches = []beredskap.BreachKind{beredskap.BreachSchool}
+		}, "breaches[0]"},
+		{"employer breach with a bad org number", func(in *followup.ReportInput) {
+			in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "123456789", "Bygg AS", "no quarters"
+		}, "employer_org"},
+		{"employer breach without a name", func(in *followup.ReportInput) {
+			in.EmployerBreach, in.EmployerOrg, in.EmployerText = true, "123456785", "no quarters"
+		}, "employer_name"},
+		{"employer org without breach", func(in *followup.ReportInput) { in.EmployerOrg = "123456785" }, "employer_org"},
+	}
+	e, p := planned(t)
+	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
+	if _, err := e.svc.Claim(op, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := reached()
+			tt.change(&in)
+			_, err := e.svc.FileReport(op, p.ID, in)
+			code(t, err, beredskap.EINVALID, tt.field)
+		})
+	}
+	if got := e.plan(p.Receipt); got.Attempts != 0 || got.ClaimedBy == "" {
+		t.Errorf("refused reports changed the plan: %+v", got)
+	}
+}
+
+// Issue 4: a report on a traveller not claimed by the operator is refused.
+func TestReportNeedsClaim(t *testing.T) {
+	e, p := planned(t)
+	op1 := e.as("op1@kontrollsenter.example", beredskap.RoleControlCentre, "")
+	op2 := e.as("op2@kontrollsenter.example", beredskap.RoleControlCentre, "")
+	_, err := e.svc.FileReport(op1, p.ID, reached())
+	code(t, err, beredskap.ECONFLICT, "")
+	e.audited("followup.report", "op1@kontrollsenter.example", beredskap.OutcomeFailed, p.Receipt)
+	if _, err := e.svc.Claim(op2, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.FileReport(op1, p.ID, reached())
+	code(t, err, beredskap.ECONFLICT, "")
+	e.clock.Advance(20 * time.Minute) // op2's hold lapses
+	_, err = e.svc.FileReport(op2, p.ID, reached())
+	code(t, err, beredskap.ECONFLICT, "")
+	if len(e.notices()) != 0 || e.plan(p.Receipt).Attempts != 0 {
+		t.Errorf("a refused report left traces")
+	}
+}
+
+func TestReportsUpdateThePlan(t *testing.T) {
+	e, p := planned(t)
+	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
+	if _, err := e.svc.Claim(op, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	r1, err := e.svc.FileReport(op, p.ID, followup.ReportInput{Outcome: beredskap.CallNotReached, Language: "pl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.plan(p.Receipt)
+	if got.Attempts != 1 || got.Reached || got.ClaimedBy != "" || got.LastReportAt == nil ||
+		!got.NextCallAt.Equal(e.clock.Now().Add(2*time.Hour)) {
+		t.Errorf("after not reached: %+v; want 1 attempt, released, next call in 2 h", got)
+	}
+	e.audited("followup.report", "op@kontrollsenter.example", beredskap.OutcomeOK, p.Receipt)
+	_, err = e.svc.FileReport(op, p.ID, reached())
+	code(t, err, beredskap.ECONFLICT, "") // released by the report
+
+	// The retry: reached, with a suspected breach at a workplace and an
+	// employer that does not meet its duties.
+	e.clock.Advance(2 * time.Hour)
+	if _, err := e.svc.ClaimNext(op, beredskap.QueueFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	in := reached()
+	in.Breaches = []beredskap.BreachKind{beredskap.BreachWorkplace}
+	in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "123 456 785", "Bygg AS", "works on a site with others"
+	r2, err := e.svc.FileReport(op, p.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.EmployerOrg != "123456785" || r2.Operator != "op@kontrollsenter.example" || r2.Municipality != "0301" {
+		t.Errorf("report %+v", r2)
+	}
+	got = e.plan(p.Receipt)
+	if got.Attempts != 2 || !got.Reached || !got.BreachSuspected || !got.NextCallAt.Equal(at(2021, 2, 19, 9, 0)) {
+		t.Errorf("after reached: %+v; want 2 attempts, reached, breach, next call day 3 09:00", got)
+	}
+	ns := e.notices()
+	if len(ns) != 1 {
+		t.Fatalf("%d labour notices; want 1", len(ns))
+	}
+	n := ns[0]
+	if n.ReportID != r2.ID || n.OrgNumber != "123456785" || n.EmployerName != "Bygg AS" ||
+		n.Suspicion != "works on a site with others" || n.Municipality != "0301" || n.ArrivalDate != "2021-02-16" {
+		t.Errorf("notice %+v", n)
+	}
+
+	// Corrections: the breach was a mistake.
+	_, err = e.svc.CorrectReport(op, r2.ID, reached())
+	code(t, err, beredskap.ECONFLICT, "") // not held
+	if _, err := e.svc.Claim(op, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	c1, err := e.svc.CorrectReport(op, r2.ID, reached())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c1.Corrects != r2.ID {
+		t.Errorf("correction corrects %d; want %d", c1.Corrects, r2.ID)
+	}
+	got = e.plan(p.Receipt)
+	if got.Attempts != 2 || !got.Reached || got.BreachSuspected || got.ClaimedBy != "" {
+		t.Errorf("after the correction: %+v; want 2 attempts, reached, no breach, released", got)
+	}
+	if _, err := e.svc.Claim(op, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.CorrectReport(op, r2.ID, reached())
+	code(t, err, beredskap.ECONFLICT, "") // r2 is corrected already: correct c1
+	// The first call was in fact answered.
+	c2, err := e.svc.CorrectReport(op, r1.ID, reached())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.Corrects != r1.ID || len(e.notices()) != 1 {
+		t.Errorf("correction %+v, %d notices", c2, len(e.notices()))
+	}
+	_, err = e.svc.CorrectReport(op, 9999, reached())
+	code(t, err, beredskap.ENOTFOUND, "")
+	var n2 int
+	for _, en := range e.audit("followup.report") {
+		if en.Outcome == beredskap.OutcomeOK {
+			n2++
+		}
+	}
+	if n2 != 4 {
+		t.Errorf("%d followup.report entries ok; want 4 (two reports, two corrections)", n2)
+	}
+}
