@@ -19,12 +19,13 @@ const (
 	RoleCountyGovernor   Role = "county_governor"   // statsforvalter (legacy orders)
 	RoleAccessAdmin      Role = "access_admin"      // Helfo tilgangsadministrasjon
 	RoleCitizenSupport   Role = "citizen_support"   // Veiledning Helsenorge
+	RoleHotelCoordinator Role = "hotel_coordinator" // kommunens koordinator for karantenehotell
 )
 
 // Roles lists every staff role, in the order pages show them.
 var Roles = []Role{
 	RoleBorderOfficer, RoleControlCentre, RoleMunicipalOfficer, RoleMunicipalStaff,
-	RoleLabourInspector, RoleCountyGovernor, RoleAccessAdmin, RoleCitizenSupport,
+	RoleLabourInspector, RoleCountyGovernor, RoleAccessAdmin, RoleCitizenSupport, RoleHotelCoordinator,
 }
 
 // Valid reports whether r is one of Roles.
@@ -60,7 +61,7 @@ func (s Scope) String() string {
 // ScopeKindOf returns the only scope kind a role's grants may have.
 func ScopeKindOf(r Role) ScopeKind {
 	switch r {
-	case RoleMunicipalOfficer, RoleMunicipalStaff:
+	case RoleMunicipalOfficer, RoleMunicipalStaff, RoleHotelCoordinator:
 		return ScopeMunicipality
 	case RoleCountyGovernor:
 		return ScopeCounty

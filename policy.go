@@ -42,6 +42,28 @@ const (
 	// PermViewLabourNotices reads and exports the notices of suspected
 	// employer breaches.
 	PermViewLabourNotices Permission = "labour_notices.view"
+	// PermManageHotels adds and changes a municipality's quarantine hotels
+	// and their capacity.
+	PermManageHotels Permission = "hotels.manage"
+	// PermAllocateStay assigns a traveller to a quarantine hotel: border
+	// officers for land and sea arrivals, the hotel municipality's
+	// coordinator for air arrivals (seed 004).
+	PermAllocateStay Permission = "stays.allocate"
+	// PermManageStays checks guests in and out, records early departures,
+	// transfers and isolation stays, and reads fee statements and employer
+	// invoice data of the municipality's hotels.
+	PermManageStays Permission = "stays.manage"
+	// PermGrantDispensation grants § 6j dispensations (municipal staff
+	// only when the officer has delegated it to them).
+	PermGrantDispensation Permission = "dispensations.grant"
+	// PermDelegateDispensations lets the municipal officer delegate
+	// dispensations to their staff.
+	PermDelegateDispensations Permission = "dispensations.delegate"
+	// PermEndDispensation ends a dispensation at once when symptoms are
+	// reported.
+	PermEndDispensation Permission = "dispensations.end"
+	// PermRuleImpact reads who a rule change affects and how.
+	PermRuleImpact Permission = "rules.impact"
 )
 
 // Permissions lists every permission.
@@ -49,6 +71,8 @@ var Permissions = []Permission{
 	PermListRegistrations, PermReadRegistration, PermSearchAudit, PermOrderAccess,
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
 	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
+	PermManageHotels, PermAllocateStay, PermManageStays, PermGrantDispensation, PermDelegateDispensations,
+	PermEndDispensation, PermRuleImpact,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -71,20 +95,27 @@ func Can(a *Actor, p Permission, municipality string) bool {
 	case RoleControlCentre:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermFollowUp, PermManageTemplates,
-			PermViewReports, PermViewLabourNotices:
+			PermViewReports, PermViewLabourNotices, PermEndDispensation, PermRuleImpact:
 			return true
 		}
 	case RoleBorderOfficer:
-		return p == PermReadRegistration
+		return p == PermReadRegistration || p == PermAllocateStay
 	case RoleMunicipalOfficer:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
-			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports:
+			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports, PermGrantDispensation,
+			PermDelegateDispensations, PermEndDispensation, PermRuleImpact:
 			return own
 		}
 	case RoleMunicipalStaff:
 		switch p {
-		case PermListRegistrations, PermReadRegistration, PermViewReports:
+		case PermListRegistrations, PermReadRegistration, PermViewReports, PermGrantDispensation,
+			PermEndDispensation:
+			return own
+		}
+	case RoleHotelCoordinator:
+		switch p {
+		case PermReadRegistration, PermManageHotels, PermAllocateStay, PermManageStays, PermRuleImpact:
 			return own
 		}
 	case RoleLabourInspector:
@@ -109,7 +140,7 @@ func RegistrationScope(a *Actor) (municipality string, ok bool) {
 		return "", false
 	case a.System:
 		return "", true
-	case a.Role() == RoleMunicipalOfficer || a.Role() == RoleMunicipalStaff:
+	case a.Role() == RoleMunicipalOfficer || a.Role() == RoleMunicipalStaff || a.Role() == RoleHotelCoordinator:
 		m := a.Municipality()
 		return m, m != "" && Can(a, PermReadRegistration, m)
 	default:

@@ -96,6 +96,7 @@ var roleNames = map[beredskap.Role][2]string{
 	beredskap.RoleCountyGovernor:   {"medarbeider hos statsforvalteren", "a member of staff of the county governor"},
 	beredskap.RoleAccessAdmin:      {"tilgangsadministrator", "an access administrator"},
 	beredskap.RoleCitizenSupport:   {"veileder i Helsenorge", "a citizen support adviser"},
+	beredskap.RoleHotelCoordinator: {"koordinator for karantenehotell", "a quarantine hotel coordinator"},
 }
 
 // kindNames are the names of the order kinds in bokmål and English.

@@ -173,7 +173,7 @@ func roleList(rs []beredskap.Role) string {
 }
 
 // orderRoles are the roles an access order may ask for.
-var orderRoles = []beredskap.Role{beredskap.RoleMunicipalOfficer, beredskap.RoleMunicipalStaff}
+var orderRoles = []beredskap.Role{beredskap.RoleMunicipalOfficer, beredskap.RoleMunicipalStaff, beredskap.RoleHotelCoordinator}
 
 // validateOrder checks an access order as filed, collecting every problem
 // into one EINVALID error, and returns the order it describes (without

@@ -128,7 +128,7 @@ func (f *staffForm) options(name string) []Option {
 			out = append(out, Option{Value: string(k), Label: f.text.T("staff.kind." + string(k)), Hint: f.text.T("staff.kind." + string(k) + ".hint")})
 		}
 	case "role":
-		for _, r := range []beredskap.Role{beredskap.RoleMunicipalStaff, beredskap.RoleMunicipalOfficer} {
+		for _, r := range []beredskap.Role{beredskap.RoleMunicipalStaff, beredskap.RoleMunicipalOfficer, beredskap.RoleHotelCoordinator} {
 			out = append(out, Option{Value: string(r), Label: f.text.T("staff.role." + string(r))})
 		}
 	case "municipality", "filter_municipality":

@@ -1,0 +1,94 @@
+package beredskap
+
+import (
+	"context"
+	"time"
+)
+
+// HotelStore keeps quarantine hotels, their capacity, stays, § 6j
+// dispensations and delegations, and the runs of rule-change impact, in the
+// same transactions as the audit trail and the follow-up (HotelTx embeds
+// FollowUpTx).
+type HotelStore interface {
+	// UpdateHotels runs fn in a write transaction and commits when fn
+	// returns nil; any error rolls everything back.
+	UpdateHotels(ctx context.Context, fn func(ctx context.Context, tx HotelTx) error) error
+	// ViewHotels runs fn in a read-only transaction.
+	ViewHotels(ctx context.Context, fn func(ctx context.Context, tx HotelTx) error) error
+	// ActiveRegistrations calls fn with every registration whose
+	// quarantine's last day is day (YYYY-MM-DD) or later and whose arrival
+	// is before until, in no set order, reading in a consistent snapshot
+	// outside any write transaction; it stops at fn's first error.
+	ActiveRegistrations(ctx context.Context, day string, until time.Time, fn func(*StoredRegistration) error) error
+}
+
+// HotelTx is the statements of one HotelStore transaction. Finders return
+// ENOTFOUND when nothing matches.
+type HotelTx interface {
+	FollowUpTx
+
+	// CreateHotel stores h and sets ID, CreatedAt and UpdatedAt.
+	CreateHotel(ctx context.Context, h *QuarantineHotel) error
+	// UpdateHotel stores every field of h except ID, Municipality and
+	// CreatedAt.
+	UpdateHotel(ctx context.Context, h *QuarantineHotel) error
+	FindHotel(ctx context.Context, id int64) (*QuarantineHotel, error)
+	// LockHotel returns the hotel and keeps any other transaction from
+	// allocating rooms at it until this one ends, so that counting and
+	// allocating cannot interleave (SELECT … FOR UPDATE on PostgreSQL; the
+	// one writer on SQLite).
+	LockHotel(ctx context.Context, id int64) (*QuarantineHotel, error)
+	// ListHotels returns the hotels of a municipality ("" for all) by name.
+	ListHotels(ctx context.Context, municipality string) ([]*QuarantineHotel, error)
+	// AddCapacityChange stores c and sets ID and CreatedAt.
+	AddCapacityChange(ctx context.Context, c *CapacityChange) error
+	ListCapacityChanges(ctx context.Context, hotelID int64) ([]*CapacityChange, error)
+	// RoomsTaken returns, for each night from..to (YYYY-MM-DD, both
+	// included), how many rooms the hotel's open stays take.
+	RoomsTaken(ctx context.Context, hotelID int64, from, to string) (map[string]int, error)
+
+	// CreateStay stores s and sets ID, CreatedAt and UpdatedAt.
+	CreateStay(ctx context.Context, s *Stay) error
+	// UpdateStay stores every field of s except ID, HotelID, Receipt and
+	// CreatedAt, and sets UpdatedAt.
+	UpdateStay(ctx context.Context, s *Stay) error
+	FindStay(ctx context.Context, id int64) (*Stay, error)
+	// ListStays returns stays by FromDay, newest first, and the next
+	// page's token.
+	ListStays(ctx context.Context, f StayFilter) ([]*Stay, string, error)
+	// StaysOf returns every stay of the receipt, oldest first.
+	StaysOf(ctx context.Context, receipt string) ([]*Stay, error)
+
+	// CreateDispensation stores d and sets ID and CreatedAt.
+	CreateDispensation(ctx context.Context, d *Dispensation) error
+	// UpdateDispensation stores Status, EndedAt and EndReason.
+	UpdateDispensation(ctx context.Context, d *Dispensation) error
+	FindDispensation(ctx context.Context, id int64) (*Dispensation, error)
+	// DispensationsOf returns the receipt's dispensations, oldest first.
+	DispensationsOf(ctx context.Context, receipt string) ([]*Dispensation, error)
+	// ListDispensations returns a municipality's dispensations, newest
+	// first, at most limit.
+	ListDispensations(ctx context.Context, municipality string, limit int) ([]*Dispensation, error)
+
+	// CreateDelegation stores d and sets ID and CreatedAt; an open one for
+	// the same user and municipality is ECONFLICT.
+	CreateDelegation(ctx context.Context, d *Delegation) error
+	// EndDelegation sets EndedAt of an open delegation.
+	EndDelegation(ctx context.Context, id int64, at time.Time) error
+	// OpenDelegation returns the user's open delegation in the
+	// municipality, ENOTFOUND when none.
+	OpenDelegation(ctx context.Context, userID int64, municipality string) (*Delegation, error)
+	ListDelegations(ctx context.Context, municipality string) ([]*Delegation, error)
+
+	// CreateImpactRun stores r with its changes and sets r's ID; a run of
+	// the same RuleID and At is ECONFLICT.
+	CreateImpactRun(ctx context.Context, r *ImpactRun, changes []*ImpactChange) error
+	FindImpactRun(ctx context.Context, ruleID string, at time.Time) (*ImpactRun, error)
+	// ListImpactRuns returns the runs, newest first.
+	ListImpactRuns(ctx context.Context) ([]*ImpactRun, error)
+	// ImpactChanges returns a run's changes of a municipality ("" for
+	// all), by receipt, at most limit, after the receipt after.
+	ImpactChanges(ctx context.Context, runID int64, municipality, after string, limit int) ([]*ImpactChange, error)
+	// MarkImpactNotified sets NotifiedAt.
+	MarkImpactNotified(ctx context.Context, runID int64, at time.Time) error
+}
