@@ -81,6 +81,10 @@ func New(store beredskap.FollowUpStore, book *rules.Book, sender mail.Sender, cl
 // Config returns the settings in force, defaults filled in.
 func (s *Service) Config() Config { return s.cfg }
 
+// Now returns the register's current instant, by which quarantines are
+// active and SMS and calls fall due; pages use it for default date ranges.
+func (s *Service) Now() time.Time { return s.clock() }
+
 // now returns the register's current instant in UTC to the microsecond.
 func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 

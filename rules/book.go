@@ -45,7 +45,9 @@ type Version struct {
 	ruleSet  beredskap.RuleSetRef
 	p        *params
 	followUp *FollowUpParams
-	cases    []exampleCase
+	// dispensation is nil before § 6j (2020-12-23 12:00).
+	dispensation *DispensationParams
+	cases        []exampleCase
 }
 
 // FileError is a problem with one rule file: the file, the field (a path

@@ -6,20 +6,21 @@ package rules
 
 // versionFile is one rule version as written.
 type versionFile struct {
-	ID          string          `yaml:"id"`
-	InForceFrom string          `yaml:"in_force_from"`
-	Source      Source          `yaml:"source"`
-	Provenance  string          `yaml:"provenance"`
-	Quarantine  *quarantineFile `yaml:"quarantine"`
-	Full        []exemptionFile `yaml:"full_exemptions"`
-	Leisure     []exemptionFile `yaml:"leisure_exemptions"`
-	Hotel       *hotelFile      `yaml:"hotel"`
-	Svalbard    *svalbardFile   `yaml:"svalbard"`
-	EarlyEnd    *earlyEndFile   `yaml:"early_end"`
-	Tests       []noticeFile    `yaml:"tests"`
-	Notices     []noticeFile    `yaml:"notices"`
-	FollowUp    *followUpFile   `yaml:"follow_up"`
-	Cases       []caseFile      `yaml:"cases"`
+	ID           string            `yaml:"id"`
+	InForceFrom  string            `yaml:"in_force_from"`
+	Source       Source            `yaml:"source"`
+	Provenance   string            `yaml:"provenance"`
+	Quarantine   *quarantineFile   `yaml:"quarantine"`
+	Full         []exemptionFile   `yaml:"full_exemptions"`
+	Leisure      []exemptionFile   `yaml:"leisure_exemptions"`
+	Hotel        *hotelFile        `yaml:"hotel"`
+	Svalbard     *svalbardFile     `yaml:"svalbard"`
+	EarlyEnd     *earlyEndFile     `yaml:"early_end"`
+	Tests        []noticeFile      `yaml:"tests"`
+	Notices      []noticeFile      `yaml:"notices"`
+	FollowUp     *followUpFile     `yaml:"follow_up"`
+	Dispensation *dispensationFile `yaml:"dispensation"`
+	Cases        []caseFile        `yaml:"cases"`
 }
 
 // Source names the document a rule version rests on.

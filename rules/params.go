@@ -223,6 +223,7 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	k := &compiler{file: name, c: b.texts, codes: b.codes}
 	v.p = k.params(&f)
 	v.followUp = k.followUp(f.FollowUp, v.p.days)
+	v.dispensation = k.dispensation(f.Dispensation)
 	if k.err != nil {
 		return nil, k.err
 	}

@@ -32,6 +32,10 @@ type DB struct {
 	read  *sql.DB
 	path  string
 
+	// stmts are statements run often in write transactions, prepared once
+	// on the writer connection at Open (see prepareStatements).
+	stmts statements
+
 	// bg tracks background work (see goBackground), which stops when done
 	// is cancelled; mu guards closed.
 	bg     sync.WaitGroup
@@ -90,6 +94,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	if err := db.prepareStatements(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	return db, nil
 }
 
@@ -117,6 +125,7 @@ func (db *DB) Close() error {
 	db.cancel()
 	db.bg.Wait()
 	var errs []error
+	errs = append(errs, db.stmts.close())
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}
@@ -162,6 +171,61 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return v, nil
+}
+
+// statements are the statements run on most requests, prepared once at
+// Open on the writer and on the read pool and found by their text. A
+// transaction runs one with tx.StmtContext, which reuses it on the
+// transaction's connection: preparing on db.write inside a transaction would
+// wait for the one connection the transaction holds.
+type statements struct {
+	write, read map[string]*sql.Stmt
+}
+
+// writeQueries run only in write transactions; sharedQueries in both kinds.
+var (
+	writeQueries  = []string{auditHeadQuery, auditInsertQuery, indexHeadQuery, indexSubjectsQuery, indexMarkQuery}
+	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery}
+)
+
+// prepareStatements prepares db.stmts. With ":memory:" the writer is the
+// read pool too, and each statement is prepared once.
+func (db *DB) prepareStatements(ctx context.Context) error {
+	prepare := func(pool *sql.DB, queries ...[]string) (map[string]*sql.Stmt, error) {
+		m := map[string]*sql.Stmt{}
+		for _, qs := range queries {
+			for _, q := range qs {
+				st, err := pool.PrepareContext(ctx, q)
+				if err != nil {
+					return m, fmt.Errorf("prepare: %w", err)
+				}
+				m[q] = st
+			}
+		}
+		return m, nil
+	}
+	var err error
+	if db.stmts.write, err = prepare(db.write, writeQueries, sharedQueries); err != nil {
+		return err
+	}
+	if db.read == db.write {
+		db.stmts.read = db.stmts.write
+		return nil
+	}
+	db.stmts.read, err = prepare(db.read, sharedQueries)
+	return err
+}
+
+// close closes the statements that were prepared.
+func (s *statements) close() error {
+	var errs []error
+	for _, m := range []map[string]*sql.Stmt{s.write, s.read} {
+		for q, st := range m {
+			errs = append(errs, st.Close())
+			delete(m, q)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // inWriteTx runs fn in an immediate transaction on the writer connection and

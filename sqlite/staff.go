@@ -44,7 +44,7 @@ func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx
 		return fmt.Errorf("begin staff update: %w", err)
 	}
 	defer tx.Rollback()
-	t := &staffTx{tx: tx, clock: s.clock, write: true}
+	t := &staffTx{tx: tx, db: s.db, clock: s.clock, write: true}
 	if err := fn(ctx, t); err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 		return fmt.Errorf("begin staff view: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(ctx, &staffTx{tx: tx, clock: s.clock}); err != nil {
+	if err := fn(ctx, &staffTx{tx: tx, db: s.db, clock: s.clock}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -74,17 +74,56 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 	return nil
 }
 
-// staffTx is one StaffStore transaction; write is false in View.
+// staffTx is one StaffStore transaction on db; write is false in View.
 // unindexed is how many audit entries the subject index lacks after the
 // last one Audit appended.
 type staffTx struct {
 	tx        *sql.Tx
+	db        *DB
 	clock     beredskap.Clock
 	write     bool
 	unindexed int64
 }
 
 var _ beredskap.StaffTx = (*staffTx)(nil)
+
+// queryRow runs query in the transaction, through its prepared statement
+// when it has one (see statements).
+func (t *staffTx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// query is queryRow for statements that return many rows.
+func (t *staffTx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// exec is queryRow for statements that return no rows.
+func (t *staffTx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+// prepared returns the statement of query prepared at Open, bound to the
+// transaction, or nil.
+func (t *staffTx) prepared(ctx context.Context, query string) *sql.Stmt {
+	m := t.db.stmts.read
+	if t.write {
+		m = t.db.stmts.write
+	}
+	if st, ok := m[query]; ok {
+		return t.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
 
 // now returns the clock's instant as stored: UTC, to the microsecond.
 func (t *staffTx) now() time.Time { return t.clock().UTC().Truncate(time.Microsecond) }

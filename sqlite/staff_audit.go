@@ -17,6 +17,16 @@ var errReadOnlyAudit = errors.New("audit entries are written only in an update t
 const auditColumns = `seq, at, actor, user_id, role, scope, action, object, subjects, outcome, detail,
 	address, request_id, prev_hash, hash`
 
+// auditHeadQuery reads, in one statement, the last audit entry's seq and
+// hash (NULL on an empty trail) and how far audit_subjects reaches.
+// auditInsertQuery appends an entry. Both are prepared at Open, like the
+// indexer's statements.
+const (
+	auditHeadQuery = `SELECT a.seq, a.hash, i.seq FROM audit_indexed i
+LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id = 1`
+	auditInsertQuery = `INSERT INTO audit (` + auditColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 // Audit appends rec to the audit trail as the entry after the last one,
 // chained to it, stamped with the clock's time, and returns the stored
 // entry. It fails in a View transaction. The single writer connection
@@ -29,15 +39,12 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 	if e.Subjects == nil {
 		e.Subjects = []string{}
 	}
-	// One statement reads the last entry (none on an empty trail) and how
-	// far audit_subjects reaches.
 	var (
 		last     sql.NullInt64
 		lastHash sql.NullString
 		indexed  int64
 	)
-	err := t.tx.QueryRowContext(ctx, `SELECT a.seq, a.hash, i.seq FROM audit_indexed i
-LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id = 1`).Scan(&last, &lastHash, &indexed)
+	err := t.queryRow(ctx, auditHeadQuery).Scan(&last, &lastHash, &indexed)
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
@@ -51,7 +58,7 @@ LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id =
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO audit (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(ctx, auditInsertQuery,
 		e.Seq, fmtTime(e.At), e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, string(subjects),
 		e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
 	if err != nil {
@@ -63,20 +70,24 @@ LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id =
 
 // indexBatch is how many audit entries wait before the background indexer
 // copies their subjects into audit_subjects, and indexChunk how many
-// entries one of its transactions indexes: few enough that a request
-// waiting for the writer waits briefly.
+// entries one of its transactions indexes at most: few enough that a
+// request waiting for the writer waits briefly (a few milliseconds), many
+// enough that the pages of audit_subjects a transaction rewrites are shared
+// by many entries. A list request names 50 receipts, mostly the same ones
+// as the requests before it, so each transaction touches about as many
+// pages whether it indexes 16 entries or 64.
 const (
 	indexBatch = 64
-	indexChunk = 16
+	indexChunk = 64
 )
 
 // wakeIndexer starts the indexer unless it runs already, in which case it
 // looks again once it is done. The indexer copies the subjects of the
-// entries after audit_indexed into audit_subjects, indexChunk entries per
-// write transaction, until none are left, and stops when the database
-// closes. Searches read the subjects of entries it has not reached
-// directly, so an indexer that is behind, or has failed, leaves them
-// complete; the next wake retries after a failure.
+// entries after audit_indexed into audit_subjects, up to indexChunk entries
+// per write transaction, while at least indexBatch are waiting, and stops
+// when the database closes. Searches read the subjects of entries it has
+// not reached directly, so an indexer that is behind, or has failed, leaves
+// them complete; the next wake retries after a failure.
 func (s *StaffStore) wakeIndexer() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,31 +111,48 @@ func (s *StaffStore) runIndexer(ctx context.Context) {
 		s.mu.Unlock()
 		for {
 			left, err := s.indexChunk(ctx)
-			if err != nil || left == 0 {
+			if err != nil || left < indexBatch {
 				break
 			}
 		}
 	}
 }
 
+// Statements of the indexer, prepared at Open.
+const (
+	// indexHeadQuery reads the last indexed entry and the last entry.
+	indexHeadQuery = `SELECT i.seq, COALESCE((SELECT MAX(seq) FROM audit), 0)
+FROM audit_indexed i WHERE i.id = 1`
+	// indexSubjectsQuery copies the subjects of the entries after the
+	// first argument up to the second into audit_subjects. The rows go in
+	// in key order, which keeps the B-tree's inserts together when the
+	// receipts are scattered.
+	indexSubjectsQuery = `INSERT OR IGNORE INTO audit_subjects (receipt, seq)
+SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j
+WHERE a.seq > ? AND a.seq <= ? AND j.type = 'text' AND j.value <> ''
+ORDER BY j.value`
+	// indexMarkQuery records how far audit_subjects reaches.
+	indexMarkQuery = `UPDATE audit_indexed SET seq = ? WHERE id = 1`
+)
+
 // indexChunk indexes the subjects of up to indexChunk entries after the
-// last indexed one in one write transaction and returns how many entries
-// are left unindexed.
+// last indexed one in one write transaction, when at least indexBatch are
+// waiting, and returns how many entries are left unindexed.
 func (s *StaffStore) indexChunk(ctx context.Context) (int64, error) {
 	var left int64
 	err := s.db.inWriteTx(ctx, func(tx *sql.Tx) error {
 		var indexed, last int64
-		err := tx.QueryRowContext(ctx, `SELECT i.seq, COALESCE((SELECT MAX(seq) FROM audit), 0)
-FROM audit_indexed i WHERE i.id = 1`).Scan(&indexed, &last)
+		err := tx.StmtContext(ctx, s.db.stmts.write[indexHeadQuery]).QueryRowContext(ctx).Scan(&indexed, &last)
 		if err != nil {
 			return err
 		}
-		seq := min(last, indexed+indexChunk)
-		left = last - seq
-		if seq == indexed {
+		if last-indexed < indexBatch {
+			left = last - indexed
 			return nil
 		}
-		return indexSubjects(ctx, tx, indexed, seq)
+		seq := min(last, indexed+indexChunk)
+		left = last - seq
+		return indexSubjects(ctx, tx, s.db, indexed, seq)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("index audit subjects: %w", err)
@@ -134,17 +162,11 @@ FROM audit_indexed i WHERE i.id = 1`).Scan(&indexed, &last)
 
 // indexSubjects copies the subjects of the entries after indexed, the last
 // indexed one, up to seq into audit_subjects and records seq as indexed.
-// The rows go in in key order, which keeps the B-tree's inserts together
-// when the receipts are scattered.
-func indexSubjects(ctx context.Context, tx *sql.Tx, indexed, seq int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_subjects (receipt, seq)
-SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j
-WHERE a.seq > ? AND a.seq <= ? AND j.type = 'text' AND j.value <> ''
-ORDER BY j.value`, indexed, seq)
-	if err != nil {
+func indexSubjects(ctx context.Context, tx *sql.Tx, db *DB, indexed, seq int64) error {
+	if _, err := tx.StmtContext(ctx, db.stmts.write[indexSubjectsQuery]).ExecContext(ctx, indexed, seq); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE audit_indexed SET seq = ? WHERE id = 1`, seq)
+	_, err := tx.StmtContext(ctx, db.stmts.write[indexMarkQuery]).ExecContext(ctx, seq)
 	return err
 }
 

@@ -181,6 +181,10 @@ func (t *staffTx) DeleteUserSessions(ctx context.Context, userID int64) (int, er
 
 const tokenColumns = `id, user_id, grant_id, name, hash, created_at, expires_at, revoked_at, last_used_at`
 
+// findTokenQuery finds a token by its hash, on every API request; it is
+// prepared at Open.
+const findTokenQuery = `SELECT ` + tokenColumns + ` FROM api_tokens WHERE hash = ?`
+
 // CreateToken stores tok and sets its ID (and CreatedAt, when zero, from the
 // clock). A hash stored before is ECONFLICT.
 func (t *staffTx) CreateToken(ctx context.Context, tok *beredskap.APIToken) error {
@@ -203,7 +207,7 @@ func (t *staffTx) CreateToken(ctx context.Context, tok *beredskap.APIToken) erro
 // FindTokenByHash returns the token with the hash, revoked or expired or
 // not, or ENOTFOUND.
 func (t *staffTx) FindTokenByHash(ctx context.Context, hash string) (*beredskap.APIToken, error) {
-	tok, err := scanToken(t.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash))
+	tok, err := scanToken(t.queryRow(ctx, findTokenQuery, hash))
 	if err != nil {
 		return nil, fmt.Errorf("find token: %w", noRows(err, "token"))
 	}

@@ -17,6 +17,14 @@ const userColumns = `id, email, first_name, last_name, mobile, national_id, orga
 const grantColumns = `id, user_id, role, scope_kind, scope_code, valid_from, valid_to, ended_at,
 	provenance, ordered_by, approved_by, created_at`
 
+// findUserByIDQuery and userGrantsQuery read a user and their grants, as
+// every request authenticated by a session or token does; they are
+// prepared at Open.
+const (
+	findUserByIDQuery = `SELECT ` + userColumns + ` FROM users WHERE id = ?`
+	userGrantsQuery   = `SELECT ` + grantColumns + ` FROM grants WHERE user_id IN (?) ORDER BY id`
+)
+
 // userSearch returns the text ListUsers searches: e-mail and names in lower
 // case.
 func userSearch(u *beredskap.User) string {
@@ -97,7 +105,7 @@ func (t *staffTx) FindUserByNationalID(ctx context.Context, nationalID string) (
 }
 
 func (t *staffTx) findUser(ctx context.Context, where string, arg any) (*beredskap.User, error) {
-	u, err := scanUser(t.tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
 	if err != nil {
 		return nil, noRows(err, "user")
 	}
@@ -143,7 +151,7 @@ func (t *staffTx) loadGrants(ctx context.Context, users []*beredskap.User) error
 		args[i] = u.ID
 	}
 	marks := strings.Repeat("?, ", len(users)-1) + "?"
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE user_id IN (`+marks+`) ORDER BY id`, args...)
+	rows, err := t.query(ctx, `SELECT `+grantColumns+` FROM grants WHERE user_id IN (`+marks+`) ORDER BY id`, args...)
 	if err != nil {
 		return fmt.Errorf("load grants: %w", err)
 	}

@@ -43,7 +43,7 @@ const (
 var matrixColumns = [...]string{
 	"anonymous", "border_officer", "control_centre", "municipal_officer own", "municipal_officer other",
 	"municipal_staff own", "municipal_staff other", "labour_inspector", "county_governor", "access_admin",
-	"citizen_support", "citizen",
+	"citizen_support", "citizen", "hotel_coordinator",
 }
 
 // outcomes holds one outcome per column of matrixColumns.
@@ -84,76 +84,76 @@ const (
 //
 //	anonymous, border_officer, control_centre, municipal_officer own, municipal_officer other,
 //	municipal_staff own, municipal_staff other, labour_inspector, county_governor, access_admin, citizen_support,
-//	citizen
+//	citizen, hotel_coordinator
 var authzMatrix = []matrixRow{
 	// Public pages and the public API: open to everyone.
-	{Route: "GET /{$}", Path: "/", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /register", Path: "/register", Form: "traveller.first_name=Anna", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /receipt/{receipt}", Path: "/receipt/{receipt}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /receipt/{receipt}/qr.png", Path: "/receipt/{receipt}/qr.png", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /metrics", Path: "/metrics", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /api/v1/evaluate", Path: "/api/v1/evaluate", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /api/v1/registrations", Path: "/api/v1/registrations", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /api/v1/openapi.json", Path: "/api/v1/openapi.json", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /{$}", Path: "/", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /register", Path: "/register", Form: "traveller.first_name=Anna", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /receipt/{receipt}", Path: "/receipt/{receipt}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /receipt/{receipt}/qr.png", Path: "/receipt/{receipt}/qr.png", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /metrics", Path: "/metrics", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /api/v1/evaluate", Path: "/api/v1/evaluate", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /api/v1/registrations", Path: "/api/v1/registrations", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /api/v1/openapi.json", Path: "/api/v1/openapi.json", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 
 	// The staff API.
 	{Route: "GET /api/v1/registrations", Path: "/api/v1/registrations?municipality={municipality}",
-		Want: outcomes{U, F, A, A, F, A, F, F, F, F, F, U}},
+		Want: outcomes{U, F, A, A, F, A, F, F, F, F, F, U, F}},
 	{Route: "GET /api/v1/registrations/{receipt}", Path: "/api/v1/registrations/{receipt}",
-		Want: outcomes{U, A, A, A, N, A, N, N, N, N, N, U}},
+		Want: outcomes{U, A, A, A, N, A, N, N, N, N, N, U, A}},
 	{Route: "GET /api/v1/audit", Path: "/api/v1/audit?receipt={receipt}",
-		Want: outcomes{U, F, F, F, F, F, F, F, F, A, F, U}},
+		Want: outcomes{U, F, F, F, F, F, F, F, F, A, F, U, F}},
 
 	// The staff pages. Municipal lists ignore another municipality asked
 	// for and show the caller's own; an order is posted complete, so that
 	// only the municipality decides.
-	{Route: "GET /staff", Path: "/staff", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L}},
+	{Route: "GET /staff", Path: "/staff", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L, A}},
 	{Route: "GET /staff/registrations", Path: "/staff/registrations?filter_municipality={municipality}",
-		Want: outcomes{L, A, A, A, A, A, A, F, F, F, F, L}},
+		Want: outcomes{L, A, A, A, A, A, A, F, F, F, F, L, A}},
 	{Route: "GET /staff/registrations/{receipt}", Path: "/staff/registrations/{receipt}",
-		Want: outcomes{L, A, A, A, N, A, N, N, N, N, N, L}},
+		Want: outcomes{L, A, A, A, N, A, N, N, N, N, N, L, A}},
 	{Route: "GET /staff/access-orders", Path: "/staff/access-orders?filter_municipality={municipality}",
-		Want: outcomes{L, F, F, A, A, F, F, F, F, A, F, L}},
-	{Route: "GET /staff/access-orders/new", Path: "/staff/access-orders/new", Want: outcomes{L, F, F, A, A, F, F, F, F, F, F, L}},
+		Want: outcomes{L, F, F, A, A, F, F, F, F, A, F, L, F}},
+	{Route: "GET /staff/access-orders/new", Path: "/staff/access-orders/new", Want: outcomes{L, F, F, A, A, F, F, F, F, F, F, L, F}},
 	{Route: "POST /staff/access-orders", Path: "/staff/access-orders",
 		Form: "kind=order&first_name=Nora&last_name=Ny&email=matrix.{municipality}@example.no&mobile=%2B4791234567" +
 			"&municipality={municipality}&position=Nurse&role=municipal_staff&service_need=Follow-up",
-		Want: outcomes{L, F, F, A, F, F, F, F, F, F, F, L}},
-	{Route: "GET /staff/access-orders/{id}", Path: "/staff/access-orders/{order}", Want: outcomes{L, F, F, A, N, F, F, F, F, A, F, L}},
+		Want: outcomes{L, F, F, A, F, F, F, F, F, F, F, L, F}},
+	{Route: "GET /staff/access-orders/{id}", Path: "/staff/access-orders/{order}", Want: outcomes{L, F, F, A, N, F, F, F, F, A, F, L, F}},
 	{Route: "POST /staff/access-orders/{id}/confirm", Path: "/staff/access-orders/{order}/confirm",
-		Want: outcomes{L, F, F, A, N, F, F, F, F, F, F, L}},
+		Want: outcomes{L, F, F, A, N, F, F, F, F, F, F, L, F}},
 	{Route: "POST /staff/access-orders/{id}/approve", Path: "/staff/access-orders/{order}/approve",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "POST /staff/access-orders/{id}/reject", Path: "/staff/access-orders/{order}/reject", Form: "reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
-	{Route: "GET /access/request", Path: "/access/request", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /access/request", Path: "/access/request", Form: "first_name=Nora", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /staff/users", Path: "/staff/users", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
-	{Route: "GET /staff/users/{id}", Path: "/staff/users/{user}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
+	{Route: "GET /access/request", Path: "/access/request", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /access/request", Path: "/access/request", Form: "first_name=Nora", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /staff/users", Path: "/staff/users", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
+	{Route: "GET /staff/users/{id}", Path: "/staff/users/{user}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "POST /staff/users/{id}/invitation", Path: "/staff/users/{user}/invitation",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "POST /staff/users/{id}/remove", Path: "/staff/users/{user}/remove", Form: "reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
-	{Route: "GET /staff/audit", Path: "/staff/audit?receipt={receipt}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
+	{Route: "GET /staff/audit", Path: "/staff/audit?receipt={receipt}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 
 	// Login and enrolment. A logged-in caller is sent on from the login
 	// steps; the enrolment link works for whoever holds it.
-	{Route: "GET /login", Path: "/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login", Path: "/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /login", Path: "/login", Form: "email={spare}&password=" + url.QueryEscape(testPassword),
-		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /login/totp", Path: "/login/totp", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L}},
-	{Route: "POST /login/totp", Path: "/login/totp", Form: "code=000000", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L}},
-	{Route: "GET /enrol/totp", Path: "/enrol/totp", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L}},
-	{Route: "POST /enrol/totp", Path: "/enrol/totp", Form: "code=000000", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L}},
-	{Route: "GET /enrol/{token}", Path: "/enrol/{enrolment}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
+		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login/totp", Path: "/login/totp", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L, L}},
+	{Route: "POST /login/totp", Path: "/login/totp", Form: "code=000000", Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L, L}},
+	{Route: "GET /enrol/totp", Path: "/enrol/totp", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L, A}},
+	{Route: "POST /enrol/totp", Path: "/enrol/totp", Form: "code=000000", Want: outcomes{L, A, A, A, A, A, A, A, A, A, A, L, A}},
+	{Route: "GET /enrol/{token}", Path: "/enrol/{enrolment}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /enrol/{token}", Path: "/enrol/{enrolment}", Form: "password=short&password2=short",
-		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /login/oidc", Path: "/login/oidc", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /login/oidc/callback", Path: "/login/oidc/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U}},
-	{Route: "POST /logout", Path: "/logout", Last: lastStaff, Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L}},
+		Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login/oidc", Path: "/login/oidc", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /login/oidc/callback", Path: "/login/oidc/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U, U}},
+	{Route: "POST /logout", Path: "/logout", Last: lastStaff, Want: outcomes{L, L, L, L, L, L, L, L, L, L, L, L, L}},
 
 	// Citizen pages. Only the citizen holds a citizen session: the
 	// citizen's own pages send everyone else, staff sessions included, to
@@ -163,36 +163,36 @@ var authzMatrix = []matrixRow{
 	// block form is posted url-encoded and comes back as 400 without a case
 	// filed. Withdrawal and logout end the citizen's sessions and run last,
 	// each with a fresh login of the citizen.
-	{Route: "GET /citizen/login", Path: "/citizen/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U}},
-	{Route: "POST /citizen/logout", Path: "/citizen/logout", Last: lastCitizen, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
-	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
-	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
-	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "POST /citizen/reopen", Path: "/citizen/reopen", Form: "name=Kari", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
-	{Route: "POST /citizen/withdraw", Path: "/citizen/withdraw", Last: lastCitizen, Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A}},
+	{Route: "GET /citizen/login", Path: "/citizen/login", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U, U}},
+	{Route: "POST /citizen/logout", Path: "/citizen/logout", Last: lastCitizen, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
+	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
+	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
+	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "POST /citizen/reopen", Path: "/citizen/reopen", Form: "name=Kari", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /citizen/withdraw", Path: "/citizen/withdraw", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
+	{Route: "POST /citizen/withdraw", Path: "/citizen/withdraw", Last: lastCitizen, Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 
 	// Citizen support's case pages: citizen_support only. The case is
 	// approved by its row and then refused rejection as decided (409);
 	// the person has no digital mailbox, so the answer waits to be
 	// printed.
-	{Route: "GET /staff/cases", Path: "/staff/cases?status=all", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "GET /staff/cases/new", Path: "/staff/cases/new", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "POST /staff/cases", Path: "/staff/cases", Form: "kind=block", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+	{Route: "GET /staff/cases", Path: "/staff/cases?status=all", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /staff/cases/new", Path: "/staff/cases/new", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "POST /staff/cases", Path: "/staff/cases", Form: "kind=block", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
 	{Route: "POST /staff/cases/block-now", Path: "/staff/cases/block-now", Form: "block_national_id=123&block_name=X&block_reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "GET /staff/cases/code", Path: "/staff/cases/code", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /staff/cases/code", Path: "/staff/cases/code", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
 	{Route: "POST /staff/cases/code", Path: "/staff/cases/code", Form: "case_number=2026-999999&code=000000",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "GET /staff/cases/{id}", Path: "/staff/cases/{case}", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "GET /staff/cases/{id}/attachment", Path: "/staff/cases/{case}/attachment", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "POST /staff/cases/{id}/approve", Path: "/staff/cases/{case}/approve", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /staff/cases/{id}", Path: "/staff/cases/{case}", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /staff/cases/{id}/attachment", Path: "/staff/cases/{case}/attachment", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "POST /staff/cases/{id}/approve", Path: "/staff/cases/{case}/approve", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
 	{Route: "POST /staff/cases/{id}/reject", Path: "/staff/cases/{case}/reject", Form: "reason=Matrix",
-		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "GET /staff/letters", Path: "/staff/letters", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
-	{Route: "GET /staff/letters/{file}", Path: "/staff/letters/{case}.pdf", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L}},
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /staff/letters", Path: "/staff/letters", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /staff/letters/{file}", Path: "/staff/letters/{case}.pdf", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
 }
 
 // matrixCaller is one column: a staff user or a logged-in citizen (both
@@ -218,7 +218,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		},
 		configure: withCitizens(provider, mailbox.None{})})
 
-	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix)
+	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix, hotelMatrix)
 	named := map[string]bool{}
 	for _, row := range all {
 		if named[row.Route] {
@@ -276,10 +276,11 @@ func matrixFixture(t *testing.T, ts *testServer, provider *oidctest.Provider) []
 	county := add("county", beredskap.RoleCountyGovernor, beredskap.Scope{Kind: beredskap.ScopeCounty, Code: countyA})
 	admin := add("admin", beredskap.RoleAccessAdmin, national)
 	support := add("support", beredskap.RoleCitizenSupport, national)
+	coordinator := add("coordinator.a", beredskap.RoleHotelCoordinator, municipal(municipalityA))
 	spare := add("spare", beredskap.RoleControlCentre, national)
 	targetA := add("target.a", beredskap.RoleMunicipalStaff, municipal(municipalityA))
 	targetB := add("target.b", beredskap.RoleMunicipalStaff, municipal(municipalityB))
-	for _, u := range []*staffUser{border, centre, officerA, staffA, labour, county, admin, support} {
+	for _, u := range []*staffUser{border, centre, officerA, staffA, labour, county, admin, support, coordinator} {
 		mustLogIn(t, ts, u)
 	}
 
@@ -301,11 +302,12 @@ func matrixFixture(t *testing.T, ts *testServer, provider *oidctest.Provider) []
 		}
 	}
 	followUpFixture(t, ts, centre, own, other)
+	hotelFixture(t, ts, own, other)
 	person := mustCitizenLogIn(t, ts, provider, testNationalID("020290", 456))
 	return []matrixCaller{
 		{nil, nil, own}, {border, nil, own}, {centre, nil, own}, {officerA, nil, own}, {officerA, nil, other},
 		{staffA, nil, own}, {staffA, nil, other}, {labour, nil, own}, {county, nil, own}, {admin, nil, own},
-		{support, nil, own}, {nil, person, own},
+		{support, nil, own}, {nil, person, own}, {coordinator, nil, own},
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"beredskap"
 	"beredskap/auth"
 	"beredskap/followup"
+	"beredskap/hotel"
 	"beredskap/intake"
 	"beredskap/mail"
 	"beredskap/rules"
@@ -39,6 +40,8 @@ type testServer struct {
 	// FollowUp is the follow-up service, whose clock is FollowUpClock.
 	FollowUp      *followup.Service
 	FollowUpClock *testClock
+	// Hotels is the hotel service, on the follow-up's clock.
+	Hotels *hotel.Service
 }
 
 // serverOptions change what startServerWith builds. The zero value gives
@@ -122,6 +125,10 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	if fs, ok := any(ts.StaffStore).(beredskap.FollowUpStore); ok {
 		ts.FollowUp = followup.New(fs, book, sender, ts.FollowUpClock.Now, followup.Config{BaseURL: cfg.BaseURL}, logger)
 		cfg.FollowUp = ts.FollowUp
+	}
+	if hs, ok := any(ts.StaffStore).(beredskap.HotelStore); ok {
+		ts.Hotels = hotel.New(hs, book, sender, ts.FollowUpClock.Now, hotel.Config{}, logger)
+		cfg.Hotels = ts.Hotels
 	}
 	if opts.oidc != nil {
 		cfg.OIDC = opts.oidc(tb, cfg.BaseURL)

@@ -10,6 +10,7 @@ import (
 	"beredskap/auth"
 	"beredskap/citizen"
 	"beredskap/followup"
+	"beredskap/hotel"
 	"beredskap/intake"
 	"beredskap/staff"
 )
@@ -52,6 +53,10 @@ type Config struct {
 	// SMSReceipts, when not nil, receives the SMS provider's delivery
 	// receipts at POST /api/v1/sms/receipts; it checks their signature.
 	SMSReceipts http.Handler
+	// Hotels, when not nil, serves the quarantine hotels, stays, fee
+	// statements, § 6j dispensations and rule-change impact, pages and
+	// API.
+	Hotels *hotel.Service
 }
 
 // Server serves the JSON API, the operational endpoints, the public pages
@@ -122,6 +127,7 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	s.registerCitizenPages()
 	s.registerFollowUpPages()
 	s.registerMunicipalPages()
+	s.registerHotelPages()
 
 	// Browser form posts from another site are refused; API clients that
 	// send neither Origin nor Sec-Fetch-Site pass untouched.

@@ -147,6 +147,9 @@ func (f *staffFrame) staffLinks(current string) []staffLink {
 	add(beredskap.Can(a, beredskap.PermSearchAudit, ""), "/staff/audit", "staff.nav.audit")
 	add(beredskap.Can(a, beredskap.PermProcessCitizenCases, ""), "/staff/cases", "staff.nav.cases")
 	add(beredskap.Can(a, beredskap.PermProcessCitizenCases, ""), "/staff/letters", "staff.nav.letters")
+	links = append(links, f.followUpLinks(current)...)
+	links = append(links, f.municipalLinks(current)...)
+	links = append(links, f.hotelLinks(current)...)
 	return links
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/hotel"
 	"beredskap/mail"
 	"beredskap/rules"
 	"beredskap/sms"
@@ -65,12 +66,14 @@ func (s followUpSettings) gateway(logger *slog.Logger) (sms.Gateway, error) {
 	return sms.NewClient(s.SMSProviderURL, s.SMSAPIKey, &http.Client{Timeout: 20 * time.Second}), nil
 }
 
-// followUp is the running follow-up: the service, the SMS worker and the
-// receipt webhook.
+// followUp is the running follow-up: the service, the SMS worker, the
+// receipt webhook, and the hotel service with its watch on rule changes.
 type followUp struct {
 	service  *followup.Service
 	worker   *sms.Worker
 	receipts http.Handler
+	hotels   *hotel.Service
+	logger   *slog.Logger
 }
 
 // newFollowUp builds the follow-up over the store.
@@ -86,6 +89,8 @@ func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s
 	f := &followUp{
 		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline}, logger),
 		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
+		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
+		logger:  logger,
 	}
 	if s.SMSWebhookSecret != "" {
 		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, logger)
@@ -93,19 +98,26 @@ func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s
 	return f, nil
 }
 
-// run runs the planner, the SMS worker and the digests until ctx ends, and
-// returns when all three have stopped.
+// run runs the planner, the SMS worker, the digests and the watch on rule
+// changes until ctx ends, and returns a function that waits until all have
+// stopped.
 func (f *followUp) run(ctx context.Context) (wait func()) {
-	done := make(chan struct{}, 3)
-	for _, fn := range []func(){
+	workers := []func(){
 		func() { f.service.RunPlanner(ctx, 10*time.Second) },
 		func() { f.worker.Run(ctx, time.Second) },
 		func() { f.service.RunDigests(ctx) },
-	} {
+		func() {
+			if err := f.hotels.RunImpactWatcher(ctx); err != nil && ctx.Err() == nil {
+				f.logger.Error("rule-change watch stopped", "err", err)
+			}
+		},
+	}
+	done := make(chan struct{}, len(workers))
+	for _, fn := range workers {
 		go func() { fn(); done <- struct{}{} }()
 	}
 	return func() {
-		for range 3 {
+		for range workers {
 			<-done
 		}
 	}

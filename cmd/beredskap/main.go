@@ -9,6 +9,7 @@
 //	beredskap evaluate [--lang LANG] [--rules DIR] < registration.json
 //	beredskap rules check [DIR]
 //	beredskap rules list  [--rules DIR]
+//	beredskap rules impact --at INSTANT [--db DB] [--municipality M] [--notify]
 //	beredskap user add    --db DB --email E --name NAME --role ROLE [--municipality CODE]
 //	beredskap token create --db DB --user E [--ttl DURATION]
 //	beredskap token revoke --db DB < TOKEN
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "evaluate":
 		return runEvaluate(ctx, rest, stdin, stdout)
 	case "rules":
-		return runRules(ctx, rest, stdout)
+		return runRules(ctx, rest, stdout, stderr)
 	case "user":
 		return runUser(ctx, rest, stdout, stderr)
 	case "token":
@@ -99,6 +100,7 @@ Commands:
   evaluate      read one registration (JSON) on stdin and print its decision
   rules check   validate a rule directory and run its example cases
   rules list    list the rule versions in force, oldest first
+  rules impact  re-evaluate the quarantines active at --at under the rules then in force; list who changes
   user add      add a staff user and print their enrolment link
   token create  print a bearer token for API clients acting as a user
   token revoke  revoke the bearer token given on standard input

@@ -11,16 +11,19 @@ import (
 )
 
 // runRules runs 'rules check [DIR]' (validate a rule directory and run its
-// example cases; the embedded rules without DIR) and 'rules list'.
-func runRules(_ context.Context, args []string, stdout io.Writer) error {
+// example cases; the embedded rules without DIR), 'rules list' and 'rules
+// impact --at INSTANT'.
+func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"rules: want 'check [DIR]' or 'list'"}
+		return usageError{"rules: want 'check [DIR]', 'list' or 'impact --at INSTANT'"}
 	}
 	switch args[0] {
 	case "check":
 		return rulesCheck(args[1:], stdout)
 	case "list":
 		return rulesList(args[1:], stdout)
+	case "impact":
+		return rulesImpact(ctx, args[1:], stdout, stderr)
 	}
 	return usageError{fmt.Sprintf("rules: unknown subcommand %q", args[0])}
 }

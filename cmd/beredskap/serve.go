@@ -99,6 +99,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		CitizenOIDC:   citizenOIDC,
 		FollowUp:      fu.service,
 		SMSReceipts:   fu.receipts,
+		Hotels:        fu.hotels,
 	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),

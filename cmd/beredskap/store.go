@@ -15,6 +15,7 @@ type store struct {
 	staff         beredskap.StaffStore
 	citizens      beredskap.CitizenStore
 	followUp      beredskap.FollowUpStore
+	hotels        beredskap.HotelStore
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -35,6 +36,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			staff:         staffStore,
 			citizens:      staffStore,
 			followUp:      staffStore,
+			hotels:        staffStore,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -51,6 +53,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		staff:         staffStore,
 		citizens:      staffStore,
 		followUp:      staffStore,
+		hotels:        staffStore,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,
