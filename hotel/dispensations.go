@@ -108,6 +108,9 @@ func (s *Service) GrantDispensation(ctx context.Context, req DispensationRequest
 		if err := tx.CreateDispensation(ctx, d); err != nil {
 			return nil, err
 		}
+		if err := postponeCalls(ctx, tx, d); err != nil {
+			return nil, err
+		}
 		return nil, audit(ctx, tx, record(a, "dispensation.grant", dispensationObject(d.ID),
 			fmt.Sprintf("%s, %s, %s..%s", d.Purpose, d.Relation, d.From.Format(time.RFC3339), d.To.Format(time.RFC3339)), reg.Receipt))
 	})
@@ -346,4 +349,23 @@ func (s *Service) Delegations(ctx context.Context, municipality string) ([]*bere
 		return err
 	})
 	return out, wrap("list delegations", err)
+}
+
+// postponeCalls makes the follow-up plan of d's traveller follow the
+// dispensation: a call that falls due while the traveller is out on it is
+// moved to its end, so that the control centre does not report the
+// traveller as away from the address for a permitted absence.
+func postponeCalls(ctx context.Context, tx beredskap.HotelTx, d *beredskap.Dispensation) error {
+	p, err := tx.FindPlanByReceipt(ctx, d.Receipt)
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Status != beredskap.PlanActive || !d.ActiveAt(p.NextCallAt) {
+		return nil
+	}
+	p.NextCallAt = d.To
+	return tx.UpdatePlan(ctx, p)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"beredskap"
 )
@@ -165,6 +166,11 @@ func testConcurrentAllocation(t *testing.T, h StaffHarness) {
 				if most >= locked.Rooms {
 					return errFull
 				}
+				// Widen the window between counting and allocating, so
+				// that a store whose lock does not hold would let another
+				// transaction count the same free room, whatever its
+				// connection pool does.
+				time.Sleep(20 * time.Millisecond)
 				return tx.CreateStay(ctx, stayOf(locked, regs[i], from, to))
 			})
 			mu.Lock()
