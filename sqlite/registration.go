@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"beredskap"
 )
 
@@ -249,11 +252,22 @@ func scanRegistration(row interface{ Scan(...any) error }) (*beredskap.StoredReg
 		return nil, fmt.Errorf("registration %s: created_at: %w", reg.Receipt, err)
 	}
 	reg.CreatedAt = t.UTC()
-	if err := json.Unmarshal(r, &reg.Registration); err != nil {
+	if err := unmarshalStored(r, &reg.Registration); err != nil {
 		return nil, fmt.Errorf("registration %s: %w", reg.Receipt, err)
 	}
-	if err := json.Unmarshal(d, &reg.Decision); err != nil {
+	if err := unmarshalStored(d, &reg.Decision); err != nil {
 		return nil, fmt.Errorf("registration %s: %w", reg.Receipt, err)
 	}
 	return &reg, nil
+}
+
+// storedJSON is encoding/json's behaviour, as go-json-experiment/json
+// (the coming encoding/json/v2) offers it.
+var storedJSON = jsonv1.DefaultOptionsV1()
+
+// unmarshalStored decodes a JSON column that json.Marshal wrote, as
+// json.Unmarshal would, about three times as fast: a rule-change impact
+// run decodes a million registrations and their decisions (issue 5).
+func unmarshalStored(data []byte, v any) error {
+	return jsonv2.Unmarshal(data, v, storedJSON)
 }

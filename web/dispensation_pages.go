@@ -52,7 +52,8 @@ func (f *staffFrame) dispensationRowOf(d *beredskap.Dispensation) dispensationRo
 // handleDispensations lists the dispensations of the actor's municipality,
 // or those of the receipt asked for.
 func (s *Server) handleDispensations(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.requireActor(w, r)
+	a, ok := s.mayAny(w, r, "read dispensations", beredskap.PermReadRegistration, beredskap.PermGrantDispensation,
+		beredskap.PermEndDispensation)
 	if !ok {
 		return
 	}
@@ -60,9 +61,10 @@ func (s *Server) handleDispensations(w http.ResponseWriter, r *http.Request) {
 	page.Receipt = r.URL.Query().Get("receipt")
 	var ds []*beredskap.Dispensation
 	var err error
-	if page.Receipt != "" {
+	switch {
+	case page.Receipt != "":
 		ds, err = s.cfg.Hotels.Dispensations(r.Context(), page.Receipt)
-	} else {
+	case a.Municipality() != "":
 		ds, err = s.cfg.Hotels.MunicipalDispensations(r.Context(), a.Municipality(), staffPageSize)
 	}
 	if err != nil {

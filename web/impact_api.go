@@ -35,7 +35,7 @@ func (s *Server) apiImpactRuns(w http.ResponseWriter, r *http.Request) {
 // apiImpactCompute re-evaluates the active quarantines under the version
 // in force at the instant asked for.
 func (s *Server) apiImpactCompute(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.mayAny(w, r, "read rule-change impact", beredskap.PermRuleImpact); !ok {
+	if _, ok := s.mayNational(w, r, "compute rule-change impact", beredskap.PermRuleImpact); !ok {
 		return
 	}
 	var in impactComputeJSON
@@ -81,9 +81,13 @@ func (s *Server) apiImpactChanges(w http.ResponseWriter, r *http.Request) {
 	if limit == 0 {
 		limit = impactPageSize
 	}
-	m := a.Municipality()
+	m := q.Get("municipality")
 	if m == "" {
-		m = q.Get("municipality")
+		m = a.Municipality()
+	}
+	if own := a.Municipality(); own != "" && m != own {
+		s.Error(w, r, forbidden("read another municipality's impact"))
+		return
 	}
 	run, changes, err := s.cfg.Hotels.Impact(r.Context(), at, m, q.Get("after"), limit)
 	if err != nil {
@@ -104,7 +108,7 @@ func (s *Server) apiImpactChanges(w http.ResponseWriter, r *http.Request) {
 
 // apiImpactNotify queues the SMS of a run.
 func (s *Server) apiImpactNotify(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.mayAny(w, r, "notify about a rule change", beredskap.PermRuleImpact); !ok {
+	if _, ok := s.mayNational(w, r, "notify about a rule change", beredskap.PermRuleImpact); !ok {
 		return
 	}
 	id, err := pathID(r, "run")

@@ -24,6 +24,9 @@ type impactPage struct {
 	Action   string
 	Done     string
 	Conflict string
+	// Compute says the actor may compute runs and notify (national
+	// roles).
+	Compute bool
 }
 
 // impactRunRow is one run.
@@ -74,6 +77,7 @@ func (s *Server) impactPageOf(w http.ResponseWriter, r *http.Request, a *beredsk
 	page.Form.rename = map[string]string{"at": "impact_at"}
 	page.Values = url.Values{"impact_at": {q.Get("impact_at")}, "at": {q.Get("at")}}
 	page.Action = page.Href("/staff/rule-impact")
+	page.Compute = beredskap.Can(a, beredskap.PermRuleImpact, "")
 	if done := q.Get("done"); done != "" && page.text.Has("hotel.done."+done) {
 		page.Done = page.T("hotel.done."+done, "n", q.Get("n"))
 	}
@@ -115,7 +119,7 @@ func (f *staffFrame) impactRunRowOf(run *beredskap.ImpactRun) impactRunRow {
 		Evaluated: run.Evaluated, Changed: run.Changed, Href: f.Href("/staff/rule-impact", "at", at)}
 	if run.NotifiedAt != nil {
 		row.Notified = f.Time(*run.NotifiedAt)
-	} else if beredskap.Can(f.Actor, beredskap.PermRuleImpact, f.Actor.Municipality()) {
+	} else if beredskap.Can(f.Actor, beredskap.PermRuleImpact, "") {
 		row.NotifyAction = f.Href("/staff/rule-impact/" + itoa(run.ID) + "/notify")
 	}
 	return row
@@ -140,7 +144,7 @@ func (f *staffFrame) describeChange(c *beredskap.ImpactChange) []string {
 // handleImpactCompute computes the impact of the rule version in force at
 // the instant asked for, then shows it.
 func (s *Server) handleImpactCompute(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.mayAny(w, r, "read rule-change impact", beredskap.PermRuleImpact)
+	a, ok := s.mayNational(w, r, "compute rule-change impact", beredskap.PermRuleImpact)
 	if !ok {
 		return
 	}
@@ -183,7 +187,7 @@ func (s *Server) handleImpactCompute(w http.ResponseWriter, r *http.Request) {
 // handleImpactNotify queues the SMS of a run to every traveller it
 // changes, in their language.
 func (s *Server) handleImpactNotify(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.mayAny(w, r, "notify about a rule change", beredskap.PermRuleImpact); !ok {
+	if _, ok := s.mayNational(w, r, "notify about a rule change", beredskap.PermRuleImpact); !ok {
 		return
 	}
 	id, err := pathID(r, "run")
@@ -205,4 +209,18 @@ func (s *Server) handleImpactNotify(w http.ResponseWriter, r *http.Request) {
 		q.Set("at", at)
 	}
 	http.Redirect(w, r, "/staff/rule-impact?"+q.Encode(), http.StatusSeeOther)
+}
+
+// mayNational answers 403 before a form or body is read unless the actor
+// may do p everywhere (roles with national reach), and returns the actor.
+func (s *Server) mayNational(w http.ResponseWriter, r *http.Request, what string, p beredskap.Permission) (*beredskap.Actor, bool) {
+	a, ok := s.requireActor(w, r)
+	if !ok {
+		return nil, false
+	}
+	if !beredskap.Can(a, p, "") {
+		s.Error(w, r, forbidden(what))
+		return nil, false
+	}
+	return a, true
 }

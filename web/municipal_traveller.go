@@ -22,6 +22,7 @@ type municipalTravellerPage struct {
 	Reports  []municipalReport
 	SMS      []municipalSMS
 	Notices  []municipalNotice
+	Hotel    *travellerHotel
 }
 
 // municipalEvent is one line of the timeline.
@@ -79,6 +80,7 @@ func (s *Server) handleMunicipalTraveller(w http.ResponseWriter, r *http.Request
 	}
 	page.BackHref = page.Href("/staff/followup/travellers", back...)
 	page.fill()
+	page.Hotel = s.travellerHotelOf(r, &page.staffFrame, tl.Plan.Receipt)
 	s.renderMunicipal(w, r, http.StatusOK, "municipal_traveller.html", page)
 }
 

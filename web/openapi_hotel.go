@@ -192,7 +192,7 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"AtInput":            (&schemaRules{descriptions: map[string]string{"at": "RFC 3339 instant; now when empty."}}).schema(reflect.TypeFor[atJSON](), ""),
 		"CancelInput":        (&schemaRules{}).schema(reflect.TypeFor[cancelJSON](), ""),
 		"TransferInput": (&schemaRules{required: setOf("address", "group", "documents"),
-			enums: map[string][]string{"documents": beredskap.Enumerations["documents"], "accommodation_type": beredskap.Enumerations["accommodation.type"]},
+			enums:  map[string][]string{"documents": beredskap.Enumerations["documents"], "accommodation_type": beredskap.Enumerations["accommodation.type"]},
 			bounds: map[string][2]int{"group": {1, 6}}}).schema(reflect.TypeFor[transferJSON](), ""),
 		"TransferResult": transferResultSchema(),
 		"FeeStatement":   feeStatementSchema(),

@@ -115,6 +115,7 @@ type staffRegistrationPage struct {
 	Name     string
 	Arrival  string
 	Decision DecisionView
+	Hotel    *travellerHotel
 }
 
 // handleStaffRegistration shows one registration and its decision, when
@@ -135,5 +136,6 @@ func (s *Server) handleStaffRegistration(w http.ResponseWriter, r *http.Request)
 	page.Name = strings.TrimSpace(t.FirstName + " " + t.LastName)
 	page.Arrival = page.arrival(reg.Registration.ArrivalTime)
 	page.Decision = decisionView(page.text.public, s.decisionIn(r, reg, page.Lang))
+	page.Hotel = s.travellerHotelOf(r, &page.staffFrame, reg.Receipt)
 	s.renderStaff(w, r, http.StatusOK, "staff_registration.html", page)
 }
