@@ -69,7 +69,7 @@ func BenchmarkMunicipalList(b *testing.B) {
 	end := time.Date(2021, 3, 1, 12, 0, 0, 0, time.UTC)
 	for _, db := range openFollowUpDBs(b) {
 		start := time.Now()
-		seedPlans(b, db, n, []string{"0301", "4601", "5001", "1103", "3005", "1108", "4204", "3024", "1804", "3201"}, end)
+		seedPlans(b, db, n, []string{"0301", "4601", "5001", "1103", "3005", "1108", "4204", "3024", "1804", "3201"}, end, 120)
 		b.Logf("%s: seeded %d plans in %v", db.name, n, time.Since(start).Round(time.Second))
 		logger := slog.New(slog.DiscardHandler)
 		staffSvc := staff.New(db.staff, mail.Dir{Path: b.TempDir()}, time.Now, staff.Config{}, logger)
@@ -202,7 +202,9 @@ type httpError struct {
 	err    error
 }
 
-func (e *httpError) Error() string { return "status " + strconv.Itoa(e.status) + ": " + errString(e.err) }
+func (e *httpError) Error() string {
+	return "status " + strconv.Itoa(e.status) + ": " + errString(e.err)
+}
 
 func errString(err error) string {
 	if err == nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"beredskap"
 	"beredskap/postgres"
 	"beredskap/sqlite"
@@ -17,11 +19,14 @@ import (
 )
 
 // followUpDB is an open database for the follow-up benchmarks.
+// addRegistrations, when not nil, stores bare registrations under the
+// receipts, for a store whose plans must name a stored registration.
 type followUpDB struct {
-	name  string
-	store beredskap.FollowUpStore
-	staff beredskap.StaffStore
-	regs  beredskap.RegistrationService
+	name             string
+	store            beredskap.FollowUpStore
+	staff            beredskap.StaffStore
+	regs             beredskap.RegistrationService
+	addRegistrations func(ctx context.Context, receipts []string, municipalities []string, arrivals []time.Time) error
 }
 
 // openFollowUpDBs opens an empty SQLite file, and an empty PostgreSQL
@@ -41,7 +46,8 @@ func openFollowUpDBs(b *testing.B) []*followUpDB {
 	if os.Getenv("BEREDSKAP_TEST_POSTGRES") == "" {
 		return dbs
 	}
-	pg, err := postgres.Open(ctx, storetest.FreshPostgresDB(b))
+	pgURL := storetest.FreshPostgresDB(b)
+	pg, err := postgres.Open(ctx, pgURL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -49,6 +55,9 @@ func openFollowUpDBs(b *testing.B) []*followUpDB {
 	pgStore := postgres.NewStaffStore(pg, time.Now)
 	return append(dbs, &followUpDB{
 		name: "postgres", store: pgStore, staff: pgStore, regs: postgres.NewRegistrationService(pg, time.Now),
+		addRegistrations: func(ctx context.Context, receipts, municipalities []string, arrivals []time.Time) error {
+			return copyRegistrations(ctx, pgURL, receipts, municipalities, arrivals)
+		},
 	})
 }
 
@@ -60,25 +69,45 @@ var (
 )
 
 // seedPlans stores n plans directly, spread over municipalities (the first
-// one gets a tenth of them, the rest share the remainder), arrivals over
-// the 120 days before end, in transactions of batch plans.
-func seedPlans(b *testing.B, db *followUpDB, n int, municipalities []string, end time.Time) {
+// one gets a tenth of them, the rest share the remainder), arrivals a minute
+// apart over the days before end, in transactions of batch plans. Plans
+// whose quarantine is over by end are stored ended.
+func seedPlans(b *testing.B, db *followUpDB, n int, municipalities []string, end time.Time, days int) {
 	b.Helper()
 	const batch = 10_000
 	ctx := context.Background()
 	oslo, _ := time.LoadLocation("Europe/Oslo")
+	municipalityOf := func(i int) string {
+		if i%10 == 0 {
+			return municipalities[0]
+		}
+		return municipalities[1+i%(len(municipalities)-1)]
+	}
+	arrivalOf := func(i int) time.Time {
+		return end.Add(-time.Duration(i%(days*24*60)) * time.Minute).Truncate(time.Minute)
+	}
 	for start := 0; start < n; start += batch {
+		receipts := make([]string, min(start+batch, n)-start)
+		for j := range receipts {
+			receipts[j] = beredskap.NewReceipt()
+		}
+		if db.addRegistrations != nil {
+			ms, as := make([]string, len(receipts)), make([]time.Time, len(receipts))
+			for j := range receipts {
+				ms[j], as[j] = municipalityOf(start+j), arrivalOf(start+j)
+			}
+			if err := db.addRegistrations(ctx, receipts, ms, as); err != nil {
+				b.Fatalf("seed registrations: %v", err)
+			}
+		}
 		err := db.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
 			for i := start; i < min(start+batch, n); i++ {
-				m := municipalities[0]
-				if i%10 != 0 {
-					m = municipalities[1+i%(len(municipalities)-1)]
-				}
-				arrival := end.Add(-time.Duration(i%(120*24*60)) * time.Minute).Truncate(time.Minute)
+				m := municipalityOf(i)
+				arrival := arrivalOf(i)
 				first := arrival.In(oslo).Format(time.DateOnly)
 				last := arrival.In(oslo).AddDate(0, 0, 10).Format(time.DateOnly)
 				p := &beredskap.FollowUpPlan{
-					Receipt: beredskap.NewReceipt(), Municipality: m, PersonKey: fmt.Sprintf("nid:%011d", i),
+					Receipt: receipts[i-start], Municipality: m, PersonKey: fmt.Sprintf("nid:%011d", i),
 					FirstName: benchFirst[i%len(benchFirst)], LastName: benchLast[(i/7)%len(benchLast)],
 					BirthDate: "1985-04-12", Phone: fmt.Sprintf("+4790%06d", i%1_000_000),
 					Language: benchLanguages[i%len(benchLanguages)], ArrivalAt: arrival, FirstDay: first, LastDay: last,
@@ -123,10 +152,10 @@ func reportLatency(b *testing.B, ds []time.Duration) {
 //	go test ./bench -run '^$' -bench QueueClaims -count 5
 func BenchmarkQueueClaims(b *testing.B) {
 	const operators = 4
-	const plans = 200_000
+	const plans = 50_000
 	now := time.Date(2021, 3, 1, 12, 0, 0, 0, time.UTC)
 	for _, db := range openFollowUpDBs(b) {
-		seedPlans(b, db, plans, []string{"0301", "4601", "5001", "1103"}, now)
+		seedPlans(b, db, plans, []string{"0301", "4601", "5001", "1103"}, now, 9)
 		var claimed sync.Map
 		round := 0
 		b.Run(db.name+"/claim", func(b *testing.B) {
@@ -198,4 +227,26 @@ func BenchmarkQueueClaims(b *testing.B) {
 			b.ReportMetric(float64(per*operators)/time.Since(start).Seconds(), "updates/s")
 		})
 	}
+}
+
+// copyRegistrations stores bare registrations (empty JSON documents) under
+// the receipts with PostgreSQL's COPY, so that a million plans can name
+// stored registrations without a million trips through the intake. The
+// list benchmarks read only the plans.
+func copyRegistrations(ctx context.Context, url string, receipts, municipalities []string, arrivals []time.Time) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	rows := make([][]any, len(receipts))
+	for i, r := range receipts {
+		rows[i] = []any{r, municipalities[i], arrivals[i], arrivals[i], "Bench", "Traveller",
+			time.Date(1985, 4, 12, 0, 0, 0, 0, time.UTC), "en", "2021-02-15", "bench", "{}", "{}"}
+	}
+	_, err = conn.CopyFrom(ctx, pgx.Identifier{"registrations"},
+		[]string{"receipt", "municipality", "arrival_at", "created_at", "first_name", "last_name", "birth_date",
+			"language", "rule_id", "rule_hash", "registration", "decision"},
+		pgx.CopyFromRows(rows))
+	return err
 }
