@@ -24,18 +24,20 @@ import (
 // its retries cost.
 func BenchmarkWorker(b *testing.B) {
 	b.Run("ClientOnly", benchmarkClientOnly)
-	for _, receipts := range []bool{false, true} {
-		name := "NoReceipts"
-		if receipts {
-			name = "Receipts"
+	for _, kind := range storeKinds() {
+		for _, receipts := range []bool{false, true} {
+			name := kind + "/NoReceipts"
+			if receipts {
+				name = kind + "/Receipts"
+			}
+			b.Run(name, func(b *testing.B) { benchmarkWorker(b, kind, receipts) })
 		}
-		b.Run(name, func(b *testing.B) { benchmarkWorker(b, receipts) })
 	}
 }
 
-func benchmarkWorker(b *testing.B, receipts bool) {
+func benchmarkWorker(b *testing.B, kind string, receipts bool) {
 	ctx := context.Background()
-	store := openStore(b, time.Now)
+	store := openStoreOf(b, kind, time.Now)
 	p := smstest.New(smstest.Options{Seed: 1, FailRate: 0.01})
 	defer p.Close()
 	if receipts {

@@ -25,15 +25,17 @@ import (
 // repeated request, which the idempotency key keeps from a second send. The
 // message to a number the provider refuses fails at once.
 func TestWorkerEndToEnd(t *testing.T) {
-	t.Run("Receipts", func(t *testing.T) { testWorkerEndToEnd(t, true) })
-	t.Run("NoReceipts", func(t *testing.T) { testWorkerEndToEnd(t, false) })
+	for _, kind := range storeKinds() {
+		t.Run(kind+"/Receipts", func(t *testing.T) { testWorkerEndToEnd(t, kind, true) })
+		t.Run(kind+"/NoReceipts", func(t *testing.T) { testWorkerEndToEnd(t, kind, false) })
+	}
 }
 
-func testWorkerEndToEnd(t *testing.T, receipts bool) {
+func testWorkerEndToEnd(t *testing.T, kind string, receipts bool) {
 	const n = 600
 	ctx := context.Background()
 	clk := newClock()
-	store := openStore(t, clk.Now)
+	store := openStoreOf(t, kind, clk.Now)
 	opts := smstest.Options{
 		Seed: 4, FailRate: 0.01, LoseRate: 0.01, RateLimitEvery: 40, RetryAfter: 2 * time.Second,
 		Unreachable: []string{"+4790000007"}, Clock: clk.Now,
