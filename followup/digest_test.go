@@ -47,8 +47,10 @@ func link(p *beredskap.FollowUpPlan) string {
 // mail at once for a suspected breach, the daily digest at the digest
 // hour with the rest, nothing twice, nothing of the travellers but
 // receipts, and the audit entry of every sending.
-func TestDigests(t *testing.T) {
-	e := newMuniEnv(t) // 2021-02-20 10:00 Oslo
+func TestDigests(t *testing.T) { eachStore(t, testDigests) }
+
+func testDigests(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind) // 2021-02-20 10:00 Oslo
 	anna := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak"})
 	jonas := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Jonas", last: "Kazlauskas"})
 	bergen := e.addTraveller(muniTraveller{municipality: bergen4601, first: "Maria", last: "Popescu"})
@@ -177,8 +179,10 @@ func TestDigests(t *testing.T) {
 
 // TestDigestEndedGrant checks that a user whose grant has ended gets no
 // digest (seed 000: removal ends access at once).
-func TestDigestEndedGrant(t *testing.T) {
-	e := newMuniEnv(t)
+func TestDigestEndedGrant(t *testing.T) { eachStore(t, testDigestEndedGrant) }
+
+func testDigestEndedGrant(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	anna := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak"})
 	if err := e.svc.SetDigest(e.oslo, beredskap.DigestImmediate); err != nil {
 		t.Fatal(err)
@@ -201,8 +205,10 @@ func TestDigestEndedGrant(t *testing.T) {
 
 // TestRunDigests checks that the worker mails at once when a report wakes
 // it.
-func TestRunDigests(t *testing.T) {
-	e := newMuniEnv(t)
+func TestRunDigests(t *testing.T) { eachStore(t, testRunDigests) }
+
+func testRunDigests(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	anna := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak"})
 	if err := e.svc.SetDigest(e.oslo, beredskap.DigestImmediate); err != nil {
 		t.Fatal(err)

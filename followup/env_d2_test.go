@@ -3,7 +3,6 @@ package followup_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
 	"beredskap/rules"
-	"beredskap/sqlite"
 	"beredskap/storetest"
 )
 
@@ -48,14 +46,14 @@ func (c *muniClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// muniEnv is the follow-up service over a real SQLite database in a
-// temporary file, mailing through a real SMTP server, with one user of
+// muniEnv is the follow-up service over a real database (SQLite in a
+// temporary file or a fresh PostgreSQL one), mailing through a real SMTP server, with one user of
 // each role the municipal side concerns.
 type muniEnv struct {
 	t     *testing.T
 	svc   *followup.Service
-	store *sqlite.StaffStore
-	regs  *sqlite.RegistrationService
+	store store
+	regs  beredskap.RegistrationService
 	clock *muniClock
 	smtp  *mailtest.Server
 
@@ -66,28 +64,24 @@ type muniEnv struct {
 // muniBaseURL is the site address digests link to.
 const muniBaseURL = "https://beredskap.example.test"
 
-// newMuniEnv returns a fresh environment at 2021-02-20 10:00 Oslo time.
-func newMuniEnv(t *testing.T) *muniEnv {
+// newMuniEnv returns a fresh environment on the store of the kind (see
+// openStore) at 2021-02-20 10:00 Oslo time.
+func newMuniEnv(t *testing.T, kind string) *muniEnv {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "followup.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
 	c := &muniClock{now: time.Date(2021, 2, 20, 9, 0, 0, 0, time.UTC)}
 	srv := mailtest.StartServer(t)
 	sender, err := mail.NewSMTP(srv.Config())
 	if err != nil {
 		t.Fatalf("NewSMTP: %v", err)
 	}
-	store := sqlite.NewStaffStore(db, c.Now)
+	store, regs := openStore(t, kind, c.Now)
 	book, err := rules.Embedded()
 	if err != nil {
 		t.Fatalf("rules: %v", err)
 	}
 	e := &muniEnv{
-		t: t, store: store, regs: sqlite.NewRegistrationService(db, c.Now), clock: c, smtp: srv,
+		t: t, store: store, regs: regs, clock: c, smtp: srv,
 		svc: followup.New(store, book, sender, c.Now, followup.Config{BaseURL: muniBaseURL}, nil),
 	}
 	var osloActor, osloStaffActor *beredskap.Actor

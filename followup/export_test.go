@@ -89,8 +89,10 @@ var exportHeader = []string{
 // row per traveller of the municipality with the code columns of RULES.md
 // ("Code lists used by municipalities' follow-up tools"), the guard
 // against formula injection, and the audit entry naming every receipt.
-func TestExportCSV(t *testing.T) {
-	e := newMuniEnv(t)
+func TestExportCSV(t *testing.T) { eachStore(t, testExportCSV) }
+
+func testExportCSV(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	ps := exportSet(e)
 	var buf bytes.Buffer
 	if err := e.svc.Export(e.oslo, beredskap.ReportFilter{Limit: 1, PageToken: "ignored"}, followup.FormatCSV, &buf); err != nil {
@@ -138,8 +140,10 @@ func TestExportCSV(t *testing.T) {
 
 // TestExportXLSX checks the XLSX export by opening it with excelize: the
 // same cells as the CSV, text never turned into formulas.
-func TestExportXLSX(t *testing.T) {
-	e := newMuniEnv(t)
+func TestExportXLSX(t *testing.T) { eachStore(t, testExportXLSX) }
+
+func testExportXLSX(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	ps := exportSet(e)
 	var buf bytes.Buffer
 	if err := e.svc.Export(e.centre, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatXLSX, &buf); err != nil {
@@ -183,8 +187,10 @@ func TestExportXLSX(t *testing.T) {
 }
 
 // TestExportRefused checks that a refused or bad export writes nothing.
-func TestExportRefused(t *testing.T) {
-	e := newMuniEnv(t)
+func TestExportRefused(t *testing.T) { eachStore(t, testExportRefused) }
+
+func testExportRefused(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	exportSet(e)
 	var buf bytes.Buffer
 	err := e.svc.Export(e.bergen, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatCSV, &buf)
@@ -208,8 +214,10 @@ func TestExportRefused(t *testing.T) {
 
 // TestExportManyPages checks that an export goes through every page of the
 // list (MaxPageSize each) and audits every receipt.
-func TestExportManyPages(t *testing.T) {
-	e := newMuniEnv(t)
+func TestExportManyPages(t *testing.T) { eachStore(t, testExportManyPages) }
+
+func testExportManyPages(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	const n = 2*beredskap.MaxPageSize + 37
 	for i := range n {
 		e.addTraveller(muniTraveller{municipality: oslo0301, first: "Person", last: "Nr" + strconv.Itoa(i),

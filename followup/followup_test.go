@@ -14,8 +14,10 @@ import (
 // day 5 and phone calls. A registration under those rules gets a plan with
 // its SMS on the outbox at 10:00 Oslo time in the traveller's language; one
 // under the rules before has none (no control centre yet).
-func TestPlanFromControlCentreRules(t *testing.T) {
-	e := newEnv(t)
+func TestPlanFromControlCentreRules(t *testing.T) { eachStore(t, testPlanFromControlCentreRules) }
+
+func testPlanFromControlCentreRules(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	reg := e.register(traveller{arrival: at(2021, 2, 16, 14, 30), language: "pl"})
 	before := e.register(traveller{arrival: at(2021, 2, 14, 12, 0), document: "EB7654321", language: "de"})
 	if !before.Decision.Quarantine.Required || *before.Decision.Quarantine.LastDay < "2021-02-16" {
@@ -76,8 +78,10 @@ func TestPlanFromControlCentreRules(t *testing.T) {
 
 // A traveller without a language (or planned late) gets English, and only
 // the SMS of the days not yet over.
-func TestPlanLateAndWithoutLanguage(t *testing.T) {
-	e := newEnv(t)
+func TestPlanLateAndWithoutLanguage(t *testing.T) { eachStore(t, testPlanLateAndWithoutLanguage) }
+
+func testPlanLateAndWithoutLanguage(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	e.clock.Set(at(2021, 2, 19, 8, 0)) // day 3: the SMS of day 2 is over
 	reg := e.register(traveller{arrival: at(2021, 2, 16, 14, 30)})
 	if _, _, err := e.svc.PlanPass(system()); err != nil {
@@ -98,8 +102,10 @@ func TestPlanLateAndWithoutLanguage(t *testing.T) {
 
 // Plans follow changes: a new registration of the same person ends the
 // older plan and cancels its SMS; a quarantine that is over ends its plan.
-func TestPlansFollowChanges(t *testing.T) {
-	e := newEnv(t)
+func TestPlansFollowChanges(t *testing.T) { eachStore(t, testPlansFollowChanges) }
+
+func testPlansFollowChanges(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	first := e.register(traveller{arrival: at(2021, 2, 16, 14, 30), language: "pl"})
 	other := e.register(traveller{arrival: at(2021, 2, 16, 14, 30), first: "Jan", document: "EC1111111", language: "lt"})
 	if made, _, err := e.svc.PlanPass(system()); err != nil || made != 2 {
@@ -146,8 +152,10 @@ func TestPlansFollowChanges(t *testing.T) {
 	}
 }
 
-func TestEndPlan(t *testing.T) {
-	e := newEnv(t)
+func TestEndPlan(t *testing.T) { eachStore(t, testEndPlan) }
+
+func testEndPlan(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	reg := e.register(traveller{arrival: at(2021, 2, 16, 14, 30)})
 	if _, _, err := e.svc.PlanPass(system()); err != nil {
 		t.Fatal(err)
@@ -182,10 +190,10 @@ func TestEndPlan(t *testing.T) {
 	code(t, err, beredskap.EFORBIDDEN, "")
 }
 
-// planned returns an environment with one planned traveller whose first
-// call is due (day 1, 09:30), and the plan.
-func planned(t *testing.T) (*env, *beredskap.FollowUpPlan) {
-	e := newEnv(t)
+// planned returns an environment on the store of the kind with one
+// planned traveller whose first call is due (day 1, 09:30), and the plan.
+func planned(t *testing.T, kind string) (*env, *beredskap.FollowUpPlan) {
+	e := newEnv(t, kind)
 	reg := e.register(traveller{arrival: at(2021, 2, 16, 14, 30), language: "pl"})
 	if _, _, err := e.svc.PlanPass(system()); err != nil {
 		t.Fatal(err)
@@ -194,8 +202,10 @@ func planned(t *testing.T) (*env, *beredskap.FollowUpPlan) {
 	return e, e.plan(reg.Receipt)
 }
 
-func TestQueueAndClaims(t *testing.T) {
-	e, p := planned(t)
+func TestQueueAndClaims(t *testing.T) { eachStore(t, testQueueAndClaims) }
+
+func testQueueAndClaims(t *testing.T, kind string) {
+	e, p := planned(t, kind)
 	op1 := e.as("op1@kontrollsenter.example", beredskap.RoleControlCentre, "")
 	op2 := e.as("op2@kontrollsenter.example", beredskap.RoleControlCentre, "")
 
@@ -257,8 +267,10 @@ func TestQueueAndClaims(t *testing.T) {
 
 // Seed 000: the control centre alone works the queue; a municipal
 // officer is refused, and the refusal is audited.
-func TestMunicipalOfficerRefused(t *testing.T) {
-	e, p := planned(t)
+func TestMunicipalOfficerRefused(t *testing.T) { eachStore(t, testMunicipalOfficerRefused) }
+
+func testMunicipalOfficerRefused(t *testing.T, kind string) {
+	e, p := planned(t, kind)
 	muni := e.as("lege@oslo.example", beredskap.RoleMunicipalOfficer, "0301")
 	_, err := e.svc.Queue(muni, beredskap.QueueFilter{Municipality: "0301"})
 	code(t, err, beredskap.EFORBIDDEN, "")

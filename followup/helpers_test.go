@@ -3,7 +3,6 @@ package followup_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"beredskap"
 	"beredskap/followup"
 	"beredskap/rules"
-	"beredskap/sqlite"
 	"beredskap/staff"
 )
 
@@ -49,13 +47,14 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// env is a follow-up service over a real SQLite database in a temporary
-// file, with the staff service beside it to make users.
+// env is a follow-up service over a real database (SQLite in a temporary
+// file or a fresh PostgreSQL one), with the staff service beside it to make
+// users.
 type env struct {
 	t     *testing.T
 	svc   *followup.Service
 	staff *staff.Service
-	store *sqlite.StaffStore
+	store store
 	regs  beredskap.RegistrationService
 	book  *rules.Book
 	clock *clock
@@ -65,23 +64,20 @@ type env struct {
 // started (RULES.md 2021-02-15), 15:00 in Oslo.
 var start = time.Date(2021, 2, 16, 15, 0, 0, 0, oslo)
 
-func newEnv(t *testing.T) *env {
+// newEnv returns a fresh environment on the store of the kind (see
+// openStore) at start.
+func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "followup.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
 	book, err := rules.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &clock{now: start}
-	store := sqlite.NewStaffStore(db, c.Now)
+	store, regs := openStore(t, kind, c.Now)
 	return &env{
 		t: t, svc: followup.New(store, book, nil, c.Now, followup.Config{}, nil),
 		staff: staff.New(store, nil, c.Now, staff.Config{BaseURL: "https://beredskap.example.test"}, nil),
-		store: store, regs: sqlite.NewRegistrationService(db, c.Now), book: book, clock: c,
+		store: store, regs: regs, book: book, clock: c,
 	}
 }
 

@@ -15,8 +15,10 @@ import (
 // TestListTravellersScope checks who sees which municipality's travellers
 // (issue 4 § 5; seed 000: the municipal officer and staff of the
 // quarantine municipality see its travellers, no other municipality's).
-func TestListTravellersScope(t *testing.T) {
-	e := newMuniEnv(t)
+func TestListTravellersScope(t *testing.T) { eachStore(t, testListTravellersScope) }
+
+func testListTravellersScope(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	a := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak"})
 	b := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Jonas", last: "Kazlauskas"})
 	c := e.addTraveller(muniTraveller{municipality: bergen4601, first: "Maria", last: "Popescu"})
@@ -66,8 +68,10 @@ func TestListTravellersScope(t *testing.T) {
 // TestListTravellersFilters checks each filter of the municipal list
 // (issue 4 § 5: arrival dates, active / ended, not reached, breach
 // suspected, language, search by name) and paging.
-func TestListTravellersFilters(t *testing.T) {
-	e := newMuniEnv(t)
+func TestListTravellersFilters(t *testing.T) { eachStore(t, testListTravellersFilters) }
+
+func testListTravellersFilters(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	day := func(d, h int) time.Time { return time.Date(2021, 2, d, h, 0, 0, 0, time.UTC) }
 	anna := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak", language: "pl", arrival: day(10, 8)})
 	jonas := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Jonas", last: "Kazlauskas", language: "lt", arrival: day(12, 8)})
@@ -154,8 +158,10 @@ func TestListTravellersFilters(t *testing.T) {
 // TestTravellerTimeline checks the traveller page's timeline (issue 4 §
 // 5: registration, decision, SMS and their delivery, calls, reports) and
 // who may see it.
-func TestTravellerTimeline(t *testing.T) {
-	e := newMuniEnv(t)
+func TestTravellerTimeline(t *testing.T) { eachStore(t, testTravellerTimeline) }
+
+func testTravellerTimeline(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	arrival := time.Date(2021, 2, 15, 13, 30, 0, 0, time.UTC)
 	p := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak", arrival: arrival})
 	other := e.addTraveller(muniTraveller{municipality: bergen4601, first: "Maria", last: "Popescu", arrival: arrival})
@@ -258,8 +264,10 @@ func TestTravellerTimeline(t *testing.T) {
 // TestStats checks the chart numbers on a known set and the checks of the
 // range (issue 4 § 5: arrivals per day, active quarantines, suspected
 // breaches per week).
-func TestStats(t *testing.T) {
-	e := newMuniEnv(t)
+func TestStats(t *testing.T) { eachStore(t, testStats) }
+
+func testStats(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	day := func(d int) time.Time { return time.Date(2021, 2, d, 12, 0, 0, 0, time.UTC) }
 	for _, d := range []int{1, 1, 2, 8} {
 		p := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak", arrival: day(d)})

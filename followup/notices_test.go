@@ -35,8 +35,10 @@ func noticeSet(e *muniEnv) (byggAS []*beredskap.FollowUpPlan, other *beredskap.F
 // TestLabourNotices checks the labour inspectorate's list (issue 4 § 6):
 // who may read it, the organisation-number filter checked with the norway
 // package, and the audit entry.
-func TestLabourNotices(t *testing.T) {
-	e := newMuniEnv(t)
+func TestLabourNotices(t *testing.T) { eachStore(t, testLabourNotices) }
+
+func testLabourNotices(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	bygg, fisk := noticeSet(e)
 
 	ns, next, err := e.svc.LabourNotices(e.inspector, beredskap.NoticeFilter{})
@@ -78,8 +80,10 @@ func TestLabourNotices(t *testing.T) {
 // TestExportNotices checks the notice exports: the six columns of the
 // notice and nothing else of the traveller (issue 4 § 6: "without the
 // traveller's health or quarantine details beyond what the notice needs").
-func TestExportNotices(t *testing.T) {
-	e := newMuniEnv(t)
+func TestExportNotices(t *testing.T) { eachStore(t, testExportNotices) }
+
+func testExportNotices(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind)
 	bygg, fisk := noticeSet(e)
 	header := []string{"org_number", "employer_name", "suspicion", "municipality", "arrival_date", "created_at"}
 

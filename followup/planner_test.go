@@ -20,8 +20,10 @@ func (e *env) waitPlan(receipt string) {
 
 // The planner keeps a high-water mark, less a margin, so that a
 // registration committed late with an earlier creation time is planned.
-func TestRunPlannerFindsLateCommits(t *testing.T) {
-	e := newEnv(t)
+func TestRunPlannerFindsLateCommits(t *testing.T) { eachStore(t, testRunPlannerFindsLateCommits) }
+
+func testRunPlannerFindsLateCommits(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	first := e.register(traveller{arrival: at(2021, 2, 16, 14, 30)})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -13,7 +13,9 @@ func reached() followup.ReportInput {
 	return followup.ReportInput{Outcome: beredskap.CallReached, Language: "pl", Understood: beredskap.UnderstoodYes, StayingAt: "Storgata 1"}
 }
 
-func TestReportValidationNamesTheField(t *testing.T) {
+func TestReportValidationNamesTheField(t *testing.T) { eachStore(t, testReportValidationNamesTheField) }
+
+func testReportValidationNamesTheField(t *testing.T, kind string) {
 	long := make([]byte, 501)
 	for i := range long {
 		long[i] = 'a'
@@ -54,7 +56,7 @@ func TestReportValidationNamesTheField(t *testing.T) {
 		}, "employer_name"},
 		{"employer org without breach", func(in *followup.ReportInput) { in.EmployerOrg = "123456785" }, "employer_org"},
 	}
-	e, p := planned(t)
+	e, p := planned(t, kind)
 	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
 	if _, err := e.svc.Claim(op, p.ID); err != nil {
 		t.Fatal(err)
@@ -73,8 +75,10 @@ func TestReportValidationNamesTheField(t *testing.T) {
 }
 
 // Issue 4: a report on a traveller not claimed by the operator is refused.
-func TestReportNeedsClaim(t *testing.T) {
-	e, p := planned(t)
+func TestReportNeedsClaim(t *testing.T) { eachStore(t, testReportNeedsClaim) }
+
+func testReportNeedsClaim(t *testing.T, kind string) {
+	e, p := planned(t, kind)
 	op1 := e.as("op1@kontrollsenter.example", beredskap.RoleControlCentre, "")
 	op2 := e.as("op2@kontrollsenter.example", beredskap.RoleControlCentre, "")
 	_, err := e.svc.FileReport(op1, p.ID, reached())
@@ -93,8 +97,10 @@ func TestReportNeedsClaim(t *testing.T) {
 	}
 }
 
-func TestReportsUpdateThePlan(t *testing.T) {
-	e, p := planned(t)
+func TestReportsUpdateThePlan(t *testing.T) { eachStore(t, testReportsUpdateThePlan) }
+
+func testReportsUpdateThePlan(t *testing.T, kind string) {
+	e, p := planned(t, kind)
 	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
 	if _, err := e.svc.Claim(op, p.ID); err != nil {
 		t.Fatal(err)

@@ -7,8 +7,10 @@ import (
 	"beredskap"
 )
 
-func TestTemplatesAndSMS(t *testing.T) {
-	e, p := planned(t)
+func TestTemplatesAndSMS(t *testing.T) { eachStore(t, testTemplatesAndSMS) }
+
+func testTemplatesAndSMS(t *testing.T, kind string) {
+	e, p := planned(t, kind)
 	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
 
 	tmpls, err := e.svc.Templates(op)

@@ -13,8 +13,10 @@ import (
 // A dispensation moves a follow-up call that falls due during it to its
 // end: the traveller is allowed out then (seed 001, § 6j; issue 4: "plans
 // follow changes: a dispensation").
-func TestDispensationPostponesCall(t *testing.T) {
-	e := newEnv(t)
+func TestDispensationPostponesCall(t *testing.T) { eachStore(t, testDispensationPostponesCall) }
+
+func testDispensationPostponesCall(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	e.clock.Set(time.Date(2021, 2, 20, 13, 0, 0, 0, oslo))
 	officer := e.as("overlege@oslo.kommune.no", beredskap.RoleMunicipalOfficer, "0301")
 	r := e.register(traveller{arrival: time.Date(2021, 2, 20, 12, 0, 0, 0, oslo)})

@@ -3,7 +3,6 @@ package hotel_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
 	"beredskap/rules"
-	"beredskap/sqlite"
 	"beredskap/staff"
 )
 
@@ -37,7 +35,7 @@ type env struct {
 	t     *testing.T
 	svc   *hotel.Service
 	staff *staff.Service
-	store *sqlite.StaffStore
+	store store
 	regs  beredskap.RegistrationService
 	book  *rules.Book
 	clock *clock
@@ -48,13 +46,10 @@ type env struct {
 // start is two days before the rule change of 2020-12-13 17:00 (seed 001).
 var start = time.Date(2020, 12, 11, 12, 0, 0, 0, oslo)
 
-func newEnv(t *testing.T) *env {
+// newEnv returns a fresh environment on the store of the kind (see
+// openStore) at start.
+func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hotel.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
 	book, err := rules.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -65,11 +60,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	c := &clock{now: start}
-	store := sqlite.NewStaffStore(db, c.Now)
+	store, regs := openStore(t, kind, c.Now)
 	return &env{
 		t: t, svc: hotel.New(store, book, sender, c.Now, hotel.Config{}, nil),
 		staff: staff.New(store, nil, c.Now, staff.Config{BaseURL: "https://beredskap.example.test"}, nil),
-		store: store, regs: sqlite.NewRegistrationService(db, c.Now), book: book, clock: c, smtp: srv,
+		store: store, regs: regs, book: book, clock: c, smtp: srv,
 	}
 }
 

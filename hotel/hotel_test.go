@@ -18,8 +18,10 @@ import (
 // Seed 004: the municipality's coordinator allocates air arrivals, the
 // police land and sea arrivals; the contact point is told of each guest;
 // a full hotel takes no one.
-func TestAllocate(t *testing.T) {
-	e := newEnv(t)
+func TestAllocate(t *testing.T) { eachStore(t, testAllocate) }
+
+func testAllocate(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	h := e.newHotel("0301", 1, false)
 	coord := e.as("koord@oslo.kommune.no", beredskap.RoleHotelCoordinator, "0301")
 	border := e.as("politi@politiet.no", beredskap.RoleBorderOfficer, "")
@@ -79,8 +81,10 @@ func TestAllocate(t *testing.T) {
 }
 
 // No hotel is ever over-filled, also under concurrent allocations.
-func TestConcurrentAllocations(t *testing.T) {
-	e := newEnv(t)
+func TestConcurrentAllocations(t *testing.T) { eachStore(t, testConcurrentAllocations) }
+
+func testConcurrentAllocations(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	h := e.newHotel("0301", 3, false)
 	coord := e.as("koord@oslo.kommune.no", beredskap.RoleHotelCoordinator, "0301")
 	var regs []*beredskap.StoredRegistration
@@ -117,8 +121,10 @@ func TestConcurrentAllocations(t *testing.T) {
 	}
 }
 
-func TestCheckInOut(t *testing.T) {
-	e := newEnv(t)
+func TestCheckInOut(t *testing.T) { eachStore(t, testCheckInOut) }
+
+func testCheckInOut(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	h := e.newHotel("0301", 2, false)
 	coord := e.as("koord@oslo.kommune.no", beredskap.RoleHotelCoordinator, "0301")
 	r := e.register(traveller{arrival: start})
@@ -143,8 +149,10 @@ func TestCheckInOut(t *testing.T) {
 // Seed 001: «Tilhøyrer du i ei av desse gruppene og befinn deg på
 // karantenehotell når forskrifta trer i kraft, kan du forflytte deg til anna
 // egna opphaldsstad … og dokumentere tilgang til egna karantenestad.»
-func TestTransferAfterRuleChange(t *testing.T) {
-	e := newEnv(t)
+func TestTransferAfterRuleChange(t *testing.T) { eachStore(t, testTransferAfterRuleChange) }
+
+func testTransferAfterRuleChange(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	h := e.newHotel("0301", 2, false)
 	coord := e.as("koord@oslo.kommune.no", beredskap.RoleHotelCoordinator, "0301")
 	r := e.register(traveller{arrival: start})
@@ -187,8 +195,10 @@ func TestTransferAfterRuleChange(t *testing.T) {
 // RULES.md: «for workers the employer/client pays 500 (1 500 before
 // 2020-12-13 17:00)»; the night of 13 December is priced at 23:00, under the
 // 17:00 version. Seed 004: adults 500, 10–18 years 250.
-func TestFeeStatement(t *testing.T) {
-	e := newEnv(t)
+func TestFeeStatement(t *testing.T) { eachStore(t, testFeeStatement) }
+
+func testFeeStatement(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	h := e.newHotel("0301", 5, false)
 	coord := e.as("koord@oslo.kommune.no", beredskap.RoleHotelCoordinator, "0301")
 	w := e.register(traveller{arrival: start, purpose: beredskap.PurposeWork,
@@ -241,8 +251,10 @@ func TestFeeStatement(t *testing.T) {
 	}
 }
 
-func TestIsolationIsFree(t *testing.T) {
-	e := newEnv(t)
+func TestIsolationIsFree(t *testing.T) { eachStore(t, testIsolationIsFree) }
+
+func testIsolationIsFree(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	h := e.newHotel("0301", 2, false)
 	iso := e.newHotel("0301", 2, true)
 	coord := e.as("koord@oslo.kommune.no", beredskap.RoleHotelCoordinator, "0301")
@@ -266,8 +278,10 @@ func TestIsolationIsFree(t *testing.T) {
 }
 
 // Seed 001 § 6j, in force from 2020-12-23 12:00 (RULES.md).
-func TestDispensation(t *testing.T) {
-	e := newEnv(t)
+func TestDispensation(t *testing.T) { eachStore(t, testDispensation) }
+
+func testDispensation(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	officer := e.as("overlege@oslo.kommune.no", beredskap.RoleMunicipalOfficer, "0301")
 	staffCtx := e.as("ansatt@oslo.kommune.no", beredskap.RoleMunicipalStaff, "0301")
 	early := e.register(traveller{arrival: time.Date(2020, 12, 20, 12, 0, 0, 0, oslo)})
@@ -326,8 +340,10 @@ func TestDispensation(t *testing.T) {
 
 // Seed 001: a traveller at a quarantine hotel who falls in group 4 from
 // 2020-12-13 17:00 may leave; the affected get an SMS when it takes effect.
-func TestImpact(t *testing.T) {
-	e := newEnv(t)
+func TestImpact(t *testing.T) { eachStore(t, testImpact) }
+
+func testImpact(t *testing.T, kind string) {
+	e := newEnv(t, kind)
 	moved := e.register(traveller{arrival: start, accType: beredskap.AccommodationOtherSuitable,
 		docs: []string{"accommodation_confirmation"}, language: "nb"})
 	e.register(traveller{arrival: start}) // stays at the hotel: no change but the fee text
