@@ -118,8 +118,8 @@ func BenchmarkMunicipalList(b *testing.B) {
 			})
 			b.Run(db.name+"/http_api/"+q.name, func(b *testing.B) {
 				client := srv.Client()
-				timePages(b, func(token string) (string, error) {
-					return getTravellers(client, srv.URL, travellerQuery(f, token), token)
+				timePages(b, func(page string) (string, error) {
+					return getTravellers(client, srv.URL, travellerQuery(f, page), token)
 				})
 			})
 		}

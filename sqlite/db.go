@@ -30,7 +30,11 @@ const timeFormat = "2006-01-02T15:04:05.000000Z"
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
-	path  string
+	// checkpoint is a connection of its own that copies the WAL back into
+	// the database in the background (see checkpointLoop), so that no
+	// commit pays for it; nil for :memory:.
+	checkpoint *sql.DB
+	path       string
 
 	// stmts are statements run often in write transactions, prepared once
 	// on the writer connection at Open (see prepareStatements).
@@ -82,7 +86,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 		r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 		r.SetMaxIdleConns(max(4, runtime.NumCPU()))
-		db.write, db.read = w, r
+		c, err := sql.Open("sqlite", u+"?"+checkpointParams().Encode())
+		if err != nil {
+			w.Close()
+			r.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		c.SetMaxOpenConns(1)
+		db.write, db.read, db.checkpoint = w, r, c
 	}
 	// The writer connects first: it switches the file to WAL mode before any
 	// reader opens it.
@@ -98,6 +109,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	if db.checkpoint != nil {
+		db.goBackground(db.checkpointLoop)
+	}
 	return db, nil
 }
 
@@ -109,6 +123,9 @@ func params(writer bool) url.Values {
 	if writer {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		// Commits never checkpoint: checkpointLoop does, on a connection
+		// of its own, so that no request waits for it.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -126,6 +143,9 @@ func (db *DB) Close() error {
 	db.bg.Wait()
 	var errs []error
 	errs = append(errs, db.stmts.close())
+	if db.checkpoint != nil {
+		errs = append(errs, db.checkpoint.Close())
+	}
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}

@@ -1,0 +1,53 @@
+package sqlite
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Commits leave the write-ahead log alone (wal_autocheckpoint is off on the
+// writer), and the background checkpoint copies it into the database file
+// soon after, without the writer's help.
+func TestBackgroundCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "checkpoint.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var auto int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer's wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	before := fileSize(t, path)
+	row := strings.Repeat("x", 4000)
+	for range 500 { // about 2 MB, far past the default autocheckpoint of 1000 pages
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for fileSize(t, path) < before+1_000_000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file is still %d bytes (%d before the inserts): nothing was checkpointed", fileSize(t, path), before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
+}
