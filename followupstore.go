@@ -71,6 +71,10 @@ type FollowUpTx interface {
 	// SaveSMS stores Status, Attempts, NextAttemptAt, ProviderID,
 	// LastError, DeliveredAt and sets UpdatedAt.
 	SaveSMS(ctx context.Context, m *SMSMessage) error
+	// FindSMS and FindSMSByProviderID, in a write transaction, keep the
+	// message from changing in any other until this one ends, so that a
+	// message read and saved again cannot lose a change committed in
+	// between (a delivery receipt overtaking the worker).
 	FindSMS(ctx context.Context, id int64) (*SMSMessage, error)
 	FindSMSByProviderID(ctx context.Context, providerID string) (*SMSMessage, error)
 	// CancelPlanSMS cancels the plan's queued messages and returns how

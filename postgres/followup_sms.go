@@ -146,7 +146,7 @@ WHERE id = $1`, m.ID, string(m.Status), m.Attempts, m.NextAttemptAt, m.ProviderI
 
 // FindSMS returns the message with the id, or ENOTFOUND.
 func (t *followUpTx) FindSMS(ctx context.Context, id int64) (*beredskap.SMSMessage, error) {
-	m, err := scanSMS(t.tx.QueryRow(ctx, `SELECT `+smsColumns+` FROM sms_outbox WHERE id = $1`, id))
+	m, err := scanSMS(t.tx.QueryRow(ctx, `SELECT `+smsColumns+` FROM sms_outbox WHERE id = $1`+t.lockRow(), id))
 	if err != nil {
 		return nil, fmt.Errorf("find sms %d: %w", id, noRows(err, "sms"))
 	}
@@ -159,7 +159,7 @@ func (t *followUpTx) FindSMSByProviderID(ctx context.Context, providerID string)
 	if providerID == "" {
 		return nil, fmt.Errorf("find sms by provider id: %w", notFound("sms"))
 	}
-	m, err := scanSMS(t.tx.QueryRow(ctx, `SELECT `+smsColumns+` FROM sms_outbox WHERE provider_id = $1`, providerID))
+	m, err := scanSMS(t.tx.QueryRow(ctx, `SELECT `+smsColumns+` FROM sms_outbox WHERE provider_id = $1`+t.lockRow(), providerID))
 	if err != nil {
 		return nil, fmt.Errorf("find sms by provider id: %w", noRows(err, "sms"))
 	}
@@ -233,4 +233,15 @@ ON CONFLICT (key, language) DO UPDATE SET body = excluded.body, updated_by = exc
 	}
 	tp.UpdatedAt = now
 	return nil
+}
+
+// lockRow returns the clause that locks the rows a finder reads in a write
+// transaction, so that a message read and then saved cannot overwrite a
+// change committed in between: the worker saving "sent" after a delivery
+// receipt overtook it, say. In a read-only transaction it is empty.
+func (t *followUpTx) lockRow() string {
+	if t.readOnly {
+		return ""
+	}
+	return " FOR UPDATE"
 }

@@ -109,9 +109,11 @@ func findForReceipt(ctx context.Context, tx beredskap.FollowUpTx, rc Receipt) (*
 	if err2 != nil {
 		return nil, err2
 	}
-	if m.ProviderID != "" {
+	if m.ProviderID != "" && m.ProviderID != rc.ID {
 		return nil, err // that message went out under another id
 	}
+	// The worker may have stored this very id since the lookup above (it
+	// committed while this transaction waited for the message's lock).
 	return m, nil
 }
 

@@ -74,6 +74,11 @@ func testWorkerEndToEnd(t *testing.T, kind string, receipts bool) {
 	}
 	ms := messages(t, store, ids)
 	if !all(ms, final) {
+		for _, m := range ms {
+			if !final(m) {
+				t.Logf("message %d left %s after %d attempts (provider id %q, error %q, next attempt %v)", m.ID, m.Status, m.Attempts, m.ProviderID, m.LastError, m.NextAttemptAt)
+			}
+		}
 		t.Fatalf("after %d rounds not every message is done", rounds)
 	}
 
