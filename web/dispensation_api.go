@@ -60,7 +60,7 @@ func (s *Server) apiDispensationGrant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in dispensationInputJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -101,7 +101,7 @@ func (s *Server) apiDispensationEnd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in endJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -142,7 +142,7 @@ func (s *Server) apiDelegate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in delegateJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -149,7 +149,7 @@ func (s *Server) handleDispensationGrant(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	form := hotelTrimmed(r.PostForm)
+	form := trimmed(r.PostForm)
 	req, err := dispensationRequest(form)
 	var d *beredskap.Dispensation
 	if err == nil {
@@ -160,7 +160,7 @@ func (s *Server) handleDispensationGrant(w http.ResponseWriter, r *http.Request)
 		http.Redirect(w, r, "/staff/dispensations?"+q.Encode(), http.StatusSeeOther)
 		return
 	}
-	problems, invalid := hotelProblems(err)
+	problems, invalid := invalidProblems(err)
 	if !invalid {
 		s.Error(w, r, err)
 		return
@@ -291,7 +291,7 @@ func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	form := hotelTrimmed(r.PostForm)
+	form := trimmed(r.PostForm)
 	userID, err := strconv.ParseInt(form.Get("user_id"), 10, 64)
 	if err != nil || userID <= 0 {
 		err = beredskap.Invalid("user_id", "format_number", "must be a user number")
@@ -302,8 +302,8 @@ func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
 		redirectDone(w, r, "/staff/delegations", "delegated")
 		return
 	}
-	problems, invalid := hotelProblems(err)
-	if !invalid && !isHotelCode(err, beredskap.ECONFLICT) && !isHotelCode(err, beredskap.ENOTFOUND) {
+	problems, invalid := invalidProblems(err)
+	if !invalid && !isCode(err, beredskap.ECONFLICT) && !isCode(err, beredskap.ENOTFOUND) {
 		s.Error(w, r, err)
 		return
 	}

@@ -224,7 +224,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, correct bool)
 		return
 	}
 	var in reportInputJSON
-	if err := s.decodeFollowUpJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -283,7 +283,7 @@ func (s *Server) apiFollowUpSMS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in smsRequestJSON
-	if err := s.decodeFollowUpJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -364,7 +364,7 @@ func (s *Server) apiFollowUpTemplateSave(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	var in templateInputJSON
-	if err := s.decodeFollowUpJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -196,36 +194,4 @@ func (f followUpForm) reasonText(p beredskap.Problem) string {
 		}
 	}
 	return p.Message
-}
-
-// invalidProblems returns the problems of an EINVALID error, and false
-// for any other error.
-func invalidProblems(err error) ([]beredskap.Problem, bool) {
-	var e *beredskap.Error
-	if !errors.As(err, &e) || e.Code != beredskap.EINVALID {
-		return nil, false
-	}
-	if len(e.Problems) == 0 {
-		return []beredskap.Problem{{Field: e.Field, Reason: e.Reason, Message: e.Message}}, true
-	}
-	return e.Problems, true
-}
-
-// isCode reports whether err carries the error code.
-func isCode(err error, code string) bool {
-	return beredskap.ErrorCode(err) == code
-}
-
-// trimmed returns a copy of form with every value trimmed of spaces.
-func trimmed(form url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range form {
-		if k == csrfField {
-			continue
-		}
-		for _, v := range vs {
-			out.Add(k, strings.TrimSpace(v))
-		}
-	}
-	return out
 }

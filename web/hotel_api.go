@@ -58,7 +58,7 @@ func (s *Server) apiHotelCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in hotelInputJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -99,7 +99,7 @@ func (s *Server) apiHotelUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in hotelInputJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -144,7 +144,7 @@ func (s *Server) apiSetCapacity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in capacityInputJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -230,7 +230,7 @@ func (s *Server) apiAllocate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in allocateJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -248,7 +248,7 @@ func (s *Server) apiIsolate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in isolationJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -288,7 +288,7 @@ func (s *Server) apiStayAction(action string) http.HandlerFunc {
 		switch action {
 		case "transfer":
 			var in transferJSON
-			if err := s.decodeHotelJSON(w, r, &in); err != nil {
+			if err := s.decodeStaffJSON(w, r, &in); err != nil {
 				s.Error(w, r, err)
 				return
 			}
@@ -308,14 +308,14 @@ func (s *Server) apiStayAction(action string) http.HandlerFunc {
 			return
 		case "cancel":
 			var in cancelJSON
-			if err := s.decodeHotelJSON(w, r, &in); err != nil {
+			if err := s.decodeStaffJSON(w, r, &in); err != nil {
 				s.Error(w, r, err)
 				return
 			}
 			st, err = svc.Cancel(ctx, id, in.Note)
 		default:
 			var in atJSON
-			if err := s.decodeHotelJSON(w, r, &in); err != nil {
+			if err := s.decodeStaffJSON(w, r, &in); err != nil {
 				s.Error(w, r, err)
 				return
 			}

@@ -160,7 +160,7 @@ func (s *Server) handleInvoices(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q := hotelTrimmed(r.URL.Query())
+	q := trimmed(r.URL.Query())
 	page := &invoicesPage{staffFrame: s.newStaffFrame(w, r, a, "/staff/invoices", "hotel.invoices.title")}
 	page.Form = newHotelForm(&page.staffFrame)
 	page.Values = q
@@ -174,7 +174,7 @@ func (s *Server) handleInvoices(w http.ResponseWriter, r *http.Request) {
 	}
 	invs, err := s.invoices(r, a, page.Values)
 	if err != nil {
-		problems, invalid := hotelProblems(err)
+		problems, invalid := invalidProblems(err)
 		if !invalid {
 			s.Error(w, r, err)
 			return

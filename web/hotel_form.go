@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -206,35 +205,4 @@ func beredskapError(err error) (*beredskap.Error, bool) {
 	var e *beredskap.Error
 	ok := errors.As(err, &e)
 	return e, ok
-}
-
-// hotelProblems returns the problems of an EINVALID error, and false for
-// any other error.
-func hotelProblems(err error) ([]beredskap.Problem, bool) {
-	e, ok := beredskapError(err)
-	if !ok || e.Code != beredskap.EINVALID {
-		return nil, false
-	}
-	if len(e.Problems) == 0 {
-		return []beredskap.Problem{{Field: e.Field, Reason: e.Reason, Message: e.Message}}, true
-	}
-	return e.Problems, true
-}
-
-// isHotelCode reports whether err carries the error code.
-func isHotelCode(err error, code string) bool { return beredskap.ErrorCode(err) == code }
-
-// hotelTrimmed returns a copy of form with every value trimmed of spaces,
-// the CSRF token left out.
-func hotelTrimmed(form url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range form {
-		if k == csrfField {
-			continue
-		}
-		for _, v := range vs {
-			out.Add(k, strings.TrimSpace(v))
-		}
-	}
-	return out
 }

@@ -121,7 +121,7 @@ func (s *Server) handleHotelCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	form := hotelTrimmed(r.PostForm)
+	form := trimmed(r.PostForm)
 	in, err := hotelInput(form)
 	var h *beredskap.QuarantineHotel
 	if err == nil {
@@ -131,7 +131,7 @@ func (s *Server) handleHotelCreate(w http.ResponseWriter, r *http.Request) {
 		redirectDone(w, r, hotelPath("hotels", h.ID), "created")
 		return
 	}
-	problems, invalid := hotelProblems(err)
+	problems, invalid := invalidProblems(err)
 	if !invalid {
 		s.Error(w, r, err)
 		return
@@ -234,7 +234,7 @@ func (s *Server) hotelPageOf(w http.ResponseWriter, r *http.Request, a *beredska
 		}
 	}
 	avs, err := s.cfg.Hotels.Availability(ctx, h.Municipality, page.From, page.To)
-	if err != nil && !isHotelCode(err, beredskap.EINVALID) {
+	if err != nil && !isCode(err, beredskap.EINVALID) {
 		return nil, err
 	}
 	for _, av := range avs {
@@ -261,7 +261,7 @@ func (s *Server) handleHotelUpdate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	form := hotelTrimmed(r.PostForm)
+	form := trimmed(r.PostForm)
 	in, err := hotelInput(form)
 	if err == nil {
 		_, err = s.cfg.Hotels.UpdateHotel(r.Context(), id, in)
@@ -270,7 +270,7 @@ func (s *Server) handleHotelUpdate(w http.ResponseWriter, r *http.Request) {
 		redirectDone(w, r, hotelPath("hotels", id), "updated")
 		return
 	}
-	problems, invalid := hotelProblems(err)
+	problems, invalid := invalidProblems(err)
 	if !invalid {
 		s.Error(w, r, err)
 		return
@@ -299,7 +299,7 @@ func (s *Server) handleHotelCapacity(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	form := hotelTrimmed(r.PostForm)
+	form := trimmed(r.PostForm)
 	rooms, err := strconv.Atoi(form.Get("cap_rooms"))
 	if err != nil {
 		err = beredskap.Invalid("rooms", "format_number", "must be a whole number")
@@ -310,7 +310,7 @@ func (s *Server) handleHotelCapacity(w http.ResponseWriter, r *http.Request) {
 		redirectDone(w, r, hotelPath("hotels", id), "capacity")
 		return
 	}
-	problems, invalid := hotelProblems(err)
+	problems, invalid := invalidProblems(err)
 	if !invalid {
 		s.Error(w, r, err)
 		return

@@ -78,7 +78,7 @@ func (s *Server) allocatePageOf(w http.ResponseWriter, r *http.Request, a *bered
 	}
 	page.From, page.To = from, last
 	avs, err := s.cfg.Hotels.Availability(r.Context(), "", from, last)
-	if err != nil && !isHotelCode(err, beredskap.EINVALID) {
+	if err != nil && !isCode(err, beredskap.EINVALID) {
 		return nil, err
 	}
 	var opts []Option
@@ -132,7 +132,7 @@ func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	form := hotelTrimmed(r.PostForm)
+	form := trimmed(r.PostForm)
 	req, err := allocateRequest(form)
 	var st *beredskap.Stay
 	if err == nil {
@@ -147,7 +147,7 @@ func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/staff/allocate?"+q.Encode(), http.StatusSeeOther)
 		return
 	}
-	problems, invalid := hotelProblems(err)
+	problems, invalid := invalidProblems(err)
 	if !invalid {
 		s.Error(w, r, err)
 		return
@@ -285,14 +285,14 @@ func (s *Server) handleStayAction(action string) http.HandlerFunc {
 			s.Error(w, r, err)
 			return
 		}
-		form := hotelTrimmed(r.PostForm)
+		form := trimmed(r.PostForm)
 		target, err := s.stayAction(r, action, id, form)
 		if err == nil {
 			redirectDone(w, r, hotelPath("stays", target), strings.ReplaceAll(action, "-", "_"))
 			return
 		}
-		problems, invalid := hotelProblems(err)
-		if !invalid && !isHotelCode(err, beredskap.ECONFLICT) {
+		problems, invalid := invalidProblems(err)
+		if !invalid && !isCode(err, beredskap.ECONFLICT) {
 			s.Error(w, r, err)
 			return
 		}

@@ -39,7 +39,7 @@ func (s *Server) apiImpactCompute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in impactComputeJSON
-	if err := s.decodeHotelJSON(w, r, &in); err != nil {
+	if err := s.decodeStaffJSON(w, r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -161,7 +161,7 @@ func (s *Server) handleImpactCompute(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		run, err = s.cfg.Hotels.ComputeImpact(r.Context(), t)
 	}
-	if err == nil || isHotelCode(err, beredskap.ECONFLICT) {
+	if err == nil || isCode(err, beredskap.ECONFLICT) {
 		at := t
 		if run != nil {
 			at = run.At
@@ -170,7 +170,7 @@ func (s *Server) handleImpactCompute(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/staff/rule-impact?"+q.Encode(), http.StatusSeeOther)
 		return
 	}
-	problems, invalid := hotelProblems(err)
+	problems, invalid := invalidProblems(err)
 	if !invalid {
 		s.Error(w, r, err)
 		return

@@ -124,17 +124,17 @@ func followUpOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 
 	schemas = map[string]any{
 		"FollowUpPlan":     withInstants(staffRules.schema(reflect.TypeFor[planJSON](), ""), []string{"next_call_at"}, []string{"lease_until"}),
-		"FollowUpQueue":    followUpList(ref("FollowUpPlan")),
+		"FollowUpQueue":    itemsSchema(ref("FollowUpPlan")),
 		"ReportInput":      reportInputSchema(),
 		"CallReport":       callReportSchema(),
 		"SMSRequest":       (&schemaRules{}).schema(reflect.TypeFor[smsRequestJSON](), ""),
 		"SMSPreview":       staffRules.schema(reflect.TypeFor[previewJSON](), ""),
 		"SMSMessage":       withInstants(staffRules.schema(reflect.TypeFor[smsJSON](), ""), []string{"created_at"}, nil),
 		"SMSTemplate":      withInstants(staffRules.schema(reflect.TypeFor[templateJSON](), ""), nil, []string{"updated_at"}),
-		"SMSTemplateList":  followUpList(ref("SMSTemplate")),
+		"SMSTemplateList":  itemsSchema(ref("SMSTemplate")),
 		"SMSTemplateInput": (&schemaRules{required: setOf("body")}).schema(reflect.TypeFor[templateInputJSON](), ""),
 		"LabourNotice":     withInstants(staffRules.schema(reflect.TypeFor[labourNoticeJSON](), ""), []string{"created_at"}, nil),
-		"LabourNoticeList": listSchema(ref("LabourNotice")),
+		"LabourNoticeList": itemsSchema(ref("LabourNotice")),
 	}
 	// The SMS operation answers a preview with 200.
 	smsOp := paths["/api/v1/followup/plans/{plan}/sms"].(map[string]any)["post"].(map[string]any)
@@ -143,8 +143,9 @@ func followUpOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	return paths, schemas
 }
 
-// followUpList returns the schema of an object whose items are item.
-func followUpList(item map[string]any) map[string]any {
+// itemsSchema returns the schema of an object whose items are item, with
+// no paging.
+func itemsSchema(item map[string]any) map[string]any {
 	return map[string]any{
 		"type": "object", "required": []string{"items"}, "additionalProperties": false,
 		"properties": map[string]any{"items": map[string]any{"type": "array", "items": item}},

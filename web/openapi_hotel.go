@@ -175,18 +175,18 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	}
 
 	nullable := func(s map[string]any, names ...string) map[string]any {
-		return hotelTimes(s, nil, names)
+		return withInstants(s, nil, names)
 	}
 	schemas = map[string]any{
-		"Hotel":              hotelTimes(staffRules.schema(reflect.TypeFor[hotelJSON](), ""), []string{"created_at", "updated_at"}, nil),
-		"HotelList":          hotelListOf(ref("Hotel")),
+		"Hotel":              withInstants(staffRules.schema(reflect.TypeFor[hotelJSON](), ""), []string{"created_at", "updated_at"}, nil),
+		"HotelList":          itemsSchema(ref("Hotel")),
 		"HotelInput":         (&schemaRules{required: setOf("name", "address", "postal_code", "contact_name", "contact_email", "rooms")}).schema(reflect.TypeFor[hotelInputJSON](), ""),
 		"CapacityInput":      (&schemaRules{required: setOf("from", "to", "rooms")}).schema(reflect.TypeFor[capacityInputJSON](), ""),
-		"CapacityChange":     hotelTimes(staffRules.schema(reflect.TypeFor[capacityJSON](), ""), []string{"created_at"}, nil),
-		"CapacityChangeList": hotelListOf(ref("CapacityChange")),
-		"AvailabilityList":   hotelListOf(availabilitySchema()),
+		"CapacityChange":     withInstants(staffRules.schema(reflect.TypeFor[capacityJSON](), ""), []string{"created_at"}, nil),
+		"CapacityChangeList": itemsSchema(ref("CapacityChange")),
+		"AvailabilityList":   itemsSchema(availabilitySchema()),
 		"Stay":               stayRulesSchema(),
-		"StayList":           listSchema(ref("Stay")),
+		"StayList":           itemsSchema(ref("Stay")),
 		"AllocateInput":      (&schemaRules{required: setOf("receipt", "hotel_id")}).schema(reflect.TypeFor[allocateJSON](), ""),
 		"IsolationInput":     (&schemaRules{required: setOf("receipt", "hotel_id", "to_day")}).schema(reflect.TypeFor[isolationJSON](), ""),
 		"AtInput":            (&schemaRules{descriptions: map[string]string{"at": "RFC 3339 instant; now when empty."}}).schema(reflect.TypeFor[atJSON](), ""),
@@ -196,18 +196,18 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 			bounds: map[string][2]int{"group": {1, 6}}}).schema(reflect.TypeFor[transferJSON](), ""),
 		"TransferResult": transferResultSchema(),
 		"FeeStatement":   feeStatementSchema(),
-		"InvoiceList":    hotelListOf(staffRules.schema(reflect.TypeFor[invoiceJSON](), "")),
-		"Dispensation": nullable(hotelTimes(staffRules.schema(reflect.TypeFor[dispensationJSON](), ""),
+		"InvoiceList":    itemsSchema(staffRules.schema(reflect.TypeFor[invoiceJSON](), "")),
+		"Dispensation": nullable(withInstants(staffRules.schema(reflect.TypeFor[dispensationJSON](), ""),
 			[]string{"from", "to", "created_at"}, nil), "ended_at"),
-		"DispensationList": hotelListOf(ref("Dispensation")),
+		"DispensationList": itemsSchema(ref("Dispensation")),
 		"DispensationInput": (&schemaRules{required: setOf("receipt", "purpose", "relation", "place", "from", "to"),
 			formats: map[string]string{"from": "date-time", "to": "date-time"}}).schema(reflect.TypeFor[dispensationInputJSON](), ""),
 		"EndInput":       (&schemaRules{required: setOf("reason"), enums: map[string][]string{"reason": {"symptoms", "revoked"}}}).schema(reflect.TypeFor[endJSON](), ""),
-		"Delegation":     nullable(hotelTimes(staffRules.schema(reflect.TypeFor[delegationJSON](), ""), []string{"created_at"}, nil), "ended_at"),
-		"DelegationList": hotelListOf(ref("Delegation")),
+		"Delegation":     nullable(withInstants(staffRules.schema(reflect.TypeFor[delegationJSON](), ""), []string{"created_at"}, nil), "ended_at"),
+		"DelegationList": itemsSchema(ref("Delegation")),
 		"DelegateInput":  (&schemaRules{required: setOf("user_id")}).schema(reflect.TypeFor[delegateJSON](), ""),
-		"ImpactRun":      nullable(hotelTimes(staffRules.schema(reflect.TypeFor[impactRunJSON](), ""), []string{"at", "computed_at"}, nil), "notified_at"),
-		"ImpactRunList":  hotelListOf(ref("ImpactRun")),
+		"ImpactRun":      nullable(withInstants(staffRules.schema(reflect.TypeFor[impactRunJSON](), ""), []string{"at", "computed_at"}, nil), "notified_at"),
+		"ImpactRunList":  itemsSchema(ref("ImpactRun")),
 		"ImpactInput":    (&schemaRules{required: setOf("at"), formats: map[string]string{"at": "date-time"}}).schema(reflect.TypeFor[impactComputeJSON](), ""),
 		"ImpactChanges":  impactChangesSchema(),
 		"Notified":       staffRules.schema(reflect.TypeFor[notifiedJSON](), ""),
@@ -230,7 +230,7 @@ func stayRulesSchema() map[string]any {
 		"status": stayStatusNames(), "kind": {string(beredskap.StayQuarantine), string(beredskap.StayIsolation)},
 	}}
 	s := rules.schema(reflect.TypeFor[stayJSON](), "")
-	return hotelTimes(s, []string{"created_at", "updated_at"}, []string{"checked_in_at", "checked_out_at"})
+	return withInstants(s, []string{"created_at", "updated_at"}, []string{"checked_in_at", "checked_out_at"})
 }
 
 // availabilitySchema documents a hotel with its nights.
@@ -262,26 +262,5 @@ func impactChangesSchema() map[string]any {
 	props := s["properties"].(map[string]any)
 	props["run"] = ref("ImpactRun")
 	props["items"] = map[string]any{"type": "array", "items": staffRules.schema(reflect.TypeFor[impactChangeJSON](), "")}
-	return s
-}
-
-// hotelListOf returns the schema of an object whose items are item.
-func hotelListOf(item map[string]any) map[string]any {
-	return map[string]any{
-		"type": "object", "required": []string{"items"}, "additionalProperties": false,
-		"properties": map[string]any{"items": map[string]any{"type": "array", "items": item}},
-	}
-}
-
-// hotelTimes documents the named properties of s as RFC 3339 instants,
-// those of nullable as instants or null.
-func hotelTimes(s map[string]any, instants, nullable []string) map[string]any {
-	props := s["properties"].(map[string]any)
-	for _, name := range instants {
-		props[name] = map[string]any{"type": "string", "format": "date-time"}
-	}
-	for _, name := range nullable {
-		props[name] = map[string]any{"type": []any{"string", "null"}, "format": "date-time"}
-	}
 	return s
 }

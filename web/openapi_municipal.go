@@ -88,34 +88,21 @@ func municipalOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	sp["from"], sp["to"] = date, date
 
 	schemas = map[string]any{
-		"MunicipalTraveller": muniTimes(staffRules.schema(reflect.TypeFor[muniTravellerJSON](), ""),
+		"MunicipalTraveller": withInstants(staffRules.schema(reflect.TypeFor[muniTravellerJSON](), ""),
 			[]string{"arrival_at"}, []string{"last_report_at"}),
 		"MunicipalTravellerList": listSchema(ref("MunicipalTraveller")),
 		"MunicipalTimeline":      timeline,
-		"MunicipalSMS": muniTimes(staffRules.schema(reflect.TypeFor[muniSMSJSON](), ""),
+		"MunicipalSMS": withInstants(staffRules.schema(reflect.TypeFor[muniSMSJSON](), ""),
 			[]string{"created_at"}, []string{"delivered_at"}),
-		"MunicipalReport": muniDescribe(muniTimes(staffRules.schema(reflect.TypeFor[muniReportJSON](), ""),
+		"MunicipalReport": muniDescribe(withInstants(staffRules.schema(reflect.TypeFor[muniReportJSON](), ""),
 			[]string{"created_at"}, nil), "corrects", "The id of the report this one corrects, 0 for none."),
-		"MunicipalNotice": muniTimes(staffRules.schema(reflect.TypeFor[muniNoticeJSON](), ""), []string{"created_at"}, nil),
-		"MunicipalEvent": muniDescribe(muniTimes(staffRules.schema(reflect.TypeFor[muniEventJSON](), ""), []string{"at"}, nil),
+		"MunicipalNotice": withInstants(staffRules.schema(reflect.TypeFor[muniNoticeJSON](), ""), []string{"created_at"}, nil),
+		"MunicipalEvent": muniDescribe(withInstants(staffRules.schema(reflect.TypeFor[muniEventJSON](), ""), []string{"at"}, nil),
 			"kind", "registered, decided, planned, sms_queued, sms_sent, sms_delivered, sms_failed, sms_cancelled, "+
 				"call_report, correction, notice or ended; detail is a short English summary and ref the SMS, report or notice id."),
 		"MunicipalStats": stats,
 	}
 	return paths, schemas
-}
-
-// muniTimes documents the named properties of s as RFC 3339 instants,
-// those of nullable as instants or null.
-func muniTimes(s map[string]any, instants, nullable []string) map[string]any {
-	props := s["properties"].(map[string]any)
-	for _, name := range instants {
-		props[name] = map[string]any{"type": "string", "format": "date-time"}
-	}
-	for _, name := range nullable {
-		props[name] = map[string]any{"type": []any{"string", "null"}, "format": "date-time"}
-	}
-	return s
 }
 
 // muniDescribe adds a description to the property name of s.

@@ -12,11 +12,11 @@ import (
 	"beredskap"
 )
 
-// decodeFollowUpJSON reads one JSON object of at most the configured size from
+// decodeStaffJSON reads one JSON object of at most the configured size from
 // the body into v. Unknown fields, wrong types and trailing data are
 // EINVALID naming the field; a body that is not JSON is
 // eUnsupportedMediaType, one too large ETOOLARGE.
-func (s *Server) decodeFollowUpJSON(w http.ResponseWriter, r *http.Request, v any) error {
+func (s *Server) decodeStaffJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return beredskap.Errorf(eUnsupportedMediaType, "the body must be JSON, sent with Content-Type: application/json")
@@ -32,7 +32,7 @@ func (s *Server) decodeFollowUpJSON(w http.ResponseWriter, r *http.Request, v an
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return followUpJSONProblem(err)
+		return staffJSONProblem(err)
 	}
 	if dec.More() {
 		return beredskap.Invalid("", "syntax", "the body must hold one JSON object")
@@ -40,9 +40,9 @@ func (s *Server) decodeFollowUpJSON(w http.ResponseWriter, r *http.Request, v an
 	return nil
 }
 
-// followUpJSONProblem turns a decoding error into an EINVALID error naming the
+// staffJSONProblem turns a decoding error into an EINVALID error naming the
 // field.
-func followUpJSONProblem(err error) error {
+func staffJSONProblem(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
