@@ -56,6 +56,21 @@ func Invalid(field, reason, message string) *Error {
 	return &Error{Code: EINVALID, Field: field, Reason: reason, Message: message, Problems: []Problem{p}}
 }
 
+// Forbidden returns the EFORBIDDEN error of an action the policy refuses.
+func Forbidden(action string) *Error {
+	return &Error{Code: EFORBIDDEN, Reason: "forbidden", Message: "you may not do this (" + action + ")"}
+}
+
+// NotFound returns the ENOTFOUND error about what, such as "registration".
+func NotFound(what string) *Error {
+	return &Error{Code: ENOTFOUND, Reason: "not_found", Message: what + " not found"}
+}
+
+// Conflict returns an ECONFLICT error with a reason key and a message.
+func Conflict(reason, message string) *Error {
+	return &Error{Code: ECONFLICT, Reason: reason, Message: message}
+}
+
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
 // any other non-nil error, and "" for nil.
 func ErrorCode(err error) string {

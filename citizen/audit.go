@@ -58,11 +58,6 @@ func unauthorized(reason, message string) error {
 	return &beredskap.Error{Code: beredskap.EUNAUTHORIZED, Reason: reason, Message: message}
 }
 
-// notFound returns an ENOTFOUND error about what.
-func notFound(what string) error {
-	return &beredskap.Error{Code: beredskap.ENOTFOUND, Reason: "not_found", Message: what + " not found"}
-}
-
 // update runs fn in one write transaction. fn returns the outcome of the
 // operation (which may be a user-facing error) separately from a failure
 // of the transaction, so that audit entries of a refused attempt commit

@@ -288,7 +288,7 @@ func (s *Service) EndPlan(ctx context.Context, receipt, reason string) error {
 	err := s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		p, err := tx.FindPlanByReceipt(ctx, r)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			return notFound("follow-up plan")
+			return beredskap.NotFound("follow-up plan")
 		} else if err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func (s *Service) ClaimNext(ctx context.Context, f beredskap.QueueFilter) (*bere
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "followup.claim", "queue", beredskap.OutcomeNotFound)
 			rec.Detail = queueDetail(f)
-			return notFound("traveller in the queue"), audit(ctx, tx, rec)
+			return beredskap.NotFound("traveller in the queue"), audit(ctx, tx, rec)
 		} else if err != nil {
 			return nil, err
 		}
@@ -133,7 +133,7 @@ func (s *Service) Claim(ctx context.Context, planID int64) (*beredskap.FollowUpP
 		old, err := tx.FindPlan(ctx, planID)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "followup.claim", object, beredskap.OutcomeNotFound)
-			return notFound("follow-up plan"), audit(ctx, tx, rec)
+			return beredskap.NotFound("follow-up plan"), audit(ctx, tx, rec)
 		} else if err != nil {
 			return nil, err
 		}
@@ -143,9 +143,9 @@ func (s *Service) Claim(ctx context.Context, planID int64) (*beredskap.FollowUpP
 		p, err = tx.Claim(ctx, planID, a.Name(), now, now.Add(s.cfg.Lease))
 		if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
 			rec.Outcome = beredskap.OutcomeFailed
-			answer := conflict("held", "another operator holds this traveller")
+			answer := beredskap.Conflict("held", "another operator holds this traveller")
 			if old.Status == beredskap.PlanEnded {
-				answer = conflict("ended", "the follow-up of this traveller has ended")
+				answer = beredskap.Conflict("ended", "the follow-up of this traveller has ended")
 			}
 			rec.Detail = beredskap.ErrorMessage(answer)
 			p = nil
@@ -174,7 +174,7 @@ func (s *Service) Release(ctx context.Context, planID int64) error {
 	return s.update(ctx, "release", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
 		p, err := tx.FindPlan(ctx, planID)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			return notFound("follow-up plan"), nil
+			return beredskap.NotFound("follow-up plan"), nil
 		} else if err != nil {
 			return nil, err
 		}

@@ -82,7 +82,7 @@ func (s *Service) CorrectReport(ctx context.Context, reportID int64, in ReportIn
 		old, err := tx.FindCallReport(ctx, reportID)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "followup.report", object, beredskap.OutcomeNotFound)
-			return notFound("call report"), audit(ctx, tx, rec)
+			return beredskap.NotFound("call report"), audit(ctx, tx, rec)
 		} else if err != nil {
 			return nil, err
 		}
@@ -98,7 +98,7 @@ func (s *Service) CorrectReport(ctx context.Context, reportID int64, in ReportIn
 			if o.Corrects == old.ID {
 				rec := beredskap.RecordFor(a, "followup.report", object, beredskap.OutcomeFailed)
 				rec.Subjects = []string{p.Receipt}
-				answer := conflict("already_corrected",
+				answer := beredskap.Conflict("already_corrected",
 					fmt.Sprintf("report %d was corrected by report %d; correct the newest one", old.ID, o.ID))
 				rec.Detail = beredskap.ErrorMessage(answer)
 				return answer, audit(ctx, tx, rec)
@@ -121,15 +121,15 @@ func (s *Service) heldPlan(ctx context.Context, tx beredskap.FollowUpTx, a *bere
 	p, err = tx.FindPlan(ctx, planID)
 	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		rec := beredskap.RecordFor(a, "followup.report", object, beredskap.OutcomeNotFound)
-		return nil, notFound("follow-up plan"), audit(ctx, tx, rec)
+		return nil, beredskap.NotFound("follow-up plan"), audit(ctx, tx, rec)
 	} else if err != nil {
 		return nil, nil, err
 	}
 	switch {
 	case p.Status == beredskap.PlanEnded:
-		answer = conflict("ended", "the follow-up of this traveller has ended: the traveller is no longer in the queue, and a report is refused")
+		answer = beredskap.Conflict("ended", "the follow-up of this traveller has ended: the traveller is no longer in the queue, and a report is refused")
 	case !p.HeldBy(a.Name(), s.now()):
-		answer = conflict("not_claimed", "you do not hold this traveller (never claimed, claim expired or held by another operator): claim the traveller before filing a report")
+		answer = beredskap.Conflict("not_claimed", "you do not hold this traveller (never claimed, claim expired or held by another operator): claim the traveller before filing a report")
 	default:
 		return p, nil, nil
 	}

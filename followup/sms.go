@@ -72,7 +72,7 @@ func (s *Service) renderFor(ctx context.Context, tx beredskap.FollowUpTx, a *ber
 	p, err := tx.FindPlan(ctx, planID)
 	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		rec := beredskap.RecordFor(a, action, fmt.Sprintf("plan:%d", planID), beredskap.OutcomeNotFound)
-		return nil, nil, notFound("follow-up plan"), audit(ctx, tx, rec)
+		return nil, nil, beredskap.NotFound("follow-up plan"), audit(ctx, tx, rec)
 	} else if err != nil {
 		return nil, nil, nil, err
 	}
@@ -115,9 +115,9 @@ func (s *Service) SendSMS(ctx context.Context, planID int64, key, language strin
 		rec.Subjects = []string{p.Receipt}
 		switch {
 		case p.Status == beredskap.PlanEnded:
-			answer = conflict("ended", "the follow-up of this traveller has ended")
+			answer = beredskap.Conflict("ended", "the follow-up of this traveller has ended")
 		case p.Phone == "":
-			answer = conflict("no_phone", "the traveller has no phone number")
+			answer = beredskap.Conflict("no_phone", "the traveller has no phone number")
 		}
 		if answer != nil {
 			rec.Outcome, rec.Detail = beredskap.OutcomeFailed, beredskap.ErrorMessage(answer)

@@ -55,7 +55,7 @@ func (s *Service) Traveller(ctx context.Context, receipt string) (*Timeline, err
 		return nil, s.deny(ctx, a, action, object)
 	}
 	if !wellFormed {
-		return nil, notFound("traveller")
+		return nil, beredskap.NotFound("traveller")
 	}
 	var tl *Timeline
 	var answer error
@@ -66,7 +66,7 @@ func (s *Service) Traveller(ctx context.Context, receipt string) (*Timeline, err
 		answer = nil
 		switch {
 		case beredskap.ErrorCode(err) == beredskap.ENOTFOUND:
-			outcome, answer, tl = beredskap.OutcomeNotFound, notFound("traveller"), nil
+			outcome, answer, tl = beredskap.OutcomeNotFound, beredskap.NotFound("traveller"), nil
 		case err != nil:
 			return err
 		}
@@ -109,7 +109,7 @@ func readTimeline(ctx context.Context, tx beredskap.FollowUpTx, receipt, municip
 		return nil, err
 	}
 	if municipality != "" && plan.Municipality != municipality {
-		return nil, notFound("traveller")
+		return nil, beredskap.NotFound("traveller")
 	}
 	tl := &Timeline{Registration: reg, Plan: plan}
 	if tl.SMS, err = tx.ListPlanSMS(ctx, plan.ID); err != nil {

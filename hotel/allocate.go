@@ -49,7 +49,7 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*beredskap
 		if !beredskap.Can(a, beredskap.PermAllocateStay, h.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.allocate", hotelObject(h.ID), beredskap.OutcomeDenied)
 			rec.Subjects = []string{req.Receipt}
-			return forbidden("stay.allocate"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("stay.allocate"), audit(ctx, tx, rec)
 		}
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
 		if isCode(err, beredskap.ENOTFOUND) {

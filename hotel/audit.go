@@ -40,18 +40,7 @@ func (s *Service) deny(ctx context.Context, a *beredskap.Actor, action, object s
 	}); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
-	return forbidden(action)
-}
-
-// forbidden returns the EFORBIDDEN error of an action the policy refuses.
-func forbidden(action string) error {
-	return &beredskap.Error{Code: beredskap.EFORBIDDEN, Reason: "forbidden",
-		Message: "you may not do this (" + action + ")"}
-}
-
-// conflict returns an ECONFLICT error with a reason key and a message.
-func conflict(reason, message string) error {
-	return &beredskap.Error{Code: beredskap.ECONFLICT, Reason: reason, Message: message}
+	return beredskap.Forbidden(action)
 }
 
 // wrap names the operation in err unless err is nil.

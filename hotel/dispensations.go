@@ -95,7 +95,7 @@ func (s *Service) GrantDispensation(ctx context.Context, req DispensationRequest
 		if !ok {
 			rec := beredskap.RecordFor(a, "dispensation.grant", "registration:"+reg.Receipt, beredskap.OutcomeDenied)
 			rec.Subjects = []string{reg.Receipt}
-			return forbidden("dispensation.grant"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("dispensation.grant"), audit(ctx, tx, rec)
 		}
 		if err := s.withinQuarantine(reg, req); err != nil {
 			return err, nil
@@ -179,10 +179,10 @@ func (s *Service) EndDispensation(ctx context.Context, id int64, reason string) 
 		}
 		if !beredskap.Can(a, beredskap.PermEndDispensation, d.Municipality) {
 			rec := beredskap.RecordFor(a, "dispensation.end", dispensationObject(id), beredskap.OutcomeDenied)
-			return forbidden("dispensation.end"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("dispensation.end"), audit(ctx, tx, rec)
 		}
 		if d.Status != beredskap.DispensationGranted {
-			return conflict("dispensation_ended", "the dispensation has already ended"), nil
+			return beredskap.Conflict("dispensation_ended", "the dispensation has already ended"), nil
 		}
 		d.Status, d.EndedAt, d.EndReason = beredskap.DispensationEnded, &now, reason
 		if err := tx.UpdateDispensation(ctx, d); err != nil {
@@ -224,7 +224,7 @@ func (s *Service) Dispensations(ctx context.Context, receipt string) ([]*beredsk
 		if len(all) > 0 && len(out) == 0 {
 			rec := beredskap.RecordFor(a, "dispensation.list", "registration:"+receipt, beredskap.OutcomeDenied)
 			rec.Subjects = []string{receipt}
-			return forbidden("dispensation.list"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("dispensation.list"), audit(ctx, tx, rec)
 		}
 		return nil, audit(ctx, tx, record(a, "dispensation.list", "registration:"+receipt, "", receipt))
 	})
@@ -293,7 +293,7 @@ func (s *Service) Delegate(ctx context.Context, userID int64, municipality strin
 		}
 		if err := tx.CreateDelegation(ctx, d); err != nil {
 			if isCode(err, beredskap.ECONFLICT) {
-				return conflict("delegation_open", "the user already has a delegation"), nil
+				return beredskap.Conflict("delegation_open", "the user already has a delegation"), nil
 			}
 			return nil, err
 		}

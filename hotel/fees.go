@@ -63,7 +63,7 @@ func (s *Service) FeeStatement(ctx context.Context, stayID int64) (*beredskap.Fe
 		}
 		if !beredskap.Can(a, beredskap.PermManageStays, st.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.fees", stayObject(stayID), beredskap.OutcomeDenied)
-			return forbidden("stay.fees"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("stay.fees"), audit(ctx, tx, rec)
 		}
 		h, err := tx.FindHotel(ctx, st.HotelID)
 		if err != nil {

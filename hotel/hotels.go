@@ -116,7 +116,7 @@ func (s *Service) UpdateHotel(ctx context.Context, id int64, in HotelInput) (*be
 		}
 		if !beredskap.Can(a, beredskap.PermManageHotels, h.Municipality) {
 			rec := beredskap.RecordFor(a, "hotel.update", hotelObject(id), beredskap.OutcomeDenied)
-			return forbidden("hotel.update"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("hotel.update"), audit(ctx, tx, rec)
 		}
 		in.apply(h)
 		if err := tx.UpdateHotel(ctx, h); err != nil {
@@ -195,7 +195,7 @@ func (s *Service) SetCapacity(ctx context.Context, hotelID int64, from, to strin
 		}
 		if !beredskap.Can(a, beredskap.PermManageHotels, h.Municipality) {
 			rec := beredskap.RecordFor(a, "hotel.capacity", hotelObject(hotelID), beredskap.OutcomeDenied)
-			return forbidden("hotel.capacity"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("hotel.capacity"), audit(ctx, tx, rec)
 		}
 		if err := tx.AddCapacityChange(ctx, c); err != nil {
 			return nil, err

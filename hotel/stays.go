@@ -27,7 +27,7 @@ func (s *Service) Stay(ctx context.Context, id int64) (*beredskap.Stay, error) {
 		}
 		if !mayReadStays(a, st.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.read", stayObject(id), beredskap.OutcomeDenied)
-			return forbidden("stay.read"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("stay.read"), audit(ctx, tx, rec)
 		}
 		return nil, audit(ctx, tx, record(a, "stay.read", stayObject(id), "", st.Receipt))
 	})
@@ -107,7 +107,7 @@ func (s *Service) changeStay(ctx context.Context, id int64, action string,
 		}
 		if !beredskap.Can(a, beredskap.PermManageStays, st.Municipality) {
 			rec := beredskap.RecordFor(a, action, stayObject(id), beredskap.OutcomeDenied)
-			return forbidden(action), audit(ctx, tx, rec)
+			return beredskap.Forbidden(action), audit(ctx, tx, rec)
 		}
 		detail, outcome, err := fn(ctx, tx, st)
 		if outcome != nil || err != nil {
@@ -126,7 +126,7 @@ func (s *Service) changeStay(ctx context.Context, id int64, action string,
 
 // notOpen is the ECONFLICT error of a change to a stay that has ended.
 func notOpen(st *beredskap.Stay) error {
-	return conflict("stay_closed", fmt.Sprintf("the stay is %s", st.Status))
+	return beredskap.Conflict("stay_closed", fmt.Sprintf("the stay is %s", st.Status))
 }
 
 // at returns t in UTC to the microsecond, or now when t is zero.
@@ -144,7 +144,7 @@ func (s *Service) CheckIn(ctx context.Context, stayID int64, at time.Time) (*ber
 	at = s.at(at)
 	return s.changeStay(ctx, stayID, "stay.check_in", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
 		if st.Status != beredskap.StayAllocated {
-			return "", conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)), nil
+			return "", beredskap.Conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)), nil
 		}
 		st.Status, st.CheckedInAt = beredskap.StayCheckedIn, &at
 		return at.Format(time.RFC3339), nil, nil
@@ -167,7 +167,7 @@ func (s *Service) CheckOut(ctx context.Context, stayID int64, at time.Time) (*be
 	at = s.at(at)
 	return s.changeStay(ctx, stayID, "stay.check_out", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
 		if st.Status != beredskap.StayCheckedIn {
-			return "", conflict("not_checked_in", fmt.Sprintf("the stay is %s", st.Status)), nil
+			return "", beredskap.Conflict("not_checked_in", fmt.Sprintf("the stay is %s", st.Status)), nil
 		}
 		if st.CheckedInAt != nil && at.Before(*st.CheckedInAt) {
 			return "", beredskap.Invalid("checked_out_at", "before_check_in",
@@ -203,7 +203,7 @@ func (s *Service) Depart(ctx context.Context, stayID int64, at time.Time) (*bere
 func (s *Service) Cancel(ctx context.Context, stayID int64, note string) (*beredskap.Stay, error) {
 	return s.changeStay(ctx, stayID, "stay.cancel", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
 		if st.Status != beredskap.StayAllocated {
-			return "", conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)), nil
+			return "", beredskap.Conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)), nil
 		}
 		st.Status = beredskap.StayCancelled
 		if note = strings.TrimSpace(note); note != "" {
@@ -242,7 +242,7 @@ func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap
 		if !beredskap.Can(a, beredskap.PermManageStays, h.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.isolate", hotelObject(h.ID), beredskap.OutcomeDenied)
 			rec.Subjects = []string{req.Receipt}
-			return forbidden("stay.isolate"), audit(ctx, tx, rec)
+			return beredskap.Forbidden("stay.isolate"), audit(ctx, tx, rec)
 		}
 		if !h.Isolation || !h.Active {
 			return beredskap.Invalid("hotel_id", "no_isolation", "the hotel takes no isolation stays"), nil

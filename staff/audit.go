@@ -41,23 +41,12 @@ func (s *Service) deny(ctx context.Context, a *beredskap.Actor, action, object s
 	}); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
-	return forbidden(action)
-}
-
-// forbidden returns the EFORBIDDEN error of an action the policy refuses.
-func forbidden(action string) error {
-	return &beredskap.Error{Code: beredskap.EFORBIDDEN, Reason: "forbidden",
-		Message: "you may not do this (" + action + ")"}
+	return beredskap.Forbidden(action)
 }
 
 // unauthorized returns an EUNAUTHORIZED error with a reason key.
 func unauthorized(reason, message string) error {
 	return &beredskap.Error{Code: beredskap.EUNAUTHORIZED, Reason: reason, Message: message}
-}
-
-// notFound returns an ENOTFOUND error about what.
-func notFound(what string) error {
-	return &beredskap.Error{Code: beredskap.ENOTFOUND, Reason: "not_found", Message: what + " not found"}
 }
 
 // update runs fn in one write transaction. fn returns the outcome of the

@@ -334,7 +334,7 @@ func (s *Service) LoginOIDC(ctx context.Context, claimValue string) (*LoginResul
 		var err error
 		switch {
 		case claimValue == "":
-			err = notFound("user")
+			err = beredskap.NotFound("user")
 		case s.cfg.OIDCClaim == "pid":
 			u, err = tx.FindUserByNationalID(ctx, claimValue)
 		default:

@@ -217,7 +217,7 @@ func (s *Service) ConfirmAccessOrder(ctx context.Context, id int64) (*beredskap.
 		if !beredskap.Can(a, beredskap.PermConfirmAccessOrder, o.Municipality) {
 			o = nil
 			rec := beredskap.RecordFor(a, "access_order.confirm", orderObject(id), beredskap.OutcomeNotFound)
-			return notFound("access order"), audit(ctx, tx, rec)
+			return beredskap.NotFound("access order"), audit(ctx, tx, rec)
 		}
 		if o.Status != beredskap.OrderAwaitingConfirmation {
 			return beredskap.Errorf(beredskap.ECONFLICT, "the order is %s, not awaiting confirmation", o.Status), nil
@@ -291,7 +291,7 @@ func (s *Service) GetAccessOrder(ctx context.Context, id int64) (*beredskap.Acce
 			return err
 		}
 		if m != "" && o.Municipality != m {
-			return notFound("access order")
+			return beredskap.NotFound("access order")
 		}
 		history, _, err = tx.SearchAudit(ctx, beredskap.AuditFilter{Object: orderObject(id), Limit: beredskap.MaxPageSize})
 		return err

@@ -67,10 +67,10 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 		if err := s.deny(ctx, a, "registration.read", object); beredskap.ErrorCode(err) != beredskap.EFORBIDDEN {
 			return nil, err
 		}
-		return nil, notFound("registration")
+		return nil, beredskap.NotFound("registration")
 	}
 	if !wellFormed {
-		return nil, notFound("registration")
+		return nil, beredskap.NotFound("registration")
 	}
 	var reg *beredskap.StoredRegistration
 	err := s.update(ctx, "get registration", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
@@ -79,7 +79,7 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 		outcome := beredskap.OutcomeOK
 		var answer error
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			outcome, answer = beredskap.OutcomeNotFound, notFound("registration")
+			outcome, answer = beredskap.OutcomeNotFound, beredskap.NotFound("registration")
 		} else if err != nil {
 			return nil, err
 		}
@@ -106,7 +106,7 @@ func (s *Service) ShowReceipt(ctx context.Context, receipt string) (*beredskap.S
 	a := beredskap.ActorFrom(ctx)
 	r, wellFormed := beredskap.NormalizeReceipt(receipt)
 	if !wellFormed {
-		return nil, notFound("registration")
+		return nil, beredskap.NotFound("registration")
 	}
 	var reg *beredskap.StoredRegistration
 	err := s.update(ctx, "show receipt", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
@@ -115,7 +115,7 @@ func (s *Service) ShowReceipt(ctx context.Context, receipt string) (*beredskap.S
 		outcome := beredskap.OutcomeOK
 		var answer error
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			outcome, answer = beredskap.OutcomeNotFound, notFound("registration")
+			outcome, answer = beredskap.OutcomeNotFound, beredskap.NotFound("registration")
 		} else if err != nil {
 			return nil, err
 		}
