@@ -16,7 +16,7 @@ import (
 // e-mails it sent.
 func (e *muniEnv) sendDigests() int {
 	e.t.Helper()
-	n, err := e.svc.SendDigests(muniSystem())
+	n, err := e.svc.SendDigests(system())
 	if err != nil {
 		e.t.Fatalf("SendDigests: %v", err)
 	}
@@ -71,11 +71,11 @@ func testDigests(t *testing.T, kind string) {
 		t.Fatalf("DigestPref = %+v, %v; want immediate from report %d on", p, err, old.ID)
 	}
 	e.wantAudit("followup.digest.set", "ansatt@oslo.kommune.no", beredskap.OutcomeOK, nil)
-	muniWantErr(t, e.svc.SetDigest(e.oslo, "weekly"), beredskap.EINVALID, "mode")
-	muniWantErr(t, e.svc.SetDigest(e.centre, beredskap.DigestDaily), beredskap.EFORBIDDEN, "")
+	code(t, e.svc.SetDigest(e.oslo, "weekly"), beredskap.EINVALID, "mode")
+	code(t, e.svc.SetDigest(e.centre, beredskap.DigestDaily), beredskap.EFORBIDDEN, "")
 	e.wantAudit("followup.digest.set", "operator@kontrollsenter.no", beredskap.OutcomeDenied, nil)
 	_, err := e.svc.DigestPref(e.inspector)
-	muniWantErr(t, err, beredskap.EFORBIDDEN, "")
+	code(t, err, beredskap.EFORBIDDEN, "")
 
 	// Reports made before the choice are not mailed; a report without a
 	// breach waits for the daily digest.
@@ -174,7 +174,7 @@ func testDigests(t *testing.T, kind string) {
 		t.Fatalf("sent %d digests to a user who turned them off", n)
 	}
 	_, err = e.svc.SendDigests(e.oslo)
-	muniWantErr(t, err, beredskap.EFORBIDDEN, "")
+	code(t, err, beredskap.EFORBIDDEN, "")
 }
 
 // TestDigestEndedGrant checks that a user whose grant has ended gets no

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,30 +21,6 @@ const (
 	bergen4601 = "4601"
 )
 
-// muniClock is a test clock that stands still until a test moves it.
-type muniClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *muniClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *muniClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *muniClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // muniEnv is the follow-up service over a real database (SQLite in a
 // temporary file or a fresh PostgreSQL one), mailing through a real SMTP server, with one user of
 // each role the municipal side concerns.
@@ -54,7 +29,7 @@ type muniEnv struct {
 	svc   *followup.Service
 	store store
 	regs  beredskap.RegistrationService
-	clock *muniClock
+	clock *clock
 	smtp  *mailtest.Server
 
 	oslo, osloStaff, bergen, centre, inspector context.Context
@@ -69,7 +44,7 @@ const muniBaseURL = "https://beredskap.example.test"
 func newMuniEnv(t *testing.T, kind string) *muniEnv {
 	t.Helper()
 	ctx := context.Background()
-	c := &muniClock{now: time.Date(2021, 2, 20, 9, 0, 0, 0, time.UTC)}
+	c := &clock{now: time.Date(2021, 2, 20, 9, 0, 0, 0, time.UTC)}
 	srv := mailtest.StartServer(t)
 	sender, err := mail.NewSMTP(srv.Config())
 	if err != nil {
@@ -122,11 +97,6 @@ func (e *muniEnv) addUser(email string, role beredskap.Role, municipality string
 		e.t.Fatalf("add user %s: %v", email, err)
 	}
 	return &beredskap.Actor{User: u, Grant: &u.Grants[0], Address: "192.0.2.7", RequestID: "req-d2"}, u
-}
-
-// system returns a context acting as the background workers.
-func muniSystem() context.Context {
-	return beredskap.WithActor(context.Background(), beredskap.SystemActor())
 }
 
 // muniTraveller describes a followed-up traveller a test stores.
@@ -303,19 +273,6 @@ func (e *muniEnv) wantAudit(action, actor, outcome string, subjects []string) *b
 		}
 	}
 	return en
-}
-
-// muniWantErr fails the test unless err is a *beredskap.Error with the
-// code and, when given, the field.
-func muniWantErr(t *testing.T, err error, code, field string) {
-	t.Helper()
-	var be *beredskap.Error
-	if !errors.As(err, &be) {
-		t.Fatalf("error = %v, want a *beredskap.Error %s", err, code)
-	}
-	if be.Code != code || (field != "" && be.Field != field) {
-		t.Fatalf("error = %s on %q (%v), want %s on %q", be.Code, be.Field, err, code, field)
-	}
 }
 
 // muniProblemFields returns the fields of an EINVALID error, sorted.

@@ -194,14 +194,14 @@ func testExportRefused(t *testing.T, kind string) {
 	exportSet(e)
 	var buf bytes.Buffer
 	err := e.svc.Export(e.bergen, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatCSV, &buf)
-	muniWantErr(t, err, beredskap.EFORBIDDEN, "")
+	code(t, err, beredskap.EFORBIDDEN, "")
 	e.wantAudit("followup.travellers.export", "lege@bergen.kommune.no", beredskap.OutcomeDenied, nil)
 	err = e.svc.Export(e.inspector, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatXLSX, &buf)
-	muniWantErr(t, err, beredskap.EFORBIDDEN, "")
+	code(t, err, beredskap.EFORBIDDEN, "")
 	err = e.svc.Export(e.oslo, beredskap.ReportFilter{}, "pdf", &buf)
-	muniWantErr(t, err, beredskap.EINVALID, "format")
+	code(t, err, beredskap.EINVALID, "format")
 	err = e.svc.Export(e.oslo, beredskap.ReportFilter{Status: "gone"}, followup.FormatCSV, &buf)
-	muniWantErr(t, err, beredskap.EINVALID, "status")
+	code(t, err, beredskap.EINVALID, "status")
 	if buf.Len() != 0 {
 		t.Errorf("refused exports wrote %d bytes", buf.Len())
 	}
