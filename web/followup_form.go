@@ -1,7 +1,6 @@
 package web
 
 import (
-	"slices"
 	"strings"
 
 	"beredskap"
@@ -39,33 +38,12 @@ type followUpForm struct {
 // base returns the parts every field has, with texts in the page's
 // language.
 func (f followUpForm) base(name string) Field {
-	x := f.frame.text
-	fd := Field{
-		ID:           fieldID(name),
-		Name:         name,
-		Label:        x.T("centre.label." + name),
-		Value:        f.frame.Values.Get(name),
-		Error:        f.frame.Errors[name],
-		OptionalText: x.T("form.optional"),
-		ChooseText:   x.T("form.choose"),
-	}
-	if x.Has("centre.hint." + name) {
-		fd.Hint, fd.HintID = x.T("centre.hint."+name), fd.ID+"-hint"
-	}
-	if fd.Error != "" {
-		fd.ErrorID = fd.ID + "-error"
-	}
-	fd.DescribedBy = strings.TrimSpace(fd.HintID + " " + fd.ErrorID)
-	return fd
+	return f.frame.field("centre", name)
 }
 
 // Text returns a text, date or multi-line field.
 func (f followUpForm) Text(name string) Field {
-	fd := f.base(name)
-	spec := followUpInputs[name]
-	fd.Type, fd.Autocomplete, fd.Inputmode = spec.Type, spec.Autocomplete, spec.Inputmode
-	fd.Optional, fd.MaxLength, fd.Class = spec.Optional, spec.MaxLength, spec.Class
-	return fd
+	return withInput(f.base(name), followUpInputs[name])
 }
 
 // Select returns a drop-down list.
@@ -87,21 +65,11 @@ func (f followUpForm) Checks(name string) Field { return f.choice(name, "checkbo
 
 // Check returns one yes/no checkbox, checked when the value is "true".
 func (f followUpForm) Check(name string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = "checkbox", true
-	fd.Options = []Option{{ID: fd.ID, Value: "true", Label: fd.Label, Checked: fd.Value == "true"}}
-	return fd
+	return yesNo(f.base(name))
 }
 
 func (f followUpForm) choice(name, typ string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = typ, followUpChoices[name]
-	for _, o := range f.options(name) {
-		o.ID = fd.ID + "-" + strings.ToLower(o.Value)
-		o.Checked = slices.Contains(f.frame.Values[name], o.Value)
-		fd.Options = append(fd.Options, o)
-	}
-	return fd
+	return f.frame.withChoices(f.base(name), typ, followUpChoices[name], f.options(name))
 }
 
 // options returns the choices of a select, radio or checkbox field.

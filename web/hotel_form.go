@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"slices"
 	"strings"
 
 	"beredskap"
@@ -80,33 +79,12 @@ func newHotelForm(frame *staffFrame) hotelForm {
 // base returns the parts every field has, with texts in the page's
 // language.
 func (f hotelForm) base(name string) Field {
-	x := f.frame.text
-	fd := Field{
-		ID:           fieldID(name),
-		Name:         name,
-		Label:        x.T("hotel.label." + name),
-		Value:        f.frame.Values.Get(name),
-		Error:        f.frame.Errors[name],
-		OptionalText: x.T("form.optional"),
-		ChooseText:   x.T("form.choose"),
-	}
-	if x.Has("hotel.hint." + name) {
-		fd.Hint, fd.HintID = x.T("hotel.hint."+name), fd.ID+"-hint"
-	}
-	if fd.Error != "" {
-		fd.ErrorID = fd.ID + "-error"
-	}
-	fd.DescribedBy = strings.TrimSpace(fd.HintID + " " + fd.ErrorID)
-	return fd
+	return f.frame.field("hotel", name)
 }
 
 // Text returns a text, number, date or multi-line field.
 func (f hotelForm) Text(name string) Field {
-	fd := f.base(name)
-	spec := hotelInputs[name]
-	fd.Type, fd.Autocomplete, fd.Inputmode = spec.Type, spec.Autocomplete, spec.Inputmode
-	fd.Optional, fd.MaxLength, fd.Class = spec.Optional, spec.MaxLength, spec.Class
-	return fd
+	return withInput(f.base(name), hotelInputs[name])
 }
 
 // Select returns a drop-down list.
@@ -120,21 +98,11 @@ func (f hotelForm) Checks(name string) Field { return f.choice(name, "checkbox")
 
 // Check returns one yes/no checkbox, checked when the value is "true".
 func (f hotelForm) Check(name string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = "checkbox", true
-	fd.Options = []Option{{ID: fd.ID, Value: "true", Label: fd.Label, Checked: fd.Value == "true"}}
-	return fd
+	return yesNo(f.base(name))
 }
 
 func (f hotelForm) choice(name, typ string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = typ, hotelChoices[name]
-	for _, o := range f.opts[name] {
-		o.ID = fd.ID + "-" + strings.ToLower(o.Value)
-		o.Checked = slices.Contains(f.frame.Values[name], o.Value)
-		fd.Options = append(fd.Options, o)
-	}
-	return fd
+	return f.frame.withChoices(f.base(name), typ, hotelChoices[name], f.opts[name])
 }
 
 // setProblems puts the problems of an EINVALID error next to their fields

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 
 	"beredskap"
@@ -88,33 +87,14 @@ type municipalForm struct {
 // base returns the parts every field has, with texts in the page's
 // language.
 func (f municipalForm) base(name string) Field {
-	x := f.frame.text
-	fd := Field{
-		ID:           fieldID(name),
-		Name:         name,
-		Label:        x.T("muni.label." + name),
-		Value:        f.frame.Values.Get(name),
-		Error:        f.frame.Errors[name],
-		OptionalText: x.T("form.optional"),
-		ChooseText:   x.T("muni.choose." + name),
-	}
-	if x.Has("muni.hint." + name) {
-		fd.Hint, fd.HintID = x.T("muni.hint."+name), fd.ID+"-hint"
-	}
-	if fd.Error != "" {
-		fd.ErrorID = fd.ID + "-error"
-	}
-	fd.DescribedBy = strings.TrimSpace(fd.HintID + " " + fd.ErrorID)
+	fd := f.frame.field("muni", name)
+	fd.ChooseText = f.frame.text.T("muni.choose." + name)
 	return fd
 }
 
 // Input returns a date or search field.
 func (f municipalForm) Input(name string) Field {
-	fd := f.base(name)
-	spec := municipalInputs[name]
-	fd.Type, fd.Autocomplete, fd.Inputmode = spec.Type, spec.Autocomplete, spec.Inputmode
-	fd.Optional, fd.MaxLength, fd.Class = spec.Optional, spec.MaxLength, spec.Class
-	return fd
+	return withInput(f.base(name), municipalInputs[name])
 }
 
 // Select returns a drop-down list.
@@ -125,21 +105,11 @@ func (f municipalForm) Radios(name string) Field { return f.choice(name, "radio"
 
 // Check returns one yes/no checkbox, checked when the value is "true".
 func (f municipalForm) Check(name string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = "checkbox", true
-	fd.Options = []Option{{ID: fd.ID, Value: "true", Label: fd.Label, Checked: fd.Value == "true"}}
-	return fd
+	return yesNo(f.base(name))
 }
 
 func (f municipalForm) choice(name, typ string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = typ, municipalChoices[name]
-	for _, o := range f.options(name) {
-		o.ID = fd.ID + "-" + strings.ToLower(o.Value)
-		o.Checked = slices.Contains(f.frame.Values[name], o.Value)
-		fd.Options = append(fd.Options, o)
-	}
-	return fd
+	return f.frame.withChoices(f.base(name), typ, municipalChoices[name], f.options(name))
 }
 
 // options returns the choices of a select or radio field.

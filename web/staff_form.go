@@ -65,18 +65,24 @@ type staffForm struct {
 
 // base returns the parts every field has: id, name, label, hint, value
 // and error, with the texts in the page's language.
-func (f *staffForm) base(name string) Field {
+func (f *staffForm) base(name string) Field { return f.field("staff", name) }
+
+// field returns the parts every field of a staff page has: id, name, the
+// label and hint of the locale keys prefix.label.NAME and prefix.hint.NAME,
+// the value sent and the message next to it. Each area of the staff pages
+// (staff, centre, muni, hotel) keeps its labels under its own prefix.
+func (f *staffForm) field(prefix, name string) Field {
 	fd := Field{
 		ID:           fieldID(name),
 		Name:         name,
-		Label:        f.text.T("staff.label." + name),
+		Label:        f.text.T(prefix + ".label." + name),
 		Value:        f.Values.Get(name),
 		Error:        f.Errors[name],
 		OptionalText: f.text.T("form.optional"),
 		ChooseText:   f.text.T("form.choose"),
 	}
-	if f.text.Has("staff.hint." + name) {
-		fd.Hint, fd.HintID = f.text.T("staff.hint."+name), fd.ID+"-hint"
+	if f.text.Has(prefix + ".hint." + name) {
+		fd.Hint, fd.HintID = f.text.T(prefix+".hint."+name), fd.ID+"-hint"
 	}
 	if fd.Error != "" {
 		fd.ErrorID = fd.ID + "-error"
@@ -85,13 +91,36 @@ func (f *staffForm) base(name string) Field {
 	return fd
 }
 
+// withInput returns fd as the text-like field spec describes.
+func withInput(fd Field, spec inputSpec) Field {
+	fd.Type, fd.Autocomplete, fd.Inputmode = spec.Type, spec.Autocomplete, spec.Inputmode
+	fd.Optional, fd.MaxLength, fd.Class = spec.Optional, spec.MaxLength, spec.Class
+	return fd
+}
+
+// withChoices returns fd as a drop-down list (typ ""), a radio group or a
+// checkbox group of opts, with the options the form holds checked.
+func (f *staffForm) withChoices(fd Field, typ string, optional bool, opts []Option) Field {
+	fd.Type, fd.Optional = typ, optional
+	for _, o := range opts {
+		o.ID = fd.ID + "-" + strings.ToLower(o.Value)
+		o.Checked = slices.Contains(f.Values[fd.Name], o.Value)
+		fd.Options = append(fd.Options, o)
+	}
+	return fd
+}
+
+// yesNo returns fd as one checkbox, checked when the value is "true".
+func yesNo(fd Field) Field {
+	fd.Type, fd.Optional = "checkbox", true
+	fd.Options = []Option{{ID: fd.ID, Value: "true", Label: fd.Label, Checked: fd.Value == "true"}}
+	return fd
+}
+
 // Input returns a text, e-mail, telephone, date, search or multi-line
 // field.
 func (f *staffForm) Input(name string) Field {
-	fd := f.base(name)
-	spec := staffInputs[name]
-	fd.Type, fd.Autocomplete, fd.Inputmode = spec.Type, spec.Autocomplete, spec.Inputmode
-	fd.Optional, fd.MaxLength, fd.Class = spec.Optional, spec.MaxLength, spec.Class
+	fd := withInput(f.base(name), staffInputs[name])
 	if ac, ok := selfAutocomplete[name]; ok && f.Self {
 		fd.Autocomplete = ac
 	}
@@ -109,14 +138,7 @@ func (f *staffForm) Radios(name string) Field {
 }
 
 func (f *staffForm) choice(name, typ string) Field {
-	fd := f.base(name)
-	fd.Type, fd.Optional = typ, staffChoiceFields[name]
-	for _, o := range f.options(name) {
-		o.ID = fd.ID + "-" + strings.ToLower(o.Value)
-		o.Checked = slices.Contains(f.Values[name], o.Value)
-		fd.Options = append(fd.Options, o)
-	}
-	return fd
+	return f.withChoices(f.base(name), typ, staffChoiceFields[name], f.options(name))
 }
 
 // options returns the choices of a select or radio field.
