@@ -9,6 +9,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 	"beredskap/mail/mailtest"
 )
 
@@ -47,7 +48,7 @@ func link(p *beredskap.FollowUpPlan) string {
 // mail at once for a suspected breach, the daily digest at the digest
 // hour with the rest, nothing twice, nothing of the travellers but
 // receipts, and the audit entry of every sending.
-func TestDigests(t *testing.T) { eachStore(t, testDigests) }
+func TestDigests(t *testing.T) { teststore.Each(t, testDigests) }
 
 func testDigests(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind) // 2021-02-20 10:00 Oslo
@@ -179,7 +180,7 @@ func testDigests(t *testing.T, kind string) {
 
 // TestDigestEndedGrant checks that a user whose grant has ended gets no
 // digest (seed 000: removal ends access at once).
-func TestDigestEndedGrant(t *testing.T) { eachStore(t, testDigestEndedGrant) }
+func TestDigestEndedGrant(t *testing.T) { teststore.Each(t, testDigestEndedGrant) }
 
 func testDigestEndedGrant(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -205,7 +206,7 @@ func testDigestEndedGrant(t *testing.T, kind string) {
 
 // TestRunDigests checks that the worker mails at once when a report wakes
 // it.
-func TestRunDigests(t *testing.T) { eachStore(t, testRunDigests) }
+func TestRunDigests(t *testing.T) { teststore.Each(t, testRunDigests) }
 
 func testRunDigests(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)

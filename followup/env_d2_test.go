@@ -9,6 +9,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
 	"beredskap/rules"
@@ -27,7 +28,7 @@ const (
 type muniEnv struct {
 	t     *testing.T
 	svc   *followup.Service
-	store store
+	store teststore.Store
 	regs  beredskap.RegistrationService
 	clock *clock
 	smtp  *mailtest.Server
@@ -50,7 +51,7 @@ func newMuniEnv(t *testing.T, kind string) *muniEnv {
 	if err != nil {
 		t.Fatalf("NewSMTP: %v", err)
 	}
-	store, regs := openStore(t, kind, c.Now)
+	store, regs := teststore.Open(t, kind, c.Now)
 	book, err := rules.Embedded()
 	if err != nil {
 		t.Fatalf("rules: %v", err)

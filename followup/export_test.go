@@ -14,6 +14,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 )
 
 // exportSet stores the travellers of the export tests: four in Oslo that
@@ -89,7 +90,7 @@ var exportHeader = []string{
 // row per traveller of the municipality with the code columns of RULES.md
 // ("Code lists used by municipalities' follow-up tools"), the guard
 // against formula injection, and the audit entry naming every receipt.
-func TestExportCSV(t *testing.T) { eachStore(t, testExportCSV) }
+func TestExportCSV(t *testing.T) { teststore.Each(t, testExportCSV) }
 
 func testExportCSV(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -140,7 +141,7 @@ func testExportCSV(t *testing.T, kind string) {
 
 // TestExportXLSX checks the XLSX export by opening it with excelize: the
 // same cells as the CSV, text never turned into formulas.
-func TestExportXLSX(t *testing.T) { eachStore(t, testExportXLSX) }
+func TestExportXLSX(t *testing.T) { teststore.Each(t, testExportXLSX) }
 
 func testExportXLSX(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -187,7 +188,7 @@ func testExportXLSX(t *testing.T, kind string) {
 }
 
 // TestExportRefused checks that a refused or bad export writes nothing.
-func TestExportRefused(t *testing.T) { eachStore(t, testExportRefused) }
+func TestExportRefused(t *testing.T) { teststore.Each(t, testExportRefused) }
 
 func testExportRefused(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -214,7 +215,7 @@ func testExportRefused(t *testing.T, kind string) {
 
 // TestExportManyPages checks that an export goes through every page of the
 // list (MaxPageSize each) and audits every receipt.
-func TestExportManyPages(t *testing.T) { eachStore(t, testExportManyPages) }
+func TestExportManyPages(t *testing.T) { teststore.Each(t, testExportManyPages) }
 
 func testExportManyPages(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)

@@ -8,13 +8,14 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 )
 
 // RULES.md 2021-02-15: the control centre starts, with SMS on day 2 and
 // day 5 and phone calls. A registration under those rules gets a plan with
 // its SMS on the outbox at 10:00 Oslo time in the traveller's language; one
 // under the rules before has none (no control centre yet).
-func TestPlanFromControlCentreRules(t *testing.T) { eachStore(t, testPlanFromControlCentreRules) }
+func TestPlanFromControlCentreRules(t *testing.T) { teststore.Each(t, testPlanFromControlCentreRules) }
 
 func testPlanFromControlCentreRules(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -78,7 +79,7 @@ func testPlanFromControlCentreRules(t *testing.T, kind string) {
 
 // A traveller without a language (or planned late) gets English, and only
 // the SMS of the days not yet over.
-func TestPlanLateAndWithoutLanguage(t *testing.T) { eachStore(t, testPlanLateAndWithoutLanguage) }
+func TestPlanLateAndWithoutLanguage(t *testing.T) { teststore.Each(t, testPlanLateAndWithoutLanguage) }
 
 func testPlanLateAndWithoutLanguage(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -102,7 +103,7 @@ func testPlanLateAndWithoutLanguage(t *testing.T, kind string) {
 
 // Plans follow changes: a new registration of the same person ends the
 // older plan and cancels its SMS; a quarantine that is over ends its plan.
-func TestPlansFollowChanges(t *testing.T) { eachStore(t, testPlansFollowChanges) }
+func TestPlansFollowChanges(t *testing.T) { teststore.Each(t, testPlansFollowChanges) }
 
 func testPlansFollowChanges(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -152,7 +153,7 @@ func testPlansFollowChanges(t *testing.T, kind string) {
 	}
 }
 
-func TestEndPlan(t *testing.T) { eachStore(t, testEndPlan) }
+func TestEndPlan(t *testing.T) { teststore.Each(t, testEndPlan) }
 
 func testEndPlan(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -202,7 +203,7 @@ func planned(t *testing.T, kind string) (*env, *beredskap.FollowUpPlan) {
 	return e, e.plan(reg.Receipt)
 }
 
-func TestQueueAndClaims(t *testing.T) { eachStore(t, testQueueAndClaims) }
+func TestQueueAndClaims(t *testing.T) { teststore.Each(t, testQueueAndClaims) }
 
 func testQueueAndClaims(t *testing.T, kind string) {
 	e, p := planned(t, kind)
@@ -267,7 +268,7 @@ func testQueueAndClaims(t *testing.T, kind string) {
 
 // Seed 000: the control centre alone works the queue; a municipal
 // officer is refused, and the refusal is audited.
-func TestMunicipalOfficerRefused(t *testing.T) { eachStore(t, testMunicipalOfficerRefused) }
+func TestMunicipalOfficerRefused(t *testing.T) { teststore.Each(t, testMunicipalOfficerRefused) }
 
 func testMunicipalOfficerRefused(t *testing.T, kind string) {
 	e, p := planned(t, kind)

@@ -10,6 +10,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 	"beredskap/rules"
 	"beredskap/staff"
 )
@@ -54,7 +55,7 @@ type env struct {
 	t     *testing.T
 	svc   *followup.Service
 	staff *staff.Service
-	store store
+	store teststore.Store
 	regs  beredskap.RegistrationService
 	book  *rules.Book
 	clock *clock
@@ -73,7 +74,7 @@ func newEnv(t *testing.T, kind string) *env {
 		t.Fatal(err)
 	}
 	c := &clock{now: start}
-	store, regs := openStore(t, kind, c.Now)
+	store, regs := teststore.Open(t, kind, c.Now)
 	return &env{
 		t: t, svc: followup.New(store, book, nil, c.Now, followup.Config{}, nil),
 		staff: staff.New(store, nil, c.Now, staff.Config{BaseURL: "https://beredskap.example.test"}, nil),

@@ -10,12 +10,13 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 )
 
 // TestListTravellersScope checks who sees which municipality's travellers
 // (issue 4 § 5; seed 000: the municipal officer and staff of the
 // quarantine municipality see its travellers, no other municipality's).
-func TestListTravellersScope(t *testing.T) { eachStore(t, testListTravellersScope) }
+func TestListTravellersScope(t *testing.T) { teststore.Each(t, testListTravellersScope) }
 
 func testListTravellersScope(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -68,7 +69,7 @@ func testListTravellersScope(t *testing.T, kind string) {
 // TestListTravellersFilters checks each filter of the municipal list
 // (issue 4 § 5: arrival dates, active / ended, not reached, breach
 // suspected, language, search by name) and paging.
-func TestListTravellersFilters(t *testing.T) { eachStore(t, testListTravellersFilters) }
+func TestListTravellersFilters(t *testing.T) { teststore.Each(t, testListTravellersFilters) }
 
 func testListTravellersFilters(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -158,7 +159,7 @@ func testListTravellersFilters(t *testing.T, kind string) {
 // TestTravellerTimeline checks the traveller page's timeline (issue 4 §
 // 5: registration, decision, SMS and their delivery, calls, reports) and
 // who may see it.
-func TestTravellerTimeline(t *testing.T) { eachStore(t, testTravellerTimeline) }
+func TestTravellerTimeline(t *testing.T) { teststore.Each(t, testTravellerTimeline) }
 
 func testTravellerTimeline(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -264,7 +265,7 @@ func testTravellerTimeline(t *testing.T, kind string) {
 // TestStats checks the chart numbers on a known set and the checks of the
 // range (issue 4 § 5: arrivals per day, active quarantines, suspected
 // breaches per week).
-func TestStats(t *testing.T) { eachStore(t, testStats) }
+func TestStats(t *testing.T) { teststore.Each(t, testStats) }
 
 func testStats(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)

@@ -11,6 +11,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 )
 
 // noticeSet stores three labour notices from reports of suspected
@@ -35,7 +36,7 @@ func noticeSet(e *muniEnv) (byggAS []*beredskap.FollowUpPlan, other *beredskap.F
 // TestLabourNotices checks the labour inspectorate's list (issue 4 § 6):
 // who may read it, the organisation-number filter checked with the norway
 // package, and the audit entry.
-func TestLabourNotices(t *testing.T) { eachStore(t, testLabourNotices) }
+func TestLabourNotices(t *testing.T) { teststore.Each(t, testLabourNotices) }
 
 func testLabourNotices(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
@@ -80,7 +81,7 @@ func testLabourNotices(t *testing.T, kind string) {
 // TestExportNotices checks the notice exports: the six columns of the
 // notice and nothing else of the traveller (issue 4 § 6: "without the
 // traveller's health or quarantine details beyond what the notice needs").
-func TestExportNotices(t *testing.T) { eachStore(t, testExportNotices) }
+func TestExportNotices(t *testing.T) { teststore.Each(t, testExportNotices) }
 
 func testExportNotices(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"beredskap/internal/teststore"
 )
 
 // waitPlan waits (in wall time) until the receipt has a plan.
@@ -20,7 +22,7 @@ func (e *env) waitPlan(receipt string) {
 
 // The planner keeps a high-water mark, less a margin, so that a
 // registration committed late with an earlier creation time is planned.
-func TestRunPlannerFindsLateCommits(t *testing.T) { eachStore(t, testRunPlannerFindsLateCommits) }
+func TestRunPlannerFindsLateCommits(t *testing.T) { teststore.Each(t, testRunPlannerFindsLateCommits) }
 
 func testRunPlannerFindsLateCommits(t *testing.T, kind string) {
 	e := newEnv(t, kind)

@@ -6,6 +6,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/teststore"
 )
 
 // reached is a valid report of a reached traveller who understood.
@@ -13,7 +14,9 @@ func reached() followup.ReportInput {
 	return followup.ReportInput{Outcome: beredskap.CallReached, Language: "pl", Understood: beredskap.UnderstoodYes, StayingAt: "Storgata 1"}
 }
 
-func TestReportValidationNamesTheField(t *testing.T) { eachStore(t, testReportValidationNamesTheField) }
+func TestReportValidationNamesTheField(t *testing.T) {
+	teststore.Each(t, testReportValidationNamesTheField)
+}
 
 func testReportValidationNamesTheField(t *testing.T, kind string) {
 	long := make([]byte, 501)
@@ -75,7 +78,7 @@ func testReportValidationNamesTheField(t *testing.T, kind string) {
 }
 
 // Issue 4: a report on a traveller not claimed by the operator is refused.
-func TestReportNeedsClaim(t *testing.T) { eachStore(t, testReportNeedsClaim) }
+func TestReportNeedsClaim(t *testing.T) { teststore.Each(t, testReportNeedsClaim) }
 
 func testReportNeedsClaim(t *testing.T, kind string) {
 	e, p := planned(t, kind)
@@ -97,7 +100,7 @@ func testReportNeedsClaim(t *testing.T, kind string) {
 	}
 }
 
-func TestReportsUpdateThePlan(t *testing.T) { eachStore(t, testReportsUpdateThePlan) }
+func TestReportsUpdateThePlan(t *testing.T) { teststore.Each(t, testReportsUpdateThePlan) }
 
 func testReportsUpdateThePlan(t *testing.T, kind string) {
 	e, p := planned(t, kind)

@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"beredskap"
+	"beredskap/internal/teststore"
 )
 
-func TestTemplatesAndSMS(t *testing.T) { eachStore(t, testTemplatesAndSMS) }
+func TestTemplatesAndSMS(t *testing.T) { teststore.Each(t, testTemplatesAndSMS) }
 
 func testTemplatesAndSMS(t *testing.T, kind string) {
 	e, p := planned(t, kind)

@@ -8,12 +8,13 @@ import (
 	"beredskap"
 	"beredskap/followup"
 	"beredskap/hotel"
+	"beredskap/internal/teststore"
 )
 
 // A dispensation moves a follow-up call that falls due during it to its
 // end: the traveller is allowed out then (seed 001, § 6j; issue 4: "plans
 // follow changes: a dispensation").
-func TestDispensationPostponesCall(t *testing.T) { eachStore(t, testDispensationPostponesCall) }
+func TestDispensationPostponesCall(t *testing.T) { teststore.Each(t, testDispensationPostponesCall) }
 
 func testDispensationPostponesCall(t *testing.T, kind string) {
 	e := newEnv(t, kind)

@@ -9,6 +9,7 @@ import (
 
 	"beredskap"
 	"beredskap/hotel"
+	"beredskap/internal/teststore"
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
 	"beredskap/rules"
@@ -35,7 +36,7 @@ type env struct {
 	t     *testing.T
 	svc   *hotel.Service
 	staff *staff.Service
-	store store
+	store teststore.Store
 	regs  beredskap.RegistrationService
 	book  *rules.Book
 	clock *clock
@@ -60,7 +61,7 @@ func newEnv(t *testing.T, kind string) *env {
 		t.Fatal(err)
 	}
 	c := &clock{now: start}
-	store, regs := openStore(t, kind, c.Now)
+	store, regs := teststore.Open(t, kind, c.Now)
 	return &env{
 		t: t, svc: hotel.New(store, book, sender, c.Now, hotel.Config{}, nil),
 		staff: staff.New(store, nil, c.Now, staff.Config{BaseURL: "https://beredskap.example.test"}, nil),

@@ -13,12 +13,13 @@ import (
 
 	"beredskap"
 	"beredskap/hotel"
+	"beredskap/internal/teststore"
 )
 
 // Seed 004: the municipality's coordinator allocates air arrivals, the
 // police land and sea arrivals; the contact point is told of each guest;
 // a full hotel takes no one.
-func TestAllocate(t *testing.T) { eachStore(t, testAllocate) }
+func TestAllocate(t *testing.T) { teststore.Each(t, testAllocate) }
 
 func testAllocate(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -81,7 +82,7 @@ func testAllocate(t *testing.T, kind string) {
 }
 
 // No hotel is ever over-filled, also under concurrent allocations.
-func TestConcurrentAllocations(t *testing.T) { eachStore(t, testConcurrentAllocations) }
+func TestConcurrentAllocations(t *testing.T) { teststore.Each(t, testConcurrentAllocations) }
 
 func testConcurrentAllocations(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -121,7 +122,7 @@ func testConcurrentAllocations(t *testing.T, kind string) {
 	}
 }
 
-func TestCheckInOut(t *testing.T) { eachStore(t, testCheckInOut) }
+func TestCheckInOut(t *testing.T) { teststore.Each(t, testCheckInOut) }
 
 func testCheckInOut(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -149,7 +150,7 @@ func testCheckInOut(t *testing.T, kind string) {
 // Seed 001: «Tilhøyrer du i ei av desse gruppene og befinn deg på
 // karantenehotell når forskrifta trer i kraft, kan du forflytte deg til anna
 // egna opphaldsstad … og dokumentere tilgang til egna karantenestad.»
-func TestTransferAfterRuleChange(t *testing.T) { eachStore(t, testTransferAfterRuleChange) }
+func TestTransferAfterRuleChange(t *testing.T) { teststore.Each(t, testTransferAfterRuleChange) }
 
 func testTransferAfterRuleChange(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -195,7 +196,7 @@ func testTransferAfterRuleChange(t *testing.T, kind string) {
 // RULES.md: «for workers the employer/client pays 500 (1 500 before
 // 2020-12-13 17:00)»; the night of 13 December is priced at 23:00, under the
 // 17:00 version. Seed 004: adults 500, 10–18 years 250.
-func TestFeeStatement(t *testing.T) { eachStore(t, testFeeStatement) }
+func TestFeeStatement(t *testing.T) { teststore.Each(t, testFeeStatement) }
 
 func testFeeStatement(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -251,7 +252,7 @@ func testFeeStatement(t *testing.T, kind string) {
 	}
 }
 
-func TestIsolationIsFree(t *testing.T) { eachStore(t, testIsolationIsFree) }
+func TestIsolationIsFree(t *testing.T) { teststore.Each(t, testIsolationIsFree) }
 
 func testIsolationIsFree(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -278,7 +279,7 @@ func testIsolationIsFree(t *testing.T, kind string) {
 }
 
 // Seed 001 § 6j, in force from 2020-12-23 12:00 (RULES.md).
-func TestDispensation(t *testing.T) { eachStore(t, testDispensation) }
+func TestDispensation(t *testing.T) { teststore.Each(t, testDispensation) }
 
 func testDispensation(t *testing.T, kind string) {
 	e := newEnv(t, kind)
@@ -340,7 +341,7 @@ func testDispensation(t *testing.T, kind string) {
 
 // Seed 001: a traveller at a quarantine hotel who falls in group 4 from
 // 2020-12-13 17:00 may leave; the affected get an SMS when it takes effect.
-func TestImpact(t *testing.T) { eachStore(t, testImpact) }
+func TestImpact(t *testing.T) { teststore.Each(t, testImpact) }
 
 func testImpact(t *testing.T, kind string) {
 	e := newEnv(t, kind)

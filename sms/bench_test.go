@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"beredskap/internal/teststore"
 	"beredskap/sms"
 	"beredskap/sms/smstest"
 )
@@ -24,7 +25,7 @@ import (
 // its retries cost.
 func BenchmarkWorker(b *testing.B) {
 	b.Run("ClientOnly", benchmarkClientOnly)
-	for _, kind := range storeKinds() {
+	for _, kind := range teststore.Kinds() {
 		for _, receipts := range []bool{false, true} {
 			name := kind + "/NoReceipts"
 			if receipts {
@@ -37,7 +38,7 @@ func BenchmarkWorker(b *testing.B) {
 
 func benchmarkWorker(b *testing.B, kind string, receipts bool) {
 	ctx := context.Background()
-	store := openStoreOf(b, kind, time.Now)
+	store, _ := teststore.Open(b, kind, time.Now)
 	p := smstest.New(smstest.Options{Seed: 1, FailRate: 0.01})
 	defer p.Close()
 	if receipts {

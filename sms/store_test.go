@@ -4,17 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"beredskap"
-	"beredskap/postgres"
 	"beredskap/sms"
 	"beredskap/sqlite"
-	"beredskap/storetest"
 )
 
 // clock is a test clock that moves only when told.
@@ -109,28 +106,4 @@ func newHook(tb testing.TB, store beredskap.FollowUpStore) string {
 	srv := httptest.NewServer(sms.NewReceiptHandler(secret, store, time.Now, nil))
 	tb.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// openStoreOf opens a store of the kind ("sqlite" or "postgres"); the
-// PostgreSQL one in a fresh database (storetest.FreshPostgresDB).
-func openStoreOf(tb testing.TB, kind string, now beredskap.Clock) beredskap.FollowUpStore {
-	tb.Helper()
-	if kind == "sqlite" {
-		return openStore(tb, now)
-	}
-	db, err := postgres.Open(context.Background(), storetest.FreshPostgresDB(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return postgres.NewStaffStore(db, now)
-}
-
-// storeKinds returns the stores to run on: SQLite, and PostgreSQL when a
-// server is configured (always in CI, where storetest insists on one).
-func storeKinds() []string {
-	if os.Getenv("BEREDSKAP_TEST_POSTGRES") == "" && os.Getenv("CI") != "true" {
-		return []string{"sqlite"}
-	}
-	return []string{"sqlite", "postgres"}
 }

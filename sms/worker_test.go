@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/teststore"
 	"beredskap/sms"
 	"beredskap/sms/smstest"
 )
@@ -25,7 +26,7 @@ import (
 // repeated request, which the idempotency key keeps from a second send. The
 // message to a number the provider refuses fails at once.
 func TestWorkerEndToEnd(t *testing.T) {
-	for _, kind := range storeKinds() {
+	for _, kind := range teststore.Kinds() {
 		t.Run(kind+"/Receipts", func(t *testing.T) { testWorkerEndToEnd(t, kind, true) })
 		t.Run(kind+"/NoReceipts", func(t *testing.T) { testWorkerEndToEnd(t, kind, false) })
 	}
@@ -35,7 +36,7 @@ func testWorkerEndToEnd(t *testing.T, kind string, receipts bool) {
 	const n = 600
 	ctx := context.Background()
 	clk := newClock()
-	store := openStoreOf(t, kind, clk.Now)
+	store, _ := teststore.Open(t, kind, clk.Now)
 	opts := smstest.Options{
 		Seed: 4, FailRate: 0.01, LoseRate: 0.01, RateLimitEvery: 40, RetryAfter: 2 * time.Second,
 		Unreachable: []string{"+4790000007"}, Clock: clk.Now,

@@ -1,0 +1,68 @@
+// Package teststore opens the stores that service tests run on: SQLite in
+// a temporary file always, and PostgreSQL in a fresh database when a
+// server is configured (always in CI, where storetest.FreshPostgresDB
+// insists on one), so that every flow is tested on both.
+package teststore
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"beredskap"
+	"beredskap/postgres"
+	"beredskap/sqlite"
+	"beredskap/storetest"
+)
+
+// Store is every store SQLite's and PostgreSQL's StaffStore both are.
+type Store interface {
+	beredskap.StaffStore
+	beredskap.CitizenStore
+	beredskap.FollowUpStore
+	beredskap.HotelStore
+}
+
+// Kinds returns the kinds of store to run on: "sqlite", and "postgres"
+// when BEREDSKAP_TEST_POSTGRES is set or CI is "true".
+func Kinds() []string {
+	if os.Getenv("BEREDSKAP_TEST_POSTGRES") == "" && os.Getenv("CI") != "true" {
+		return []string{"sqlite"}
+	}
+	return []string{"sqlite", "postgres"}
+}
+
+// Each runs test as a subtest named after each of Kinds.
+func Each(t *testing.T, test func(t *testing.T, kind string)) {
+	t.Helper()
+	for _, kind := range Kinds() {
+		t.Run(kind, func(t *testing.T) { test(t, kind) })
+	}
+}
+
+// Open opens an empty database of the kind, closed when the test ends, and
+// returns the store and the registration service over it, both reading
+// clock.
+func Open(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredskap.RegistrationService) {
+	tb.Helper()
+	ctx := context.Background()
+	switch kind {
+	case "sqlite":
+		db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "test.db"))
+		if err != nil {
+			tb.Fatalf("open database: %v", err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return sqlite.NewStaffStore(db, clock), sqlite.NewRegistrationService(db, clock)
+	case "postgres":
+		db, err := postgres.Open(ctx, storetest.FreshPostgresDB(tb))
+		if err != nil {
+			tb.Fatalf("open database: %v", err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return postgres.NewStaffStore(db, clock), postgres.NewRegistrationService(db, clock)
+	}
+	tb.Fatalf("unknown store %q", kind)
+	return nil, nil
+}
