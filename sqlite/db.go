@@ -204,7 +204,7 @@ type statements struct {
 
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
-	writeQueries  = []string{auditHeadQuery, auditInsertQuery, indexHeadQuery, indexSubjectsQuery, indexMarkQuery}
+	writeQueries  = []string{auditHeadQuery, auditInsertQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexMarkQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery}
 )
 

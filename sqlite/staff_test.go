@@ -32,7 +32,8 @@ func openStaffHarness(t *testing.T) storetest.StaffHarness {
 		},
 		DropAuditGuards: []string{
 			`DROP TRIGGER audit_no_update`, `DROP TRIGGER audit_no_delete`,
-			`DROP TRIGGER audit_subjects_no_update`, `DROP TRIGGER audit_subjects_no_delete`,
+			`DROP TRIGGER audit_keys_no_update`, `DROP TRIGGER audit_keys_no_delete`,
+			`DROP TRIGGER audit_subject_blocks_no_update`, `DROP TRIGGER audit_subject_blocks_no_delete`,
 		},
 		Placeholder: func(int) string { return "?" },
 	}

@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// indexBatch is how many audit entries wait before the background indexer
+// copies their keys into audit_keys and their subjects into
+// audit_subject_blocks, and indexChunk how many entries one of its
+// transactions indexes at most: few enough that a request waiting for the
+// writer waits briefly, many enough that the pages a transaction rewrites
+// are shared by many entries. subjectBlock is how many consecutive entries
+// share a row of audit_subject_blocks per receipt (migration 0006); a
+// search by receipt reads at most that many entries per block it finds.
+const (
+	indexBatch   = 64
+	indexChunk   = 64
+	subjectBlock = 64
+)
+
+// wakeIndexer starts the indexer unless it runs already, in which case it
+// looks again once it is done. The indexer indexes the entries after
+// audit_indexed, up to indexChunk entries per write transaction, while at
+// least indexBatch are waiting, and stops when the database closes.
+// Searches read the entries it has not reached directly, so an indexer
+// that is behind, or has failed, leaves them complete; the next wake
+// retries after a failure.
+func (s *StaffStore) wakeIndexer() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.again = true
+	if s.indexing {
+		return
+	}
+	s.indexing = s.db.goBackground(s.runIndexer)
+}
+
+// runIndexer indexes until no Update has asked for it since it last looked.
+func (s *StaffStore) runIndexer(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		if !s.again || ctx.Err() != nil {
+			s.indexing = false
+			s.mu.Unlock()
+			return
+		}
+		s.again = false
+		s.mu.Unlock()
+		for {
+			left, err := s.indexChunk(ctx)
+			if err != nil || left < indexBatch {
+				break
+			}
+		}
+	}
+}
+
+// Statements of the indexer, prepared at Open. The index statements take
+// the last indexed entry and the last entry to index. Rows go in in key
+// order, which keeps a B-tree's inserts together.
+const (
+	// indexHeadQuery reads the last indexed entry and the last entry.
+	indexHeadQuery = `SELECT i.seq, COALESCE((SELECT MAX(seq) FROM audit), 0)
+FROM audit_indexed i WHERE i.id = 1`
+	// indexKeysQuery adds the entries' actor, action, object and time
+	// keys to audit_keys.
+	indexKeysQuery = `INSERT INTO audit_keys (key, seq)
+SELECT k, seq FROM (
+	SELECT 'actor:' || actor AS k, seq FROM audit WHERE seq > ?1 AND seq <= ?2
+	UNION ALL SELECT 'action:' || action, seq FROM audit WHERE seq > ?1 AND seq <= ?2
+	UNION ALL SELECT 'object:' || object, seq FROM audit WHERE seq > ?1 AND seq <= ?2
+	UNION ALL SELECT 'at:' || at, seq FROM audit WHERE seq > ?1 AND seq <= ?2)
+ORDER BY k, seq`
+	// indexSubjectsQuery records, for each receipt the entries name, the
+	// blocks of entries (of the third argument's size) it appears in.
+	indexSubjectsQuery = `INSERT OR IGNORE INTO audit_subject_blocks (receipt, block)
+SELECT DISTINCT j.value, a.seq / ?3 FROM audit a, json_each(a.subjects) j
+WHERE a.seq > ?1 AND a.seq <= ?2 AND j.type = 'text' AND j.value <> ''
+ORDER BY 1, 2`
+	// indexMarkQuery records how far the indexes reach.
+	indexMarkQuery = `UPDATE audit_indexed SET seq = ? WHERE id = 1`
+)
+
+// indexChunk indexes up to indexChunk entries after the last indexed one
+// in one write transaction, when at least indexBatch are waiting, and
+// returns how many entries are left unindexed.
+func (s *StaffStore) indexChunk(ctx context.Context) (int64, error) {
+	var left int64
+	err := s.db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var indexed, last int64
+		err := tx.StmtContext(ctx, s.db.stmts.write[indexHeadQuery]).QueryRowContext(ctx).Scan(&indexed, &last)
+		if err != nil {
+			return err
+		}
+		if last-indexed < indexBatch {
+			left = last - indexed
+			return nil
+		}
+		seq := min(last, indexed+indexChunk)
+		left = last - seq
+		return indexEntries(ctx, tx, s.db, indexed, seq)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("index audit entries: %w", err)
+	}
+	return left, nil
+}
+
+// indexEntries indexes the entries after indexed, the last indexed one, up
+// to seq, and records seq as indexed.
+func indexEntries(ctx context.Context, tx *sql.Tx, db *DB, indexed, seq int64) error {
+	if _, err := tx.StmtContext(ctx, db.stmts.write[indexKeysQuery]).ExecContext(ctx, indexed, seq); err != nil {
+		return err
+	}
+	_, err := tx.StmtContext(ctx, db.stmts.write[indexSubjectsQuery]).ExecContext(ctx, indexed, seq, subjectBlock)
+	if err != nil {
+		return err
+	}
+	_, err = tx.StmtContext(ctx, db.stmts.write[indexMarkQuery]).ExecContext(ctx, seq)
+	return err
+}
