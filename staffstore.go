@@ -19,6 +19,13 @@ type StaffStore interface {
 	// ScanAudit calls fn with every audit entry in sequence order, as
 	// stored, and stops at fn's first error, which it returns.
 	ScanAudit(ctx context.Context, fn func(*AuditEntry) error) error
+	// AuthEpoch returns, outside any transaction, the count of changes
+	// that can end what a token grants: a token revoked or its expiry
+	// changed, a user's identity or status changed, a grant added, changed
+	// or removed. The stores count them in the same transaction as the
+	// change, by triggers, so that data read after reading a count is no
+	// older than the count.
+	AuthEpoch(ctx context.Context) (int64, error)
 }
 
 // StaffTx is the statements of one StaffStore transaction. Finders return

@@ -194,6 +194,16 @@ func (t *staffTx) FindTokenByHash(ctx context.Context, hash string) (*beredskap.
 	return tok, nil
 }
 
+// AuthEpoch returns the count of changes that can end what a token grants
+// (migration 0006), in a statement of its own.
+func (s *StaffStore) AuthEpoch(ctx context.Context) (int64, error) {
+	var epoch int64
+	if err := s.db.pool.QueryRow(ctx, `SELECT epoch FROM auth_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+		return 0, fmt.Errorf("auth epoch: %w", err)
+	}
+	return epoch, nil
+}
+
 // TouchToken sets LastUsedAt of the token. An unknown token is ENOTFOUND.
 func (t *staffTx) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	tag, err := t.tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1`, id, stamp(at))

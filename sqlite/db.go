@@ -205,7 +205,7 @@ type statements struct {
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
 	writeQueries  = []string{auditHeadQuery, auditInsertQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexMarkQuery}
-	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery}
+	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )
 
 // prepareStatements prepares db.stmts. With ":memory:" the writer is the

@@ -185,6 +185,20 @@ const tokenColumns = `id, user_id, grant_id, name, hash, created_at, expires_at,
 // prepared at Open.
 const findTokenQuery = `SELECT ` + tokenColumns + ` FROM api_tokens WHERE hash = ?`
 
+// authEpochQuery reads the count of auth_epoch (migration 0007), on every
+// API request; it is prepared at Open.
+const authEpochQuery = `SELECT epoch FROM auth_epoch WHERE id = 1`
+
+// AuthEpoch returns the count of changes that can end what a token grants,
+// read on the read pool in a statement of its own.
+func (s *StaffStore) AuthEpoch(ctx context.Context) (int64, error) {
+	var epoch int64
+	if err := s.db.stmts.read[authEpochQuery].QueryRowContext(ctx).Scan(&epoch); err != nil {
+		return 0, fmt.Errorf("auth epoch: %w", err)
+	}
+	return epoch, nil
+}
+
 // CreateToken stores tok and sets its ID (and CreatedAt, when zero, from the
 // clock). A hash stored before is ECONFLICT.
 func (t *staffTx) CreateToken(ctx context.Context, tok *beredskap.APIToken) error {

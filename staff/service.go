@@ -85,6 +85,10 @@ type Service struct {
 
 	// passwordSlots bounds concurrent argon2id work (see withPasswordSlot).
 	passwordSlots chan struct{}
+
+	// tokens holds the API tokens found, for as long as the auth epoch
+	// stands.
+	tokens tokenCache
 }
 
 // New returns a service over store that sends mail through sender. Zero

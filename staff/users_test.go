@@ -221,3 +221,64 @@ func TestReorderedUserMustEnrolAgain(t *testing.T) {
 	_, err = e.svc.Login(anon("192.0.2.11"), worker.Email, password)
 	wantErr(t, err, beredskap.EUNAUTHORIZED, "", "bad_credentials")
 }
+
+// A token AuthenticateToken has found before is refused as soon as another
+// service over the same database (another process) revokes it or removes
+// its user: the service's cache of tokens does not outlive the auth epoch.
+// Its last use is still written at most once a minute.
+func TestTokenCacheFollowsOtherProcesses(t *testing.T) {
+	e := newEnv(t, staff.Config{})
+	other := staff.New(e.store, mail.Dir{Path: t.TempDir()}, e.clock.Now, staff.Config{}, nil)
+	admin := e.addUser("tilgang@helfo.example.no", beredskap.RoleAccessAdmin, "")
+	cc := e.addUser("ida@kontrollsenter.example.no", beredskap.RoleControlCentre, "")
+	leaver := e.addUser("ola@kontrollsenter.example.no", beredskap.RoleControlCentre, "")
+	_, adminCtx := e.login(admin)
+	bearer, tok, err := e.svc.CreateToken(adminCtx, cc.Email, "script", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaverBearer, _, err := e.svc.CreateToken(adminCtx, leaver.Email, "script", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastUsed := func() time.Time {
+		t.Helper()
+		_, toks, err := e.svc.GetUser(adminCtx, cc.ID)
+		if err != nil || len(toks) != 1 || toks[0].LastUsedAt == nil {
+			t.Fatalf("GetUser tokens = %+v, %v; want one, used", toks, err)
+		}
+		return *toks[0].LastUsedAt
+	}
+	for _, b := range []string{bearer, leaverBearer, bearer} {
+		if _, err := e.svc.AuthenticateToken(anon(""), b); err != nil {
+			t.Fatalf("AuthenticateToken: %v", err)
+		}
+	}
+	first := lastUsed()
+	e.clock.Advance(30 * time.Second)
+	if _, err := e.svc.AuthenticateToken(anon(""), bearer); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastUsed(); !got.Equal(first) {
+		t.Errorf("last use %v after a use 30 s later; want %v still", got, first)
+	}
+	e.clock.Advance(2 * time.Minute)
+	if _, err := e.svc.AuthenticateToken(anon(""), bearer); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastUsed(); got.Sub(first) < 150*time.Second {
+		t.Errorf("last use %v after a use 2.5 min after %v; want it written again", got, first)
+	}
+
+	otherAdmin := beredskap.WithActor(context.Background(), beredskap.SystemActor())
+	if err := other.RevokeToken(otherAdmin, tok.ID); err != nil {
+		t.Fatalf("RevokeToken by the other service: %v", err)
+	}
+	_, err = e.svc.AuthenticateToken(anon(""), bearer)
+	wantErr(t, err, beredskap.EUNAUTHORIZED, "", "bad_token")
+	if err := other.RemoveUser(otherAdmin, leaver.ID, "Sluttet"); err != nil {
+		t.Fatalf("RemoveUser by the other service: %v", err)
+	}
+	_, err = e.svc.AuthenticateToken(anon(""), leaverBearer)
+	wantErr(t, err, beredskap.EUNAUTHORIZED, "", "bad_token")
+}

@@ -59,6 +59,7 @@ func TestStaffStore(t *testing.T, open func(t *testing.T) StaffHarness) {
 	t.Run("Enrolments", func(t *testing.T) { testEnrolments(t, open(t)) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open(t)) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open(t)) })
+	t.Run("AuthEpoch", func(t *testing.T) { testAuthEpoch(t, open(t)) })
 	t.Run("AccessOrders", func(t *testing.T) { testAccessOrders(t, open(t)) })
 	t.Run("AccessOrderDuplicateOpen", func(t *testing.T) { testAccessOrderDuplicate(t, open(t)) })
 	t.Run("ListAccessOrders", func(t *testing.T) { testListAccessOrders(t, open(t)) })
