@@ -15,9 +15,9 @@ import (
 // share a row of audit_subject_blocks per receipt (migration 0006); a
 // search by receipt reads at most that many entries per block it finds.
 const (
-	indexBatch   = 64
-	indexChunk   = 64
-	subjectBlock = 64
+	indexBatch   = 256
+	indexChunk   = 256
+	subjectBlock = 256
 )
 
 // wakeIndexer starts the indexer unless it runs already, in which case it

@@ -30,7 +30,7 @@ func TestSearchAuditIndexedMatchesScan(t *testing.T) {
 	for i := range receipts {
 		receipts[i] = beredskap.NewReceipt()
 	}
-	const n = 400
+	const n = 700
 	for i := 0; i < n; i += 20 {
 		err := store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
 			for j := i; j < i+20; j++ {
@@ -69,16 +69,16 @@ func TestSearchAuditIndexedMatchesScan(t *testing.T) {
 		{Action: "registration.list"},
 		{Object: "municipality:2"},
 		{Actor: "user2@oslo.kommune.no", Receipt: receipts[3], Action: "registration.list"},
-		{From: all[150].At},
-		{To: all[290].At},
-		{From: all[40].At, To: all[333].At, Object: "municipality:1"},
-		{From: all[100].At, Receipt: receipts[7]},
+		{From: all[450].At},
+		{To: all[590].At},
+		{From: all[40].At, To: all[633].At, Object: "municipality:1"},
+		{From: all[300].At, Receipt: receipts[7]},
 	}
 	indexed := readIndexed(t, db)
 	// The reach of the indexes: as the indexer left them, none, and one
 	// in the middle of a block. Entries past the reach are in the indexes
 	// already, which a search must not count twice.
-	for _, reach := range []int64{indexed, 0, 131} {
+	for _, reach := range []int64{indexed, 0, 300} {
 		if _, err := db.write.ExecContext(ctx, `UPDATE audit_indexed SET seq = ? WHERE id = 1`, reach); err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +195,7 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 	}
 	r1, r2 := beredskap.NewReceipt(), beredskap.NewReceipt()
 	at := time.Date(2021, 1, 4, 9, 0, 0, 0, time.UTC)
-	for seq := 1; seq <= 150; seq++ {
+	for seq := 1; seq <= 600; seq++ {
 		subjects := fmt.Sprintf(`[%q]`, r1)
 		if seq%3 == 0 {
 			subjects = fmt.Sprintf(`[%q, %q]`, r2, r1)
@@ -208,8 +208,8 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 		}
 	}
 	for _, q := range []string{
-		`INSERT INTO audit_subjects (receipt, seq) SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j WHERE a.seq <= 130`,
-		`UPDATE audit_indexed SET seq = 130`,
+		`INSERT INTO audit_subjects (receipt, seq) SELECT j.value, a.seq FROM audit a, json_each(a.subjects) j WHERE a.seq <= 530`,
+		`UPDATE audit_indexed SET seq = 530`,
 	} {
 		if _, err := raw.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -231,7 +231,7 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 	}
 	for _, f := range []beredskap.AuditFilter{
 		{Receipt: r1}, {Receipt: r2}, {Actor: "user1@oslo.kommune.no"}, {Action: "registration.list"},
-		{Object: "municipality:0301", Limit: 9}, {From: all[20].At, To: all[140].At, Limit: 11},
+		{Object: "municipality:0301", Limit: 9}, {From: all[20].At, To: all[560].At, Limit: 11},
 	} {
 		var want []int64
 		for _, e := range all {
@@ -247,9 +247,9 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 	if err := db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM audit_keys), (SELECT COUNT(*) FROM audit_subject_blocks)`).Scan(&keys, &blocks); err != nil {
 		t.Fatal(err)
 	}
-	// 4 keys for each of the 130 indexed entries; r1 in blocks 0, 1 and 2
-	// (seq 128–130), r2 in the same three.
-	if keys != 4*130 || blocks != 6 {
-		t.Errorf("%d keys and %d subject blocks after migration; want %d and 6", keys, blocks, 4*130)
+	// 4 keys for each of the 530 indexed entries; r1 in blocks 0, 1 and 2
+	// (seq 512–530), r2 in the same three.
+	if keys != 4*530 || blocks != 6 {
+		t.Errorf("%d keys and %d subject blocks after migration; want %d and 6", keys, blocks, 4*530)
 	}
 }

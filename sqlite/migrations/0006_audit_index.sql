@@ -31,7 +31,7 @@ SELECT 'object:' || object, seq FROM audit WHERE seq <= (SELECT seq FROM audit_i
 UNION ALL
 SELECT 'at:' || at, seq FROM audit WHERE seq <= (SELECT seq FROM audit_indexed WHERE id = 1);
 
--- audit_subject_blocks says which blocks of 64 entries (block = seq / 64)
+-- audit_subject_blocks says which blocks of 256 entries (block = seq / 256)
 -- name a receipt among their subjects; a search reads the block's entries
 -- and keeps those that name it. A receipt shown again and again, as the
 -- first page of a municipality's list is, costs one row per block rather
@@ -43,7 +43,7 @@ CREATE TABLE audit_subject_blocks (
 ) STRICT, WITHOUT ROWID;
 
 INSERT INTO audit_subject_blocks (receipt, block)
-SELECT DISTINCT receipt, seq / 64 FROM audit_subjects;
+SELECT DISTINCT receipt, seq / 256 FROM audit_subjects;
 
 DROP TRIGGER audit_subjects_no_update;
 DROP TRIGGER audit_subjects_no_delete;
