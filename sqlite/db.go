@@ -40,6 +40,9 @@ type DB struct {
 	// on the writer connection at Open (see prepareStatements).
 	stmts statements
 
+	// head is the audit trail's last entry as last committed or read.
+	head auditHead
+
 	// bg tracks background work (see goBackground), which stops when done
 	// is cancelled; mu guards closed.
 	bg     sync.WaitGroup
@@ -204,7 +207,7 @@ type statements struct {
 
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
-	writeQueries  = []string{auditHeadQuery, auditInsertQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexMarkQuery}
+	writeQueries  = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )
 

@@ -51,6 +51,9 @@ func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit staff update: %w", err)
 	}
+	if t.head != nil {
+		s.db.head.committed(*t.head)
+	}
 	if t.unindexed >= indexBatch {
 		s.wakeIndexer()
 	}
@@ -75,13 +78,15 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 }
 
 // staffTx is one StaffStore transaction on db; write is false in View.
-// unindexed is how many audit entries the subject index lacks after the
-// last one Audit appended.
+// head is the audit trail's head after the last entry Audit appended, nil
+// before the first; unindexed is how many entries the search indexes lack
+// then.
 type staffTx struct {
 	tx        *sql.Tx
 	db        *DB
 	clock     beredskap.Clock
 	write     bool
+	head      *chainHead
 	unindexed int64
 }
 

@@ -18,53 +18,72 @@ const auditColumns = `seq, at, actor, user_id, role, scope, action, object, subj
 	address, request_id, prev_hash, hash`
 
 // auditHeadQuery reads, in one statement, the last audit entry's seq and
-// hash (NULL on an empty trail) and how far the search indexes reach.
-// auditInsertQuery appends an entry. Both are prepared at Open, like the
-// indexer's statements.
+// hash (0 and "" on an empty trail) and how far the search indexes reach.
+// auditAppendQuery appends an entry (seq ?1, prev_hash ?14) only if the
+// entry before it is the last one and has the hash ?14 (on an empty trail,
+// only if seq is 1), so that a stale auditHead cannot fork the chain. Both
+// are prepared at Open, like the indexer's statements.
 const (
-	auditHeadQuery = `SELECT a.seq, a.hash, i.seq FROM audit_indexed i
+	auditHeadQuery = `SELECT COALESCE(a.seq, 0), COALESCE(a.hash, ''), i.seq FROM audit_indexed i
 LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id = 1`
-	auditInsertQuery = `INSERT INTO audit (` + auditColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	auditAppendQuery = `INSERT INTO audit (` + auditColumns + `)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+WHERE COALESCE((SELECT MAX(seq) FROM audit), 0) = ?1 - 1
+	AND COALESCE((SELECT hash FROM audit WHERE seq = ?1 - 1), ?14) = ?14`
 )
 
 // Audit appends rec to the audit trail as the entry after the last one,
 // chained to it, stamped with the clock's time, and returns the stored
 // entry. It fails in a View transaction. The single writer connection
-// makes the read of the last entry and the append one step.
+// makes finding the last entry and the append one step; the last entry is
+// taken from the transaction's earlier appends or the database's
+// auditHead, and read only when neither knows it or it proves stale.
 func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*beredskap.AuditEntry, error) {
 	if !t.write {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, errReadOnlyAudit)
 	}
-	e := &beredskap.AuditEntry{AuditRecord: rec, PrevHash: beredskap.GenesisHash}
+	e := &beredskap.AuditEntry{AuditRecord: rec}
 	if e.Subjects == nil {
 		e.Subjects = []string{}
 	}
-	var (
-		last     sql.NullInt64
-		lastHash sql.NullString
-		indexed  int64
-	)
-	err := t.queryRow(ctx, auditHeadQuery).Scan(&last, &lastHash, &indexed)
-	if err != nil {
-		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
-	}
-	if last.Valid {
-		e.PrevHash = lastHash.String
-	}
-	e.Seq = last.Int64 + 1
-	e.At = t.now()
-	e.Hash = e.ChainHash()
 	subjects, err := json.Marshal(e.Subjects)
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
-	_, err = t.exec(ctx, auditInsertQuery,
-		e.Seq, fmtTime(e.At), e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, string(subjects),
-		e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
-	if err != nil {
-		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	head, known := t.head, t.head != nil
+	if !known {
+		c, ok := t.db.head.get()
+		head, known = &c, ok
 	}
-	t.unindexed = e.Seq - indexed
+	for tries := 0; ; tries++ {
+		if !known || tries > 0 {
+			head = &chainHead{}
+			if err := t.queryRow(ctx, auditHeadQuery).Scan(&head.seq, &head.hash, &head.indexed); err != nil {
+				return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+			}
+		}
+		e.Seq, e.PrevHash = head.seq+1, head.hash
+		if head.seq == 0 {
+			e.PrevHash = beredskap.GenesisHash
+		}
+		e.At = t.now()
+		e.Hash = e.ChainHash()
+		res, err := t.exec(ctx, auditAppendQuery,
+			e.Seq, fmtTime(e.At), e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, string(subjects),
+			e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
+		if err != nil {
+			return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+		} else if n == 1 {
+			break
+		} else if tries > 0 {
+			return nil, fmt.Errorf("audit %s: the entry before seq %d changed while appending", rec.Action, e.Seq)
+		}
+	}
+	t.head = &chainHead{seq: e.Seq, hash: e.Hash, indexed: head.indexed}
+	t.unindexed = e.Seq - head.indexed
 	return e, nil
 }
 
