@@ -10,14 +10,23 @@ import (
 // commit never stops to copy the write-ahead log back into the database
 // (which made about one request in a hundred several times slower);
 // checkpointLoop does that on its own connection instead. A PASSIVE
-// checkpoint runs beside the writer and the readers without blocking them;
-// when the log has grown large all the same (readers holding old snapshots
-// keep it from being reset), a TRUNCATE checkpoint, which waits for them,
-// brings it back to nothing.
+// checkpoint runs beside the writer and the readers without blocking them.
+// But the writer only starts the log again from its beginning when it
+// finds the log wholly copied, which a checkpoint running beside a busy
+// writer never leaves it: the log would grow, every commit appending to
+// the file. So once the log is past restartAfter, the loop checkpoints
+// through the writer's connection, in a pause of the writes (a few
+// milliseconds, as the background has copied all but the newest frames),
+// and the next commit starts the log over. When the log has grown large
+// all the same (readers holding old snapshots keep it from being reset), a
+// TRUNCATE checkpoint, which waits for them, brings it back to nothing.
 const (
 	checkpointEvery = 200 * time.Millisecond
-	// truncateAfter is the log size, in pages, above which the loop
-	// truncates the log (about 64 MiB with 4 KiB pages).
+	// restartAfter is the log size, in pages, above which the loop
+	// checkpoints through the writer (about 4 MiB with 4 KiB pages), and
+	// truncateAfter the size above which it truncates the log (about
+	// 64 MiB).
+	restartAfter  = 1024
 	truncateAfter = 16384
 )
 
@@ -43,8 +52,11 @@ func (db *DB) checkpointLoop(ctx context.Context) {
 		if err := db.checkpoint.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
 			continue // the next tick tries again; Close checkpoints in the end
 		}
-		if logPages > truncateAfter {
+		switch {
+		case logPages > truncateAfter:
 			_, _ = db.checkpoint.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		case logPages > restartAfter:
+			_, _ = db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 		}
 	}
 }

@@ -51,3 +51,40 @@ func fileSize(t *testing.T, path string) int64 {
 	}
 	return st.Size()
 }
+
+// Under writes that never pause, the log still starts over once it is past
+// restartAfter, so its file stays near that size instead of growing with
+// every commit until the TRUNCATE threshold.
+func TestCheckpointRestartsLogUnderSteadyWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "restart.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Repeat("x", 4000)
+	const pageSize = 4096
+	var largest int64
+	// A page a millisecond for 3 s: 3000 pages, three times restartAfter,
+	// well under truncateAfter.
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); {
+		<-tick.C
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, row); err != nil {
+			t.Fatal(err)
+		}
+		largest = max(largest, fileSize(t, path+"-wal"))
+	}
+	var rows int64
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM filler`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if limit := int64(2 * restartAfter * pageSize); largest > limit || rows*pageSize <= limit {
+		t.Errorf("log file grew to %d bytes over %d rows; want at most %d, with more than that written", largest, rows, limit)
+	}
+}
