@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"beredskap"
 	"beredskap/intake"
 	"beredskap/mail"
+	"beredskap/postgres"
 	"beredskap/rules"
 	"beredskap/sqlite"
 	"beredskap/staff"
@@ -22,11 +24,11 @@ import (
 	"beredskap/web"
 )
 
-// listFixture is a SQLite register of registrations in two municipalities,
-// a municipal officer of the first, and a bearer token for them.
+// listFixture is a register of registrations in two municipalities, a
+// municipal officer of the first, and a bearer token for them.
 type listFixture struct {
-	db    *sqlite.DB
-	regs  *sqlite.RegistrationService
+	regs  beredskap.RegistrationService
+	ping  func(context.Context) error
 	staff *staff.Service
 	token string
 }
@@ -38,15 +40,30 @@ const (
 	listPage = 50
 )
 
-func newListFixture(b *testing.B) *listFixture {
+// newListFixture fills a fresh database of the kind named, "sqlite" or
+// "postgres" (a database of its own on the server BEREDSKAP_TEST_POSTGRES
+// names).
+func newListFixture(b *testing.B, kind string) *listFixture {
 	b.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "list.db"))
-	if err != nil {
-		b.Fatal(err)
+	f := &listFixture{}
+	var store beredskap.StaffStore
+	switch kind {
+	case "sqlite":
+		db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "list.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		f.regs, f.ping, store = sqlite.NewRegistrationService(db, time.Now), db.Ping, sqlite.NewStaffStore(db, time.Now)
+	case "postgres":
+		db, err := postgres.Open(ctx, storetest.FreshPostgresDB(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		f.regs, f.ping, store = postgres.NewRegistrationService(db, time.Now), db.Ping, postgres.NewStaffStore(db, time.Now)
 	}
-	b.Cleanup(func() { db.Close() })
-	f := &listFixture{db: db, regs: sqlite.NewRegistrationService(db, time.Now)}
 	reg := storetest.Registration("Anna", "Kowalska")
 	dec := storetest.Decision()
 	for i := range listRows {
@@ -59,9 +76,9 @@ func newListFixture(b *testing.B) *listFixture {
 		}
 	}
 	logger := slog.New(slog.DiscardHandler)
-	f.staff = staff.New(sqlite.NewStaffStore(db, time.Now), mail.Dir{Path: b.TempDir()}, time.Now, staff.Config{}, logger)
+	f.staff = staff.New(store, mail.Dir{Path: b.TempDir()}, time.Now, staff.Config{}, logger)
 	sys := beredskap.WithActor(ctx, beredskap.SystemActor())
-	_, err = f.staff.AddUser(sys, staff.NewUser{
+	_, err := f.staff.AddUser(sys, staff.NewUser{
 		Email: "overlege@oslo.example", FirstName: "Ola", LastName: "Overlege",
 		Role: beredskap.RoleMunicipalOfficer, Scope: beredskap.Scope{Kind: beredskap.ScopeMunicipality, Code: "0301"},
 	})
@@ -89,9 +106,20 @@ func newListFixture(b *testing.B) *listFixture {
 //   - http_api: GET /api/v1/registrations with a bearer token, through the
 //     real server: token lookup, policy, query and audit.
 //
-// The overhead is service/store and http_api/http_plain.
+// The overhead is service/store and http_api/http_plain. It runs on SQLite
+// and, when BEREDSKAP_TEST_POSTGRES is set, on PostgreSQL;
+// scripts/bench-overhead.sh runs it in paired rounds.
 func BenchmarkListRegistrations(b *testing.B) {
-	f := newListFixture(b)
+	kinds := []string{"sqlite"}
+	if os.Getenv("BEREDSKAP_TEST_POSTGRES") != "" {
+		kinds = append(kinds, "postgres")
+	}
+	for _, kind := range kinds {
+		b.Run(kind, func(b *testing.B) { benchmarkList(b, newListFixture(b, kind)) })
+	}
+}
+
+func benchmarkList(b *testing.B, f *listFixture) {
 	filter := beredskap.RegistrationFilter{Municipality: "0301", Limit: listPage}
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
@@ -119,7 +147,7 @@ func BenchmarkListRegistrations(b *testing.B) {
 		b.Fatal(err)
 	}
 	in := &intake.Intake{Rules: book, Registrations: f.regs, Clock: time.Now}
-	srv := web.NewServer(web.Config{}, in, f.staff, f.db.Ping, slog.New(slog.DiscardHandler))
+	srv := web.NewServer(web.Config{}, in, f.staff, f.ping, slog.New(slog.DiscardHandler))
 	b.Run("http_plain", func(b *testing.B) {
 		ts := httptest.NewServer(srv.Frame(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			items, next, err := f.regs.ListRegistrations(r.Context(), filter)

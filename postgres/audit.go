@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"beredskap"
+	"beredskap/internal/audithead"
 )
 
 // scanBatch is how many audit entries ScanAudit reads per query.
@@ -17,48 +18,68 @@ const scanBatch = 1000
 // errReadOnlyAudit is returned by Audit inside View.
 var errReadOnlyAudit = errors.New("audit: the transaction is read-only")
 
-// Audit appends rec to the audit trail, chained to the entry before it, and
-// returns the stored entry. It locks the head of the trail until the
-// transaction ends, so that appends are numbered 1, 2, 3... without gaps in
-// commit order; At is the clock's time once the lock is held. Inside View
-// it fails.
+// auditAppend appends an entry ($1 its seq, $14 its prev_hash, $15 its
+// hash, $9 its subjects), its subjects' rows and the new head, in one
+// statement and so one round trip, only if the head is still the entry it
+// follows; it affects no row otherwise. The UPDATE takes the head's row
+// lock, which serialises appends in commit order: an append that waited
+// for another finds the head moved.
+const auditAppend = `WITH h AS (
+	UPDATE audit_head SET seq = $1, hash = $15 WHERE seq = $1 - 1 AND hash = $14 RETURNING seq
+), s AS (
+	INSERT INTO audit_subjects (receipt, seq)
+	SELECT DISTINCT r, h.seq FROM unnest($9::text[]) AS r, h
+)
+INSERT INTO audit (seq, at, actor, user_id, role, scope, action, object, subjects,
+	outcome, detail, address, request_id, prev_hash, hash)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM h`
+
+// Audit appends rec as the entry after the head, chained to it, stamped
+// with the clock's time, and returns the stored entry. The head is taken
+// from the transaction's earlier appends or the database's hint and read
+// (locked) only when neither knows it or it proves stale, as it does when
+// another server appended in between. It fails in a View transaction.
 func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*beredskap.AuditEntry, error) {
 	if t.readOnly {
 		return nil, errReadOnlyAudit
 	}
 	e := &beredskap.AuditEntry{AuditRecord: rec}
-	if len(e.Subjects) == 0 {
-		e.Subjects = nil
-	}
-	var head int64
-	if err := t.tx.QueryRow(ctx, `SELECT seq, hash FROM audit_head FOR UPDATE`).Scan(&head, &e.PrevHash); err != nil {
-		return nil, fmt.Errorf("audit %s: lock head: %w", rec.Action, err)
-	}
-	e.Seq = head + 1
-	e.At = t.now()
-	e.Hash = e.ChainHash()
 	subjects := e.Subjects
 	if subjects == nil {
 		subjects = []string{}
 	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO audit (seq, at, actor, user_id, role, scope, action, object, subjects,
-	outcome, detail, address, request_id, prev_hash, hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-		e.Seq, e.At, e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, subjects,
-		e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
-	if err != nil {
-		return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+	head, known := t.head, t.head != nil
+	if !known {
+		h, ok := t.db.head.Get()
+		head, known = &h, ok
 	}
-	if len(subjects) > 0 {
-		_, err := t.tx.Exec(ctx, `INSERT INTO audit_subjects (receipt, seq)
-SELECT DISTINCT r, $2::bigint FROM unnest($1::text[]) AS r`, subjects, e.Seq)
+	for tries := 0; ; tries++ {
+		if !known || tries > 0 {
+			head = &audithead.Head{}
+			if err := t.tx.QueryRow(ctx, `SELECT seq, hash FROM audit_head FOR UPDATE`).Scan(&head.Seq, &head.Hash); err != nil {
+				return nil, fmt.Errorf("audit %s: lock head: %w", rec.Action, err)
+			}
+		}
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		e.At = t.now()
+		e.Hash = e.ChainHash()
+		tag, err := t.tx.Exec(ctx, auditAppend,
+			e.Seq, e.At, e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, subjects,
+			e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
 		if err != nil {
-			return nil, fmt.Errorf("audit %s: subjects: %w", rec.Action, err)
+			return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+		}
+		if tag.RowsAffected() == 1 {
+			break
+		}
+		if tries > 0 {
+			return nil, fmt.Errorf("audit %s: the head moved while locked", rec.Action)
 		}
 	}
-	if _, err := t.tx.Exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2`, e.Seq, e.Hash); err != nil {
-		return nil, fmt.Errorf("audit %s: move head: %w", rec.Action, err)
+	if len(e.Subjects) == 0 {
+		e.Subjects = nil
 	}
+	t.head = &audithead.Head{Seq: e.Seq, Hash: e.Hash}
 	return e, nil
 }
 

@@ -10,11 +10,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"beredskap"
+	"beredskap/internal/audithead"
 )
 
 // DB is an open PostgreSQL database behind a connection pool.
 type DB struct {
 	pool *pgxpool.Pool
+	// head is the audit trail's last entry as this process last committed
+	// it.
+	head audithead.Hint
 }
 
 // Open connects to the PostgreSQL database at url (postgres://...) and

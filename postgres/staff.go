@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"beredskap"
+	"beredskap/internal/audithead"
 )
 
 // StaffStore keeps users, grants, sessions, tokens, enrolments, access
@@ -49,20 +50,27 @@ func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
 		return fmt.Errorf("begin staff transaction: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if err := fn(ctx, &staffTx{tx: tx, clock: s.clock, readOnly: readOnly}); err != nil {
+	t := &staffTx{tx: tx, db: s.db, clock: s.clock, readOnly: readOnly}
+	if err := fn(ctx, t); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit staff transaction: %w", translate(err))
 	}
+	if t.head != nil {
+		s.db.head.Set(*t.head)
+	}
 	return nil
 }
 
-// staffTx is one transaction of a StaffStore.
+// staffTx is one transaction of a StaffStore on db. head is the audit
+// trail's head after the last entry Audit appended, nil before the first.
 type staffTx struct {
 	tx       pgx.Tx
+	db       *DB
 	clock    beredskap.Clock
 	readOnly bool
+	head     *audithead.Head
 }
 
 var _ beredskap.StaffTx = (*staffTx)(nil)

@@ -4,21 +4,34 @@
 # BenchmarkListRegistrations once, so that its four levels (store, service,
 # http_plain, http_api) share the same moment of a shared, noisy machine,
 # and the round's ratios service/store and http_api/http_plain are taken.
-# It prints every round and the medians. Usage: scripts/bench-overhead.sh
-# [rounds, default 9] [benchtime, default 2s].
+# It runs on SQLite and, when BEREDSKAP_TEST_POSTGRES is set, PostgreSQL,
+# and prints every round and the medians. Usage:
+# scripts/bench-overhead.sh [rounds, default 9] [benchtime, default 2s].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-9}
 benchtime=${2:-2s}
-go test -c -o /tmp/beredskap-bench.test ./bench
-cd bench
+bin=$(mktemp)
+out=$(mktemp)
+trap 'rm -f "$bin" "$out"' EXIT
+go test -c -o "$bin" ./bench
 for i in $(seq "$rounds"); do
-  /tmp/beredskap-bench.test -test.run '^$' -test.bench '^BenchmarkListRegistrations$' -test.benchtime "$benchtime" |
-    awk -v round="$i" '/ns\/op/ { name = $1; sub(/.*\//, "", name); sub(/-[0-9]+$/, "", name); ns[name] = $3 }
-      END { printf "round %d: store %.0f service %.0f http_plain %.0f http_api %.0f ns/op; service/store %.3f http_api/http_plain %.3f\n",
-        round, ns["store"], ns["service"], ns["http_plain"], ns["http_api"], ns["service"] / ns["store"], ns["http_api"] / ns["http_plain"] }'
-done | tee /tmp/beredskap-bench-rounds.txt
+  (cd bench && "$bin" -test.run '^$' -test.bench '^BenchmarkListRegistrations$' -test.benchtime "$benchtime") |
+    awk -v round="$i" '/ns\/op/ {
+        split($1, p, "/"); kind = p[2]; level = p[3]; sub(/-[0-9]+$/, "", level)
+        ns[kind, level] = $3; kinds[kind] = 1
+      }
+      END {
+        for (k in kinds)
+          printf "%s round %d: store %.0f service %.0f http_plain %.0f http_api %.0f ns/op; service/store %.3f http_api/http_plain %.3f\n",
+            k, round, ns[k, "store"], ns[k, "service"], ns[k, "http_plain"], ns[k, "http_api"],
+            ns[k, "service"] / ns[k, "store"], ns[k, "http_api"] / ns[k, "http_plain"]
+      }'
+done | tee "$out"
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-for col in 'store' 'service' 'http_plain' 'http_api' 'service/store' 'http_api/http_plain'; do
-  printf '%s median: %s\n' "$col" "$(awk -v c="$col" '{ for (i = 1; i < NF; i++) if ($i == c) print $(i + 1) }' /tmp/beredskap-bench-rounds.txt | median)"
+for kind in $(awk '{ print $1 }' "$out" | sort -u); do
+  for col in store service http_plain http_api service/store http_api/http_plain; do
+    printf '%s %s median: %s\n' "$kind" "$col" \
+      "$(awk -v k="$kind" -v c="$col" '$1 == k { for (i = 2; i < NF; i++) if ($i == c) print $(i + 1) }' "$out" | median)"
+  done
 done

@@ -8,12 +8,14 @@ import (
 	"net/url"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"beredskap"
+	"beredskap/internal/audithead"
 )
 
 // busyTimeout is how long a statement waits for a lock held by another
@@ -40,8 +42,11 @@ type DB struct {
 	// on the writer connection at Open (see prepareStatements).
 	stmts statements
 
-	// head is the audit trail's last entry as last committed or read.
-	head auditHead
+	// head is the audit trail's last entry as last committed or read,
+	// and indexed the last entry the search indexes reach, as last read or
+	// indexed.
+	head    audithead.Hint
+	indexed atomic.Int64
 
 	// bg tracks background work (see goBackground), which stops when done
 	// is cancelled; mu guards closed.
@@ -249,6 +254,16 @@ func (s *statements) close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// indexedUpTo records that the search indexes reach seq.
+func (db *DB) indexedUpTo(seq int64) {
+	for {
+		old := db.indexed.Load()
+		if seq <= old || db.indexed.CompareAndSwap(old, seq) {
+			return
+		}
+	}
 }
 
 // inWriteTx runs fn in an immediate transaction on the writer connection and

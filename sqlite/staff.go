@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/audithead"
 )
 
 // StaffStore keeps users, grants, sessions, tokens, access orders and the
@@ -52,7 +53,7 @@ func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx
 		return fmt.Errorf("commit staff update: %w", err)
 	}
 	if t.head != nil {
-		s.db.head.committed(*t.head)
+		s.db.head.Set(*t.head)
 	}
 	if t.unindexed >= indexBatch {
 		s.wakeIndexer()
@@ -86,7 +87,7 @@ type staffTx struct {
 	db        *DB
 	clock     beredskap.Clock
 	write     bool
-	head      *chainHead
+	head      *audithead.Head
 	unindexed int64
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/audithead"
 )
 
 // errReadOnlyAudit is the error of Audit in View.
@@ -52,18 +53,20 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 	}
 	head, known := t.head, t.head != nil
 	if !known {
-		c, ok := t.db.head.get()
-		head, known = &c, ok
+		h, ok := t.db.head.Get()
+		head, known = &h, ok
 	}
 	for tries := 0; ; tries++ {
 		if !known || tries > 0 {
-			head = &chainHead{}
-			if err := t.queryRow(ctx, auditHeadQuery).Scan(&head.seq, &head.hash, &head.indexed); err != nil {
+			head = &audithead.Head{}
+			var indexed int64
+			if err := t.queryRow(ctx, auditHeadQuery).Scan(&head.Seq, &head.Hash, &indexed); err != nil {
 				return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
 			}
+			t.db.indexedUpTo(indexed)
 		}
-		e.Seq, e.PrevHash = head.seq+1, head.hash
-		if head.seq == 0 {
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		if head.Seq == 0 {
 			e.PrevHash = beredskap.GenesisHash
 		}
 		e.At = t.now()
@@ -82,8 +85,8 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 			return nil, fmt.Errorf("audit %s: the entry before seq %d changed while appending", rec.Action, e.Seq)
 		}
 	}
-	t.head = &chainHead{seq: e.Seq, hash: e.Hash, indexed: head.indexed}
-	t.unindexed = e.Seq - head.indexed
+	t.head = &audithead.Head{Seq: e.Seq, Hash: e.Hash}
+	t.unindexed = e.Seq - t.db.indexed.Load()
 	return e, nil
 }
 

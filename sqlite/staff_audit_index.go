@@ -109,7 +109,7 @@ func (s *StaffStore) indexChunk(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("index audit entries: %w", err)
 	}
-	s.db.head.indexedUpTo(indexedTo)
+	s.db.indexedUpTo(indexedTo)
 	return left, nil
 }
 
