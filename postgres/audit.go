@@ -19,16 +19,13 @@ const scanBatch = 1000
 var errReadOnlyAudit = errors.New("audit: the transaction is read-only")
 
 // auditAppend appends an entry ($1 its seq, $14 its prev_hash, $15 its
-// hash, $9 its subjects), its subjects' rows and the new head, in one
-// statement and so one round trip, only if the head is still the entry it
-// follows; it affects no row otherwise. The UPDATE takes the head's row
-// lock, which serialises appends in commit order: an append that waited
-// for another finds the head moved.
+// hash) and moves the head to it, in one statement and so one round trip,
+// only if the head is still the entry it follows; it affects no row
+// otherwise. The UPDATE takes the head's row lock, which serialises
+// appends in commit order: an append that waited for another finds the
+// head moved.
 const auditAppend = `WITH h AS (
 	UPDATE audit_head SET seq = $1, hash = $15 WHERE seq = $1 - 1 AND hash = $14 RETURNING seq
-), s AS (
-	INSERT INTO audit_subjects (receipt, seq)
-	SELECT DISTINCT r, h.seq FROM unnest($9::text[]) AS r, h
 )
 INSERT INTO audit (seq, at, actor, user_id, role, scope, action, object, subjects,
 	outcome, detail, address, request_id, prev_hash, hash)
@@ -121,7 +118,7 @@ func (t *staffTx) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*
 		if r, ok := beredskap.NormalizeReceipt(receipt); ok {
 			receipt = r
 		}
-		query += ` AND seq IN (SELECT seq FROM audit_subjects WHERE receipt = ` + arg(receipt) + `)`
+		query += ` AND subjects @> ARRAY[` + arg(receipt) + `]::text[]`
 	}
 	if f.Actor != "" {
 		query += ` AND actor = ` + arg(f.Actor)

@@ -59,8 +59,6 @@ func openHotels(t *testing.T) storetest.StaffHarness {
 		DropAuditGuards: []string{
 			`DROP TRIGGER audit_no_update ON audit`,
 			`DROP TRIGGER audit_no_truncate ON audit`,
-			`DROP TRIGGER audit_subjects_no_update ON audit_subjects`,
-			`DROP TRIGGER audit_subjects_no_truncate ON audit_subjects`,
 		},
 		Placeholder: func(i int) string { return "$" + strconv.Itoa(i) },
 	}
