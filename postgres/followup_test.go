@@ -78,7 +78,10 @@ func TestFollowUpDeadlockRetried(t *testing.T) {
 			t.Errorf("UpdateFollowUp: %v; want the deadlock's victim run again", err)
 		}
 	}
-	if n := runs.Load(); n != 3 {
-		t.Errorf("fn ran %d times; want 3 (the victim of the deadlock twice)", n)
+	// Three runs at least: the victim's fn runs again. Under load the
+	// server has been seen to abort a second time, which the retry
+	// absorbs too.
+	if n := runs.Load(); n < 3 {
+		t.Errorf("fn ran %d times; want at least 3 (the victim of the deadlock twice)", n)
 	}
 }
