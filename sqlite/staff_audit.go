@@ -22,8 +22,9 @@ const auditColumns = `seq, at, actor, user_id, role, scope, action, object, subj
 // hash (0 and "" on an empty trail) and how far the search indexes reach.
 // auditAppendQuery appends an entry (seq ?1, prev_hash ?14) only if the
 // entry before it is the last one and has the hash ?14 (on an empty trail,
-// only if seq is 1), so that a stale auditHead cannot fork the chain. Both
-// are prepared at Open, like the indexer's statements.
+// only if seq is 1), so that a stale hint of the head (DB.head) cannot
+// fork the chain. Both are prepared at Open, like the indexer's
+// statements.
 const (
 	auditHeadQuery = `SELECT COALESCE(a.seq, 0), COALESCE(a.hash, ''), i.seq FROM audit_indexed i
 LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a WHERE i.id = 1`
@@ -37,8 +38,8 @@ WHERE COALESCE((SELECT MAX(seq) FROM audit), 0) = ?1 - 1
 // chained to it, stamped with the clock's time, and returns the stored
 // entry. It fails in a View transaction. The single writer connection
 // makes finding the last entry and the append one step; the last entry is
-// taken from the transaction's earlier appends or the database's
-// auditHead, and read only when neither knows it or it proves stale.
+// taken from the transaction's earlier appends or the database's hint
+// (DB.head), and read only when neither knows it or it proves stale.
 func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*beredskap.AuditEntry, error) {
 	if !t.write {
 		return nil, fmt.Errorf("audit %s: %w", rec.Action, errReadOnlyAudit)

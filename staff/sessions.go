@@ -181,7 +181,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*bereds
 	return &beredskap.Actor{User: u, Grant: g, TokenID: tok.ID, Address: ca.Address, RequestID: ca.RequestID}, nil
 }
 
-// findToken returns the token of hash and its user: from the cache when
+// findToken returns the token of hash and its user, without the user's
+// password hash and TOTP secret: from the cache when
 // they were read under the store's present auth epoch, else from the store
 // and then kept under the epoch read before them, so that a change after
 // that read makes the entry stale rather than the entry outlive it. An
@@ -211,6 +212,7 @@ func (s *Service) findToken(ctx context.Context, hash string) (*beredskap.APITok
 	if err != nil || tok == nil {
 		return nil, nil, err
 	}
+	u.PasswordHash, u.TOTPSecret = "", "" // a token's actor never needs them
 	s.tokens.put(hash, epoch, tok, u)
 	return tok, u, nil
 }

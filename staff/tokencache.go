@@ -13,8 +13,8 @@ import (
 const tokenCacheSize = 4096
 
 // tokenCache holds the API tokens AuthenticateToken has found, by their
-// hash, each with its user and the auth epoch (beredskap.StaffTx.AuthEpoch)
-// read in the same transaction. An entry serves only while the epoch has
+// hash, each with its user and the auth epoch (beredskap.StaffStore's
+// AuthEpoch) read before them. An entry serves only while the epoch has
 // not moved, so it never outlives a revocation, a removal or a changed
 // grant, whichever process made it; what depends on the time (expiry,
 // grant validity) is checked at every use. Unknown tokens are not kept.
@@ -23,8 +23,8 @@ type tokenCache struct {
 	entries map[string]cachedToken
 }
 
-// cachedToken is a token and its user as read under epoch. The user's
-// password hash and TOTP secret are not kept.
+// cachedToken is a token and its user as read under epoch, without the
+// user's password hash and TOTP secret, which a token's actor never needs.
 type cachedToken struct {
 	epoch int64
 	token beredskap.APIToken
@@ -48,7 +48,6 @@ func (c *tokenCache) get(hash string, epoch int64) (*beredskap.APIToken, *bereds
 // put keeps the token and user of hash, read under epoch.
 func (c *tokenCache) put(hash string, epoch int64, tok *beredskap.APIToken, u *beredskap.User) {
 	e := cachedToken{epoch: epoch, token: *tok, user: *u}
-	e.user.PasswordHash, e.user.TOTPSecret = "", ""
 	e.user.Grants = slices.Clone(u.Grants)
 	c.mu.Lock()
 	defer c.mu.Unlock()
