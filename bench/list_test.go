@@ -119,6 +119,7 @@ func BenchmarkListRegistrations(b *testing.B) {
 	}
 }
 
+// benchmarkList runs the four levels of BenchmarkListRegistrations on f.
 func benchmarkList(b *testing.B, f *listFixture) {
 	filter := beredskap.RegistrationFilter{Municipality: "0301", Limit: listPage}
 	b.Run("store", func(b *testing.B) {
