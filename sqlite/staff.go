@@ -54,9 +54,9 @@ func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx
 	}
 	if t.head != nil {
 		s.db.head.Set(*t.head)
-	}
-	if t.unindexed >= indexBatch {
-		s.wakeIndexer()
+		if t.head.Seq-s.db.indexed.Load() >= indexBatch {
+			s.wakeIndexer()
+		}
 	}
 	return nil
 }
@@ -80,15 +80,13 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 
 // staffTx is one StaffStore transaction on db; write is false in View.
 // head is the audit trail's head after the last entry Audit appended, nil
-// before the first; unindexed is how many entries the search indexes lack
-// then.
+// before the first.
 type staffTx struct {
-	tx        *sql.Tx
-	db        *DB
-	clock     beredskap.Clock
-	write     bool
-	head      *audithead.Head
-	unindexed int64
+	tx    *sql.Tx
+	db    *DB
+	clock beredskap.Clock
+	write bool
+	head  *audithead.Head
 }
 
 var _ beredskap.StaffTx = (*staffTx)(nil)

@@ -87,7 +87,6 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 		}
 	}
 	t.head = &audithead.Head{Seq: e.Seq, Hash: e.Hash}
-	t.unindexed = e.Seq - t.db.indexed.Load()
 	return e, nil
 }
 
