@@ -201,6 +201,10 @@ type Delegation struct {
 
 // ImpactRun is the re-evaluation of the active quarantines under a rule
 // version: when it was computed and whether the affected were notified.
+// Evaluated and Changed are the figures of the first computation;
+// registrations made after it are added as they are found (Added), and a
+// final run at or after the instant the version takes effect
+// (FinalAt, FinalEvaluated) re-evaluates every active quarantine once more.
 type ImpactRun struct {
 	ID         int64
 	RuleID     string
@@ -209,6 +213,31 @@ type ImpactRun struct {
 	Evaluated  int
 	Changed    int
 	NotifiedAt *time.Time
+	// SweptTo is the creation instant up to which registrations made
+	// after the first computation have been looked at.
+	SweptTo time.Time
+	// Added is how many changes were added after the first computation.
+	Added int
+	// FinalAt is when the final run took place, nil before it.
+	FinalAt *time.Time
+	// FinalEvaluated is how many active quarantines the final run
+	// re-evaluated.
+	FinalEvaluated int
+}
+
+// ChangedInForce is how many travellers the change concerns at the
+// instant it takes effect, as far as known: the first computation's and
+// those added since.
+func (r *ImpactRun) ChangedInForce() int { return r.Changed + r.Added }
+
+// ImpactRecipient is a change of an impact run with what the traveller's
+// rule-change SMS needs: the phone number ("" when none was given), the
+// first name, and the follow-up plan the SMS belongs to (0 when none).
+type ImpactRecipient struct {
+	Change    ImpactChange
+	Phone     string
+	FirstName string
+	PlanID    int64
 }
 
 // ImpactChange is one traveller whose obligations change under a new rule

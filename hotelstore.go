@@ -16,10 +16,11 @@ type HotelStore interface {
 	// ViewHotels runs fn in a read-only transaction.
 	ViewHotels(ctx context.Context, fn func(ctx context.Context, tx HotelTx) error) error
 	// ActiveRegistrations calls fn with every registration whose
-	// quarantine's last day is day (YYYY-MM-DD) or later and whose arrival
-	// is before until, in no set order, reading in a consistent snapshot
+	// quarantine's last day is day (YYYY-MM-DD) or later, whose arrival
+	// is before until and which was created at or after since (the zero
+	// time for all), in no set order, reading in a consistent snapshot
 	// outside any write transaction; it stops at fn's first error.
-	ActiveRegistrations(ctx context.Context, day string, until time.Time, fn func(*StoredRegistration) error) error
+	ActiveRegistrations(ctx context.Context, day string, until, since time.Time, fn func(*StoredRegistration) error) error
 }
 
 // HotelTx is the statements of one HotelStore transaction. Finders return
@@ -89,6 +90,29 @@ type HotelTx interface {
 	// ImpactChanges returns a run's changes of a municipality ("" for
 	// all), by receipt, at most limit, after the receipt after.
 	ImpactChanges(ctx context.Context, runID int64, municipality, after string, limit int) ([]*ImpactChange, error)
-	// MarkImpactNotified sets NotifiedAt.
-	MarkImpactNotified(ctx context.Context, runID int64, at time.Time) error
+	// FindImpactRunByID returns the run with the id.
+	FindImpactRunByID(ctx context.Context, id int64) (*ImpactRun, error)
+	// AddImpactChanges adds changes found after the run was computed,
+	// skipping receipts the run holds already, and returns how many it
+	// added; Added grows by as many. Concurrent adders of one receipt add
+	// it once.
+	AddImpactChanges(ctx context.Context, runID int64, changes []*ImpactChange) (int, error)
+	// SweepImpact records a look at the registrations made since the run:
+	// SweptTo becomes sweptTo when that is later, and when final is not
+	// nil and the run has no FinalAt yet, FinalAt and FinalEvaluated are
+	// set.
+	SweepImpact(ctx context.Context, runID int64, sweptTo time.Time, final *time.Time, finalEvaluated int) error
+	// MarkImpactNotified sets NotifiedAt when it is not set and reports
+	// whether this call set it.
+	MarkImpactNotified(ctx context.Context, runID int64, at time.Time) (bool, error)
+	// ImpactRecipients returns the run's changes after the receipt after,
+	// by receipt, at most limit, whose traveller has no rule-change
+	// notice of the run's rule version yet, each with what its SMS needs.
+	ImpactRecipients(ctx context.Context, runID int64, after string, limit int) ([]*ImpactRecipient, error)
+	// ClaimRuleChangeNotices records that the travellers of the receipts
+	// are told of rule version ruleID by run runID, and returns the
+	// receipts it recorded: those told of the version before, by any run
+	// or process, are left out. The database's unique key on version and
+	// receipt makes it at most once, also across concurrent transactions.
+	ClaimRuleChangeNotices(ctx context.Context, ruleID string, runID int64, receipts []string, at time.Time) ([]string, error)
 }

@@ -67,7 +67,7 @@ func BenchmarkReevaluate(b *testing.B) {
 	for i := range b.N {
 		t0, c0 := time.Now(), cpuTime()
 		rows := 0
-		if err := store.ActiveRegistrations(ctx, day, at, func(*beredskap.StoredRegistration) error { rows++; return nil }); err != nil {
+		if err := store.ActiveRegistrations(ctx, day, at, time.Time{}, func(*beredskap.StoredRegistration) error { rows++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 		scan, scanCPU := time.Since(t0), cpuTime()-c0

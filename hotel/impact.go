@@ -17,7 +17,8 @@ import (
 // before at) under the rule version in force at at, compares each result
 // with the stored decision (rules.Compare), and stores the changes as an
 // ImpactRun keyed by the version's id and at. A run that exists already is
-// returned as it is (idempotent). It needs PermRuleImpact nationally (the
+// returned as it is (idempotent); registrations made after it are added by
+// the watcher (SweepImpact). It needs PermRuleImpact nationally (the
 // control centre, the system). Evaluation runs on Config.Workers
 // goroutines fed by the store's streaming ActiveRegistrations; a
 // registration decided under the same version cannot change and is only
@@ -44,11 +45,13 @@ func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.I
 	if !isCode(err, beredskap.ENOTFOUND) {
 		return nil, wrap("compute impact", err)
 	}
-	changes, evaluated, err := s.reevaluate(ctx, v, at)
+	started := s.now()
+	changes, evaluated, err := s.reevaluate(ctx, v, at, time.Time{})
 	if err != nil {
 		return nil, wrap("compute impact", err)
 	}
-	run = &beredskap.ImpactRun{RuleID: v.ID, At: at, ComputedAt: s.now(), Evaluated: evaluated, Changed: len(changes)}
+	run = &beredskap.ImpactRun{RuleID: v.ID, At: at, ComputedAt: s.now(), Evaluated: evaluated, Changed: len(changes),
+		SweptTo: started}
 	err = s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
 		if err := tx.CreateImpactRun(ctx, run, changes); err != nil {
 			return err
@@ -70,9 +73,10 @@ func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.I
 	return run, nil
 }
 
-// reevaluate streams the registrations active at at to the workers and
-// returns the changes and how many registrations were evaluated.
-func (s *Service) reevaluate(ctx context.Context, v *rules.Version, at time.Time) ([]*beredskap.ImpactChange, int, error) {
+// reevaluate streams the registrations active at at and created at or
+// after since (all when since is zero) to the workers and returns the
+// changes and how many registrations were evaluated.
+func (s *Service) reevaluate(ctx context.Context, v *rules.Version, at, since time.Time) ([]*beredskap.ImpactChange, int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	const chunk = 256
@@ -97,7 +101,7 @@ func (s *Service) reevaluate(ctx context.Context, v *rules.Version, at time.Time
 	day := at.In(s.book.Oslo()).Format(time.DateOnly)
 	evaluated := 0
 	buf := make([]*beredskap.StoredRegistration, 0, chunk)
-	err := s.store.ActiveRegistrations(ctx, day, at, func(reg *beredskap.StoredRegistration) error {
+	err := s.store.ActiveRegistrations(ctx, day, at, since, func(reg *beredskap.StoredRegistration) error {
 		evaluated++
 		buf = append(buf, reg)
 		if len(buf) == chunk {

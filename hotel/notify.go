@@ -10,76 +10,116 @@ import (
 	"beredskap/sms"
 )
 
+// notifyBatch is how many travellers one transaction of NotifyImpact
+// tells.
+const notifyBatch = 500
+
 // NotifyImpact enqueues the SMS of template rule_change, in each
 // traveller's language (English, then bokmål, when there is none), for
-// every change of run runID, due at the rule version's in-force instant,
-// and marks the run notified, all in one transaction. It returns how many
-// messages were queued; a run notified before queues none. It needs
-// PermRuleImpact nationally; ENOTFOUND for an unknown run.
+// every change of run runID whose traveller has not been told of the run's
+// rule version before (by any run, in any process), due at the version's
+// in-force instant, and marks the run notified. Each batch of travellers
+// is told in one transaction that records their notices (the database's
+// at-most-once marker: one rule-change SMS per registration and version),
+// puts their SMS on the outbox and audits the receipts; a traveller without
+// a phone number is recorded as told and gets none. It returns how many
+// messages it queued: a second call queues only those of changes added
+// since. It needs PermRuleImpact nationally; ENOTFOUND for an unknown run.
 func (s *Service) NotifyImpact(ctx context.Context, runID int64) (int, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermRuleImpact, "") {
 		return 0, s.deny(ctx, a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(runID, 10))
 	}
-	now := s.now()
-	n := 0
-	err := s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
-		runs, err := tx.ListImpactRuns(ctx)
+	var run *beredskap.ImpactRun
+	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
+		var err error
+		run, err = tx.FindImpactRunByID(ctx, runID)
+		return err
+	})
+	if err != nil {
+		return 0, wrap("notify impact", err)
+	}
+	due := run.At
+	if v := s.version(run.RuleID); v != nil {
+		due = v.InForceFrom.UTC()
+	}
+	total := 0
+	for after := ""; ; {
+		n, last, err := s.notifyBatch(ctx, a, run, due, after)
+		total += n
 		if err != nil {
+			return total, wrap("notify impact", err)
+		}
+		if last == "" {
+			break
+		}
+		after = last
+	}
+	err = s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
+		set, err := tx.MarkImpactNotified(ctx, run.ID, s.now())
+		if err != nil || !set {
 			return err
 		}
-		var run *beredskap.ImpactRun
-		for _, r := range runs {
-			if r.ID == runID {
-				run = r
-			}
+		return audit(ctx, tx, record(a, "rules.impact.notified", "impact_run:"+strconv.FormatInt(run.ID, 10),
+			fmt.Sprintf("SMS due %s", due.Format(time.RFC3339))))
+	})
+	if err != nil {
+		return total, wrap("notify impact", err)
+	}
+	return total, nil
+}
+
+// notifyBatch tells, in one transaction, the travellers of up to
+// notifyBatch changes of run after the receipt after who have not been
+// told of its version, and returns how many SMS it queued and the last
+// receipt it looked at ("" when there were none left).
+func (s *Service) notifyBatch(ctx context.Context, a *beredskap.Actor, run *beredskap.ImpactRun, due time.Time, after string) (int, string, error) {
+	var (
+		sent []string
+		last string
+	)
+	err := s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
+		sent, last = sent[:0], ""
+		recips, err := tx.ImpactRecipients(ctx, run.ID, after, notifyBatch)
+		if err != nil || len(recips) == 0 {
+			return err
 		}
-		if run == nil {
-			return beredskap.Errorf(beredskap.ENOTFOUND, "no impact run %d", runID)
+		last = recips[len(recips)-1].Change.Receipt
+		receipts := make([]string, len(recips))
+		for i, r := range recips {
+			receipts[i] = r.Change.Receipt
 		}
-		if run.NotifiedAt != nil {
-			return nil
+		claimed, err := tx.ClaimRuleChangeNotices(ctx, run.RuleID, run.ID, receipts, s.now())
+		if err != nil || len(claimed) == 0 {
+			return err
 		}
-		due := run.At
-		for _, v := range s.book.Versions() {
-			if v.ID == run.RuleID {
-				due = v.InForceFrom.UTC()
-			}
+		mine := make(map[string]bool, len(claimed))
+		for _, c := range claimed {
+			mine[c] = true
 		}
 		templates, err := templatesIn(ctx, tx)
 		if err != nil {
 			return err
 		}
-		after := ""
-		for {
-			changes, err := tx.ImpactChanges(ctx, run.ID, "", after, 1000)
-			if err != nil {
+		for _, r := range recips {
+			if !mine[r.Change.Receipt] || r.Phone == "" {
+				continue
+			}
+			if err := s.enqueueChange(ctx, tx, templates, r, due); err != nil {
 				return err
 			}
-			for _, c := range changes {
-				ok, err := s.enqueueChange(ctx, tx, templates, c, due)
-				if err != nil {
-					return err
-				}
-				if ok {
-					n++
-				}
-				after = c.Receipt
-			}
-			if len(changes) < 1000 {
-				break
-			}
+			sent = append(sent, r.Change.Receipt)
 		}
-		if err := tx.MarkImpactNotified(ctx, run.ID, now); err != nil {
-			return err
+		if len(sent) == 0 {
+			return nil
 		}
 		return audit(ctx, tx, record(a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(run.ID, 10),
-			fmt.Sprintf("%d SMS due %s", n, due.Format(time.RFC3339))))
+			fmt.Sprintf("%d SMS due %s", len(sent), due.Format(time.RFC3339)), sent...))
 	})
 	if err != nil {
-		return 0, wrap("notify impact", err)
+		return 0, "", err
 	}
-	return n, nil
+	return len(sent), last, nil
 }
 
 // templateSet holds the templates in force by key and language.
@@ -112,89 +152,24 @@ func (set templateSet) pick(key, language string) *beredskap.SMSTemplate {
 	return nil
 }
 
-// enqueueChange queues the rule-change SMS of one change; a traveller
-// without a phone number gets none (false).
-func (s *Service) enqueueChange(ctx context.Context, tx beredskap.HotelTx, set templateSet, c *beredskap.ImpactChange, due time.Time) (bool, error) {
-	reg, err := tx.FindRegistration(ctx, c.Receipt, "")
-	if isCode(err, beredskap.ENOTFOUND) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	to := reg.Registration.Traveller.Phone
-	if to == "" {
-		return false, nil
-	}
+// enqueueChange queues the rule-change SMS of one recipient, who has a
+// phone number.
+func (s *Service) enqueueChange(ctx context.Context, tx beredskap.HotelTx, set templateSet, r *beredskap.ImpactRecipient, due time.Time) error {
+	c := &r.Change
 	t := set.pick(sms.TemplateRuleChange, c.Language)
 	if t == nil {
-		return false, beredskap.Errorf(beredskap.EINTERNAL, "no template %s", sms.TemplateRuleChange)
+		return beredskap.Errorf(beredskap.EINTERNAL, "no template %s", sms.TemplateRuleChange)
 	}
 	lastDay := c.NewLastDay
 	if lastDay == "" {
 		lastDay = c.OldLastDay
 	}
-	body, err := sms.Render(t.Body, map[string]string{
-		"name": reg.Registration.Traveller.FirstName, "last_day": lastDay, "hotline": s.cfg.Hotline,
-	})
+	body, err := sms.Render(t.Body, map[string]string{"name": r.FirstName, "last_day": lastDay, "hotline": s.cfg.Hotline})
 	if err != nil {
-		return false, fmt.Errorf("render template %s/%s: %w", t.Key, t.Language, err)
+		return fmt.Errorf("render template %s/%s: %w", t.Key, t.Language, err)
 	}
 	enc, segs := sms.Count(body)
-	m := &beredskap.SMSMessage{Receipt: c.Receipt, To: to, Language: t.Language, Template: t.Key, Body: body,
-		Encoding: enc, Segments: segs, Status: beredskap.SMSQueued, NextAttemptAt: due, SentBy: "system"}
-	if p, err := tx.FindPlanByReceipt(ctx, c.Receipt); err == nil {
-		m.PlanID = p.ID
-	} else if !isCode(err, beredskap.ENOTFOUND) {
-		return false, err
-	}
-	return true, tx.EnqueueSMS(ctx, m)
-}
-
-// RunImpactWatcher computes and notifies, once each, the impact of every
-// rule version whose in-force instant is within the next WatchAhead (24
-// hours) or passed less than WatchBehind ago, looking every WatchInterval,
-// until ctx ends; it returns nil then. It acts as the system. A run
-// computed ahead of time holds the registrations that had arrived when it
-// was computed.
-func (s *Service) RunImpactWatcher(ctx context.Context) error {
-	t := time.NewTicker(s.cfg.WatchInterval)
-	defer t.Stop()
-	for {
-		if err := s.WatchOnce(ctx); err != nil && ctx.Err() == nil {
-			s.logger.Error("rule-change impact", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-// WatchOnce is one look of RunImpactWatcher: it computes and notifies the
-// impact of each version in force from within [now-WatchBehind,
-// now+WatchAhead], once.
-func (s *Service) WatchOnce(ctx context.Context) error {
-	ctx = beredskap.WithActor(ctx, beredskap.SystemActor())
-	now := s.now()
-	for _, v := range s.book.Versions() {
-		from := v.InForceFrom
-		if from.Before(now.Add(-s.cfg.WatchBehind)) || from.After(now.Add(s.cfg.WatchAhead)) {
-			continue
-		}
-		run, err := s.ComputeImpact(ctx, from)
-		if err != nil {
-			return fmt.Errorf("impact of %s: %w", v.ID, err)
-		}
-		if run.NotifiedAt != nil {
-			continue
-		}
-		n, err := s.NotifyImpact(ctx, run.ID)
-		if err != nil {
-			return fmt.Errorf("notify impact of %s: %w", v.ID, err)
-		}
-		s.logger.Info("rule-change impact", "rule", v.ID, "evaluated", run.Evaluated, "changed", run.Changed, "sms", n)
-	}
-	return nil
+	m := &beredskap.SMSMessage{Receipt: c.Receipt, To: r.Phone, Language: t.Language, Template: t.Key, Body: body,
+		Encoding: enc, Segments: segs, Status: beredskap.SMSQueued, NextAttemptAt: due, SentBy: "system", PlanID: r.PlanID}
+	return tx.EnqueueSMS(ctx, m)
 }

@@ -33,7 +33,8 @@ type decodedBatch struct {
 }
 
 // ActiveRegistrations calls fn with every registration whose quarantine
-// ends on day or later and whose arrival is before until, in no set order,
+// ends on day or later, whose arrival is before until and which was created
+// at or after since (all when since is zero), in no set order,
 // and stops at fn's first error, which it returns as it is. A day that
 // does not parse is EINVALID.
 //
@@ -44,7 +45,7 @@ type decodedBatch struct {
 // streams the rows while GOMAXPROCS others decode them, and fn is called on
 // the caller's goroutine, one registration at a time. When fn fails, the
 // query is cancelled rather than read to its end.
-func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until time.Time,
+func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until, since time.Time,
 	fn func(*beredskap.StoredRegistration) error) error {
 	d, err := requiredDate("day", day)
 	if err != nil {
@@ -57,9 +58,14 @@ func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until 
 	defer tx.Rollback(context.Background())
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := tx.Query(qctx, `SELECT receipt, municipality, created_at, registration, decision
+	query, args := `SELECT receipt, municipality, created_at, registration, decision
 FROM registrations
-WHERE quarantine_last_day >= $1 AND arrival_at < $2`, d, stamp(until))
+WHERE quarantine_last_day >= $1 AND arrival_at < $2`, []any{d, stamp(until)}
+	if !since.IsZero() {
+		query += ` AND created_at >= $3`
+		args = append(args, stamp(since))
+	}
+	rows, err := tx.Query(qctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("active registrations: %w", err)
 	}

@@ -58,7 +58,7 @@ func BenchmarkActiveRegistrations(b *testing.B) {
 	start := time.Now()
 	for b.Loop() {
 		n := 0
-		err := s.ActiveRegistrations(context.Background(), "2021-01-05", until, func(r *beredskap.StoredRegistration) error {
+		err := s.ActiveRegistrations(context.Background(), "2021-01-05", until, time.Time{}, func(r *beredskap.StoredRegistration) error {
 			n++
 			return nil
 		})

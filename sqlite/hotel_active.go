@@ -29,15 +29,16 @@ type decodedBatch struct {
 }
 
 // ActiveRegistrations calls fn with every registration whose quarantine's
-// last day is day or later and whose arrival is before until, in no set
-// order, one call at a time. One goroutine reads the rows in one read
-// transaction on the read pool, so that it sees one snapshot and holds up
-// no writer; decoders, one per processor, decode them (the JSON is most of
-// the work) while fn runs on the caller's goroutine. At most a few batches
-// are in memory at once. It stops at fn's first error and returns it as it
-// is, after the reader and decoders have ended. A day that is not a date
+// last day is day or later, whose arrival is before until and which was
+// created at or after since (all when since is zero), in no set order,
+// one call at a time. One goroutine reads the rows in one read transaction
+// on the read pool, so that it sees one snapshot and holds up no writer;
+// decoders, one per processor, decode them (the JSON is most of the work)
+// while fn runs on the caller's goroutine. At most a few batches are in
+// memory at once. It stops at fn's first error and returns it as it is,
+// after the reader and decoders have ended. A day that is not a date
 // is EINVALID.
-func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until time.Time, fn func(*beredskap.StoredRegistration) error) error {
+func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until, since time.Time, fn func(*beredskap.StoredRegistration) error) error {
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		return fmt.Errorf("active registrations: %w", beredskap.Invalid("day", "malformed", "is not a date written YYYY-MM-DD"))
 	}
@@ -49,7 +50,7 @@ func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until 
 	var readErr error
 	go func() {
 		defer close(raw)
-		readErr = s.readActive(ctx, day, until, raw)
+		readErr = s.readActive(ctx, day, until, since, raw)
 	}()
 	done := make(chan struct{})
 	for range workers {
@@ -103,14 +104,19 @@ func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until 
 
 // readActive reads the rows of ActiveRegistrations in one read transaction
 // and sends them to out in batches, until they end or ctx is done.
-func (s *StaffStore) readActive(ctx context.Context, day string, until time.Time, out chan<- []rawRegistration) error {
+func (s *StaffStore) readActive(ctx context.Context, day string, until, since time.Time, out chan<- []rawRegistration) error {
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, selectRegistration+`
-WHERE quarantine_last_day >= ? AND arrival_at < ?`, day, fmtTime(until))
+	query, args := selectRegistration+`
+WHERE quarantine_last_day >= ? AND arrival_at < ?`, []any{day, fmtTime(until)}
+	if !since.IsZero() {
+		query += ` AND created_at >= ?`
+		args = append(args, fmtTime(since))
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func BenchmarkActiveRegistrations(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		err := s.ActiveRegistrations(context.Background(), "2020-12-21", time.Now(), func(r *beredskap.StoredRegistration) error {
+		err := s.ActiveRegistrations(context.Background(), "2020-12-21", time.Now(), time.Time{}, func(r *beredskap.StoredRegistration) error {
 			n++
 			return nil
 		})

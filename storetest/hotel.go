@@ -50,6 +50,8 @@ func TestHotelStore(t *testing.T, open func(t *testing.T) StaffHarness) {
 	t.Run("ImpactRuns", func(t *testing.T) { testImpactRuns(t, open(t)) })
 	t.Run("ImpactChanges", func(t *testing.T) { testImpactChanges(t, open(t)) })
 	t.Run("ActiveRegistrations", func(t *testing.T) { testActiveRegistrations(t, open(t)) })
+	t.Run("LateImpactChanges", func(t *testing.T) { testLateImpactChanges(t, open(t)) })
+	t.Run("RuleChangeNotices", func(t *testing.T) { testRuleChangeNotices(t, open(t)) })
 }
 
 // hStore returns the harness's store as a HotelStore.

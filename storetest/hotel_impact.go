@@ -103,10 +103,18 @@ func testImpactRuns(t *testing.T, h StaffHarness) {
 	// The changes go out at the moment the version takes effect.
 	sent := time.Date(2020, 12, 23, 11, 0, 0, 4321, time.UTC)
 	hUpdate(t, h, func(ctx context.Context, tx beredskap.HotelTx) error {
-		return tx.MarkImpactNotified(ctx, first.ID, sent)
+		if set, err := tx.MarkImpactNotified(ctx, first.ID, sent); err != nil || !set {
+			return fmt.Errorf("MarkImpactNotified = %v, %v; want true", set, err)
+		}
+		// Only the first mark counts.
+		if set, err := tx.MarkImpactNotified(ctx, first.ID, sent.Add(time.Hour)); err != nil || set {
+			return fmt.Errorf("second MarkImpactNotified = %v, %v; want false", set, err)
+		}
+		return nil
 	})
 	err = hStore(t, h).UpdateHotels(context.Background(), func(ctx context.Context, tx beredskap.HotelTx) error {
-		return tx.MarkImpactNotified(ctx, second.ID+1000, sent)
+		_, err := tx.MarkImpactNotified(ctx, second.ID+1000, sent)
+		return err
 	})
 	wantCode(t, err, beredskap.ENOTFOUND, "MarkImpactNotified of an unknown run")
 	hView(t, h, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -200,7 +208,7 @@ func testActiveRegistrations(t *testing.T, h StaffHarness) {
 	registerArriving(t, h, "0301", until.Add(time.Hour*30), "2021-01-17") // after until
 
 	got := map[string]*beredskap.StoredRegistration{}
-	err := s.ActiveRegistrations(context.Background(), day, until, func(r *beredskap.StoredRegistration) error {
+	err := s.ActiveRegistrations(context.Background(), day, until, time.Time{}, func(r *beredskap.StoredRegistration) error {
 		if got[r.Receipt] != nil {
 			t.Errorf("%s given twice", r.Receipt)
 		}
@@ -231,7 +239,7 @@ func testActiveRegistrations(t *testing.T, h StaffHarness) {
 	// The first error from fn stops the walk and comes back.
 	stop := errors.New("stop")
 	calls := 0
-	err = s.ActiveRegistrations(context.Background(), day, until, func(*beredskap.StoredRegistration) error {
+	err = s.ActiveRegistrations(context.Background(), day, until, time.Time{}, func(*beredskap.StoredRegistration) error {
 		calls++
 		return stop
 	})
@@ -239,10 +247,23 @@ func testActiveRegistrations(t *testing.T, h StaffHarness) {
 		t.Errorf("ActiveRegistrations with fn failing: %v after %d calls; want fn's error after 1", err, calls)
 	}
 	// None when all are over.
-	err = s.ActiveRegistrations(context.Background(), "2021-02-01", until, func(r *beredskap.StoredRegistration) error {
+	err = s.ActiveRegistrations(context.Background(), "2021-02-01", until, time.Time{}, func(r *beredskap.StoredRegistration) error {
 		return fmt.Errorf("%s is over by then", r.Receipt)
 	})
 	if err != nil {
 		t.Error(err)
+	}
+	// Since leaves out those created before it (the clock moves on at
+	// each registration).
+	var since []string
+	err = s.ActiveRegistrations(context.Background(), day, until, in[1].CreatedAt, func(r *beredskap.StoredRegistration) error {
+		since = append(since, r.Receipt)
+		return nil
+	})
+	slices.Sort(since)
+	want := []string{in[1].Receipt, in[2].Receipt}
+	slices.Sort(want)
+	if err != nil || !slices.Equal(since, want) {
+		t.Errorf("ActiveRegistrations since %v = %v, %v; want %v", in[1].CreatedAt, since, err, want)
 	}
 }

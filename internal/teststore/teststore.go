@@ -66,3 +66,39 @@ func Open(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredskap.R
 	tb.Fatalf("unknown store %q", kind)
 	return nil, nil
 }
+
+// OpenShared opens an empty database of the kind like Open, and a second
+// store over the same database through a connection pool of its own, as a
+// second process would have; both are closed when the test ends.
+func OpenShared(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredskap.RegistrationService, Store) {
+	tb.Helper()
+	ctx := context.Background()
+	switch kind {
+	case "sqlite":
+		path := filepath.Join(tb.TempDir(), "test.db")
+		var dbs [2]*sqlite.DB
+		for i := range dbs {
+			db, err := sqlite.Open(ctx, path)
+			if err != nil {
+				tb.Fatalf("open database: %v", err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			dbs[i] = db
+		}
+		return sqlite.NewStaffStore(dbs[0], clock), sqlite.NewRegistrationService(dbs[0], clock), sqlite.NewStaffStore(dbs[1], clock)
+	case "postgres":
+		dsn := storetest.FreshPostgresDB(tb)
+		var dbs [2]*postgres.DB
+		for i := range dbs {
+			db, err := postgres.Open(ctx, dsn)
+			if err != nil {
+				tb.Fatalf("open database: %v", err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			dbs[i] = db
+		}
+		return postgres.NewStaffStore(dbs[0], clock), postgres.NewRegistrationService(dbs[0], clock), postgres.NewStaffStore(dbs[1], clock)
+	}
+	tb.Fatalf("unknown store %q", kind)
+	return nil, nil, nil
+}
