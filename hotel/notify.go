@@ -28,7 +28,7 @@ const notifyBatch = 500
 func (s *Service) NotifyImpact(ctx context.Context, runID int64) (int, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermRuleImpact, "") {
-		return 0, s.deny(ctx, a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(runID, 10))
+		return 0, s.tx.Deny(ctx, a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(runID, 10))
 	}
 	var run *beredskap.ImpactRun
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -37,7 +37,7 @@ func (s *Service) NotifyImpact(ctx context.Context, runID int64) (int, error) {
 		return err
 	})
 	if err != nil {
-		return 0, wrap("notify impact", err)
+		return 0, beredskap.Wrap("notify impact", err)
 	}
 	due := run.At
 	if v := s.version(run.RuleID); v != nil {
@@ -48,25 +48,22 @@ func (s *Service) NotifyImpact(ctx context.Context, runID int64) (int, error) {
 		n, last, err := s.notifyBatch(ctx, a, run, due, after)
 		total += n
 		if err != nil {
-			return total, wrap("notify impact", err)
+			return total, err
 		}
 		if last == "" {
 			break
 		}
 		after = last
 	}
-	err = s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
+	err = s.tx.Update(ctx, "notify impact", func(ctx context.Context, tx beredskap.HotelTx) error {
 		set, err := tx.MarkImpactNotified(ctx, run.ID, s.now())
 		if err != nil || !set {
 			return err
 		}
-		return audit(ctx, tx, record(a, "rules.impact.notified", "impact_run:"+strconv.FormatInt(run.ID, 10),
+		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.notified", "impact_run:"+strconv.FormatInt(run.ID, 10),
 			fmt.Sprintf("SMS due %s", due.Format(time.RFC3339))))
 	})
-	if err != nil {
-		return total, wrap("notify impact", err)
-	}
-	return total, nil
+	return total, err
 }
 
 // notifyBatch tells, in one transaction, the travellers of up to
@@ -78,7 +75,7 @@ func (s *Service) notifyBatch(ctx context.Context, a *beredskap.Actor, run *bere
 		sent []string
 		last string
 	)
-	err := s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
+	err := s.tx.Update(ctx, "notify impact", func(ctx context.Context, tx beredskap.HotelTx) error {
 		sent, last = sent[:0], ""
 		recips, err := tx.ImpactRecipients(ctx, run.ID, after, notifyBatch)
 		if err != nil || len(recips) == 0 {
@@ -113,7 +110,7 @@ func (s *Service) notifyBatch(ctx context.Context, a *beredskap.Actor, run *bere
 		if len(sent) == 0 {
 			return nil
 		}
-		return audit(ctx, tx, record(a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(run.ID, 10),
+		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(run.ID, 10),
 			fmt.Sprintf("%d SMS due %s", len(sent), due.Format(time.RFC3339)), sent...))
 	})
 	if err != nil {

@@ -85,7 +85,7 @@ func (s *Service) SweepImpact(ctx context.Context, runID int64) (*beredskap.Impa
 	a := beredskap.ActorFrom(ctx)
 	object := "impact_run:" + strconv.FormatInt(runID, 10)
 	if !beredskap.Can(a, beredskap.PermRuleImpact, "") {
-		return nil, s.deny(ctx, a, "rules.impact.sweep", object)
+		return nil, s.tx.Deny(ctx, a, "rules.impact.sweep", object)
 	}
 	var run *beredskap.ImpactRun
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -94,7 +94,7 @@ func (s *Service) SweepImpact(ctx context.Context, runID int64) (*beredskap.Impa
 		return err
 	})
 	if err != nil {
-		return nil, wrap("sweep impact", err)
+		return nil, beredskap.Wrap("sweep impact", err)
 	}
 	v := s.version(run.RuleID)
 	if v == nil {
@@ -108,9 +108,9 @@ func (s *Service) SweepImpact(ctx context.Context, runID int64) (*beredskap.Impa
 	}
 	changes, evaluated, err := s.reevaluate(ctx, v, run.At, since)
 	if err != nil {
-		return nil, wrap("sweep impact", err)
+		return nil, beredskap.Wrap("sweep impact", err)
 	}
-	err = s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
+	err = s.tx.Update(ctx, "sweep impact", func(ctx context.Context, tx beredskap.HotelTx) error {
 		added, err := tx.AddImpactChanges(ctx, run.ID, changes)
 		if err != nil {
 			return err
@@ -128,10 +128,10 @@ func (s *Service) SweepImpact(ctx context.Context, runID int64) (*beredskap.Impa
 		if final != nil {
 			detail = "final run at " + now.Format(time.RFC3339) + ": " + detail
 		}
-		return audit(ctx, tx, record(a, "rules.impact.sweep", "rule_version:"+v.ID, detail))
+		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.sweep", "rule_version:"+v.ID, detail))
 	})
 	if err != nil {
-		return nil, wrap("sweep impact", err)
+		return nil, err
 	}
 	return run, nil
 }
