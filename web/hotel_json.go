@@ -309,20 +309,28 @@ type delegateJSON struct {
 	Municipality string `json:"municipality"`
 }
 
-// impactRunJSON is a run of rule-change impact.
+// impactRunJSON is a run of rule-change impact: the figures of its first
+// computation (evaluated, changed), the changes added since
+// (changed_in_force counts them all) and the final run at the instant the
+// version takes effect (final_at, null before it; final_evaluated).
 type impactRunJSON struct {
-	ID         int64      `json:"id"`
-	RuleID     string     `json:"rule_id"`
-	At         time.Time  `json:"at"`
-	ComputedAt time.Time  `json:"computed_at"`
-	Evaluated  int        `json:"evaluated"`
-	Changed    int        `json:"changed"`
-	NotifiedAt *time.Time `json:"notified_at"`
+	ID             int64      `json:"id"`
+	RuleID         string     `json:"rule_id"`
+	At             time.Time  `json:"at"`
+	ComputedAt     time.Time  `json:"computed_at"`
+	Evaluated      int        `json:"evaluated"`
+	Changed        int        `json:"changed"`
+	NotifiedAt     *time.Time `json:"notified_at"`
+	Added          int        `json:"added"`
+	ChangedInForce int        `json:"changed_in_force"`
+	FinalAt        *time.Time `json:"final_at"`
+	FinalEvaluated int        `json:"final_evaluated"`
 }
 
 func impactRunOf(r *beredskap.ImpactRun) impactRunJSON {
 	return impactRunJSON{ID: r.ID, RuleID: r.RuleID, At: r.At, ComputedAt: r.ComputedAt, Evaluated: r.Evaluated,
-		Changed: r.Changed, NotifiedAt: r.NotifiedAt}
+		Changed: r.Changed, NotifiedAt: r.NotifiedAt, Added: r.Added, ChangedInForce: r.ChangedInForce(),
+		FinalAt: r.FinalAt, FinalEvaluated: r.FinalEvaluated}
 }
 
 // impactChangeJSON is one traveller whose obligations change.

@@ -29,12 +29,16 @@ type impactPage struct {
 	Compute bool
 }
 
-// impactRunRow is one run.
+// impactRunRow is one run: the figures of its first computation, and
+// those at the instant the version takes effect (Final is the time of
+// the final run, "" before it).
 type impactRunRow struct {
 	ID                             int64
 	RuleID, At, Computed, Notified string
 	Href, NotifyAction             string
 	Evaluated, Changed             int
+	Final                          string
+	FinalEvaluated, InForce, Added int
 }
 
 // impactVersionRow is a rule version one may compute the impact of.
@@ -116,7 +120,11 @@ func (s *Server) impactPageOf(w http.ResponseWriter, r *http.Request, a *beredsk
 func (f *staffFrame) impactRunRowOf(run *beredskap.ImpactRun) impactRunRow {
 	at := run.At.UTC().Format(time.RFC3339)
 	row := impactRunRow{ID: run.ID, RuleID: run.RuleID, At: f.Time(run.At), Computed: f.Time(run.ComputedAt),
-		Evaluated: run.Evaluated, Changed: run.Changed, Href: f.Href("/staff/rule-impact", "at", at)}
+		Evaluated: run.Evaluated, Changed: run.Changed, Href: f.Href("/staff/rule-impact", "at", at),
+		FinalEvaluated: run.FinalEvaluated, InForce: run.ChangedInForce(), Added: run.Added}
+	if run.FinalAt != nil {
+		row.Final = f.Time(*run.FinalAt)
+	}
 	if run.NotifiedAt != nil {
 		row.Notified = f.Time(*run.NotifiedAt)
 	} else if beredskap.Can(f.Actor, beredskap.PermRuleImpact, "") {

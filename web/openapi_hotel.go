@@ -206,7 +206,7 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"Delegation":     nullable(withInstants(staffRules.schema(reflect.TypeFor[delegationJSON](), ""), []string{"created_at"}, nil), "ended_at"),
 		"DelegationList": itemsSchema(ref("Delegation")),
 		"DelegateInput":  (&schemaRules{required: setOf("user_id")}).schema(reflect.TypeFor[delegateJSON](), ""),
-		"ImpactRun":      nullable(withInstants(staffRules.schema(reflect.TypeFor[impactRunJSON](), ""), []string{"at", "computed_at"}, nil), "notified_at"),
+		"ImpactRun":      nullable(withInstants(staffRules.schema(reflect.TypeFor[impactRunJSON](), ""), []string{"at", "computed_at"}, nil), "notified_at", "final_at"),
 		"ImpactRunList":  itemsSchema(ref("ImpactRun")),
 		"ImpactInput":    (&schemaRules{required: setOf("at"), formats: map[string]string{"at": "date-time"}}).schema(reflect.TypeFor[impactComputeJSON](), ""),
 		"ImpactChanges":  impactChangesSchema(),

@@ -18,7 +18,9 @@ import (
 
 // rulesImpact runs 'rules impact --at INSTANT': it re-evaluates every
 // quarantine active at the instant under the rule version in force then,
-// stores the run (once per version and instant), and lists who changes and
+// stores the run (once per version and instant), adds the registrations
+// made since an earlier run (all active quarantines once more when the
+// instant has passed), prints both figures, and lists who changes and
 // how. With --notify it also puts the SMS to the affected travellers on
 // the outbox, due at the instant; the server's SMS worker sends them.
 func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -57,8 +59,19 @@ func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("rules impact: %w", err)
 	}
-	fmt.Fprintf(stdout, "Rule version %s in force at %s: %d active quarantines re-evaluated, %d change (%.1fs).\n",
-		run.RuleID, at.Format(time.RFC3339), run.Evaluated, run.Changed, time.Since(start).Seconds())
+	if run, err = svc.SweepImpact(sys, run.ID); err != nil {
+		return fmt.Errorf("rules impact: %w", err)
+	}
+	fmt.Fprintf(stdout, "Rule version %s in force at %s (%.1fs).\n", run.RuleID, at.Format(time.RFC3339), time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "At the first run (%s): %d active quarantines re-evaluated, %d change.\n",
+		run.ComputedAt.Format(time.RFC3339), run.Evaluated, run.Changed)
+	if run.FinalAt != nil {
+		fmt.Fprintf(stdout, "At the instant it takes effect (final run %s): %d re-evaluated, %d change.\n",
+			run.FinalAt.Format(time.RFC3339), run.FinalEvaluated, run.ChangedInForce())
+	} else {
+		fmt.Fprintf(stdout, "At the instant it takes effect: %d change so far (%d registered since the first run); the final run follows then.\n",
+			run.ChangedInForce(), run.Added)
+	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RECEIPT\tMUNICIPALITY\tLANGUAGE\tCHANGE")
 	after := ""
