@@ -64,6 +64,18 @@ func (in *Intake) Register(ctx context.Context, r *beredskap.Registration, lang,
 	return reg, created, nil
 }
 
+// ComingChanges returns the rule versions that take effect during the
+// quarantine decision d sets for r and change it, in the order they take
+// effect, with texts in lang (see beredskap.RuleChangeForecaster); none
+// when the evaluator does not know later versions.
+func (in *Intake) ComingChanges(r *beredskap.Registration, d *beredskap.Decision, lang string) []beredskap.RuleChange {
+	f, ok := in.Rules.(beredskap.RuleChangeForecaster)
+	if !ok {
+		return nil
+	}
+	return f.ComingChanges(r, d, lang)
+}
+
 // Find returns the registration with the receipt, which may be typed
 // loosely (see beredskap.NormalizeReceipt). Errors: ENOTFOUND.
 func (in *Intake) Find(ctx context.Context, receipt string) (*beredskap.StoredRegistration, error) {

@@ -13,10 +13,21 @@ import (
 // MaxIdempotencyKeyLength is the longest Idempotency-Key accepted.
 const MaxIdempotencyKeyLength = 200
 
-// registrationCreated is the body of a successful POST /api/v1/registrations.
+// registrationCreated is the body of a successful POST /api/v1/registrations:
+// the receipt, the decision, and the rule changes known to come during its
+// quarantine (left out when there are none).
 type registrationCreated struct {
-	Receipt  string             `json:"receipt"`
-	Decision beredskap.Decision `json:"decision"`
+	Receipt     string                 `json:"receipt"`
+	Decision    beredskap.Decision     `json:"decision"`
+	RuleChanges []beredskap.RuleChange `json:"rule_changes,omitempty"`
+}
+
+// evaluation is the body of POST /api/v1/evaluate: the decision with the
+// rule changes known to come during its quarantine (left out when there
+// are none).
+type evaluation struct {
+	beredskap.Decision
+	RuleChanges []beredskap.RuleChange `json:"rule_changes,omitempty"`
 }
 
 // handleEvaluate decides a registration without storing it.
@@ -34,7 +45,7 @@ func (s *Server) handleEvaluate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Language", d.Language)
-	writeJSON(w, http.StatusOK, d)
+	writeJSON(w, http.StatusOK, evaluation{Decision: d, RuleChanges: s.in.ComingChanges(reg, &d, d.Language)})
 }
 
 // handleRegister stores a registration and answers 201 with its receipt and
@@ -64,7 +75,8 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	w.Header().Set("Content-Language", stored.Decision.Language)
-	writeJSON(w, status, registrationCreated{Receipt: stored.Receipt, Decision: stored.Decision})
+	writeJSON(w, status, registrationCreated{Receipt: stored.Receipt, Decision: stored.Decision,
+		RuleChanges: s.in.ComingChanges(&stored.Registration, &stored.Decision, stored.Decision.Language)})
 }
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {

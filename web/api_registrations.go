@@ -89,6 +89,14 @@ func (s *Server) handleListRegistrations(w http.ResponseWriter, r *http.Request)
 	writeJSON(w, http.StatusOK, body)
 }
 
+// storedRegistrationJSON is a registration with its decision and the rule
+// changes known to come during its quarantine (left out when there are
+// none).
+type storedRegistrationJSON struct {
+	*beredskap.StoredRegistration
+	RuleChanges []beredskap.RuleChange `json:"rule_changes,omitempty"`
+}
+
 // handleGetRegistration returns one registration with its decision, or 404
 // when it does not exist or the caller may not see it.
 func (s *Server) handleGetRegistration(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +108,8 @@ func (s *Server) handleGetRegistration(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, reg)
+	writeJSON(w, http.StatusOK, storedRegistrationJSON{StoredRegistration: reg,
+		RuleChanges: s.in.ComingChanges(&reg.Registration, &reg.Decision, reg.Decision.Language)})
 }
 
 // handleSearchAudit returns the audit entries that match the query

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"beredskap"
+	"beredskap/rules"
 )
 
 // The OpenAPI document is built once at start from the Go types of the
@@ -237,7 +238,8 @@ func openAPIDocument(version, baseURL string) map[string]any {
 				"parameters":  []any{acceptLanguage},
 				"requestBody": body,
 				"responses": map[string]any{
-					"200": map[string]any{"description": "The decision.", "content": jsonContent(ref("Decision"))},
+					"200": map[string]any{"description": "The decision, with the rule changes known to come during its quarantine.",
+						"content": jsonContent(ref("Evaluation"))},
 					"400": invalid, "413": tooLarge, "415": notJSON, "500": internal,
 				},
 			}},
@@ -275,12 +277,15 @@ func openAPIDocument(version, baseURL string) map[string]any {
 			"AuditList":          auditListSchema(),
 			"Registration":       registrationRules.schema(reflect.TypeFor[beredskap.Registration](), ""),
 			"Decision":           decisionRules.schema(reflect.TypeFor[beredskap.Decision](), ""),
+			"Evaluation":         withRuleChanges(decisionRules.schema(reflect.TypeFor[beredskap.Decision](), "")),
+			"RuleChange":         ruleChangeSchema(),
 			"RegistrationCreated": map[string]any{
 				"type": "object", "required": []string{"receipt", "decision"},
 				"properties": map[string]any{
 					"receipt": map[string]any{"type": "string", "pattern": "^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z*~$=U]$",
 						"description": "Receipt code: ten Crockford base-32 symbols and a check symbol, written XXXXX-XXXXX-C."},
-					"decision": ref("Decision"),
+					"decision":     ref("Decision"),
+					"rule_changes": ruleChangesProperty,
 				},
 			},
 			"Error": errorSchema,
@@ -297,6 +302,35 @@ func openAPIDocument(version, baseURL string) map[string]any {
 		doc["servers"] = []any{map[string]any{"url": baseURL}}
 	}
 	return doc
+}
+
+// ruleChangesProperty documents the rule changes known to come during a
+// decision's quarantine.
+var ruleChangesProperty = map[string]any{"type": "array", "items": ref("RuleChange"),
+	"description": "The rule versions that take effect after the arrival and before the quarantine ends and change " +
+		"what is asked of the traveller, in the order they take effect; left out when there are none."}
+
+// withRuleChanges returns the object schema s with the optional property
+// rule_changes.
+func withRuleChanges(s map[string]any) map[string]any {
+	s["properties"].(map[string]any)["rule_changes"] = ruleChangesProperty
+	return s
+}
+
+// ruleChangeSchema documents beredskap.RuleChange.
+func ruleChangeSchema() map[string]any {
+	return map[string]any{
+		"type": "object", "required": []string{"in_force_from", "changes", "decision"}, "additionalProperties": false,
+		"properties": map[string]any{
+			"in_force_from": map[string]any{"type": "string", "format": "date-time",
+				"description": "The instant the rule version takes effect (Europe/Oslo offset)."},
+			"changes": map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{
+				rules.ChangeQuarantineLifted, rules.ChangeHotelLifted, rules.ChangeHotelRequired, rules.ChangeLastDay,
+				rules.ChangeScope, rules.ChangeFee}},
+				"description": "What changes from the decision before it."},
+			"decision": ref("Decision"),
+		},
+	}
 }
 
 func mustOpenAPI(version, baseURL string) []byte {

@@ -122,6 +122,7 @@ func storedRegistrationSchema() map[string]any {
 	props["registration"] = ref("Registration")
 	props["decision"] = ref("Decision")
 	props["created_at"] = map[string]any{"type": "string", "format": "date-time"}
+	props["rule_changes"] = ruleChangesProperty
 	return s
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"beredskap"
+	"beredskap/rules"
 )
 
 // ReceiptPage shows a stored registration's receipt and decision, for the
@@ -38,6 +40,20 @@ type DecisionView struct {
 	Reasons      []beredskap.Reason
 	Warnings     []string
 	RuleSet      string
+	// Coming are the rule changes that take effect during the quarantine
+	// and change it, in the order they take effect.
+	Coming []ComingChangeView
+}
+
+// ComingChangeView is a rule change announced on a decision: from When
+// the rules change, and then the sentences of Lines apply (written from
+// the new version's decision in the page's language).
+type ComingChangeView struct {
+	RuleID  string
+	When    string
+	Heading string
+	Intro   string
+	Lines   []string
 }
 
 // handleReceipt shows the receipt page. A receipt typed loosely (lower case,
@@ -54,7 +70,6 @@ func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := s.pages.page(r, path, "receipt.title")
-	d := s.decisionIn(r, stored, pg.Lang)
 	t := stored.Registration.Traveller
 	page := &ReceiptPage{
 		Page:      pg,
@@ -62,7 +77,7 @@ func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
 		QRURL:     path + "/qr.png",
 		Name:      strings.TrimSpace(t.FirstName + " " + t.LastName),
 		BirthDate: formatDate(pg.L, t.BirthDate),
-		Decision:  decisionView(pg.L, d),
+		Decision:  s.storedDecisionView(r, pg.L, stored, pg.Lang),
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if err := s.pages.render(w, http.StatusOK, "receipt.html", page); err != nil {
@@ -86,6 +101,56 @@ func (s *Server) decisionIn(r *http.Request, stored *beredskap.StoredRegistratio
 		return d
 	}
 	return again
+}
+
+// storedDecisionView writes out the stored decision in lang with l, and
+// the rule changes known to come during its quarantine.
+func (s *Server) storedDecisionView(r *http.Request, l *Locale, stored *beredskap.StoredRegistration, lang string) DecisionView {
+	d := s.decisionIn(r, stored, lang)
+	v := decisionView(l, d)
+	v.Coming = comingChangeViews(l, s.in.ComingChanges(&stored.Registration, &d, lang))
+	return v
+}
+
+// comingChangeViews writes out each rule change: when it takes effect and,
+// for each thing it changes, the sentence of the new decision that says
+// what applies then.
+func comingChangeViews(l *Locale, changes []beredskap.RuleChange) []ComingChangeView {
+	out := make([]ComingChangeView, 0, len(changes))
+	for _, c := range changes {
+		when := c.InForceFrom
+		if t, err := time.Parse(time.RFC3339, c.InForceFrom); err == nil {
+			when = l.T("decision.change.when", "date", formatDate(l, t.Format(time.DateOnly)), "time", t.Format("15:04"))
+		}
+		nv := decisionView(l, c.Decision)
+		var lines []string
+		add := func(texts ...string) {
+			for _, t := range texts {
+				if t != "" && !slices.Contains(lines, t) {
+					lines = append(lines, t)
+				}
+			}
+		}
+		for _, code := range c.Changes {
+			switch code {
+			case rules.ChangeQuarantineLifted:
+				add(nv.Headline)
+			case rules.ChangeScope:
+				add(nv.Headline, nv.Scope)
+			case rules.ChangeLastDay:
+				add(nv.Period)
+			case rules.ChangeHotelLifted:
+				add(nv.Hotel, nv.Group)
+			case rules.ChangeHotelRequired:
+				add(nv.Hotel, nv.Fee)
+			case rules.ChangeFee:
+				add(nv.Fee)
+			}
+		}
+		out = append(out, ComingChangeView{RuleID: c.Decision.RuleSet.ID, When: when, Lines: lines,
+			Heading: l.T("decision.change.heading", "when", when), Intro: l.T("decision.change.intro", "when", when)})
+	}
+	return out
 }
 
 // handleQR serves the receipt code as a QR code image.

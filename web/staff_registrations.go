@@ -135,7 +135,7 @@ func (s *Server) handleStaffRegistration(w http.ResponseWriter, r *http.Request)
 	t := reg.Registration.Traveller
 	page.Name = strings.TrimSpace(t.FirstName + " " + t.LastName)
 	page.Arrival = page.arrival(reg.Registration.ArrivalTime)
-	page.Decision = decisionView(page.text.public, s.decisionIn(r, reg, page.Lang))
+	page.Decision = s.storedDecisionView(r, page.text.public, reg, page.Lang)
 	page.Hotel = s.travellerHotelOf(r, &page.staffFrame, reg.Receipt)
 	s.renderStaff(w, r, http.StatusOK, "staff_registration.html", page)
 }
