@@ -63,7 +63,7 @@ func testLateRegistrationsAreNotifiedOnce(t *testing.T, kind string) {
 	}
 
 	group(20, time.Date(2020, 12, 11, 12, 0, 0, 0, oslo), c.Now()) // before the first look
-	watch(c.Now())                                                  // the first look, 24 hours ahead
+	watch(c.Now())                                                 // the first look, 24 hours ahead
 	run := findRun(t, services[0], at)
 	if run.Changed != 20 || run.Evaluated != 40 || run.NotifiedAt == nil {
 		t.Fatalf("first run = %+v; want 20 of 40 changed, notified", run)
