@@ -44,21 +44,21 @@ func (s *Service) ResendInvitation(ctx context.Context, userID int64) error {
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(userID, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return s.deny(ctx, a, "invitation.send", object)
+		return s.tx.Deny(ctx, a, "invitation.send", object)
 	}
 	now := s.now()
 	var inv *invitation
-	err := s.update(ctx, "resend invitation", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "resend invitation", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, g, err := linkable(ctx, tx, userID, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		orderedBy := g.OrderedBy
 		if orderedBy == "" {
 			orderedBy = a.Name()
 		}
 		inv, err = s.newEnrolment(ctx, tx, u, g, orderedBy, now)
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return err
@@ -77,21 +77,21 @@ func (s *Service) NewEnrolmentLink(ctx context.Context, userID int64) (string, t
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(userID, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return "", time.Time{}, s.deny(ctx, a, "enrolment.create", object)
+		return "", time.Time{}, s.tx.Deny(ctx, a, "enrolment.create", object)
 	}
 	now := s.now()
 	var inv *invitation
-	err := s.update(ctx, "new enrolment link", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "new enrolment link", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, g, err := linkable(ctx, tx, userID, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if inv, err = s.newEnrolment(ctx, tx, u, g, a.Name(), now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "enrolment.create", object, beredskap.OutcomeOK)
 		rec.Detail = "link handed out directly, valid until " + inv.ExpiresAt.Format(time.RFC3339)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return "", time.Time{}, err
@@ -111,7 +111,7 @@ func (s *Service) ResetCredentials(ctx context.Context, userID int64, reason str
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(userID, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return s.deny(ctx, a, "user.credentials_reset", object)
+		return s.tx.Deny(ctx, a, "user.credentials_reset", object)
 	}
 	reason, err := checkReason(reason, true)
 	if err != nil {
@@ -119,34 +119,36 @@ func (s *Service) ResetCredentials(ctx context.Context, userID int64, reason str
 	}
 	now := s.now()
 	var inv *invitation
-	err = s.update(ctx, "reset credentials", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "reset credentials", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, err := tx.FindUser(ctx, userID)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		grants := u.ValidGrants(now)
 		if u.Status != beredskap.UserActive || len(grants) == 0 {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"))
 		}
 		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep = "", "", 0
-		u.FailedLogins, u.LockedUntil = 0, nil
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
+			return err
 		}
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
-			return nil, err
+			return err
 		}
 		cut, err := cutOff(ctx, tx, u.ID, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		g := grants[len(grants)-1]
 		if inv, err = s.newEnrolment(ctx, tx, u, g, a.Name(), now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "user.credentials_reset", object, beredskap.OutcomeOK)
 		rec.Detail = "password, TOTP and recovery codes cleared; " + cut + "; new enrolment link; reason: " + reason
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return err

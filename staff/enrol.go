@@ -60,7 +60,7 @@ func (s *Service) CheckEnrolment(ctx context.Context, enrolToken string) (*bered
 		return err
 	})
 	if err != nil {
-		return nil, wrap("check enrolment", err)
+		return nil, beredskap.Wrap("check enrolment", err)
 	}
 	if outcome != nil {
 		return nil, outcome
@@ -87,38 +87,41 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 	}
 	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
-		return nil, wrap("enrol: hash password", err)
+		return nil, beredskap.Wrap("enrol: hash password", err)
 	}
 	now := s.now()
 	var res *LoginResult
-	err = s.update(ctx, "enrol", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "enrol", func(ctx context.Context, tx beredskap.StaffTx) error {
 		e, u, err := checkEnrolment(ctx, tx, enrolToken, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		err = tx.UseEnrolment(ctx, e.Hash, now)
 		if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
-			return beredskap.Invalid("token", "used", "the enrolment link was used already"), nil
+			return beredskap.Refuse(beredskap.Invalid("token", "used", "the enrolment link was used already"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := tx.RevokeEnrolments(ctx, u.ID, now); err != nil {
-			return nil, err
+			return err
 		}
-		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, nil
+		u.PasswordHash = hash
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
+			return err
 		}
 		cut, err := cutOff(ctx, tx, u.ID, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if res, err = s.newSession(ctx, tx, a, u, beredskap.StageEnrol, 0, now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := record(a, u, "enrolment.password", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = "password set; every enrolment link of the user used up; " + cut
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -139,31 +142,31 @@ const minTOTPSecretBytes = 20
 func (s *Service) NewTOTP(ctx context.Context, sessionToken string) (*TOTPSetup, error) {
 	now := s.now()
 	var setup *TOTPSetup
-	err := s.update(ctx, "new TOTP", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "new TOTP", func(ctx context.Context, tx beredskap.StaffTx) error {
 		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if ss.Stage != beredskap.StageEnrol {
-			return wrongStage(), nil
+			return beredskap.Refuse(wrongStage())
 		}
 		if ss.PendingTOTP != "" {
 			setup = &TOTPSetup{Secret: ss.PendingTOTP, URL: auth.TOTPURL(s.cfg.Issuer, u.Email, ss.PendingTOTP)}
-			return nil, nil
+			return nil
 		}
 		secret, url, err := auth.NewTOTPKey(s.cfg.Issuer, u.Email)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ss.PendingTOTP = secret
 		setup = &TOTPSetup{Secret: secret, URL: url}
-		return nil, tx.UpdateSession(ctx, ss)
+		return tx.UpdateSession(ctx, ss)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if setup.QRPNG, err = auth.QRCodePNG(setup.URL); err != nil {
-		return nil, wrap("new TOTP: QR code", err)
+		return nil, beredskap.Wrap("new TOTP: QR code", err)
 	}
 	return setup, nil
 }
@@ -182,66 +185,69 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, code string) ([
 	a := beredskap.ActorFrom(ctx)
 	now := s.now()
 	var codes []string
-	err := s.update(ctx, "confirm TOTP", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "confirm TOTP", func(ctx context.Context, tx beredskap.StaffTx) error {
 		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if ss.Stage != beredskap.StageEnrol {
-			return wrongStage(), nil
+			return beredskap.Refuse(wrongStage())
 		}
 		if u.TOTPSecret != "" {
 			// Enrolled meanwhile through another session: this one may
 			// not replace the second factor.
 			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-				return nil, err
+				return err
 			}
 			rec := record(a, u, "enrolment.totp", userObject(u), beredskap.OutcomeDenied)
 			rec.Detail = "the account has a TOTP secret already"
-			return wrongStage(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, wrongStage())
 		}
 		secret := ss.PendingTOTP
 		if !auth.TOTPSecretStrong(secret, minTOTPSecretBytes) {
-			return beredskap.Invalid("code", "no_secret", "open the page again to get a secret to enrol"), nil
+			return beredskap.Refuse(beredskap.Invalid("code", "no_secret", "open the page again to get a secret to enrol"))
 		}
 		step, ok := auth.ValidateTOTP(code, secret, now, 0)
 		if !ok {
-			return beredskap.Invalid("code", "wrong_code", "the code does not match; check the time on the phone and try again"), nil
+			return beredskap.Refuse(beredskap.Invalid("code", "wrong_code", "the code does not match; check the time on the phone and try again"))
 		}
 		grants := u.ValidGrants(now)
 		if len(grants) == 0 {
 			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-				return nil, err
+				return err
 			}
-			return unauthorized("no_access", "you hold no access in force"), nil
+			return beredskap.Refuse(unauthorized("no_access", "you hold no access in force"))
 		}
-		u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, u.LockedUntil = secret, step, 0, nil
+		u.TOTPSecret, u.TOTPLastStep = secret, step
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
+			return err
 		}
 		var hashes []string
 		codes, hashes = auth.NewRecoveryCodes(RecoveryCodeCount)
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, hashes); err != nil {
-			return nil, err
+			return err
 		}
 		ended, err := tx.DeleteOtherSessions(ctx, u.ID, ss.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		revoked, err := tx.RevokeUserTokens(ctx, u.ID, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := tx.RevokeEnrolments(ctx, u.ID, now); err != nil {
-			return nil, err
+			return err
 		}
 		ss.PendingTOTP = ""
 		if err := activate(ctx, tx, ss, grants[0], now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := record(a, u, "enrolment.totp", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("TOTP enrolled; new recovery codes; %d other sessions ended, %d tokens revoked", ended, revoked)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
