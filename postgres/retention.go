@@ -183,17 +183,19 @@ func (t *retentionTx) PurgeCitizenAccounts(ctx context.Context, changedBefore, n
 // PurgeStaffRecords deletes expired staff sessions and ended tokens,
 // enrolment links and decided access orders.
 func (t *retentionTx) PurgeStaffRecords(ctx context.Context, endedBefore, now time.Time, limit int) (int, error) {
-	steps := []struct{ table, key, ids string }{
-		{"sessions", "id", `SELECT id FROM sessions WHERE expires_at < $1 LIMIT $3`},
-		{"api_tokens", "id", `SELECT id FROM api_tokens WHERE COALESCE(revoked_at, expires_at) < $2 LIMIT $3`},
-		{"enrolments", "hash", `SELECT hash FROM enrolments WHERE COALESCE(used_at, expires_at) < $2 LIMIT $3`},
+	steps := []struct {
+		table, key, ids string
+		before          time.Time
+	}{
+		{"sessions", "id", `SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2`, now},
+		{"api_tokens", "id", `SELECT id FROM api_tokens WHERE COALESCE(revoked_at, expires_at) < $1 LIMIT $2`, endedBefore},
+		{"enrolments", "hash", `SELECT hash FROM enrolments WHERE COALESCE(used_at, expires_at) < $1 LIMIT $2`, endedBefore},
 		{"access_orders", "id", `SELECT id FROM access_orders
-			WHERE status NOT IN ('awaiting_confirmation', 'pending') AND updated_at < $2 LIMIT $3`},
+			WHERE status NOT IN ('awaiting_confirmation', 'pending') AND updated_at < $1 LIMIT $2`, endedBefore},
 	}
 	total := 0
 	for _, st := range steps {
-		n, err := t.exec(ctx, st.table, `DELETE FROM `+st.table+` WHERE `+st.key+` IN (`+st.ids+`)`,
-			stamp(now), stamp(endedBefore), limit)
+		n, err := t.exec(ctx, st.table, `DELETE FROM `+st.table+` WHERE `+st.key+` IN (`+st.ids+`)`, stamp(st.before), limit)
 		if err != nil {
 			return total, err
 		}

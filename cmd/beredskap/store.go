@@ -16,6 +16,10 @@ type store struct {
 	citizens      beredskap.CitizenStore
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
+	retention     beredskap.RetentionStore
+	// backup writes a copy of a SQLite database to a file; nil for
+	// PostgreSQL, whose backups are the operator's (docs/backups.md).
+	backup func(ctx context.Context, path string) error
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -37,6 +41,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			citizens:      staffStore,
 			followUp:      staffStore,
 			hotels:        staffStore,
+			retention:     staffStore,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -54,6 +59,8 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		citizens:      staffStore,
 		followUp:      staffStore,
 		hotels:        staffStore,
+		retention:     staffStore,
+		backup:        db.Backup,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,
