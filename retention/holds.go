@@ -38,7 +38,7 @@ func (s *Service) CreateHold(ctx context.Context, r HoldRequest) (*beredskap.Leg
 	const action = "legal_hold.create"
 	scope, ok := beredskap.RegistrationScope(a)
 	if !ok || !beredskap.Can(a, beredskap.PermLegalHold, scope) {
-		return nil, s.deny(ctx, a, action, "registration:"+r.Receipt)
+		return nil, s.tx.Deny(ctx, a, action, "registration:"+r.Receipt)
 	}
 	r.Reason = strings.TrimSpace(r.Reason)
 	now := s.clock()
@@ -86,7 +86,7 @@ func (s *Service) CreateHold(ctx context.Context, r HoldRequest) (*beredskap.Leg
 		rec := beredskap.RecordFor(a, action, holdObject(h.ID), beredskap.OutcomeOK)
 		rec.Subjects = receipts
 		rec.Detail = fmt.Sprintf("until %s; %d registrations held", h.UntilDay, len(receipts))
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create legal hold: %w", err)
@@ -104,7 +104,7 @@ func (s *Service) ReleaseHold(ctx context.Context, id int64) error {
 	const action = "legal_hold.release"
 	scope, ok := beredskap.RegistrationScope(a)
 	if !ok || !beredskap.Can(a, beredskap.PermLegalHold, scope) {
-		return s.deny(ctx, a, action, holdObject(id))
+		return s.tx.Deny(ctx, a, action, holdObject(id))
 	}
 	err := s.store.UpdateRetention(ctx, func(ctx context.Context, tx beredskap.RetentionTx) error {
 		h, err := tx.FindHold(ctx, id)
@@ -119,7 +119,7 @@ func (s *Service) ReleaseHold(ctx context.Context, id int64) error {
 		}
 		rec := beredskap.RecordFor(a, action, holdObject(id), beredskap.OutcomeOK)
 		rec.Subjects = h.Receipts
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return fmt.Errorf("release legal hold: %w", err)
@@ -135,7 +135,7 @@ func (s *Service) ListHolds(ctx context.Context, active bool) ([]*beredskap.Lega
 	const action = "legal_hold.list"
 	scope, ok := beredskap.RegistrationScope(a)
 	if !ok || !beredskap.Can(a, beredskap.PermLegalHold, scope) {
-		return nil, s.deny(ctx, a, action, "municipality:"+scope)
+		return nil, s.tx.Deny(ctx, a, action, "municipality:"+scope)
 	}
 	var out []*beredskap.LegalHold
 	err := s.store.UpdateRetention(ctx, func(ctx context.Context, tx beredskap.RetentionTx) error {
@@ -149,7 +149,7 @@ func (s *Service) ListHolds(ctx context.Context, active bool) ([]*beredskap.Lega
 			rec.Subjects = append(rec.Subjects, h.Receipts...)
 		}
 		rec.Detail = fmt.Sprintf("%d holds", len(out))
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list legal holds: %w", err)

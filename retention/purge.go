@@ -62,7 +62,7 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 			rec.Subjects = receipts
 			rec.Detail = fmt.Sprintf("policy %s: arrived before %s; %d registrations, %d follow-up plans, %d call reports, %d SMS, %d labour notices, %d dispensations deleted; %d hotel stays de-identified",
 				p.ID, arrivedBefore.UTC().Format(time.RFC3339), c.Registrations, c.Plans, c.CallReports, c.SMS, c.LabourNotices, c.Dispensations, c.Stays)
-			return audit(ctx, tx, rec)
+			return beredskap.AppendAudit(ctx, tx, rec)
 		})
 		if err != nil {
 			return rep, fmt.Errorf("purge registrations: %w", err)
@@ -141,7 +141,7 @@ func (s *Service) purgeOther(ctx context.Context, category, detail string, fn fu
 			}
 			rec := beredskap.RecordFor(beredskap.SystemActor(), "retention.purge", "retention:"+category, beredskap.OutcomeOK)
 			rec.Detail = fmt.Sprintf("%d rows: %s", n, detail)
-			return audit(ctx, tx, rec)
+			return beredskap.AppendAudit(ctx, tx, rec)
 		})
 		if err != nil {
 			return total, fmt.Errorf("purge %s: %w", category, err)

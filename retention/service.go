@@ -1,8 +1,6 @@
 package retention
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -30,6 +28,7 @@ type Config struct {
 // same transaction as its work.
 type Service struct {
 	store  beredskap.RetentionStore
+	tx     beredskap.Transactions[beredskap.RetentionTx]
 	book   *Book
 	clock  beredskap.Clock
 	logger *slog.Logger
@@ -47,32 +46,11 @@ func New(store beredskap.RetentionStore, book *Book, clock beredskap.Clock, logg
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, book: book, clock: clock, logger: logger, cfg: cfg}
+	return &Service{store: store, tx: store.UpdateRetention, book: book, clock: clock, logger: logger, cfg: cfg}
 }
 
 // Policy returns the policy version in force now.
 func (s *Service) Policy() *Policy { return s.book.At(s.clock()) }
-
-// audit appends rec in tx and returns any error with the action named.
-func audit(ctx context.Context, tx beredskap.RetentionTx, rec beredskap.AuditRecord) error {
-	if _, err := tx.Audit(ctx, rec); err != nil {
-		return fmt.Errorf("audit %s: %w", rec.Action, err)
-	}
-	return nil
-}
-
-// deny writes an audit entry with OutcomeDenied in a transaction of its
-// own and returns EFORBIDDEN (or the error of writing the entry).
-func (s *Service) deny(ctx context.Context, a *beredskap.Actor, action, object string, receipts ...string) error {
-	rec := beredskap.RecordFor(a, action, object, beredskap.OutcomeDenied)
-	rec.Subjects = receipts
-	if err := s.store.UpdateRetention(ctx, func(ctx context.Context, tx beredskap.RetentionTx) error {
-		return audit(ctx, tx, rec)
-	}); err != nil {
-		return fmt.Errorf("%s: %w", action, err)
-	}
-	return beredskap.Forbidden(action)
-}
 
 func holdObject(id int64) string { return "legal_hold:" + strconv.FormatInt(id, 10) }
 

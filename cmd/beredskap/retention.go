@@ -31,8 +31,10 @@ func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 	fs.IntVar(&s.PurgeBatch, "purge-batch", 500, "registrations deleted per purge transaction")
 }
 
-// startPurge runs the daily purge until ctx ends and returns a function
-// that waits for it to stop; it does nothing when the purge is off.
+// startPurge runs the daily purge until ctx ends, in the one process that
+// leads the job "retention.purge", and returns a function that waits for it
+// to stop; it does nothing when the purge is off. The day's claim in the
+// database keeps a purge from running twice even across a change of leader.
 func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) func() {
 	if !s.Purge {
 		return func() {}
@@ -43,7 +45,9 @@ func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retenti
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		svc.Run(ctx, runner, time.Hour)
+		st.leader.Lead(ctx, "retention.purge", func(ctx context.Context) {
+			svc.Run(ctx, runner, time.Hour)
+		})
 	}()
 	return func() { <-done }
 }
@@ -106,7 +110,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
-	st, err := openStore(ctx, *db, time.Now)
+	st, err := openStore(ctx, *db, time.Now, nil)
 	if err != nil {
 		return fmt.Errorf("retention purge: %w", err)
 	}
@@ -128,7 +132,7 @@ func retentionStats(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
-	st, err := openStore(ctx, *db, time.Now)
+	st, err := openStore(ctx, *db, time.Now, nil)
 	if err != nil {
 		return fmt.Errorf("retention stats: %w", err)
 	}
@@ -183,7 +187,7 @@ func retentionBackup(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
-	st, err := openStore(ctx, *db, time.Now)
+	st, err := openStore(ctx, *db, time.Now, nil)
 	if err != nil {
 		return fmt.Errorf("retention backup: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 
 	"beredskap"
@@ -20,6 +21,8 @@ type store struct {
 	// backup writes a copy of a SQLite database to a file; nil for
 	// PostgreSQL, whose backups are the operator's (docs/backups.md).
 	backup func(ctx context.Context, path string) error
+	// leader chooses the one process that runs each background job.
+	leader        beredskap.Leadership
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -28,12 +31,14 @@ type store struct {
 
 // openStore opens a PostgreSQL database for a postgres:// or postgresql://
 // URL, and a SQLite file otherwise; both run their migrations on open.
-func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, error) {
+// logger (nil: none) logs the store's background work.
+func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *slog.Logger) (*store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}
+		db.Logger = logger
 		staffStore := postgres.NewStaffStore(db, clock)
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
@@ -42,6 +47,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			followUp:      staffStore,
 			hotels:        staffStore,
 			retention:     staffStore,
+			leader:        db,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -61,6 +67,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		hotels:        staffStore,
 		retention:     staffStore,
 		backup:        db.Backup,
+		leader:        db,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,
