@@ -109,7 +109,7 @@ func exec(t *testing.T, h StaffHarness, query string, args ...any) {
 }
 
 // wantCode fails the test unless err carries the code.
-func wantCode(t *testing.T, err error, code, what string) {
+func wantCode(t *testing.T, err error, code beredskap.Code, what string) {
 	t.Helper()
 	if got := beredskap.ErrorCode(err); got != code {
 		t.Fatalf("%s: code %q (%v); want %q", what, got, err, code)
