@@ -113,6 +113,7 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 		{&c.CallReports, `DELETE FROM call_reports WHERE plan_id IN (` + plans + `) OR receipt = ANY($1)`},
 		{&c.Plans, `DELETE FROM followup_plans WHERE receipt = ANY($1)`},
 		{&c.Other, `DELETE FROM impact_changes WHERE receipt = ANY($1)`},
+		{&c.Other, `DELETE FROM rule_change_notices WHERE receipt = ANY($1)`},
 		{&c.Dispensations, `DELETE FROM dispensations WHERE receipt = ANY($1)`},
 		{&c.Stays, `UPDATE hotel_stays SET receipt = '', guest_name = '', birth_date = NULL, transfer_address = '',
 			transfer_documents = '{}', note = '' WHERE receipt = ANY($1)`},

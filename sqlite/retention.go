@@ -121,6 +121,7 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 		{&c.CallReports, `DELETE FROM call_reports WHERE plan_id IN (` + plans + `) OR ` + in},
 		{&c.Plans, `DELETE FROM followup_plans WHERE ` + in},
 		{&c.Other, `DELETE FROM impact_changes WHERE ` + in},
+		{&c.Other, `DELETE FROM rule_change_notices WHERE ` + in},
 		{&c.Dispensations, `DELETE FROM dispensations WHERE ` + in},
 		{&c.Stays, `UPDATE hotel_stays SET receipt = '', guest_name = '', birth_date = '', transfer_address = '',
 			transfer_documents = '[]', note = '' WHERE ` + in},
