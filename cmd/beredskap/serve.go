@@ -85,6 +85,16 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 			return err
 		}
 	}
+	// The checkpoint signer stops after the workers, which append audit
+	// entries too, and signs a last checkpoint before the database closes.
+	checkpointer, err := s.Audit.checkpointer(st, s.DB, logger)
+	if err != nil {
+		return err
+	}
+	signCtx, stopSigning := context.WithCancel(ctx)
+	signed := make(chan struct{})
+	go func() { defer close(signed); checkpointer.Run(signCtx) }()
+	defer func() { stopSigning(); <-signed }()
 	workCtx, stopWork := context.WithCancel(ctx)
 	waitWork := fu.run(workCtx)
 	defer waitWork()

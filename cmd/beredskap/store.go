@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/postgres"
 	"beredskap/sqlite"
 )
@@ -16,6 +17,7 @@ type store struct {
 	citizens      beredskap.CitizenStore
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
+	audit         auditlog.Source
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -37,6 +39,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			citizens:      staffStore,
 			followUp:      staffStore,
 			hotels:        staffStore,
+			audit:         staffStore,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -54,6 +57,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		citizens:      staffStore,
 		followUp:      staffStore,
 		hotels:        staffStore,
+		audit:         staffStore,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,
