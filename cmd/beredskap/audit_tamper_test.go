@@ -68,7 +68,7 @@ func newTamperTrail(t *testing.T, kind string, keepEarly ...bool) *tamperTrail {
 func (tr *tamperTrail) appendEntries(t *testing.T, from, to int, at time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := openStore(ctx, tr.dsn, func() time.Time { return at })
+	st, err := openStore(ctx, tr.dsn, func() time.Time { return at }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func (tr *tamperTrail) rebuildWithout(t *testing.T, seq int64) {
 	tr.exec(t, `UPDATE audit SET seq = -seq WHERE seq > $1`, seq)
 	tr.exec(t, `UPDATE audit SET seq = -seq - 1 WHERE seq < 0`)
 	ctx := context.Background()
-	st, err := openStore(ctx, tr.dsn, time.Now)
+	st, err := openStore(ctx, tr.dsn, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func (tr *tamperTrail) rebuildWithout(t *testing.T, seq int64) {
 	tr.exec(t, `DELETE FROM audit_tree`)
 	tr.exec(t, `UPDATE audit_tree_size SET size = 0`)
 	tr.exec(t, `DELETE FROM audit_checkpoints`)
-	st, err = openStore(ctx, tr.dsn, time.Now)
+	st, err = openStore(ctx, tr.dsn, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func (tr *tamperTrail) rebuildWithout(t *testing.T, seq int64) {
 func (tr *tamperTrail) verifyChainOnly(t *testing.T) (string, error) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := openStore(ctx, tr.dsn, time.Now)
+	st, err := openStore(ctx, tr.dsn, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, s.DB, time.Now)
+	st, err := openStore(ctx, s.DB, time.Now, logger)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -85,15 +85,17 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 			return err
 		}
 	}
-	// The checkpoint signer stops after the workers, which append audit
-	// entries too, and signs a last checkpoint before the database closes.
+	// The checkpoint signer runs in the process that leads the job (and
+	// holds the signer's own lock while it signs); it stops after the
+	// workers, which append audit entries too, and signs a last checkpoint
+	// before the database closes.
 	checkpointer, err := s.Audit.checkpointer(st, s.DB, logger)
 	if err != nil {
 		return err
 	}
 	signCtx, stopSigning := context.WithCancel(ctx)
 	signed := make(chan struct{})
-	go func() { defer close(signed); checkpointer.Run(signCtx) }()
+	go func() { defer close(signed); st.leader.Lead(signCtx, "audit.checkpoint", checkpointer.Run) }()
 	defer func() { stopSigning(); <-signed }()
 	workCtx, stopWork := context.WithCancel(ctx)
 	waitWork := fu.run(workCtx)

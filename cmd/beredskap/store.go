@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 
 	"beredskap"
@@ -18,6 +19,8 @@ type store struct {
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
 	audit         auditlog.Source
+	// leader chooses the one process that runs each background job.
+	leader        beredskap.Leadership
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -26,12 +29,14 @@ type store struct {
 
 // openStore opens a PostgreSQL database for a postgres:// or postgresql://
 // URL, and a SQLite file otherwise; both run their migrations on open.
-func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, error) {
+// logger (nil: none) logs the store's background work.
+func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *slog.Logger) (*store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}
+		db.Logger = logger
 		staffStore := postgres.NewStaffStore(db, clock)
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
@@ -40,6 +45,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			followUp:      staffStore,
 			hotels:        staffStore,
 			audit:         staffStore,
+			leader:        db,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -58,6 +64,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		followUp:      staffStore,
 		hotels:        staffStore,
 		audit:         staffStore,
+		leader:        db,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,
