@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"slices"
@@ -22,9 +23,12 @@ type Bundle struct {
 
 // ProvenEntry is an entry's leaf and its inclusion proof.
 type ProvenEntry struct {
-	Index int64    `json:"index"` // the leaf's index: the entry's seq less one
-	Leaf  string   `json:"leaf"`  // the leaf's bytes (beredskap.AuditLeaf.Data)
-	Proof []string `json:"proof"` // base64 hashes, from the leaf up
+	Index int64 `json:"index"` // the leaf's index: the entry's seq less one
+	// Receipt is the receipt of the person's that the entry names among
+	// its subjects, when the bundle is a person's.
+	Receipt string   `json:"receipt,omitempty"`
+	Leaf    string   `json:"leaf"`  // the leaf's bytes (beredskap.AuditLeaf.Data)
+	Proof   []string `json:"proof"` // base64 hashes, from the leaf up
 }
 
 // Prove returns the inclusion proofs of entries in the tree of the
@@ -78,10 +82,49 @@ func CheckBundle(b Bundle, logKey note.Verifier, receipt string) (*Checkpoint, [
 		if err := tlog.CheckRecord(proof, cp.Size, cp.Root, p.Index, tlog.RecordHash([]byte(p.Leaf))); err != nil {
 			return nil, nil, fmt.Errorf("entry %d is not in %s: %w", leaf.Seq, cp, err)
 		}
-		if receipt != "" && !slices.Contains(leaf.Subjects, beredskap.SubjectDigest(leaf.Seq, receipt)) {
-			return nil, nil, fmt.Errorf("entry %d does not name the receipt %s", leaf.Seq, receipt)
+		for _, r := range []string{receipt, p.Receipt} {
+			if r != "" && !slices.Contains(leaf.Subjects, beredskap.SubjectDigest(leaf.Seq, r)) {
+				return nil, nil, fmt.Errorf("entry %d does not name the receipt %s", leaf.Seq, r)
+			}
 		}
 		leaves = append(leaves, leaf)
 	}
 	return cp, leaves, nil
+}
+
+// Prover proves audit entries against the newest signed checkpoint kept in
+// the database (a copy of one kept outside it; the signature is checked
+// here, and by whoever checks the proofs).
+type Prover struct {
+	Store  beredskap.AuditTreeStore
+	LogKey note.Verifier
+	VKey   string // LogKey in text form, handed out with the proofs
+}
+
+// Prove returns a bundle of the inclusion proofs of the entries the
+// newest checkpoint covers, each with the receipt receipts names for it,
+// and the checkpoint; a nil checkpoint and bundle when none is signed yet.
+func (p *Prover) Prove(ctx context.Context, entries []*beredskap.AuditEntry, receipts map[int64]string) (*Checkpoint, *Bundle, error) {
+	msg, err := p.Store.LatestCheckpoint(ctx)
+	if err != nil || msg == nil {
+		return nil, nil, err
+	}
+	cp, err := Open(msg, p.LogKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the newest checkpoint: %w", err)
+	}
+	var covered []*beredskap.AuditEntry
+	for _, e := range entries {
+		if e.Seq <= cp.Size {
+			covered = append(covered, e)
+		}
+	}
+	proven, err := Prove(p.Store, cp, covered)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range proven {
+		proven[i].Receipt = receipts[proven[i].Index+1]
+	}
+	return cp, &Bundle{Checkpoint: string(cp.Note), LogKey: p.VKey, Entries: proven}, nil
 }

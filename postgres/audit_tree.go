@@ -191,11 +191,14 @@ func (l *signerLease) Check(ctx context.Context) error {
 	return nil
 }
 
-// Release closes the lock's connection, which ends its session and so the
-// lock, even when an unlock could not be sent.
+// Release unlocks the lock and returns the connection to the pool; when
+// the unlock cannot be sent it closes the connection, which ends its
+// session and so the lock.
 func (l *signerLease) Release() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	l.conn.Conn().Close(ctx)
+	if _, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, signerLock); err != nil {
+		l.conn.Conn().Close(ctx)
+	}
 	l.conn.Release()
 }

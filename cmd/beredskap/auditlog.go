@@ -58,36 +58,36 @@ func isPostgres(dsn string) bool {
 
 // signer returns the signing key and its verifier: the key given, else the
 // key file, else the audit directory's key, made when missing.
-func (a auditSettings) signer(dsn string) (auditlog.Signer, note.Verifier, error) {
+func (a auditSettings) signer(dsn string) (auditlog.Signer, note.Verifier, string, error) {
 	skey := a.Key
 	if skey == "" && a.KeyFile != "" {
 		var err error
 		if skey, err = auditlog.ReadKeyFile(a.KeyFile, true); err != nil {
-			return nil, nil, fmt.Errorf("audit signing key: %w", err)
+			return nil, nil, "", fmt.Errorf("audit signing key: %w", err)
 		}
 	}
 	if skey == "" {
 		var err error
 		if skey, _, err = auditlog.EnsureKey(a.dir(dsn)); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 	}
 	s, err := auditlog.NewSigner(skey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	vkey, err := auditlog.VerifierOf(skey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	v, err := auditlog.NewVerifier(vkey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if err := publishVerifier(a.dir(dsn), vkey); err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return s, v, nil
+	return s, v, vkey, nil
 }
 
 // publishVerifier writes the verifier key into the audit directory when it
@@ -173,7 +173,7 @@ func splitList(s string) []string {
 
 // checkpointer returns the checkpoint signer of the open store.
 func (a auditSettings) checkpointer(st *store, dsn string, logger *slog.Logger) (*auditlog.Checkpointer, error) {
-	s, v, err := a.signer(dsn)
+	s, v, _, err := a.signer(dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -207,4 +207,14 @@ func signAtExit(ctx context.Context, a auditSettings, st *store, dsn string, std
 		return fmt.Errorf("sign an audit checkpoint: %w", err)
 	}
 	return nil
+}
+
+// prover returns what proves looks to citizens against the newest
+// checkpoint, checked with the signing key's verifier.
+func (a auditSettings) prover(st *store, dsn string) (*auditlog.Prover, error) {
+	_, v, vkey, err := a.signer(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &auditlog.Prover{Store: st.audit, LogKey: v, VKey: vkey}, nil
 }

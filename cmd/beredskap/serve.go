@@ -68,7 +68,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	staffService := newStaffService(st, sender, time.Now, base, s.Staff, logger)
-	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.AllowSyntheticIDs, logger)
+	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.Audit, s.AllowSyntheticIDs, logger)
 	if err != nil {
 		return err
 	}
