@@ -23,7 +23,7 @@ import (
 var quiet = slog.New(slog.DiscardHandler)
 
 // appendEntries appends n entries, each naming the receipt "R<seq>".
-func appendEntries(t *testing.T, st beredskap.StaffStore, n int) {
+func appendEntries(t testing.TB, st beredskap.StaffStore, n int) {
 	t.Helper()
 	for range n {
 		err := st.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
@@ -39,7 +39,7 @@ func appendEntries(t *testing.T, st beredskap.StaffStore, n int) {
 }
 
 // keyPair returns a new signer and its verifier.
-func keyPair(t *testing.T, name string) (note.Signer, note.Verifier, string) {
+func keyPair(t testing.TB, name string) (note.Signer, note.Verifier, string) {
 	t.Helper()
 	skey, vkey, err := auditlog.GenerateKey(name)
 	if err != nil {

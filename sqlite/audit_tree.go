@@ -117,16 +117,8 @@ func (s *StaffStore) ExtendAuditTree(ctx context.Context, max int) (int64, error
 		if err != nil {
 			return err
 		}
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO audit_tree (idx, hash) VALUES (?, ?)`)
-		if err != nil {
+		if err := insertTreeHashes(ctx, tx, tlog.StoredHashIndex(0, size), hashes); err != nil {
 			return err
-		}
-		defer insert.Close()
-		first := tlog.StoredHashIndex(0, size)
-		for i, h := range hashes {
-			if _, err := insert.ExecContext(ctx, first+int64(i), h[:]); err != nil {
-				return err
-			}
 		}
 		size += int64(len(leaves))
 		_, err = tx.ExecContext(ctx, `UPDATE audit_tree_size SET size = ? WHERE id = 1`, size)
@@ -136,6 +128,26 @@ func (s *StaffStore) ExtendAuditTree(ctx context.Context, max int) (int64, error
 		return 0, fmt.Errorf("extend audit tree: %w", err)
 	}
 	return size, nil
+}
+
+// treeInsertRows is how many stored hashes one INSERT writes.
+const treeInsertRows = 400
+
+// insertTreeHashes stores hashes at the indexes from first on, many rows
+// to a statement.
+func insertTreeHashes(ctx context.Context, tx *sql.Tx, first int64, hashes []tlog.Hash) error {
+	for from := 0; from < len(hashes); from += treeInsertRows {
+		chunk := hashes[from:min(len(hashes), from+treeInsertRows)]
+		args := make([]any, 0, 2*len(chunk))
+		for i, h := range chunk {
+			args = append(args, first+int64(from+i), h[:])
+		}
+		query := `INSERT INTO audit_tree (idx, hash) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, len(chunk)-1)
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SaveCheckpoint keeps a copy of a signed checkpoint of size leaves; a

@@ -16,34 +16,38 @@ import (
 func Extend(size int64, leaves []tlog.Hash, r tlog.HashReader) ([]tlog.Hash, error) {
 	first := tlog.StoredHashIndex(0, size)
 	var added []tlog.Hash
+	// Every leaf of the batch needs the roots of the complete subtrees
+	// to its left; those older than the batch are few and the same for
+	// many leaves, so they are read once.
+	cached := map[int64]tlog.Hash{}
 	read := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(indexes))
 		var old []int64
-		for i, x := range indexes {
-			if x >= first {
-				if x-first >= int64(len(added)) {
-					return nil, fmt.Errorf("stored hash %d is not yet computed", x)
-				}
-				out[i] = added[x-first]
-			} else {
+		for _, x := range indexes {
+			if _, ok := cached[x]; x < first && !ok {
 				old = append(old, x)
 			}
 		}
-		if len(old) == 0 {
-			return out, nil
+		if len(old) > 0 {
+			hashes, err := r.ReadHashes(old)
+			if err != nil {
+				return nil, err
+			}
+			if len(hashes) != len(old) {
+				return nil, fmt.Errorf("read %d stored hashes, want %d", len(hashes), len(old))
+			}
+			for i, x := range old {
+				cached[x] = hashes[i]
+			}
 		}
-		hashes, err := r.ReadHashes(old)
-		if err != nil {
-			return nil, err
-		}
-		if len(hashes) != len(old) {
-			return nil, fmt.Errorf("read %d stored hashes, want %d", len(hashes), len(old))
-		}
-		j := 0
 		for i, x := range indexes {
-			if x < first {
-				out[i] = hashes[j]
-				j++
+			switch {
+			case x < first:
+				out[i] = cached[x]
+			case x-first < int64(len(added)):
+				out[i] = added[x-first]
+			default:
+				return nil, fmt.Errorf("stored hash %d is not yet computed", x)
 			}
 		}
 		return out, nil
