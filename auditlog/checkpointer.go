@@ -92,7 +92,7 @@ func (c *Checkpointer) Run(ctx context.Context) {
 			signed = c.signed.Size
 		}
 		c.mu.Unlock()
-		if entries <= signed {
+		if entries == 0 || entries <= signed {
 			waitingSince = time.Time{}
 			continue
 		}
