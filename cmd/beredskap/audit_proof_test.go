@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,5 +75,43 @@ func TestAuditVerifyProof(t *testing.T) {
 	if err := run(ctx, []string{"audit", "verify-proof", "--key", vkey, file}, strings.NewReader(""), &stdout, io.Discard); err == nil ||
 		!strings.Contains(stdout.String(), "NOT PROVEN") {
 		t.Errorf("verify-proof of an altered entry: %v, %q; want NOT PROVEN", err, stdout.String())
+	}
+}
+
+// A checkpoint signed with --audit-witness carries the witness's
+// cosignature, which audit verify --audit-witness-key then requires.
+func TestAuditWitnessFlags(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	runOK(t, "user", "add", "--db", db, "--email", "kari@oslo.kommune.no", "--name", "Kari Nordmann",
+		"--role", "municipal_officer", "--municipality", "0301")
+	vkey, err := auditlog.ReadKeyFile(db+".audit/"+auditlog.VerifierFile, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logKey, err := auditlog.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wskey, wvkey, err := auditlog.GenerateKey("witness-dpo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wSigner, err := auditlog.NewSigner(wskey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	witness := httptest.NewServer(&auditlog.Witness{LogKey: logKey, Signer: wSigner, Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	defer witness.Close()
+	runOK(t, "user", "add", "--db", db, "--email", "ola@oslo.kommune.no", "--name", "Ola Nordmann",
+		"--role", "municipal_officer", "--municipality", "0301", "--audit-witness", witness.URL)
+	out := runOK(t, "audit", "verify", "--db", db, "--audit-witness", witness.URL, "--audit-witness-key", wvkey)
+	if !strings.Contains(out, "cosigned by [witness-dpo]") {
+		t.Errorf("audit verify with the witness printed:\n%s", out)
+	}
+	_, otherKey, _ := auditlog.GenerateKey("witness-other")
+	var stdout strings.Builder
+	err = run(context.Background(), []string{"audit", "verify", "--db", db, "--audit-witness-key", otherKey}, strings.NewReader(""), &stdout, io.Discard)
+	if !errors.Is(err, errAuditBroken) || !strings.Contains(stdout.String(), "not cosigned by the witness witness-other") {
+		t.Errorf("audit verify requiring another witness: %v\n%s", err, stdout.String())
 	}
 }
