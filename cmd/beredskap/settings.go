@@ -28,6 +28,7 @@ type settings struct {
 	Citizen           citizenSettings
 	FollowUp          followUpSettings
 	Audit             auditSettings
+	Retention         retentionSettings
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -52,6 +53,7 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	s.Citizen.bind(fs)
 	s.FollowUp.bind(fs)
 	s.Audit.bind(fs)
+	s.Retention.bind(fs, true)
 }
 
 // parse parses args, then fills every flag not given on the command line

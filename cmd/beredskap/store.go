@@ -19,6 +19,10 @@ type store struct {
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
 	audit         auditlog.Source
+	retention     beredskap.RetentionStore
+	// backup writes a copy of a SQLite database to a file; nil for
+	// PostgreSQL, whose backups are the operator's (docs/backups.md).
+	backup func(ctx context.Context, path string) error
 	// leader chooses the one process that runs each background job.
 	leader        beredskap.Leadership
 	ping          func(context.Context) error
@@ -45,6 +49,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 			followUp:      staffStore,
 			hotels:        staffStore,
 			audit:         staffStore,
+			retention:     staffStore,
 			leader:        db,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
@@ -64,6 +69,8 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 		followUp:      staffStore,
 		hotels:        staffStore,
 		audit:         staffStore,
+		retention:     staffStore,
+		backup:        db.Backup,
 		leader:        db,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
