@@ -21,12 +21,12 @@ func describeCase(c *beredskap.AccessCase) string {
 // createCase stores c with its attachment and the audit entry rec (whose
 // object becomes the case) in one transaction.
 func (s *Service) createCase(ctx context.Context, op string, c *beredskap.AccessCase, att *beredskap.Attachment, rec beredskap.AuditRecord) error {
-	return s.update(ctx, op, func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	return s.tx.Update(ctx, op, func(ctx context.Context, tx beredskap.CitizenTx) error {
 		if err := tx.CreateCase(ctx, c, att); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		rec.Object, rec.Detail = caseObject(c.ID), describeCase(c)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 }
 
@@ -70,9 +70,9 @@ func (s *Service) RequestReopen(ctx context.Context, in CaseInput) (*beredskap.A
 		rec := beredskap.RecordFor(a, "citizen_case.create", "citizen_cases", beredskap.OutcomeDenied)
 		rec.Detail = "rate_limited"
 		if err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
-			return audit(ctx, tx, rec)
+			return beredskap.AppendAudit(ctx, tx, rec)
 		}); err != nil {
-			return nil, wrap("request reopen", err)
+			return nil, beredskap.Wrap("request reopen", err)
 		}
 		return nil, unauthorized("rate_limited", "too many requests from this address; wait a minute")
 	}
@@ -141,21 +141,21 @@ func (s *Service) BlockNow(ctx context.Context, nationalID, name, reason string)
 		FiledBy: a.Name(), DecidedBy: a.Name(), Reason: reason, ClosedAt: &now,
 	}
 	var out *outgoing
-	err = s.update(ctx, "block now", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "block now", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		if err := tx.CreateCase(ctx, c, nil); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if err := block(ctx, tx, c, now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "citizen_case.block_now", caseObject(c.ID), beredskap.OutcomeOK)
 		rec.Detail = describeCase(c) + ": " + reason
-		if err := audit(ctx, tx, rec); err != nil {
-			return nil, err
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
+			return err
 		}
 		var err error
 		out, err = s.answer(ctx, tx, a, c, to, now, "")
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -200,10 +200,10 @@ func (s *Service) ListCases(ctx context.Context, f beredskap.CaseFilter) ([]*ber
 		if f.NationalID != "" {
 			rec.Detail += " of " + s.citizenObject(f.NationalID)
 		}
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, "", wrap("list cases", err)
+		return nil, "", beredskap.Wrap("list cases", err)
 	}
 	return cases, next, nil
 }
@@ -217,12 +217,12 @@ func (s *Service) GetCase(ctx context.Context, id int64) (*beredskap.AccessCase,
 		return nil, err
 	}
 	var c *beredskap.AccessCase
-	err = s.update(ctx, "get case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "get case", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		var err error
 		if c, err = tx.FindCase(ctx, id); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
-		return nil, audit(ctx, tx, beredskap.RecordFor(a, "citizen_case.read", caseObject(id), beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, beredskap.RecordFor(a, "citizen_case.read", caseObject(id), beredskap.OutcomeOK))
 	})
 	if err != nil {
 		return nil, err
@@ -240,20 +240,20 @@ func (s *Service) Attachment(ctx context.Context, caseID int64) (mediaType strin
 	if err != nil {
 		return "", nil, err
 	}
-	err = s.update(ctx, "case attachment", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "case attachment", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		c, err := tx.FindCase(ctx, caseID)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		att, err := tx.FindAttachment(ctx, caseID)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if data, err = s.open(att.Nonce, att.Ciphertext, attachmentAD(c)); err != nil {
-			return nil, err
+			return err
 		}
 		mediaType = att.MediaType
-		return nil, audit(ctx, tx, beredskap.RecordFor(a, "citizen_case.attachment", caseObject(caseID), beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, beredskap.RecordFor(a, "citizen_case.attachment", caseObject(caseID), beredskap.OutcomeOK))
 	})
 	if err != nil {
 		return "", nil, err

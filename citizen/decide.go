@@ -55,27 +55,27 @@ func (s *Service) ApproveCase(ctx context.Context, id int64) (*beredskap.AccessC
 	}
 	to, err := s.lookupRecipient(ctx, id)
 	if err != nil {
-		return nil, wrap("approve case", err)
+		return nil, beredskap.Wrap("approve case", err)
 	}
 	now := s.now()
 	var c *beredskap.AccessCase
 	var out *outgoing
-	err = s.update(ctx, "approve case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "approve case", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		var err error
 		if c, err = tx.FindCase(ctx, id); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if c.Status != beredskap.CaseReceived {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the case is %s, not received", c.Status), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the case is %s, not received", c.Status))
 		}
 		c.DecidedBy = a.Name()
 		code := ""
 		if c.Kind == beredskap.CaseBlock {
 			if err := block(ctx, tx, c, now); err != nil {
-				return nil, err
+				return err
 			}
 			if err := closeCase(ctx, tx, c, beredskap.CaseCompleted, now); err != nil {
-				return nil, err
+				return err
 			}
 		} else {
 			code = newCode()
@@ -83,16 +83,16 @@ func (s *Service) ApproveCase(ctx context.Context, id int64) (*beredskap.AccessC
 			c.Status, c.UpdatedAt = beredskap.CaseAwaitingCode, now
 			c.CodeHash, c.CodeExpiresAt, c.CodeAttempts = s.codeHash(c.Number, code), &expires, 0
 			if err := tx.UpdateCase(ctx, c); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		rec := beredskap.RecordFor(a, "citizen_case.approve", caseObject(id), beredskap.OutcomeOK)
 		rec.Detail = describeCase(c)
-		if err := audit(ctx, tx, rec); err != nil {
-			return nil, err
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
+			return err
 		}
 		out, err = s.answer(ctx, tx, a, c, to, now, code)
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -119,30 +119,30 @@ func (s *Service) RejectCase(ctx context.Context, id int64, reason string) (*ber
 	}
 	to, err := s.lookupRecipient(ctx, id)
 	if err != nil {
-		return nil, wrap("reject case", err)
+		return nil, beredskap.Wrap("reject case", err)
 	}
 	now := s.now()
 	var c *beredskap.AccessCase
 	var out *outgoing
-	err = s.update(ctx, "reject case", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "reject case", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		var err error
 		if c, err = tx.FindCase(ctx, id); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if !c.Status.Open() {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the case is %s already", c.Status), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the case is %s already", c.Status))
 		}
 		c.DecidedBy, c.Reason = a.Name(), reason
 		if err := closeCase(ctx, tx, c, beredskap.CaseRejected, now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "citizen_case.reject", caseObject(id), beredskap.OutcomeOK)
 		rec.Detail = describeCase(c) + ": " + reason
-		if err := audit(ctx, tx, rec); err != nil {
-			return nil, err
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
+			return err
 		}
 		out, err = s.answer(ctx, tx, a, c, to, now, "")
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -177,22 +177,22 @@ func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*bere
 	code = normalizeCode(code)
 	now := s.now()
 	var c *beredskap.AccessCase
-	err = s.update(ctx, "enter code", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "enter code", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		var err error
 		c, err = tx.FindCaseByNumber(ctx, caseNumber)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			c = nil
 			rec := beredskap.RecordFor(a, "citizen_case.code", "citizen_case:unknown", beredskap.OutcomeFailed)
 			rec.Detail = "unknown case number"
-			return errWrongCode(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errWrongCode())
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "citizen_case.code", caseObject(c.ID), beredskap.OutcomeFailed)
 		if c.Status != beredskap.CaseAwaitingCode || c.CodeHash == "" || c.CodeExpiresAt == nil {
 			rec.Detail = fmt.Sprintf("case %s is %s, not awaiting a code", c.Number, c.Status)
 			c = nil
-			return errWrongCode(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errWrongCode())
 		}
 		if subtle.ConstantTimeCompare([]byte(s.codeHash(c.Number, code)), []byte(c.CodeHash)) != 1 {
 			c.CodeAttempts++
@@ -207,9 +207,9 @@ func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*bere
 			}
 			c = nil
 			if err != nil {
-				return nil, err
+				return err
 			}
-			return errWrongCode(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errWrongCode())
 		}
 		if !now.Before(*c.CodeExpiresAt) {
 			c.Reason, c.DecidedBy = "the code expired", a.Name()
@@ -217,24 +217,24 @@ func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*bere
 			err := closeCase(ctx, tx, c, beredskap.CaseRejected, now)
 			c = nil
 			if err != nil {
-				return nil, err
+				return err
 			}
-			return beredskap.Invalid("code", "expired", "the code has expired; the person must file a new reopen request"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("code", "expired", "the code has expired; the person must file a new reopen request"))
 		}
 		acc, err := account(ctx, tx, c.NationalID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		acc.Blocked, acc.BlockedAt, acc.BlockCaseID, acc.UpdatedAt = false, nil, c.ID, now
 		if err := tx.SaveCitizen(ctx, acc); err != nil {
-			return nil, err
+			return err
 		}
 		c.DecidedBy = a.Name()
 		if err := closeCase(ctx, tx, c, beredskap.CaseCompleted, now); err != nil {
-			return nil, err
+			return err
 		}
 		rec.Outcome, rec.Detail = beredskap.OutcomeOK, "code accepted; access reopened for case "+c.Number
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err

@@ -112,7 +112,7 @@ func (s *Service) queuePrint(ctx context.Context, tx beredskap.CitizenTx, a *ber
 	if !addressed {
 		rec.Detail = "letter for case " + c.Number + " to print and post; the registered address is unknown and must be added by hand"
 	}
-	return audit(ctx, tx, rec)
+	return beredskap.AppendAudit(ctx, tx, rec)
 }
 
 // deliver sends out, the letter of c, to the person's digital mailbox
@@ -137,7 +137,7 @@ func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.
 	err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
 		rec := beredskap.RecordFor(a, "citizen_letter.deliver", caseObject(c.ID), outcome)
 		rec.Detail = detail
-		if err := audit(ctx, tx, rec); err != nil {
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
 			return err
 		}
 		if derr != nil {
@@ -188,10 +188,10 @@ func (s *Service) PrintLetters(ctx context.Context) ([]PrintLetter, error) {
 		}
 		rec := beredskap.RecordFor(a, "citizen_letter.list", "citizen_letters", beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("%d letters", len(out))
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, wrap("print letters", err)
+		return nil, beredskap.Wrap("print letters", err)
 	}
 	return out, nil
 }
@@ -206,15 +206,15 @@ func (s *Service) TakePrintLetter(ctx context.Context, caseID int64) ([]byte, er
 		return nil, err
 	}
 	var pdf []byte
-	err = s.update(ctx, "take print letter", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err = s.tx.Update(ctx, "take print letter", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		l, err := tx.TakePrintLetter(ctx, caseID)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if pdf, err = s.open(l.Nonce, l.Ciphertext, letterAD(caseID)); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, beredskap.RecordFor(a, "citizen_letter.print", caseObject(caseID), beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, beredskap.RecordFor(a, "citizen_letter.print", caseObject(caseID), beredskap.OutcomeOK))
 	})
 	if err != nil {
 		return nil, err

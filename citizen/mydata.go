@@ -83,10 +83,10 @@ func (s *Service) MyData(ctx context.Context, sess *beredskap.CitizenSession) (*
 		}
 		rec := s.citizenRecord(ctx, "citizen.my_data", sess.NationalID, beredskap.OutcomeOK)
 		rec.Subjects = receipts
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, wrap("my data", err)
+		return nil, beredskap.Wrap("my data", err)
 	}
 	return d, nil
 }
@@ -167,10 +167,10 @@ func (s *Service) WithdrawConsent(ctx context.Context, sess *beredskap.CitizenSe
 		}
 		rec := s.citizenRecord(ctx, "citizen.withdraw_consent", sess.NationalID, beredskap.OutcomeOK)
 		rec.Detail = "reference " + w.Reference
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, wrap("withdraw consent", err)
+		return nil, beredskap.Wrap("withdraw consent", err)
 	}
 	return w, nil
 }

@@ -89,6 +89,7 @@ func (c Config) withDefaults() Config {
 // Service is the citizen service.
 type Service struct {
 	store   beredskap.CitizenStore
+	tx      beredskap.Transactions[beredskap.CitizenTx]
 	mailbox mailbox.Mailbox
 	clock   beredskap.Clock
 	cfg     Config
@@ -128,7 +129,7 @@ func New(store beredskap.CitizenStore, mb mailbox.Mailbox, clock beredskap.Clock
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		store: store, mailbox: mb, clock: clock, cfg: cfg, logger: logger, aead: aead,
+		store: store, tx: store.UpdateCitizen, mailbox: mb, clock: clock, cfg: cfg, logger: logger, aead: aead,
 		codeKey:        deriveKey(cfg.AttachmentKey, "citizen one-time code"),
 		objectKey:      deriveKey(cfg.AttachmentKey, "citizen audit object"),
 		requestLimiter: auth.NewLimiter(cfg.RequestRate, cfg.RequestBurst),

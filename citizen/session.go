@@ -44,15 +44,15 @@ func (s *Service) Login(ctx context.Context, nationalID, name string) (*LoginRes
 	name = strings.TrimSpace(name)
 	now := s.now()
 	var res *LoginResult
-	err := s.update(ctx, "citizen login", func(ctx context.Context, tx beredskap.CitizenTx) (error, error) {
+	err := s.tx.Update(ctx, "citizen login", func(ctx context.Context, tx beredskap.CitizenTx) error {
 		acc, err := account(ctx, tx, nationalID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if acc.Blocked {
 			rec := s.citizenRecord(ctx, "citizen.login", nationalID, beredskap.OutcomeDenied)
 			rec.Detail = "blocked"
-			return errBlocked(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errBlocked())
 		}
 		token, hash := auth.NewSecret()
 		csrf, _ := auth.NewSecret()
@@ -61,10 +61,10 @@ func (s *Service) Login(ctx context.Context, nationalID, name string) (*LoginRes
 			CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMax),
 		}
 		if err := tx.CreateCitizenSession(ctx, sess); err != nil {
-			return nil, err
+			return err
 		}
 		res = &LoginResult{SessionToken: token, Session: sess}
-		return nil, audit(ctx, tx, s.citizenRecord(ctx, "citizen.login", nationalID, beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, s.citizenRecord(ctx, "citizen.login", nationalID, beredskap.OutcomeOK))
 	})
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*bered
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("authenticate citizen", err)
+		return nil, beredskap.Wrap("authenticate citizen", err)
 	}
 	switch {
 	case refusal != nil && sess == nil:
@@ -126,14 +126,14 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*bered
 			return tx.DeleteCitizenSession(ctx, sess.ID)
 		})
 		if err != nil {
-			return nil, wrap("end citizen session", err)
+			return nil, beredskap.Wrap("end citizen session", err)
 		}
 		return nil, refusal
 	case now.Sub(sess.LastSeenAt) >= touchEvery:
 		if err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
 			return tx.TouchCitizenSession(ctx, sess.ID, now)
 		}); err != nil {
-			return nil, wrap("touch citizen session", err)
+			return nil, beredskap.Wrap("touch citizen session", err)
 		}
 		sess.LastSeenAt = now
 	}
@@ -157,7 +157,7 @@ func (s *Service) Logout(ctx context.Context, sessionToken string) error {
 		if err := tx.DeleteCitizenSession(ctx, id); err != nil {
 			return err
 		}
-		return audit(ctx, tx, s.citizenRecord(ctx, "citizen.logout", sess.NationalID, beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, s.citizenRecord(ctx, "citizen.logout", sess.NationalID, beredskap.OutcomeOK))
 	})
-	return wrap("citizen logout", err)
+	return beredskap.Wrap("citizen logout", err)
 }

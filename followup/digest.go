@@ -28,7 +28,7 @@ const reportBatch = 500
 func (s *Service) DigestPref(ctx context.Context) (*beredskap.DigestPref, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !digestHolder(a) {
-		return nil, s.deny(ctx, a, "followup.digest.read", digestObject(a))
+		return nil, s.tx.Deny(ctx, a, "followup.digest.read", digestObject(a))
 	}
 	var p *beredskap.DigestPref
 	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
@@ -40,7 +40,7 @@ func (s *Service) DigestPref(ctx context.Context) (*beredskap.DigestPref, error)
 		return err
 	})
 	if err != nil {
-		return nil, wrap("digest preference", err)
+		return nil, beredskap.Wrap("digest preference", err)
 	}
 	return p, nil
 }
@@ -55,7 +55,7 @@ func (s *Service) SetDigest(ctx context.Context, mode beredskap.DigestMode) erro
 	const action = "followup.digest.set"
 	a := beredskap.ActorFrom(ctx)
 	if !digestHolder(a) {
-		return s.deny(ctx, a, action, digestObject(a))
+		return s.tx.Deny(ctx, a, action, digestObject(a))
 	}
 	switch mode {
 	case beredskap.DigestOff, beredskap.DigestDaily, beredskap.DigestImmediate:
@@ -77,7 +77,7 @@ func (s *Service) SetDigest(ctx context.Context, mode beredskap.DigestMode) erro
 		return nil
 	})
 	if err != nil {
-		return wrap("set digest", err)
+		return beredskap.Wrap("set digest", err)
 	}
 	err = s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		p, err := tx.FindDigestPref(ctx, a.User.ID)
@@ -97,9 +97,9 @@ func (s *Service) SetDigest(ctx context.Context, mode beredskap.DigestMode) erro
 		}
 		rec := beredskap.RecordFor(a, action, digestObject(a), beredskap.OutcomeOK)
 		rec.Detail = "mode=" + string(mode)
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
-	return wrap("set digest", err)
+	return beredskap.Wrap("set digest", err)
 }
 
 // digestHolder reports whether a is a user who may have a digest: one
@@ -165,7 +165,7 @@ func newestReport(ctx context.Context, tx beredskap.FollowUpTx, m string) (int64
 func (s *Service) SendDigests(ctx context.Context) (int, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !a.System {
-		return 0, s.deny(ctx, a, "followup.digest", "digests")
+		return 0, s.tx.Deny(ctx, a, "followup.digest", "digests")
 	}
 	var prefs []*beredskap.DigestPref
 	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
@@ -174,7 +174,7 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 		return err
 	})
 	if err != nil {
-		return 0, wrap("send digests", err)
+		return 0, beredskap.Wrap("send digests", err)
 	}
 	sent := 0
 	var errs []error
@@ -193,7 +193,7 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 			sent++
 		}
 	}
-	return sent, wrap("send digests", errors.Join(errs...))
+	return sent, beredskap.Wrap("send digests", errors.Join(errs...))
 }
 
 // RunDigests sends digests when woken by a report and every minute, until
@@ -336,9 +336,9 @@ func (s *Service) advanceDigest(ctx context.Context, userID, lastID int64, at ti
 		if rec == nil {
 			return nil
 		}
-		return audit(ctx, tx, *rec)
+		return beredskap.AppendAudit(ctx, tx, *rec)
 	})
-	return wrap("advance digest", err)
+	return beredskap.Wrap("advance digest", err)
 }
 
 // maxDigestLinks is how many reports a digest e-mail links to; it counts

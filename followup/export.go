@@ -254,16 +254,16 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 		}
 	})
 	if err != nil {
-		return wrap("export travellers", err)
+		return beredskap.Wrap("export travellers", err)
 	}
 	rec := beredskap.RecordFor(a, action, municipalityObject(m), beredskap.OutcomeOK)
 	rec.Subjects = receipts
 	f.Limit = 0
 	rec.Detail = fmt.Sprintf("format=%s rows=%d %s", format, len(receipts), describeReportFilter(f))
 	if err := s.commitAudit(ctx, rec); err != nil {
-		return wrap("export travellers", err)
+		return beredskap.Wrap("export travellers", err)
 	}
-	return wrap("export travellers", t.finish(w))
+	return beredskap.Wrap("export travellers", t.finish(w))
 }
 
 // travellerRow returns the cells of one traveller; reg may be nil, which

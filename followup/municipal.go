@@ -58,7 +58,7 @@ func (s *Service) ListTravellers(ctx context.Context, f beredskap.ReportFilter) 
 		return err
 	})
 	if err != nil {
-		return nil, "", wrap("list travellers", err)
+		return nil, "", beredskap.Wrap("list travellers", err)
 	}
 	rec := beredskap.RecordFor(a, action, municipalityObject(m), beredskap.OutcomeOK)
 	rec.Subjects = make([]string, len(plans))
@@ -67,7 +67,7 @@ func (s *Service) ListTravellers(ctx context.Context, f beredskap.ReportFilter) 
 	}
 	rec.Detail = describeReportFilter(f)
 	if err := s.commitAudit(ctx, rec); err != nil {
-		return nil, "", wrap("list travellers", err)
+		return nil, "", beredskap.Wrap("list travellers", err)
 	}
 	return plans, next, nil
 }
@@ -83,7 +83,7 @@ func (s *Service) reportMunicipality(ctx context.Context, a *beredskap.Actor, m,
 		m = own
 	}
 	if !beredskap.Can(a, beredskap.PermViewReports, m) {
-		return "", s.deny(ctx, a, action, municipalityObject(m))
+		return "", s.tx.Deny(ctx, a, action, municipalityObject(m))
 	}
 	switch {
 	case m == "":
@@ -106,7 +106,7 @@ func municipalityObject(m string) string {
 // read it describes was done in a snapshot.
 func (s *Service) commitAudit(ctx context.Context, rec beredskap.AuditRecord) error {
 	return s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 }
 

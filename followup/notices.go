@@ -26,7 +26,7 @@ func (s *Service) LabourNotices(ctx context.Context, f beredskap.NoticeFilter) (
 	const action = "followup.notices.list"
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermViewLabourNotices, "") {
-		return nil, "", s.deny(ctx, a, action, "labour_notices")
+		return nil, "", s.tx.Deny(ctx, a, action, "labour_notices")
 	}
 	if err := checkNoticeFilter(&f, true); err != nil {
 		return nil, "", err
@@ -44,13 +44,13 @@ func (s *Service) LabourNotices(ctx context.Context, f beredskap.NoticeFilter) (
 		return err
 	})
 	if err != nil {
-		return nil, "", wrap("list labour notices", err)
+		return nil, "", beredskap.Wrap("list labour notices", err)
 	}
 	rec := beredskap.RecordFor(a, action, "labour_notices", beredskap.OutcomeOK)
 	rec.Subjects = receipts
 	rec.Detail = describeNoticeFilter(f)
 	if err := s.commitAudit(ctx, rec); err != nil {
-		return nil, "", wrap("list labour notices", err)
+		return nil, "", beredskap.Wrap("list labour notices", err)
 	}
 	return notices, next, nil
 }
@@ -72,7 +72,7 @@ func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, f
 	const action = "followup.notices.export"
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermViewLabourNotices, "") {
-		return s.deny(ctx, a, action, "labour_notices")
+		return s.tx.Deny(ctx, a, action, "labour_notices")
 	}
 	f.Limit, f.PageToken = beredskap.MaxPageSize, ""
 	if err := checkNoticeFilter(&f, false); err != nil {
@@ -108,16 +108,16 @@ func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, f
 		}
 	})
 	if err != nil {
-		return wrap("export labour notices", err)
+		return beredskap.Wrap("export labour notices", err)
 	}
 	rec := beredskap.RecordFor(a, action, "labour_notices", beredskap.OutcomeOK)
 	rec.Subjects = receipts
 	f.Limit = 0
 	rec.Detail = fmt.Sprintf("format=%s rows=%d %s", format, rows, describeNoticeFilter(f))
 	if err := s.commitAudit(ctx, rec); err != nil {
-		return wrap("export labour notices", err)
+		return beredskap.Wrap("export labour notices", err)
 	}
-	return wrap("export labour notices", t.finish(w))
+	return beredskap.Wrap("export labour notices", t.finish(w))
 }
 
 // noticeRow returns the cells of one notice.

@@ -72,7 +72,7 @@ func (s *Service) RunPlanner(ctx context.Context, every time.Duration) {
 func (s *Service) planPass(ctx context.Context, since time.Time) (made, ended int, mark time.Time, err error) {
 	a := beredskap.ActorFrom(ctx)
 	if !a.System {
-		return 0, 0, since, s.deny(ctx, a, "followup.plan", "plans")
+		return 0, 0, since, s.tx.Deny(ctx, a, "followup.plan", "plans")
 	}
 	mark = since
 	seen := map[string]bool{}
@@ -145,14 +145,14 @@ func (s *Service) planBatch(ctx context.Context, a *beredskap.Actor, since time.
 			rec := beredskap.RecordFor(a, "followup.plan", "plans", beredskap.OutcomeOK)
 			rec.Subjects = receipts
 			rec.Detail = fmt.Sprintf("made=%d", made)
-			return audit(ctx, tx, rec)
+			return beredskap.AppendAudit(ctx, tx, rec)
 		})
 		if beredskap.ErrorCode(err) != beredskap.ECONFLICT {
 			break
 		}
 	}
 	if err != nil {
-		return 0, nil, wrap("plan follow-up", err)
+		return 0, nil, beredskap.Wrap("plan follow-up", err)
 	}
 	return made, regs, nil
 }
@@ -260,9 +260,9 @@ func (s *Service) endOver(ctx context.Context, a *beredskap.Actor) (int, error) 
 		}
 		rec := beredskap.RecordFor(a, "followup.plan_end", "plans", beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("reason=%s ended=%d before=%s", beredskap.EndQuarantineOver, n, today(now))
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
-	return n, wrap("end follow-up plans", err)
+	return n, beredskap.Wrap("end follow-up plans", err)
 }
 
 // endReasons are the reasons EndPlan accepts.
@@ -280,7 +280,7 @@ func (s *Service) EndPlan(ctx context.Context, receipt, reason string) error {
 	r, _ := beredskap.NormalizeReceipt(receipt)
 	object := "plan:" + r
 	if !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return s.deny(ctx, a, "followup.end", object)
+		return s.tx.Deny(ctx, a, "followup.end", object)
 	}
 	if !slices.Contains(endReasons, reason) {
 		return beredskap.Invalid("reason", "unknown_value", "is not one of "+strings.Join(endReasons, ", "))
@@ -300,7 +300,7 @@ func (s *Service) EndPlan(ctx context.Context, receipt, reason string) error {
 		} else if err := endPlan(ctx, tx, p, reason, s.now()); err != nil {
 			return err
 		}
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
-	return wrap("end follow-up plan", err)
+	return beredskap.Wrap("end follow-up plan", err)
 }

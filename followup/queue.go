@@ -51,7 +51,7 @@ func queueDetail(f beredskap.QueueFilter) string {
 func (s *Service) Queue(ctx context.Context, f beredskap.QueueFilter) ([]*beredskap.FollowUpPlan, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermFollowUp, f.Municipality) {
-		return nil, s.deny(ctx, a, "followup.queue", "queue")
+		return nil, s.tx.Deny(ctx, a, "followup.queue", "queue")
 	}
 	if err := checkQueueFilter(f); err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func (s *Service) Queue(ctx context.Context, f beredskap.QueueFilter) ([]*bereds
 		return err
 	})
 	if err != nil {
-		return nil, wrap("list queue", err)
+		return nil, beredskap.Wrap("list queue", err)
 	}
 	rec := beredskap.RecordFor(a, "followup.queue", "queue", beredskap.OutcomeOK)
 	rec.Subjects = make([]string, len(plans))
@@ -72,10 +72,10 @@ func (s *Service) Queue(ctx context.Context, f beredskap.QueueFilter) ([]*bereds
 	}
 	rec.Detail = queueDetail(f)
 	err = s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, wrap("list queue", err)
+		return nil, beredskap.Wrap("list queue", err)
 	}
 	return plans, nil
 }
@@ -88,27 +88,27 @@ func (s *Service) Queue(ctx context.Context, f beredskap.QueueFilter) ([]*bereds
 func (s *Service) ClaimNext(ctx context.Context, f beredskap.QueueFilter) (*beredskap.FollowUpPlan, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !operator(a) || !beredskap.Can(a, beredskap.PermFollowUp, f.Municipality) {
-		return nil, s.deny(ctx, a, "followup.claim", "queue")
+		return nil, s.tx.Deny(ctx, a, "followup.claim", "queue")
 	}
 	if err := checkQueueFilter(f); err != nil {
 		return nil, err
 	}
 	var p *beredskap.FollowUpPlan
-	err := s.update(ctx, "claim next", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
+	err := s.tx.Update(ctx, "claim next", func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		now := s.now()
 		var err error
 		p, err = tx.ClaimNext(ctx, f, a.Name(), now, now.Add(s.cfg.Lease))
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "followup.claim", "queue", beredskap.OutcomeNotFound)
 			rec.Detail = queueDetail(f)
-			return beredskap.NotFound("traveller in the queue"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.NotFound("traveller in the queue"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "followup.claim", fmt.Sprintf("plan:%d", p.ID), beredskap.OutcomeOK)
 		rec.Subjects = []string{p.Receipt}
 		rec.Detail = queueDetail(f)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -126,16 +126,16 @@ func (s *Service) Claim(ctx context.Context, planID int64) (*beredskap.FollowUpP
 	a := beredskap.ActorFrom(ctx)
 	object := fmt.Sprintf("plan:%d", planID)
 	if !operator(a) || !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return nil, s.deny(ctx, a, "followup.claim", object)
+		return nil, s.tx.Deny(ctx, a, "followup.claim", object)
 	}
 	var p *beredskap.FollowUpPlan
-	err := s.update(ctx, "claim", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
+	err := s.tx.Update(ctx, "claim", func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		old, err := tx.FindPlan(ctx, planID)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "followup.claim", object, beredskap.OutcomeNotFound)
-			return beredskap.NotFound("follow-up plan"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.NotFound("follow-up plan"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "followup.claim", object, beredskap.OutcomeOK)
 		rec.Subjects = []string{old.Receipt}
@@ -149,11 +149,11 @@ func (s *Service) Claim(ctx context.Context, planID int64) (*beredskap.FollowUpP
 			}
 			rec.Detail = beredskap.ErrorMessage(answer)
 			p = nil
-			return answer, audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, answer)
 		} else if err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -169,21 +169,21 @@ func (s *Service) Release(ctx context.Context, planID int64) error {
 	a := beredskap.ActorFrom(ctx)
 	object := fmt.Sprintf("plan:%d", planID)
 	if !operator(a) || !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return s.deny(ctx, a, "followup.release", object)
+		return s.tx.Deny(ctx, a, "followup.release", object)
 	}
-	return s.update(ctx, "release", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
+	return s.tx.Update(ctx, "release", func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		p, err := tx.FindPlan(ctx, planID)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			return beredskap.NotFound("follow-up plan"), nil
+			return beredskap.Refuse(beredskap.NotFound("follow-up plan"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.Release(ctx, planID, a.Name()); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "followup.release", object, beredskap.OutcomeOK)
 		rec.Subjects = []string{p.Receipt}
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 }
 

@@ -38,19 +38,19 @@ func (s *Service) FileReport(ctx context.Context, planID int64, in ReportInput) 
 	a := beredskap.ActorFrom(ctx)
 	object := fmt.Sprintf("plan:%d", planID)
 	if !operator(a) || !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return nil, s.deny(ctx, a, "followup.report", object)
+		return nil, s.tx.Deny(ctx, a, "followup.report", object)
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var r *beredskap.CallReport
-	err := s.update(ctx, "file report", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
-		p, answer, err := s.heldPlan(ctx, tx, a, planID)
-		if answer != nil || err != nil {
-			return answer, err
+	err := s.tx.Update(ctx, "file report", func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		p, err := s.heldPlan(ctx, tx, a, planID)
+		if err != nil {
+			return err
 		}
 		r, err = s.storeReport(ctx, tx, a, p, in, nil)
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -72,27 +72,27 @@ func (s *Service) CorrectReport(ctx context.Context, reportID int64, in ReportIn
 	a := beredskap.ActorFrom(ctx)
 	object := fmt.Sprintf("report:%d", reportID)
 	if !operator(a) || !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return nil, s.deny(ctx, a, "followup.report", object)
+		return nil, s.tx.Deny(ctx, a, "followup.report", object)
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var r *beredskap.CallReport
-	err := s.update(ctx, "correct report", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
+	err := s.tx.Update(ctx, "correct report", func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		old, err := tx.FindCallReport(ctx, reportID)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "followup.report", object, beredskap.OutcomeNotFound)
-			return beredskap.NotFound("call report"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.NotFound("call report"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
-		p, answer, err := s.heldPlan(ctx, tx, a, old.PlanID)
-		if answer != nil || err != nil {
-			return answer, err
+		p, err := s.heldPlan(ctx, tx, a, old.PlanID)
+		if err != nil {
+			return err
 		}
 		reports, err := tx.ListCallReports(ctx, p.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, o := range reports {
 			if o.Corrects == old.ID {
@@ -101,11 +101,11 @@ func (s *Service) CorrectReport(ctx context.Context, reportID int64, in ReportIn
 				answer := beredskap.Conflict("already_corrected",
 					fmt.Sprintf("report %d was corrected by report %d; correct the newest one", old.ID, o.ID))
 				rec.Detail = beredskap.ErrorMessage(answer)
-				return answer, audit(ctx, tx, rec)
+				return beredskap.AuditRefusal(ctx, tx, rec, answer)
 			}
 		}
 		r, err = s.storeReport(ctx, tx, a, p, in, old)
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -116,27 +116,28 @@ func (s *Service) CorrectReport(ctx context.Context, reportID int64, in ReportIn
 
 // heldPlan returns the plan planID when a holds it and it is active;
 // otherwise answer is the refusal (ENOTFOUND or ECONFLICT), audited in tx.
-func (s *Service) heldPlan(ctx context.Context, tx beredskap.FollowUpTx, a *beredskap.Actor, planID int64) (p *beredskap.FollowUpPlan, answer, err error) {
+func (s *Service) heldPlan(ctx context.Context, tx beredskap.FollowUpTx, a *beredskap.Actor, planID int64) (*beredskap.FollowUpPlan, error) {
 	object := fmt.Sprintf("plan:%d", planID)
-	p, err = tx.FindPlan(ctx, planID)
+	p, err := tx.FindPlan(ctx, planID)
 	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		rec := beredskap.RecordFor(a, "followup.report", object, beredskap.OutcomeNotFound)
-		return nil, beredskap.NotFound("follow-up plan"), audit(ctx, tx, rec)
+		return nil, beredskap.AuditRefusal(ctx, tx, rec, beredskap.NotFound("follow-up plan"))
 	} else if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	var answer error
 	switch {
 	case p.Status == beredskap.PlanEnded:
 		answer = beredskap.Conflict("ended", "the follow-up of this traveller has ended: the traveller is no longer in the queue, and a report is refused")
 	case !p.HeldBy(a.Name(), s.now()):
 		answer = beredskap.Conflict("not_claimed", "you do not hold this traveller (never claimed, claim expired or held by another operator): claim the traveller before filing a report")
 	default:
-		return p, nil, nil
+		return p, nil
 	}
 	rec := beredskap.RecordFor(a, "followup.report", object, beredskap.OutcomeFailed)
 	rec.Subjects = []string{p.Receipt}
 	rec.Detail = beredskap.ErrorMessage(answer)
-	return nil, answer, audit(ctx, tx, rec)
+	return nil, beredskap.AuditRefusal(ctx, tx, rec, answer)
 }
 
 // storeReport stores the report of in on p (correcting old when not nil),
@@ -195,7 +196,7 @@ func (s *Service) storeReport(ctx context.Context, tx beredskap.FollowUpTx, a *b
 	if old != nil {
 		rec.Detail += fmt.Sprintf(" corrects=%d", old.ID)
 	}
-	return r, audit(ctx, tx, rec)
+	return r, beredskap.AppendAudit(ctx, tx, rec)
 }
 
 // applyReports sets the plan's Reached, BreachSuspected, Attempts and

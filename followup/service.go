@@ -55,6 +55,7 @@ func (c Config) withDefaults() Config {
 // Service is the follow-up service.
 type Service struct {
 	store  beredskap.FollowUpStore
+	tx     beredskap.Transactions[beredskap.FollowUpTx]
 	book   *rules.Book
 	mail   mail.Sender
 	clock  beredskap.Clock
@@ -73,7 +74,7 @@ func New(store beredskap.FollowUpStore, book *rules.Book, sender mail.Sender, cl
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		store: store, book: book, mail: sender, clock: clock, cfg: cfg.withDefaults(), logger: logger,
+		store: store, tx: store.UpdateFollowUp, book: book, mail: sender, clock: clock, cfg: cfg.withDefaults(), logger: logger,
 		wake: make(chan struct{}, 1),
 	}
 }

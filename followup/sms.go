@@ -43,22 +43,22 @@ func (s *Service) PreviewSMS(ctx context.Context, planID int64, key, language st
 	a := beredskap.ActorFrom(ctx)
 	object := fmt.Sprintf("plan:%d", planID)
 	if !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return nil, s.deny(ctx, a, "followup.sms_preview", object)
+		return nil, s.tx.Deny(ctx, a, "followup.sms_preview", object)
 	}
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
 	var pv *Preview
-	err := s.update(ctx, "preview SMS", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
-		p, m, answer, err := s.renderFor(ctx, tx, a, "followup.sms_preview", planID, key, language)
-		if answer != nil || err != nil {
-			return answer, err
+	err := s.tx.Update(ctx, "preview SMS", func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		p, m, err := s.renderFor(ctx, tx, a, "followup.sms_preview", planID, key, language)
+		if err != nil {
+			return err
 		}
 		pv = &Preview{Body: m.body, Encoding: m.encoding, Segments: m.segments, Language: m.language, FellBack: m.fellBack}
 		rec := beredskap.RecordFor(a, "followup.sms_preview", object, beredskap.OutcomeOK)
 		rec.Subjects = []string{p.Receipt}
 		rec.Detail = fmt.Sprintf("key=%s language=%s fell_back=%t", key, m.language, m.fellBack)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -66,27 +66,28 @@ func (s *Service) PreviewSMS(ctx context.Context, planID int64, key, language st
 	return pv, nil
 }
 
-// renderFor finds the plan and renders the template key for it; answer is
-// ENOTFOUND (audited) when there is no such plan.
-func (s *Service) renderFor(ctx context.Context, tx beredskap.FollowUpTx, a *beredskap.Actor, action string, planID int64, key, language string) (*beredskap.FollowUpPlan, *message, error, error) {
+// renderFor finds the plan and renders the template key for it. It returns
+// ENOTFOUND (audited) when there is no such plan and EINVALID for an
+// unknown key, both through beredskap.Refuse.
+func (s *Service) renderFor(ctx context.Context, tx beredskap.FollowUpTx, a *beredskap.Actor, action string, planID int64, key, language string) (*beredskap.FollowUpPlan, *message, error) {
 	p, err := tx.FindPlan(ctx, planID)
 	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		rec := beredskap.RecordFor(a, action, fmt.Sprintf("plan:%d", planID), beredskap.OutcomeNotFound)
-		return nil, nil, beredskap.NotFound("follow-up plan"), audit(ctx, tx, rec)
+		return nil, nil, beredskap.AuditRefusal(ctx, tx, rec, beredskap.NotFound("follow-up plan"))
 	} else if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	set, err := loadTemplates(ctx, tx)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	m, err := s.render(set, p, key, language)
 	if beredskap.ErrorCode(err) == beredskap.EINVALID {
-		return nil, nil, err, nil
+		return nil, nil, beredskap.Refuse(err)
 	} else if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return p, m, nil, nil
+	return p, m, nil
 }
 
 // SendSMS puts an ad-hoc SMS from the template key on the outbox for the
@@ -100,19 +101,20 @@ func (s *Service) SendSMS(ctx context.Context, planID int64, key, language strin
 	a := beredskap.ActorFrom(ctx)
 	object := fmt.Sprintf("plan:%d", planID)
 	if !operator(a) || !beredskap.Can(a, beredskap.PermFollowUp, "") {
-		return nil, s.deny(ctx, a, "followup.sms_send", object)
+		return nil, s.tx.Deny(ctx, a, "followup.sms_send", object)
 	}
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
 	var msg *beredskap.SMSMessage
-	err := s.update(ctx, "send SMS", func(ctx context.Context, tx beredskap.FollowUpTx) (error, error) {
-		p, m, answer, err := s.renderFor(ctx, tx, a, "followup.sms_send", planID, key, language)
-		if answer != nil || err != nil {
-			return answer, err
+	err := s.tx.Update(ctx, "send SMS", func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		p, m, err := s.renderFor(ctx, tx, a, "followup.sms_send", planID, key, language)
+		if err != nil {
+			return err
 		}
 		rec := beredskap.RecordFor(a, "followup.sms_send", object, beredskap.OutcomeOK)
 		rec.Subjects = []string{p.Receipt}
+		var answer error
 		switch {
 		case p.Status == beredskap.PlanEnded:
 			answer = beredskap.Conflict("ended", "the follow-up of this traveller has ended")
@@ -121,7 +123,7 @@ func (s *Service) SendSMS(ctx context.Context, planID int64, key, language strin
 		}
 		if answer != nil {
 			rec.Outcome, rec.Detail = beredskap.OutcomeFailed, beredskap.ErrorMessage(answer)
-			return answer, audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, answer)
 		}
 		msg = &beredskap.SMSMessage{
 			PlanID: p.ID, Receipt: p.Receipt, To: p.Phone, Language: m.language, Template: key,
@@ -129,10 +131,10 @@ func (s *Service) SendSMS(ctx context.Context, planID int64, key, language strin
 			NextAttemptAt: s.now(), SentBy: a.Name(),
 		}
 		if err := tx.EnqueueSMS(ctx, msg); err != nil {
-			return nil, fmt.Errorf("enqueue SMS: %w", err)
+			return fmt.Errorf("enqueue SMS: %w", err)
 		}
 		rec.Detail = fmt.Sprintf("sms=%d key=%s language=%s fell_back=%t segments=%d", msg.ID, key, m.language, m.fellBack, m.segments)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +150,7 @@ func (s *Service) SendSMS(ctx context.Context, planID int64, key, language strin
 func (s *Service) Templates(ctx context.Context) ([]*beredskap.SMSTemplate, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermFollowUp, "") && !beredskap.Can(a, beredskap.PermManageTemplates, "") {
-		return nil, s.deny(ctx, a, "followup.templates", "templates")
+		return nil, s.tx.Deny(ctx, a, "followup.templates", "templates")
 	}
 	var set templateSet
 	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
@@ -157,7 +159,7 @@ func (s *Service) Templates(ctx context.Context) ([]*beredskap.SMSTemplate, erro
 		return err
 	})
 	if err != nil {
-		return nil, wrap("list templates", err)
+		return nil, beredskap.Wrap("list templates", err)
 	}
 	return set.sorted(), nil
 }
@@ -172,7 +174,7 @@ func (s *Service) SaveTemplate(ctx context.Context, t beredskap.SMSTemplate) err
 	a := beredskap.ActorFrom(ctx)
 	object := "template:" + t.Key + "/" + t.Language
 	if !beredskap.Can(a, beredskap.PermManageTemplates, "") {
-		return s.deny(ctx, a, "followup.template_save", object)
+		return s.tx.Deny(ctx, a, "followup.template_save", object)
 	}
 	if err := checkTemplate(t); err != nil {
 		return err
@@ -185,9 +187,9 @@ func (s *Service) SaveTemplate(ctx context.Context, t beredskap.SMSTemplate) err
 		enc, segs := sms.Count(t.Body)
 		rec := beredskap.RecordFor(a, "followup.template_save", object, beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("encoding=%s segments=%d", enc, segs)
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
-	return wrap("save template", err)
+	return beredskap.Wrap("save template", err)
 }
 
 // checkTemplate returns an EINVALID error naming the first bad field of t.

@@ -45,12 +45,12 @@ func (s *Service) Stats(ctx context.Context, municipality, from, to string) (*be
 		return err
 	})
 	if err != nil {
-		return nil, wrap("follow-up stats", err)
+		return nil, beredskap.Wrap("follow-up stats", err)
 	}
 	rec := beredskap.RecordFor(a, action, municipalityObject(m), beredskap.OutcomeOK)
 	rec.Detail = "from=" + from + " to=" + to
 	if err := s.commitAudit(ctx, rec); err != nil {
-		return nil, wrap("follow-up stats", err)
+		return nil, beredskap.Wrap("follow-up stats", err)
 	}
 	return st, nil
 }

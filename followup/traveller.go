@@ -52,7 +52,7 @@ func (s *Service) Traveller(ctx context.Context, receipt string) (*Timeline, err
 	object := "registration:" + r
 	scope, ok := travellerScope(a)
 	if !ok {
-		return nil, s.deny(ctx, a, action, object)
+		return nil, s.tx.Deny(ctx, a, action, object)
 	}
 	if !wellFormed {
 		return nil, beredskap.NotFound("traveller")
@@ -75,10 +75,10 @@ func (s *Service) Traveller(ctx context.Context, receipt string) (*Timeline, err
 		if scope != "" {
 			rec.Detail = "municipality=" + scope
 		}
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, wrap("read traveller", err)
+		return nil, beredskap.Wrap("read traveller", err)
 	}
 	return tl, answer
 }

@@ -41,38 +41,38 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*beredskap
 	}
 	var st *beredskap.Stay
 	var h *beredskap.QuarantineHotel
-	err := s.update(ctx, "allocate stay", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "allocate stay", func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
 		if h, err = tx.LockHotel(ctx, req.HotelID); err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermAllocateStay, h.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.allocate", hotelObject(h.ID), beredskap.OutcomeDenied)
 			rec.Subjects = []string{req.Receipt}
-			return beredskap.Forbidden("stay.allocate"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("stay.allocate"))
 		}
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
 		if isCode(err, beredskap.ENOTFOUND) {
 			rec := beredskap.RecordFor(a, "stay.allocate", "registration:"+req.Receipt, beredskap.OutcomeNotFound)
-			return beredskap.Invalid("receipt", "not_found", "no registration has this receipt"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		channel, refusal := channelFor(a, reg.Registration.Arrival.Mode)
 		if refusal != nil {
 			rec := beredskap.RecordFor(a, "stay.allocate", hotelObject(h.ID), beredskap.OutcomeDenied)
 			rec.Subjects, rec.Detail = []string{reg.Receipt}, "arrival.mode "+reg.Registration.Arrival.Mode
-			return refusal, audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, refusal)
 		}
 		st, err = s.newStay(ctx, tx, h, reg, req, channel, a)
 		if err != nil || st == nil {
-			return err, nil
+			return beredskap.Refuse(err)
 		}
 		if err := tx.CreateStay(ctx, st); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "stay.allocate", stayObject(st.ID),
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.allocate", stayObject(st.ID),
 			fmt.Sprintf("hotel %d, nights %s..%s", h.ID, st.FromDay, addDays(st.ToDay, -1)), reg.Receipt))
 	})
 	if err != nil {

@@ -79,26 +79,26 @@ func (s *Service) GrantDispensation(ctx context.Context, req DispensationRequest
 		return nil, err
 	}
 	var d *beredskap.Dispensation
-	err := s.update(ctx, "grant dispensation", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "grant dispensation", func(ctx context.Context, tx beredskap.HotelTx) error {
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
 		if isCode(err, beredskap.ENOTFOUND) {
 			rec := beredskap.RecordFor(a, "dispensation.grant", "registration:"+req.Receipt, beredskap.OutcomeNotFound)
-			return beredskap.Invalid("receipt", "not_found", "no registration has this receipt"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ok, err := mayGrant(ctx, tx, a, reg.Municipality)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
 			rec := beredskap.RecordFor(a, "dispensation.grant", "registration:"+reg.Receipt, beredskap.OutcomeDenied)
 			rec.Subjects = []string{reg.Receipt}
-			return beredskap.Forbidden("dispensation.grant"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("dispensation.grant"))
 		}
 		if err := s.withinQuarantine(reg, req); err != nil {
-			return err, nil
+			return beredskap.Refuse(err)
 		}
 		v, _ := s.book.At(req.From)
 		d = &beredskap.Dispensation{Receipt: reg.Receipt, Municipality: reg.Municipality, Purpose: req.Purpose,
@@ -106,12 +106,12 @@ func (s *Service) GrantDispensation(ctx context.Context, req DispensationRequest
 			From: req.From.UTC().Truncate(time.Microsecond), To: req.To.UTC().Truncate(time.Microsecond),
 			RuleID: v.ID, Status: beredskap.DispensationGranted, GrantedBy: a.Name()}
 		if err := tx.CreateDispensation(ctx, d); err != nil {
-			return nil, err
+			return err
 		}
 		if err := postponeCalls(ctx, tx, d); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "dispensation.grant", dispensationObject(d.ID),
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.grant", dispensationObject(d.ID),
 			fmt.Sprintf("%s, %s, %s..%s", d.Purpose, d.Relation, d.From.Format(time.RFC3339), d.To.Format(time.RFC3339)), reg.Receipt))
 	})
 	if err != nil {
@@ -172,23 +172,23 @@ func (s *Service) EndDispensation(ctx context.Context, id int64, reason string) 
 	}
 	now := s.now()
 	var d *beredskap.Dispensation
-	err := s.update(ctx, "end dispensation", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "end dispensation", func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
 		if d, err = tx.FindDispensation(ctx, id); err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermEndDispensation, d.Municipality) {
 			rec := beredskap.RecordFor(a, "dispensation.end", dispensationObject(id), beredskap.OutcomeDenied)
-			return beredskap.Forbidden("dispensation.end"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("dispensation.end"))
 		}
 		if d.Status != beredskap.DispensationGranted {
-			return beredskap.Conflict("dispensation_ended", "the dispensation has already ended"), nil
+			return beredskap.Refuse(beredskap.Conflict("dispensation_ended", "the dispensation has already ended"))
 		}
 		d.Status, d.EndedAt, d.EndReason = beredskap.DispensationEnded, &now, reason
 		if err := tx.UpdateDispensation(ctx, d); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "dispensation.end", dispensationObject(id), reason, d.Receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.end", dispensationObject(id), reason, d.Receipt))
 	})
 	if err != nil {
 		return nil, err
@@ -211,10 +211,10 @@ func (s *Service) Dispensations(ctx context.Context, receipt string) ([]*beredsk
 	a := beredskap.ActorFrom(ctx)
 	receipt = strings.ToUpper(strings.TrimSpace(receipt))
 	var out []*beredskap.Dispensation
-	err := s.update(ctx, "dispensations", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "dispensations", func(ctx context.Context, tx beredskap.HotelTx) error {
 		all, err := tx.DispensationsOf(ctx, receipt)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, d := range all {
 			if mayReadDispensations(a, d.Municipality) {
@@ -224,9 +224,9 @@ func (s *Service) Dispensations(ctx context.Context, receipt string) ([]*beredsk
 		if len(all) > 0 && len(out) == 0 {
 			rec := beredskap.RecordFor(a, "dispensation.list", "registration:"+receipt, beredskap.OutcomeDenied)
 			rec.Subjects = []string{receipt}
-			return beredskap.Forbidden("dispensation.list"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("dispensation.list"))
 		}
-		return nil, audit(ctx, tx, record(a, "dispensation.list", "registration:"+receipt, "", receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.list", "registration:"+receipt, "", receipt))
 	})
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func (s *Service) MunicipalDispensations(ctx context.Context, municipality strin
 		municipality = m
 	}
 	if municipality == "" || !mayReadDispensations(a, municipality) {
-		return nil, s.deny(ctx, a, "dispensation.list", "municipality:"+municipality)
+		return nil, s.tx.Deny(ctx, a, "dispensation.list", "municipality:"+municipality)
 	}
 	if limit <= 0 || limit > beredskap.MaxPageSize {
 		limit = 50
@@ -257,9 +257,9 @@ func (s *Service) MunicipalDispensations(ctx context.Context, municipality strin
 		for _, d := range out {
 			receipts = append(receipts, d.Receipt)
 		}
-		return audit(ctx, tx, record(a, "dispensation.list", "municipality:"+municipality, "", receipts...))
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.list", "municipality:"+municipality, "", receipts...))
 	})
-	return out, wrap("list dispensations", err)
+	return out, beredskap.Wrap("list dispensations", err)
 }
 
 // Delegate lets municipal staff member userID grant § 6j dispensations in
@@ -273,31 +273,31 @@ func (s *Service) Delegate(ctx context.Context, userID int64, municipality strin
 		municipality = a.Municipality()
 	}
 	if !beredskap.Can(a, beredskap.PermDelegateDispensations, municipality) {
-		return nil, s.deny(ctx, a, "dispensation.delegate", "user:"+strconv.FormatInt(userID, 10))
+		return nil, s.tx.Deny(ctx, a, "dispensation.delegate", "user:"+strconv.FormatInt(userID, 10))
 	}
 	now := s.now()
 	d := &beredskap.Delegation{UserID: userID, Municipality: municipality, GrantedBy: a.Name()}
-	err := s.update(ctx, "delegate", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "delegate", func(ctx context.Context, tx beredskap.HotelTx) error {
 		u, err := tx.FindUser(ctx, userID)
 		if isCode(err, beredskap.ENOTFOUND) {
-			return beredskap.Invalid("user_id", "not_found", "no such user"), nil
+			return beredskap.Refuse(beredskap.Invalid("user_id", "not_found", "no such user"))
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		staff := slices.ContainsFunc(u.ValidGrants(now), func(g beredskap.Grant) bool {
 			return g.Role == beredskap.RoleMunicipalStaff && g.Scope.Code == municipality
 		})
 		if !staff {
-			return beredskap.Invalid("user_id", "not_municipal_staff", "the user is not municipal staff of this municipality"), nil
+			return beredskap.Refuse(beredskap.Invalid("user_id", "not_municipal_staff", "the user is not municipal staff of this municipality"))
 		}
 		if err := tx.CreateDelegation(ctx, d); err != nil {
 			if isCode(err, beredskap.ECONFLICT) {
-				return beredskap.Conflict("delegation_open", "the user already has a delegation"), nil
+				return beredskap.Refuse(beredskap.Conflict("delegation_open", "the user already has a delegation"))
 			}
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "dispensation.delegate", "user:"+strconv.FormatInt(userID, 10), "municipality:"+municipality))
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.delegate", "user:"+strconv.FormatInt(userID, 10), "municipality:"+municipality))
 	})
 	if err != nil {
 		return nil, err
@@ -314,21 +314,21 @@ func (s *Service) EndDelegation(ctx context.Context, municipality string, id int
 		municipality = a.Municipality()
 	}
 	if !beredskap.Can(a, beredskap.PermDelegateDispensations, municipality) {
-		return s.deny(ctx, a, "dispensation.undelegate", "delegation:"+strconv.FormatInt(id, 10))
+		return s.tx.Deny(ctx, a, "dispensation.undelegate", "delegation:"+strconv.FormatInt(id, 10))
 	}
 	now := s.now()
-	return s.update(ctx, "end delegation", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	return s.tx.Update(ctx, "end delegation", func(ctx context.Context, tx beredskap.HotelTx) error {
 		ds, err := tx.ListDelegations(ctx, municipality)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !slices.ContainsFunc(ds, func(d *beredskap.Delegation) bool { return d.ID == id && d.EndedAt == nil }) {
-			return beredskap.Errorf(beredskap.ENOTFOUND, "no open delegation %d in municipality %s", id, municipality), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ENOTFOUND, "no open delegation %d in municipality %s", id, municipality))
 		}
 		if err := tx.EndDelegation(ctx, id, now); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "dispensation.undelegate", "delegation:"+strconv.FormatInt(id, 10), "municipality:"+municipality))
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.undelegate", "delegation:"+strconv.FormatInt(id, 10), "municipality:"+municipality))
 	})
 }
 
@@ -340,7 +340,7 @@ func (s *Service) Delegations(ctx context.Context, municipality string) ([]*bere
 		municipality = a.Municipality()
 	}
 	if !beredskap.Can(a, beredskap.PermDelegateDispensations, municipality) {
-		return nil, s.deny(ctx, a, "dispensation.delegations", "municipality:"+municipality)
+		return nil, s.tx.Deny(ctx, a, "dispensation.delegations", "municipality:"+municipality)
 	}
 	var out []*beredskap.Delegation
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -348,7 +348,7 @@ func (s *Service) Delegations(ctx context.Context, municipality string) ([]*bere
 		out, err = tx.ListDelegations(ctx, municipality)
 		return err
 	})
-	return out, wrap("list delegations", err)
+	return out, beredskap.Wrap("list delegations", err)
 }
 
 // postponeCalls makes the follow-up plan of d's traveller follow the

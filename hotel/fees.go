@@ -56,23 +56,23 @@ func (s *Service) statement(st *beredskap.Stay, h *beredskap.QuarantineHotel) (*
 func (s *Service) FeeStatement(ctx context.Context, stayID int64) (*beredskap.FeeStatement, error) {
 	a := beredskap.ActorFrom(ctx)
 	var out *beredskap.FeeStatement
-	err := s.update(ctx, "fee statement", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "fee statement", func(ctx context.Context, tx beredskap.HotelTx) error {
 		st, err := tx.FindStay(ctx, stayID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermManageStays, st.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.fees", stayObject(stayID), beredskap.OutcomeDenied)
-			return beredskap.Forbidden("stay.fees"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("stay.fees"))
 		}
 		h, err := tx.FindHotel(ctx, st.HotelID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if out, err = s.statement(st, h); err != nil {
-			return err, nil
+			return beredskap.Refuse(err)
 		}
-		return nil, audit(ctx, tx, record(a, "stay.fees", stayObject(stayID), fmt.Sprintf("total %d NOK", out.TotalNOK), st.Receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.fees", stayObject(stayID), fmt.Sprintf("total %d NOK", out.TotalNOK), st.Receipt))
 	})
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (s *Service) EmployerInvoices(ctx context.Context, municipality, from, to s
 		municipality = m
 	}
 	if !beredskap.Can(a, beredskap.PermManageStays, municipality) {
-		return nil, s.deny(ctx, a, "stay.invoices", "municipality:"+municipality)
+		return nil, s.tx.Deny(ctx, a, "stay.invoices", "municipality:"+municipality)
 	}
 	if _, _, err := dayRange(from, to, "from", "to"); err != nil {
 		return nil, err
@@ -151,10 +151,10 @@ func (s *Service) EmployerInvoices(ctx context.Context, municipality, from, to s
 			}
 			f.PageToken = next
 		}
-		return audit(ctx, tx, record(a, "stay.invoices", "municipality:"+municipality, from+".."+to, receipts...))
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.invoices", "municipality:"+municipality, from+".."+to, receipts...))
 	})
 	if err != nil {
-		return nil, wrap("employer invoices", err)
+		return nil, beredskap.Wrap("employer invoices", err)
 	}
 	out := make([]*EmployerInvoice, 0, len(byOrg))
 	for _, inv := range byOrg {

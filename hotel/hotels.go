@@ -70,7 +70,7 @@ func (s *Service) CreateHotel(ctx context.Context, in HotelInput) (*beredskap.Qu
 		in.Municipality = a.Municipality()
 	}
 	if !beredskap.Can(a, beredskap.PermManageHotels, in.Municipality) {
-		return nil, s.deny(ctx, a, "hotel.create", "municipality:"+in.Municipality)
+		return nil, s.tx.Deny(ctx, a, "hotel.create", "municipality:"+in.Municipality)
 	}
 	if _, ok := norway.MunicipalityAt(in.Municipality, s.now()); !ok {
 		return nil, beredskap.Invalid("municipality", "unknown_value", "is not a municipality number in force")
@@ -84,10 +84,10 @@ func (s *Service) CreateHotel(ctx context.Context, in HotelInput) (*beredskap.Qu
 		if err := tx.CreateHotel(ctx, h); err != nil {
 			return err
 		}
-		return audit(ctx, tx, record(a, "hotel.create", hotelObject(h.ID), h.Name))
+		return beredskap.AppendAudit(ctx, tx, record(a, "hotel.create", hotelObject(h.ID), h.Name))
 	})
 	if err != nil {
-		return nil, wrap("create hotel", err)
+		return nil, beredskap.Wrap("create hotel", err)
 	}
 	return h, nil
 }
@@ -109,20 +109,20 @@ func (s *Service) UpdateHotel(ctx context.Context, id int64, in HotelInput) (*be
 		return nil, err
 	}
 	var h *beredskap.QuarantineHotel
-	err := s.update(ctx, "update hotel", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "update hotel", func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
 		if h, err = tx.FindHotel(ctx, id); err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermManageHotels, h.Municipality) {
 			rec := beredskap.RecordFor(a, "hotel.update", hotelObject(id), beredskap.OutcomeDenied)
-			return beredskap.Forbidden("hotel.update"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("hotel.update"))
 		}
 		in.apply(h)
 		if err := tx.UpdateHotel(ctx, h); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "hotel.update", hotelObject(id), h.Name))
+		return beredskap.AppendAudit(ctx, tx, record(a, "hotel.update", hotelObject(id), h.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func mayViewHotels(a *beredskap.Actor) bool {
 func (s *Service) Hotel(ctx context.Context, id int64) (*beredskap.QuarantineHotel, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !mayViewHotels(a) {
-		return nil, s.deny(ctx, a, "hotel.read", hotelObject(id))
+		return nil, s.tx.Deny(ctx, a, "hotel.read", hotelObject(id))
 	}
 	var h *beredskap.QuarantineHotel
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -154,7 +154,7 @@ func (s *Service) Hotel(ctx context.Context, id int64) (*beredskap.QuarantineHot
 		h, err = tx.FindHotel(ctx, id)
 		return err
 	})
-	return h, wrap("read hotel", err)
+	return h, beredskap.Wrap("read hotel", err)
 }
 
 // Hotels returns the hotels of municipality ("" for all) by name, inactive
@@ -162,7 +162,7 @@ func (s *Service) Hotel(ctx context.Context, id int64) (*beredskap.QuarantineHot
 func (s *Service) Hotels(ctx context.Context, municipality string) ([]*beredskap.QuarantineHotel, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !mayViewHotels(a) {
-		return nil, s.deny(ctx, a, "hotel.list", "municipality:"+municipality)
+		return nil, s.tx.Deny(ctx, a, "hotel.list", "municipality:"+municipality)
 	}
 	var hs []*beredskap.QuarantineHotel
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -170,7 +170,7 @@ func (s *Service) Hotels(ctx context.Context, municipality string) ([]*beredskap
 		hs, err = tx.ListHotels(ctx, municipality)
 		return err
 	})
-	return hs, wrap("list hotels", err)
+	return hs, beredskap.Wrap("list hotels", err)
 }
 
 // SetCapacity sets the hotel's rooms for the nights from..to (YYYY-MM-DD,
@@ -188,19 +188,19 @@ func (s *Service) SetCapacity(ctx context.Context, hotelID int64, from, to strin
 		return nil, beredskap.Invalid("rooms", "out_of_range", fmt.Sprintf("must be between 0 and %d", maxRooms))
 	}
 	c := &beredskap.CapacityChange{HotelID: hotelID, From: from, To: to, Rooms: rooms, CreatedBy: a.Name()}
-	err := s.update(ctx, "set capacity", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "set capacity", func(ctx context.Context, tx beredskap.HotelTx) error {
 		h, err := tx.LockHotel(ctx, hotelID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermManageHotels, h.Municipality) {
 			rec := beredskap.RecordFor(a, "hotel.capacity", hotelObject(hotelID), beredskap.OutcomeDenied)
-			return beredskap.Forbidden("hotel.capacity"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("hotel.capacity"))
 		}
 		if err := tx.AddCapacityChange(ctx, c); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "hotel.capacity", hotelObject(hotelID),
+		return beredskap.AppendAudit(ctx, tx, record(a, "hotel.capacity", hotelObject(hotelID),
 			fmt.Sprintf("%s..%s: %d rooms", from, to, rooms)))
 	})
 	if err != nil {
@@ -214,7 +214,7 @@ func (s *Service) SetCapacity(ctx context.Context, hotelID int64, from, to strin
 func (s *Service) CapacityChanges(ctx context.Context, hotelID int64) ([]*beredskap.CapacityChange, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !mayViewHotels(a) {
-		return nil, s.deny(ctx, a, "hotel.read", hotelObject(hotelID))
+		return nil, s.tx.Deny(ctx, a, "hotel.read", hotelObject(hotelID))
 	}
 	var cs []*beredskap.CapacityChange
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -225,7 +225,7 @@ func (s *Service) CapacityChanges(ctx context.Context, hotelID int64) ([]*bereds
 		cs, err = tx.ListCapacityChanges(ctx, hotelID)
 		return err
 	})
-	return cs, wrap("list capacity changes", err)
+	return cs, beredskap.Wrap("list capacity changes", err)
 }
 
 // Availability returns the active hotels of municipality ("" for every
@@ -236,7 +236,7 @@ func (s *Service) CapacityChanges(ctx context.Context, hotelID int64) ([]*bereds
 func (s *Service) Availability(ctx context.Context, municipality, from, to string) ([]*Availability, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !mayViewHotels(a) {
-		return nil, s.deny(ctx, a, "hotel.availability", "municipality:"+municipality)
+		return nil, s.tx.Deny(ctx, a, "hotel.availability", "municipality:"+municipality)
 	}
 	if _, _, err := dayRange(from, to, "from", "to"); err != nil {
 		return nil, err
@@ -264,7 +264,7 @@ func (s *Service) Availability(ctx context.Context, municipality, from, to strin
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("availability", err)
+		return nil, beredskap.Wrap("availability", err)
 	}
 	sortAvailability(out)
 	return out, nil

@@ -25,7 +25,7 @@ import (
 func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.ImpactRun, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermRuleImpact, "") {
-		return nil, s.deny(ctx, a, "rules.impact.compute", "rules")
+		return nil, s.tx.Deny(ctx, a, "rules.impact.compute", "rules")
 	}
 	at = at.UTC().Truncate(time.Second)
 	v, err := s.book.At(at)
@@ -42,18 +42,18 @@ func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.I
 		return run, nil
 	}
 	if !isCode(err, beredskap.ENOTFOUND) {
-		return nil, wrap("compute impact", err)
+		return nil, beredskap.Wrap("compute impact", err)
 	}
 	changes, evaluated, err := s.reevaluate(ctx, v, at)
 	if err != nil {
-		return nil, wrap("compute impact", err)
+		return nil, beredskap.Wrap("compute impact", err)
 	}
 	run = &beredskap.ImpactRun{RuleID: v.ID, At: at, ComputedAt: s.now(), Evaluated: evaluated, Changed: len(changes)}
 	err = s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
 		if err := tx.CreateImpactRun(ctx, run, changes); err != nil {
 			return err
 		}
-		return audit(ctx, tx, record(a, "rules.impact.compute", "rule_version:"+v.ID,
+		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.compute", "rule_version:"+v.ID,
 			fmt.Sprintf("at %s: %d evaluated, %d changed", at.Format(time.RFC3339), evaluated, len(changes))))
 	})
 	if isCode(err, beredskap.ECONFLICT) {
@@ -65,7 +65,7 @@ func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.I
 		})
 	}
 	if err != nil {
-		return nil, wrap("compute impact", err)
+		return nil, beredskap.Wrap("compute impact", err)
 	}
 	return run, nil
 }
@@ -167,7 +167,7 @@ func (s *Service) Impact(ctx context.Context, at time.Time, municipality, after 
 		municipality = m
 	}
 	if !beredskap.Can(a, beredskap.PermRuleImpact, municipality) {
-		return nil, nil, s.deny(ctx, a, "rules.impact.list", "municipality:"+municipality)
+		return nil, nil, s.tx.Deny(ctx, a, "rules.impact.list", "municipality:"+municipality)
 	}
 	if limit <= 0 || limit > beredskap.MaxPageSize {
 		limit = 50
@@ -191,11 +191,11 @@ func (s *Service) Impact(ctx context.Context, at time.Time, municipality, after 
 		for _, c := range changes {
 			receipts = append(receipts, c.Receipt)
 		}
-		return audit(ctx, tx, record(a, "rules.impact.list", "rule_version:"+v.ID,
+		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.list", "rule_version:"+v.ID,
 			"municipality:"+municipality+" after:"+after, receipts...))
 	})
 	if err != nil {
-		return nil, nil, wrap("impact", err)
+		return nil, nil, beredskap.Wrap("impact", err)
 	}
 	return run, changes, nil
 }
@@ -205,7 +205,7 @@ func (s *Service) Impact(ctx context.Context, at time.Time, municipality, after 
 func (s *Service) ImpactRuns(ctx context.Context) ([]*beredskap.ImpactRun, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermRuleImpact, a.Municipality()) {
-		return nil, s.deny(ctx, a, "rules.impact.runs", "rules")
+		return nil, s.tx.Deny(ctx, a, "rules.impact.runs", "rules")
 	}
 	var out []*beredskap.ImpactRun
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -213,7 +213,7 @@ func (s *Service) ImpactRuns(ctx context.Context) ([]*beredskap.ImpactRun, error
 		out, err = tx.ListImpactRuns(ctx)
 		return err
 	})
-	return out, wrap("impact runs", err)
+	return out, beredskap.Wrap("impact runs", err)
 }
 
 // DescribeChange returns a change's codes as English phrases, such as "may

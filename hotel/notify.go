@@ -19,7 +19,7 @@ import (
 func (s *Service) NotifyImpact(ctx context.Context, runID int64) (int, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermRuleImpact, "") {
-		return 0, s.deny(ctx, a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(runID, 10))
+		return 0, s.tx.Deny(ctx, a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(runID, 10))
 	}
 	now := s.now()
 	n := 0
@@ -73,11 +73,11 @@ func (s *Service) NotifyImpact(ctx context.Context, runID int64) (int, error) {
 		if err := tx.MarkImpactNotified(ctx, run.ID, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, record(a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(run.ID, 10),
+		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.notify", "impact_run:"+strconv.FormatInt(run.ID, 10),
 			fmt.Sprintf("%d SMS due %s", n, due.Format(time.RFC3339))))
 	})
 	if err != nil {
-		return 0, wrap("notify impact", err)
+		return 0, beredskap.Wrap("notify impact", err)
 	}
 	return n, nil
 }

@@ -69,6 +69,7 @@ func (c Config) withDefaults() Config {
 // Service is the quarantine-hotel service.
 type Service struct {
 	store  beredskap.HotelStore
+	tx     beredskap.Transactions[beredskap.HotelTx]
 	book   *rules.Book
 	mail   mail.Sender
 	clock  beredskap.Clock
@@ -83,7 +84,7 @@ func New(store beredskap.HotelStore, book *rules.Book, sender mail.Sender, clock
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, book: book, mail: sender, clock: clock, cfg: cfg.withDefaults(), logger: logger}
+	return &Service{store: store, tx: store.UpdateHotels, book: book, mail: sender, clock: clock, cfg: cfg.withDefaults(), logger: logger}
 }
 
 // Config returns the settings in force, defaults filled in.

@@ -20,16 +20,16 @@ func mayReadStays(a *beredskap.Actor, municipality string) bool {
 func (s *Service) Stay(ctx context.Context, id int64) (*beredskap.Stay, error) {
 	a := beredskap.ActorFrom(ctx)
 	var st *beredskap.Stay
-	err := s.update(ctx, "read stay", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "read stay", func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
 		if st, err = tx.FindStay(ctx, id); err != nil {
-			return nil, err
+			return err
 		}
 		if !mayReadStays(a, st.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.read", stayObject(id), beredskap.OutcomeDenied)
-			return beredskap.Forbidden("stay.read"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("stay.read"))
 		}
-		return nil, audit(ctx, tx, record(a, "stay.read", stayObject(id), "", st.Receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.read", stayObject(id), "", st.Receipt))
 	})
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (s *Service) Stays(ctx context.Context, f beredskap.StayFilter) ([]*beredsk
 		f.Municipality = m
 	}
 	if !mayReadStays(a, f.Municipality) {
-		return nil, "", s.deny(ctx, a, "stay.list", "municipality:"+f.Municipality)
+		return nil, "", s.tx.Deny(ctx, a, "stay.list", "municipality:"+f.Municipality)
 	}
 	var out []*beredskap.Stay
 	var next string
@@ -60,10 +60,10 @@ func (s *Service) Stays(ctx context.Context, f beredskap.StayFilter) ([]*beredsk
 			receipts = append(receipts, st.Receipt)
 		}
 		detail := fmt.Sprintf("hotel=%d status=%s night=%s receipt=%s", f.HotelID, f.Status, f.Night, f.Receipt)
-		return audit(ctx, tx, record(a, "stay.list", "municipality:"+f.Municipality, detail, receipts...))
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.list", "municipality:"+f.Municipality, detail, receipts...))
 	})
 	if err != nil {
-		return nil, "", wrap("list stays", err)
+		return nil, "", beredskap.Wrap("list stays", err)
 	}
 	return out, next, nil
 }
@@ -74,7 +74,7 @@ func (s *Service) StaysOf(ctx context.Context, receipt string) ([]*beredskap.Sta
 	a := beredskap.ActorFrom(ctx)
 	receipt = strings.ToUpper(strings.TrimSpace(receipt))
 	if !mayReadStays(a, a.Municipality()) {
-		return nil, s.deny(ctx, a, "stay.list", "registration:"+receipt, receipt)
+		return nil, s.tx.Deny(ctx, a, "stay.list", "registration:"+receipt, receipt)
 	}
 	var out []*beredskap.Stay
 	err := s.store.UpdateHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
@@ -87,36 +87,36 @@ func (s *Service) StaysOf(ctx context.Context, receipt string) ([]*beredskap.Sta
 				out = append(out, st)
 			}
 		}
-		return audit(ctx, tx, record(a, "stay.list", "registration:"+receipt, "", receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.list", "registration:"+receipt, "", receipt))
 	})
-	return out, wrap("stays of receipt", err)
+	return out, beredskap.Wrap("stays of receipt", err)
 }
 
 // changeStay loads stay id in a write transaction, checks PermManageStays
 // for its municipality (EFORBIDDEN, audited), calls fn, stores the stay
-// when fn returns no outcome, and audits action. fn returns a user-facing
-// outcome (nothing is stored then) or a failure.
+// when fn returns no error, and audits action. fn returns a user-facing
+// refusal through beredskap.Refuse (nothing is stored then) or a failure.
 func (s *Service) changeStay(ctx context.Context, id int64, action string,
-	fn func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (detail string, outcome error, err error)) (*beredskap.Stay, error) {
+	fn func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (detail string, err error)) (*beredskap.Stay, error) {
 	a := beredskap.ActorFrom(ctx)
 	var st *beredskap.Stay
-	err := s.update(ctx, action, func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, action, func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
 		if st, err = tx.FindStay(ctx, id); err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermManageStays, st.Municipality) {
 			rec := beredskap.RecordFor(a, action, stayObject(id), beredskap.OutcomeDenied)
-			return beredskap.Forbidden(action), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden(action))
 		}
-		detail, outcome, err := fn(ctx, tx, st)
-		if outcome != nil || err != nil {
-			return outcome, err
+		detail, err := fn(ctx, tx, st)
+		if err != nil {
+			return err
 		}
 		if err := tx.UpdateStay(ctx, st); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, action, stayObject(id), detail, st.Receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, action, stayObject(id), detail, st.Receipt))
 	})
 	if err != nil {
 		return nil, err
@@ -142,12 +142,12 @@ func (s *Service) at(t time.Time) time.Time {
 // not allocated is ECONFLICT.
 func (s *Service) CheckIn(ctx context.Context, stayID int64, at time.Time) (*beredskap.Stay, error) {
 	at = s.at(at)
-	return s.changeStay(ctx, stayID, "stay.check_in", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
+	return s.changeStay(ctx, stayID, "stay.check_in", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error) {
 		if st.Status != beredskap.StayAllocated {
-			return "", beredskap.Conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)), nil
+			return "", beredskap.Refuse(beredskap.Conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)))
 		}
 		st.Status, st.CheckedInAt = beredskap.StayCheckedIn, &at
-		return at.Format(time.RFC3339), nil, nil
+		return at.Format(time.RFC3339), nil
 	})
 }
 
@@ -165,17 +165,17 @@ func (s *Service) endAt(st *beredskap.Stay, at time.Time) {
 // checked_out_at. The nights after the check-out day are released.
 func (s *Service) CheckOut(ctx context.Context, stayID int64, at time.Time) (*beredskap.Stay, error) {
 	at = s.at(at)
-	return s.changeStay(ctx, stayID, "stay.check_out", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
+	return s.changeStay(ctx, stayID, "stay.check_out", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error) {
 		if st.Status != beredskap.StayCheckedIn {
-			return "", beredskap.Conflict("not_checked_in", fmt.Sprintf("the stay is %s", st.Status)), nil
+			return "", beredskap.Refuse(beredskap.Conflict("not_checked_in", fmt.Sprintf("the stay is %s", st.Status)))
 		}
 		if st.CheckedInAt != nil && at.Before(*st.CheckedInAt) {
-			return "", beredskap.Invalid("checked_out_at", "before_check_in",
-				"must not be before the check-in at "+st.CheckedInAt.Format(time.RFC3339)), nil
+			return "", beredskap.Refuse(beredskap.Invalid("checked_out_at", "before_check_in",
+				"must not be before the check-in at "+st.CheckedInAt.Format(time.RFC3339)))
 		}
 		st.Status, st.CheckedOutAt = beredskap.StayCheckedOut, &at
 		s.endAt(st, at)
-		return at.Format(time.RFC3339), nil, nil
+		return at.Format(time.RFC3339), nil
 	})
 }
 
@@ -184,32 +184,32 @@ func (s *Service) CheckOut(ctx context.Context, stayID int64, at time.Time) (*be
 // CheckOut, but an allocated stay may also depart.
 func (s *Service) Depart(ctx context.Context, stayID int64, at time.Time) (*beredskap.Stay, error) {
 	at = s.at(at)
-	return s.changeStay(ctx, stayID, "stay.depart", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
+	return s.changeStay(ctx, stayID, "stay.depart", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error) {
 		if !st.Status.Open() {
-			return "", notOpen(st), nil
+			return "", beredskap.Refuse(notOpen(st))
 		}
 		if st.CheckedInAt != nil && at.Before(*st.CheckedInAt) {
-			return "", beredskap.Invalid("checked_out_at", "before_check_in",
-				"must not be before the check-in at "+st.CheckedInAt.Format(time.RFC3339)), nil
+			return "", beredskap.Refuse(beredskap.Invalid("checked_out_at", "before_check_in",
+				"must not be before the check-in at "+st.CheckedInAt.Format(time.RFC3339)))
 		}
 		st.Status, st.CheckedOutAt = beredskap.StayDeparted, &at
 		s.endAt(st, at)
-		return at.Format(time.RFC3339), nil, nil
+		return at.Format(time.RFC3339), nil
 	})
 }
 
 // Cancel cancels an allocated stay the guest never arrived for; a stay
 // checked in or ended is ECONFLICT.
 func (s *Service) Cancel(ctx context.Context, stayID int64, note string) (*beredskap.Stay, error) {
-	return s.changeStay(ctx, stayID, "stay.cancel", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
+	return s.changeStay(ctx, stayID, "stay.cancel", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error) {
 		if st.Status != beredskap.StayAllocated {
-			return "", beredskap.Conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)), nil
+			return "", beredskap.Refuse(beredskap.Conflict("not_allocated", fmt.Sprintf("the stay is %s", st.Status)))
 		}
 		st.Status = beredskap.StayCancelled
 		if note = strings.TrimSpace(note); note != "" {
 			st.Note = strings.TrimSpace(st.Note + "\n" + note)
 		}
-		return note, nil, nil
+		return note, nil
 	})
 }
 
@@ -234,28 +234,28 @@ func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap
 	}
 	var st *beredskap.Stay
 	var h *beredskap.QuarantineHotel
-	err := s.update(ctx, "isolate", func(ctx context.Context, tx beredskap.HotelTx) (error, error) {
+	err := s.tx.Update(ctx, "isolate", func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
 		if h, err = tx.LockHotel(ctx, req.HotelID); err != nil {
-			return nil, err
+			return err
 		}
 		if !beredskap.Can(a, beredskap.PermManageStays, h.Municipality) {
 			rec := beredskap.RecordFor(a, "stay.isolate", hotelObject(h.ID), beredskap.OutcomeDenied)
 			rec.Subjects = []string{req.Receipt}
-			return beredskap.Forbidden("stay.isolate"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("stay.isolate"))
 		}
 		if !h.Isolation || !h.Active {
-			return beredskap.Invalid("hotel_id", "no_isolation", "the hotel takes no isolation stays"), nil
+			return beredskap.Refuse(beredskap.Invalid("hotel_id", "no_isolation", "the hotel takes no isolation stays"))
 		}
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
 		if isCode(err, beredskap.ENOTFOUND) {
-			return beredskap.Invalid("receipt", "not_found", "no registration has this receipt"), nil
+			return beredskap.Refuse(beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.endForIsolation(ctx, tx, reg.Receipt, req.FromDay, now); err != nil {
-			return nil, err
+			return err
 		}
 		r := &reg.Registration
 		st = &beredskap.Stay{HotelID: h.ID, Municipality: h.Municipality, Receipt: reg.Receipt,
@@ -263,15 +263,15 @@ func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap
 			Kind: beredskap.StayIsolation, Status: beredskap.StayAllocated, FromDay: req.FromDay, ToDay: req.ToDay,
 			Channel: beredskap.ChannelMunicipality, Payer: beredskap.PayerNone, Note: strings.TrimSpace(req.Note), AllocatedBy: a.Name()}
 		if err := checkOverlap(ctx, tx, st); err != nil {
-			return err, nil
+			return beredskap.Refuse(err)
 		}
 		if err := checkCapacity(ctx, tx, h, st.FromDay, st.ToDay); err != nil {
-			return err, nil
+			return beredskap.Refuse(err)
 		}
 		if err := tx.CreateStay(ctx, st); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, "stay.isolate", stayObject(st.ID),
+		return beredskap.AppendAudit(ctx, tx, record(a, "stay.isolate", stayObject(st.ID),
 			fmt.Sprintf("hotel %d, nights %s..%s", h.ID, st.FromDay, addDays(st.ToDay, -1)), reg.Receipt))
 	})
 	if err != nil {

@@ -68,16 +68,16 @@ func (s *Service) Transfer(ctx context.Context, stayID int64, req TransferReques
 		}
 	}
 	res := &TransferResult{}
-	st, err := s.changeStay(ctx, stayID, "stay.transfer", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error, error) {
+	st, err := s.changeStay(ctx, stayID, "stay.transfer", func(ctx context.Context, tx beredskap.HotelTx, st *beredskap.Stay) (string, error) {
 		if !st.Status.Open() {
-			return "", notOpen(st), nil
+			return "", beredskap.Refuse(notOpen(st))
 		}
 		if st.CheckedInAt != nil && at.Before(*st.CheckedInAt) {
-			return "", beredskap.Invalid("at", "before_check_in", "must not be before the check-in"), nil
+			return "", beredskap.Refuse(beredskap.Invalid("at", "before_check_in", "must not be before the check-in"))
 		}
 		reg, err := tx.FindRegistration(ctx, st.Receipt, "")
 		if err != nil {
-			return "", nil, err
+			return "", err
 		}
 		r := reg.Registration // a copy: the stored registration is immutable
 		r.Accommodation = beredskap.Accommodation{Type: req.AccommodationType,
@@ -89,11 +89,11 @@ func (s *Service) Transfer(ctx context.Context, stayID int64, req TransferReques
 		r.Documents = append(slices.Clone(r.Documents), req.Documents...)
 		d, err := s.book.EvaluateUnder(v, &r, reg.Decision.Language)
 		if err != nil {
-			return "", err, nil
+			return "", beredskap.Refuse(err)
 		}
 		if d.Hotel.Required {
-			return "", beredskap.Invalid("group", "group_not_applicable",
-				fmt.Sprintf("the traveller is not in exemption group %d under the rules of %s: the hotel is still required", req.Group, v.ID)), nil
+			return "", beredskap.Refuse(beredskap.Invalid("group", "group_not_applicable",
+				fmt.Sprintf("the traveller is not in exemption group %d under the rules of %s: the hotel is still required", req.Group, v.ID)))
 		}
 		res.Decision = d
 		res.QuarantineEnded = !d.Quarantine.Required
@@ -105,9 +105,9 @@ func (s *Service) Transfer(ctx context.Context, stayID int64, req TransferReques
 			v.ID, req.Group, d.Quarantine.Scope, deref(d.Quarantine.LastDay))
 		st.Note = strings.TrimSpace(st.Note + "\n" + summary)
 		if err := s.followPlan(ctx, tx, st.Receipt, &d, at); err != nil {
-			return "", nil, err
+			return "", err
 		}
-		return summary, nil, nil
+		return summary, nil
 	})
 	if err != nil {
 		return nil, err

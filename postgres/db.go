@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,6 +20,8 @@ type DB struct {
 	// head is the audit trail's last entry as this process last committed
 	// it.
 	head audithead.Hint
+	// Logger logs background work (see Lead); nil discards.
+	Logger *slog.Logger
 }
 
 // Open connects to the PostgreSQL database at url (postgres://...) and

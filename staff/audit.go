@@ -23,56 +23,9 @@ func record(a *beredskap.Actor, u *beredskap.User, action, object, outcome strin
 	return rec
 }
 
-// audit appends rec in tx and returns any error with the action named.
-func audit(ctx context.Context, tx beredskap.StaffTx, rec beredskap.AuditRecord) error {
-	if _, err := tx.Audit(ctx, rec); err != nil {
-		return fmt.Errorf("audit %s: %w", rec.Action, err)
-	}
-	return nil
-}
-
-// deny writes an audit entry with OutcomeDenied for a's action on object in
-// a transaction of its own, and returns an EFORBIDDEN error (or the error of
-// writing the entry).
-func (s *Service) deny(ctx context.Context, a *beredskap.Actor, action, object string) error {
-	rec := beredskap.RecordFor(a, action, object, beredskap.OutcomeDenied)
-	if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-		return audit(ctx, tx, rec)
-	}); err != nil {
-		return fmt.Errorf("%s: %w", action, err)
-	}
-	return beredskap.Forbidden(action)
-}
-
 // unauthorized returns an EUNAUTHORIZED error with a reason key.
 func unauthorized(reason, message string) error {
 	return &beredskap.Error{Code: beredskap.EUNAUTHORIZED, Reason: reason, Message: message}
-}
-
-// update runs fn in one write transaction. fn returns the outcome of the
-// operation (which may be a user-facing error) separately from a failure
-// of the transaction, so that audit entries of a refused attempt commit
-// while the caller still gets the refusal.
-func (s *Service) update(ctx context.Context, op string, fn func(ctx context.Context, tx beredskap.StaffTx) (outcome error, err error)) error {
-	var outcome error
-	err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-		var err error
-		outcome, err = fn(ctx, tx)
-		return err
-	})
-	if err != nil {
-		return wrap(op, err)
-	}
-	return outcome
-}
-
-// wrap returns err with the operation named, keeping user-facing errors
-// (*beredskap.Error) reachable through errors.As.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", op, err)
 }
 
 // SearchAudit returns audit entries matching f, oldest first, and the next
@@ -81,7 +34,7 @@ func wrap(op string, err error) error {
 func (s *Service) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*beredskap.AuditEntry, string, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermSearchAudit, "") {
-		return nil, "", s.deny(ctx, a, "audit.search", "audit")
+		return nil, "", s.tx.Deny(ctx, a, "audit.search", "audit")
 	}
 	if f.Receipt != "" {
 		if r, ok := beredskap.NormalizeReceipt(f.Receipt); ok {
@@ -98,10 +51,10 @@ func (s *Service) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*
 		}
 		rec := beredskap.RecordFor(a, "audit.search", "audit", beredskap.OutcomeOK)
 		rec.Detail = describeAuditFilter(f)
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, "", wrap("search audit", err)
+		return nil, "", beredskap.Wrap("search audit", err)
 	}
 	return entries, next, nil
 }
@@ -143,7 +96,7 @@ var errChainBroken = errors.New("audit chain broken")
 func (s *Service) VerifyAudit(ctx context.Context) (int64, *beredskap.ChainBreak, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !a.System {
-		return 0, nil, s.deny(ctx, a, "audit.verify", "audit")
+		return 0, nil, s.tx.Deny(ctx, a, "audit.verify", "audit")
 	}
 	v := beredskap.NewChainVerifier()
 	err := s.store.ScanAudit(ctx, func(e *beredskap.AuditEntry) error {

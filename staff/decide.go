@@ -26,34 +26,34 @@ import (
 func (s *Service) ApproveAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermProcessAccessOrders, "") {
-		return nil, s.deny(ctx, a, "access_order.approve", orderObject(id))
+		return nil, s.tx.Deny(ctx, a, "access_order.approve", orderObject(id))
 	}
 	now := s.now()
 	var o *beredskap.AccessOrder
 	var inv *invitation
-	err := s.update(ctx, "approve access order", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "approve access order", func(ctx context.Context, tx beredskap.StaffTx) error {
 		var err error
 		if o, err = tx.FindAccessOrder(ctx, id); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if o.Status != beredskap.OrderPending {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the order is %s, not pending", o.Status), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the order is %s, not pending", o.Status))
 		}
 		u, err := findUser(ctx, tx, o.Email)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if o.Kind != beredskap.OrderGrant && !holdsAccess(u, o.Municipality, now) {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the person no longer holds access in %s", o.Municipality), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the person no longer holds access in %s", o.Municipality))
 		}
 		detail := describeOrder(o)
 		switch o.Kind {
 		case beredskap.OrderGrant, beredskap.OrderChange:
 			if u, err = s.ensureUser(ctx, tx, a, u, o, now); err != nil {
-				return nil, err
+				return err
 			}
 			if _, err := s.endGrants(ctx, tx, a, u, now, inMunicipality(o.Municipality)); err != nil {
-				return nil, err
+				return err
 			}
 			g := beredskap.Grant{
 				UserID: u.ID, Role: o.Role, Scope: municipalScope(o.Municipality),
@@ -61,38 +61,38 @@ func (s *Service) ApproveAccessOrder(ctx context.Context, id int64) (*beredskap.
 				OrderedBy: o.OrderedBy, ApprovedBy: a.Name(),
 			}
 			if err := s.addGrant(ctx, tx, a, u, &g); err != nil {
-				return nil, err
+				return err
 			}
 			if !u.Enrolled() {
 				if inv, err = s.newEnrolment(ctx, tx, u, g, o.OrderedBy, now); err != nil {
-					return nil, err
+					return err
 				}
 				detail += "; enrolment link made"
 			}
 		case beredskap.OrderRemove:
 			if _, err := s.endGrants(ctx, tx, a, u, now, inMunicipality(o.Municipality)); err != nil {
-				return nil, err
+				return err
 			}
 			if len(u.ValidGrants(now)) == 0 {
 				u.Status = beredskap.UserRemoved
 				if err := tx.UpdateUser(ctx, u); err != nil {
-					return nil, err
+					return err
 				}
 				detail += "; user removed"
 			}
 			cut, err := cutOff(ctx, tx, u.ID, now)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			detail += "; " + cut
 		}
 		o.Status, o.DecidedBy, o.UserID, o.UpdatedAt = beredskap.OrderApproved, a.Name(), u.ID, now
 		if err := tx.UpdateAccessOrder(ctx, o); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "access_order.approve", orderObject(o.ID), beredskap.OutcomeOK)
 		rec.Detail = detail
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -124,7 +124,7 @@ func (s *Service) ensureUser(ctx context.Context, tx beredskap.StaffTx, a *bered
 		}
 		rec := beredskap.RecordFor(a, "user.add", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = "made active again by " + orderObject(o.ID)
-		return u, audit(ctx, tx, rec)
+		return u, beredskap.AppendAudit(ctx, tx, rec)
 	}
 	org := ""
 	if m, ok := norway.MunicipalityAt(o.Municipality, now); ok {
@@ -139,7 +139,7 @@ func (s *Service) ensureUser(ctx context.Context, tx beredskap.StaffTx, a *bered
 	}
 	rec := beredskap.RecordFor(a, "user.add", userObject(u), beredskap.OutcomeOK)
 	rec.Detail = "provenance " + orderObject(o.ID)
-	return u, audit(ctx, tx, rec)
+	return u, beredskap.AppendAudit(ctx, tx, rec)
 }
 
 // RejectAccessOrder rejects an open access order with a reason, and mails
@@ -151,7 +151,7 @@ func (s *Service) ensureUser(ctx context.Context, tx beredskap.StaffTx, a *bered
 func (s *Service) RejectAccessOrder(ctx context.Context, id int64, reason string) (*beredskap.AccessOrder, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermProcessAccessOrders, "") {
-		return nil, s.deny(ctx, a, "access_order.reject", orderObject(id))
+		return nil, s.tx.Deny(ctx, a, "access_order.reject", orderObject(id))
 	}
 	reason, err := checkReason(reason, true)
 	if err != nil {
@@ -159,21 +159,21 @@ func (s *Service) RejectAccessOrder(ctx context.Context, id int64, reason string
 	}
 	now := s.now()
 	var o *beredskap.AccessOrder
-	err = s.update(ctx, "reject access order", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "reject access order", func(ctx context.Context, tx beredskap.StaffTx) error {
 		var err error
 		if o, err = tx.FindAccessOrder(ctx, id); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if !o.Status.Open() {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the order is %s already", o.Status), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the order is %s already", o.Status))
 		}
 		o.Status, o.Reason, o.DecidedBy, o.UpdatedAt = beredskap.OrderRejected, reason, a.Name(), now
 		if err := tx.UpdateAccessOrder(ctx, o); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "access_order.reject", orderObject(o.ID), beredskap.OutcomeOK)
 		rec.Detail = describeOrder(o) + "; reason: " + reason
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err

@@ -55,7 +55,7 @@ func (s *Service) CheckEnrolment(ctx context.Context, enrolToken string) (*bered
 		return err
 	})
 	if err != nil {
-		return nil, wrap("check enrolment", err)
+		return nil, beredskap.Wrap("check enrolment", err)
 	}
 	if outcome != nil {
 		return nil, outcome
@@ -79,29 +79,29 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 	}
 	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
-		return nil, wrap("enrol: hash password", err)
+		return nil, beredskap.Wrap("enrol: hash password", err)
 	}
 	now := s.now()
 	var res *LoginResult
-	err = s.update(ctx, "enrol", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "enrol", func(ctx context.Context, tx beredskap.StaffTx) error {
 		e, u, err := checkEnrolment(ctx, tx, enrolToken, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		err = tx.UseEnrolment(ctx, e.Hash, now)
 		if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
-			return beredskap.Invalid("token", "used", "the enrolment link was used already"), nil
+			return beredskap.Refuse(beredskap.Invalid("token", "used", "the enrolment link was used already"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, nil
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
 		}
 		if res, err = s.newSession(ctx, tx, a, u, beredskap.StageEnrol, 0, now); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, u, "enrolment.password", userObject(u), beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, record(a, u, "enrolment.password", userObject(u), beredskap.OutcomeOK))
 	})
 	if err != nil {
 		return nil, err
@@ -131,18 +131,18 @@ func (s *Service) NewTOTP(ctx context.Context, sessionToken string) (*TOTPSetup,
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("new TOTP", err)
+		return nil, beredskap.Wrap("new TOTP", err)
 	}
 	if outcome != nil {
 		return nil, outcome
 	}
 	secret, url, err := auth.NewTOTPKey(s.cfg.Issuer, u.Email)
 	if err != nil {
-		return nil, wrap("new TOTP", err)
+		return nil, beredskap.Wrap("new TOTP", err)
 	}
 	png, err := auth.QRCodePNG(url)
 	if err != nil {
-		return nil, wrap("new TOTP: QR code", err)
+		return nil, beredskap.Wrap("new TOTP: QR code", err)
 	}
 	return &TOTPSetup{Secret: secret, URL: url, QRPNG: png}, nil
 }
@@ -160,43 +160,43 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code st
 	now := s.now()
 	secret = strings.TrimSpace(secret)
 	var codes []string
-	err := s.update(ctx, "confirm TOTP", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "confirm TOTP", func(ctx context.Context, tx beredskap.StaffTx) error {
 		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if ss.Stage != beredskap.StageEnrol {
-			return wrongStage(), nil
+			return beredskap.Refuse(wrongStage())
 		}
 		if secret == "" {
-			return beredskap.Invalid("secret", "required", "is required"), nil
+			return beredskap.Refuse(beredskap.Invalid("secret", "required", "is required"))
 		}
 		step, ok := auth.ValidateTOTP(code, secret, now, 0)
 		if !ok {
-			return beredskap.Invalid("code", "wrong_code", "the code does not match; check the time on the phone and try again"), nil
+			return beredskap.Refuse(beredskap.Invalid("code", "wrong_code", "the code does not match; check the time on the phone and try again"))
 		}
 		grants := u.ValidGrants(now)
 		if len(grants) == 0 {
 			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-				return nil, err
+				return err
 			}
-			return unauthorized("no_access", "you hold no access in force"), nil
+			return beredskap.Refuse(unauthorized("no_access", "you hold no access in force"))
 		}
 		u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, u.LockedUntil = secret, step, 0, nil
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
 		}
 		var hashes []string
 		codes, hashes = auth.NewRecoveryCodes(RecoveryCodeCount)
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, hashes); err != nil {
-			return nil, err
+			return err
 		}
 		if err := activate(ctx, tx, ss, grants[0], now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := record(a, u, "enrolment.totp", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = "TOTP enrolled; new recovery codes"
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err

@@ -69,7 +69,7 @@ func (s *Service) sendInvitation(ctx context.Context, a *beredskap.Actor, inv *i
 	d.OrderedBy, d.Link, d.ExpiresAt = inv.OrderedBy, inv.Link, osloTime(inv.ExpiresAt)
 	text, err := render("invitation", d)
 	if err != nil {
-		return wrap("send invitation", err)
+		return beredskap.Wrap("send invitation", err)
 	}
 	m := mail.Message{To: []string{inv.To}, Subject: subjectInvitation, Text: text}
 	detail := "enrolment link to " + inv.To + ", valid until " + inv.ExpiresAt.UTC().Format(time.RFC3339)
@@ -97,9 +97,9 @@ func (s *Service) sendAudited(ctx context.Context, a *beredskap.Actor, m mail.Me
 	rec := beredskap.RecordFor(a, action, object, outcome)
 	rec.Detail = detail
 	if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	}); err != nil {
-		return wrap(action, err)
+		return beredskap.Wrap(action, err)
 	}
 	if sendErr != nil {
 		return fmt.Errorf("%s: %w", action, sendErr)

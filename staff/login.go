@@ -80,16 +80,16 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		return err
 	})
 	if err != nil {
-		return nil, wrap("login", err)
+		return nil, beredskap.Wrap("login", err)
 	}
 
 	refuse := func(action, outcome, detail string, answer error) error {
 		rec := record(a, u, action, userObject(u), outcome)
 		rec.Detail = detail
 		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-			return audit(ctx, tx, rec)
+			return beredskap.AppendAudit(ctx, tx, rec)
 		}); err != nil {
-			return wrap("login", err)
+			return beredskap.Wrap("login", err)
 		}
 		return answer
 	}
@@ -115,18 +115,18 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		return nil, refuse("login", beredskap.OutcomeFailed, "not enrolled", errBadCredentials())
 	case !ok:
 		var answer error
-		err := s.update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		err := s.tx.Update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) error {
 			answer = errBadCredentials()
 			justLocked, err := s.failedAttempt(ctx, tx, a, u.ID, now)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if justLocked {
 				answer = errLocked()
 			}
 			rec := record(a, u, "login", userObject(u), beredskap.OutcomeFailed)
 			rec.Detail = "wrong password"
-			return answer, audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, answer)
 		})
 		return nil, err
 	case !mayLogIn(u, now):
@@ -134,13 +134,13 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 	}
 
 	var res *LoginResult
-	err = s.update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, err := tx.FindUser(ctx, u.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := resetFailures(ctx, tx, u); err != nil {
-			return nil, err
+			return err
 		}
 		stage := beredskap.StageTOTP
 		if u.TOTPSecret == "" {
@@ -148,11 +148,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		}
 		res, err = s.newSession(ctx, tx, a, u, stage, 0, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		rec := record(a, u, "login", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = "password accepted; next: " + string(stage)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -181,7 +181,7 @@ func (s *Service) failedAttempt(ctx context.Context, tx beredskap.StaffTx, a *be
 	if justLocked {
 		rec := record(a, u, "login.locked", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("%d failed attempts; locked until %s", s.cfg.LockAfter, u.LockedUntil.Format(time.RFC3339))
-		if err := audit(ctx, tx, rec); err != nil {
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
 			return false, err
 		}
 	}
@@ -222,22 +222,22 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 	now := s.now()
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	var sess *beredskap.Session
-	err := s.update(ctx, "verify second factor", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "verify second factor", func(ctx context.Context, tx beredskap.StaffTx) error {
 		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
 		if err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if ss.Stage != beredskap.StageTOTP {
-			return wrongStage(), nil
+			return beredskap.Refuse(wrongStage())
 		}
 		obj := userObject(u)
 		if locked(u, now) {
 			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-				return nil, err
+				return err
 			}
 			rec := record(a, u, "login.totp", obj, beredskap.OutcomeDenied)
 			rec.Detail = "locked"
-			return errLocked(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errLocked())
 		}
 		ok, how := false, "totp"
 		if isTOTPCode(code) {
@@ -248,44 +248,44 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 		} else if code != "" {
 			how = "recovery code"
 			if ok, err = tx.UseRecoveryCode(ctx, u.ID, auth.HashRecoveryCode(code), now); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if !ok {
 			justLocked, err := s.failedAttempt(ctx, tx, a, u.ID, now)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			rec := record(a, u, "login.totp", obj, beredskap.OutcomeFailed)
 			rec.Detail = "wrong " + how
 			if justLocked {
 				if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-					return nil, err
+					return err
 				}
-				return errLocked(), audit(ctx, tx, rec)
+				return beredskap.AuditRefusal(ctx, tx, rec, errLocked())
 			}
-			return beredskap.Invalid("code", "wrong_code", "the code is wrong or was used already"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("code", "wrong_code", "the code is wrong or was used already"))
 		}
 		grants := u.ValidGrants(now)
 		if u.Status != beredskap.UserActive || len(grants) == 0 {
 			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-				return nil, err
+				return err
 			}
 			rec := record(a, u, "login.totp", obj, beredskap.OutcomeDenied)
 			rec.Detail = "no access in force"
-			return errBadCredentials(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errBadCredentials())
 		}
 		u.FailedLogins, u.LockedUntil = 0, nil
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
 		}
 		if err := activate(ctx, tx, ss, grants[0], now); err != nil {
-			return nil, err
+			return err
 		}
 		sess = ss
 		rec := record(a, u, "login.totp", obj, beredskap.OutcomeOK)
 		rec.Detail = how + " accepted; acting as " + string(grants[0].Role) + " " + grants[0].Scope.String()
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -329,7 +329,7 @@ func (s *Service) LoginOIDC(ctx context.Context, claimValue string) (*LoginResul
 	now := s.now()
 	claimValue = strings.TrimSpace(claimValue)
 	var res *LoginResult
-	err := s.update(ctx, "login with OpenID Connect", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "login with OpenID Connect", func(ctx context.Context, tx beredskap.StaffTx) error {
 		var u *beredskap.User
 		var err error
 		switch {
@@ -341,21 +341,21 @@ func (s *Service) LoginOIDC(ctx context.Context, claimValue string) (*LoginResul
 			u, err = tx.FindUserByEmail(ctx, strings.ToLower(claimValue))
 		}
 		if err != nil && beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
-			return nil, err
+			return err
 		}
 		if u == nil || !mayLogIn(u, now) {
 			rec := record(a, u, "login.oidc", userObject(u), beredskap.OutcomeFailed)
 			rec.Detail = "no active user with access matches the " + s.cfg.OIDCClaim + " claim"
-			return errBadCredentials(), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, errBadCredentials())
 		}
 		grant := u.ValidGrants(now)[0]
 		res, err = s.newSession(ctx, tx, a, u, beredskap.StageActive, grant.ID, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		rec := record(a, u, "login.oidc", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = "acting as " + string(grant.Role) + " " + grant.Scope.String()
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -367,20 +367,20 @@ func (s *Service) LoginOIDC(ctx context.Context, claimValue string) (*LoginResul
 // session is no error. Audited as "logout".
 func (s *Service) Logout(ctx context.Context, sessionToken string) error {
 	a := beredskap.ActorFrom(ctx)
-	return s.update(ctx, "logout", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	return s.tx.Update(ctx, "logout", func(ctx context.Context, tx beredskap.StaffTx) error {
 		ss, err := tx.FindSession(ctx, auth.HashSecret(sessionToken))
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			return nil, nil
+			return nil
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.DeleteSession(ctx, ss.ID); err != nil {
-			return nil, err
+			return err
 		}
 		u, err := tx.FindUser(ctx, ss.UserID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return nil, audit(ctx, tx, record(a, u, "logout", userObject(u), beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, record(a, u, "logout", userObject(u), beredskap.OutcomeOK))
 	})
 }

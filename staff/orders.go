@@ -68,18 +68,19 @@ func findUser(ctx context.Context, tx beredskap.StaffTx, email string) (*beredsk
 
 // checkHolder returns EINVALID on "email" (reason "unknown_user") when a
 // change or removal names a person without access in the municipality.
-func checkHolder(ctx context.Context, tx beredskap.StaffTx, o *beredskap.AccessOrder, now time.Time) (outcome, err error) {
+// The refusal is returned through beredskap.Refuse.
+func checkHolder(ctx context.Context, tx beredskap.StaffTx, o *beredskap.AccessOrder, now time.Time) error {
 	if o.Kind == beredskap.OrderGrant {
-		return nil, nil
+		return nil
 	}
 	u, err := findUser(ctx, tx, o.Email)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !holdsAccess(u, o.Municipality, now) {
-		return beredskap.Invalid("email", "unknown_user", "this person holds no access in the municipality"), nil
+		return beredskap.Refuse(beredskap.Invalid("email", "unknown_user", "this person holds no access in the municipality"))
 	}
-	return nil, nil
+	return nil
 }
 
 // OrderAccess files an access order from the municipal officer of
@@ -95,7 +96,7 @@ func (s *Service) OrderAccess(ctx context.Context, in OrderInput) (*beredskap.Ac
 		in.Municipality = a.Municipality()
 	}
 	if !beredskap.Can(a, beredskap.PermOrderAccess, in.Municipality) {
-		return nil, s.deny(ctx, a, "access_order.create", municipalityObject(in.Municipality))
+		return nil, s.tx.Deny(ctx, a, "access_order.create", municipalityObject(in.Municipality))
 	}
 	now := s.now()
 	o, err := validateOrder(in, now, false)
@@ -103,16 +104,16 @@ func (s *Service) OrderAccess(ctx context.Context, in OrderInput) (*beredskap.Ac
 		return nil, err
 	}
 	o.Status, o.OrderedBy = beredskap.OrderPending, a.Name()
-	err = s.update(ctx, "order access", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
-		if outcome, err := checkHolder(ctx, tx, o, now); outcome != nil || err != nil {
-			return outcome, err
+	err = s.tx.Update(ctx, "order access", func(ctx context.Context, tx beredskap.StaffTx) error {
+		if err := checkHolder(ctx, tx, o, now); err != nil {
+			return err
 		}
 		if err := tx.CreateAccessOrder(ctx, o); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "access_order.create", orderObject(o.ID), beredskap.OutcomeOK)
 		rec.Detail = describeOrder(o)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -135,9 +136,9 @@ func (s *Service) RequestAccess(ctx context.Context, in OrderInput) (*beredskap.
 		rec := beredskap.RecordFor(a, "access_order.request", "access_orders", beredskap.OutcomeDenied)
 		rec.Detail = "rate_limited"
 		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-			return audit(ctx, tx, rec)
+			return beredskap.AppendAudit(ctx, tx, rec)
 		}); err != nil {
-			return nil, wrap("request access", err)
+			return nil, beredskap.Wrap("request access", err)
 		}
 		return nil, errRateLimited()
 	}
@@ -146,23 +147,23 @@ func (s *Service) RequestAccess(ctx context.Context, in OrderInput) (*beredskap.
 		return nil, err
 	}
 	o.Status, o.SelfFiled, o.OrderedBy = beredskap.OrderAwaitingConfirmation, true, o.Email
-	err = s.update(ctx, "request access", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "request access", func(ctx context.Context, tx beredskap.StaffTx) error {
 		officer, err := findUser(ctx, tx, o.OfficerEmail)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !isOfficer(officer, o.Municipality, now) {
-			return beredskap.Invalid("officer_email", "not_officer", "this person is not a municipal medical officer of the municipality in the register"), nil
+			return beredskap.Refuse(beredskap.Invalid("officer_email", "not_officer", "this person is not a municipal medical officer of the municipality in the register"))
 		}
-		if outcome, err := checkHolder(ctx, tx, o, now); outcome != nil || err != nil {
-			return outcome, err
+		if err := checkHolder(ctx, tx, o, now); err != nil {
+			return err
 		}
 		if err := tx.CreateAccessOrder(ctx, o); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "access_order.request", orderObject(o.ID), beredskap.OutcomeOK)
 		rec.Detail = describeOrder(o) + "; filed by the person, officer " + o.OfficerEmail
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -205,30 +206,30 @@ func isOfficer(u *beredskap.User, municipality string, now time.Time) bool {
 func (s *Service) ConfirmAccessOrder(ctx context.Context, id int64) (*beredskap.AccessOrder, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermConfirmAccessOrder, a.Municipality()) {
-		return nil, s.deny(ctx, a, "access_order.confirm", orderObject(id))
+		return nil, s.tx.Deny(ctx, a, "access_order.confirm", orderObject(id))
 	}
 	now := s.now()
 	var o *beredskap.AccessOrder
-	err := s.update(ctx, "confirm access order", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "confirm access order", func(ctx context.Context, tx beredskap.StaffTx) error {
 		var err error
 		if o, err = tx.FindAccessOrder(ctx, id); err != nil {
-			return split(err)
+			return beredskap.RefuseUserError(err)
 		}
 		if !beredskap.Can(a, beredskap.PermConfirmAccessOrder, o.Municipality) {
 			o = nil
 			rec := beredskap.RecordFor(a, "access_order.confirm", orderObject(id), beredskap.OutcomeNotFound)
-			return beredskap.NotFound("access order"), audit(ctx, tx, rec)
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.NotFound("access order"))
 		}
 		if o.Status != beredskap.OrderAwaitingConfirmation {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the order is %s, not awaiting confirmation", o.Status), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the order is %s, not awaiting confirmation", o.Status))
 		}
 		o.Status, o.ConfirmedBy, o.UpdatedAt = beredskap.OrderPending, a.Name(), now
 		if err := tx.UpdateAccessOrder(ctx, o); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "access_order.confirm", orderObject(id), beredskap.OutcomeOK)
 		rec.Detail = describeOrder(o)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -255,7 +256,7 @@ func (s *Service) ListAccessOrders(ctx context.Context, f beredskap.AccessOrderF
 	a := beredskap.ActorFrom(ctx)
 	m, ok := orderView(a)
 	if !ok {
-		return nil, "", s.deny(ctx, a, "access_order.list", "access_orders")
+		return nil, "", s.tx.Deny(ctx, a, "access_order.list", "access_orders")
 	}
 	if m != "" {
 		f.Municipality = m
@@ -268,7 +269,7 @@ func (s *Service) ListAccessOrders(ctx context.Context, f beredskap.AccessOrderF
 		return err
 	})
 	if err != nil {
-		return nil, "", wrap("list access orders", err)
+		return nil, "", beredskap.Wrap("list access orders", err)
 	}
 	return orders, next, nil
 }
@@ -281,7 +282,7 @@ func (s *Service) GetAccessOrder(ctx context.Context, id int64) (*beredskap.Acce
 	a := beredskap.ActorFrom(ctx)
 	m, ok := orderView(a)
 	if !ok {
-		return nil, nil, s.deny(ctx, a, "access_order.read", orderObject(id))
+		return nil, nil, s.tx.Deny(ctx, a, "access_order.read", orderObject(id))
 	}
 	var o *beredskap.AccessOrder
 	var history []*beredskap.AuditEntry
@@ -297,7 +298,7 @@ func (s *Service) GetAccessOrder(ctx context.Context, id int64) (*beredskap.Acce
 		return err
 	})
 	if err != nil {
-		return nil, nil, wrap("get access order", err)
+		return nil, nil, beredskap.Wrap("get access order", err)
 	}
 	return o, history, nil
 }

@@ -25,7 +25,7 @@ func (s *Service) ListRegistrations(ctx context.Context, f beredskap.Registratio
 		object = municipalityObject(f.Municipality)
 	}
 	if !ok || (own != "" && f.Municipality != own) || !beredskap.Can(a, beredskap.PermListRegistrations, f.Municipality) {
-		return nil, "", s.deny(ctx, a, "registration.list", object)
+		return nil, "", s.tx.Deny(ctx, a, "registration.list", object)
 	}
 	var regs []*beredskap.StoredRegistration
 	var next string
@@ -43,10 +43,10 @@ func (s *Service) ListRegistrations(ctx context.Context, f beredskap.Registratio
 		if f.PageToken != "" {
 			rec.Detail += " page=next"
 		}
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, "", wrap("list registrations", err)
+		return nil, "", beredskap.Wrap("list registrations", err)
 	}
 	return regs, next, nil
 }
@@ -64,7 +64,7 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 	object := "registration:" + r
 	own, ok := beredskap.RegistrationScope(a)
 	if !ok {
-		if err := s.deny(ctx, a, "registration.read", object); beredskap.ErrorCode(err) != beredskap.EFORBIDDEN {
+		if err := s.tx.Deny(ctx, a, "registration.read", object); beredskap.ErrorCode(err) != beredskap.EFORBIDDEN {
 			return nil, err
 		}
 		return nil, beredskap.NotFound("registration")
@@ -73,7 +73,7 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 		return nil, beredskap.NotFound("registration")
 	}
 	var reg *beredskap.StoredRegistration
-	err := s.update(ctx, "get registration", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "get registration", func(ctx context.Context, tx beredskap.StaffTx) error {
 		var err error
 		reg, err = tx.FindRegistration(ctx, r, own)
 		outcome := beredskap.OutcomeOK
@@ -81,14 +81,14 @@ func (s *Service) GetRegistration(ctx context.Context, receipt string) (*beredsk
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			outcome, answer = beredskap.OutcomeNotFound, beredskap.NotFound("registration")
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "registration.read", object, outcome)
 		rec.Subjects = []string{r}
 		if own != "" {
 			rec.Detail = "municipality=" + own
 		}
-		return answer, audit(ctx, tx, rec)
+		return beredskap.AuditRefusal(ctx, tx, rec, answer)
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (s *Service) ShowReceipt(ctx context.Context, receipt string) (*beredskap.S
 		return nil, beredskap.NotFound("registration")
 	}
 	var reg *beredskap.StoredRegistration
-	err := s.update(ctx, "show receipt", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "show receipt", func(ctx context.Context, tx beredskap.StaffTx) error {
 		var err error
 		reg, err = tx.FindRegistration(ctx, r, "")
 		outcome := beredskap.OutcomeOK
@@ -117,11 +117,11 @@ func (s *Service) ShowReceipt(ctx context.Context, receipt string) (*beredskap.S
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			outcome, answer = beredskap.OutcomeNotFound, beredskap.NotFound("registration")
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "receipt.view", "registration:"+r, outcome)
 		rec.Subjects = []string{r}
-		return answer, audit(ctx, tx, rec)
+		return beredskap.AuditRefusal(ctx, tx, rec, answer)
 	})
 	if err != nil {
 		return nil, err

@@ -68,6 +68,7 @@ func (c Config) withDefaults() Config {
 // Service is the staff service.
 type Service struct {
 	store  beredskap.StaffStore
+	tx     beredskap.Transactions[beredskap.StaffTx]
 	mail   mail.Sender
 	clock  beredskap.Clock
 	cfg    Config
@@ -99,7 +100,7 @@ func New(store beredskap.StaffStore, sender mail.Sender, clock beredskap.Clock, 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		store: store, mail: sender, clock: clock, cfg: cfg, logger: logger,
+		store: store, tx: store.Update, mail: sender, clock: clock, cfg: cfg, logger: logger,
 		loginLimiter:   auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
 		requestLimiter: auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
 		passwordSlots:  newPasswordSlots(),

@@ -107,7 +107,7 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*Authe
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("authenticate", err)
+		return nil, beredskap.Wrap("authenticate", err)
 	}
 	if outcome != nil {
 		if kill != nil {
@@ -118,22 +118,22 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*Authe
 				}
 				return err
 			}); err != nil {
-				return nil, wrap("authenticate: end session", err)
+				return nil, beredskap.Wrap("authenticate: end session", err)
 			}
 		}
 		return nil, outcome
 	}
 	if now.Sub(res.Session.LastSeenAt) > touchEvery {
-		err := s.update(ctx, "authenticate: touch session", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+		err := s.tx.Update(ctx, "authenticate: touch session", func(ctx context.Context, tx beredskap.StaffTx) error {
 			ss, err := tx.FindSession(ctx, res.Session.ID)
 			if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-				return unauthorized("no_session", "not logged in"), nil // ended meanwhile
+				return beredskap.Refuse(unauthorized("no_session", "not logged in")) // ended meanwhile
 			} else if err != nil {
-				return nil, err
+				return err
 			}
 			ss.LastSeenAt = now
 			res.Session = ss
-			return nil, tx.UpdateSession(ctx, ss)
+			return tx.UpdateSession(ctx, ss)
 		})
 		if err != nil {
 			return nil, err
@@ -161,7 +161,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*bereds
 	hash := auth.HashSecret(bearer)
 	tok, u, err := s.findToken(ctx, hash)
 	if err != nil {
-		return nil, wrap("authenticate token", err)
+		return nil, beredskap.Wrap("authenticate token", err)
 	}
 	if tok == nil || tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
 		return nil, bad
@@ -174,7 +174,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*bereds
 		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
 			return tx.TouchToken(ctx, tok.ID, now)
 		}); err != nil {
-			return nil, wrap("authenticate token: touch", err)
+			return nil, beredskap.Wrap("authenticate token: touch", err)
 		}
 		s.tokens.touched(hash, now)
 	}

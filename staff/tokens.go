@@ -18,7 +18,7 @@ import (
 func (s *Service) CreateToken(ctx context.Context, email, name string, ttl time.Duration) (string, *beredskap.APIToken, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return "", nil, s.deny(ctx, a, "token.create", "users")
+		return "", nil, s.tx.Deny(ctx, a, "token.create", "users")
 	}
 	var ps beredskap.Problems
 	email = checkEmail(&ps, "email", email, true)
@@ -35,15 +35,15 @@ func (s *Service) CreateToken(ctx context.Context, email, name string, ttl time.
 	now := s.now()
 	var plain string
 	var tok *beredskap.APIToken
-	err := s.update(ctx, "create token", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "create token", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, err := tx.FindUserByEmail(ctx, email)
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			return beredskap.Invalid("email", "unknown_user", "no user has this e-mail"), nil
+			return beredskap.Refuse(beredskap.Invalid("email", "unknown_user", "no user has this e-mail"))
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if !mayLogIn(u, now) {
-			return beredskap.Invalid("email", "no_access", "the user holds no access in force"), nil
+			return beredskap.Refuse(beredskap.Invalid("email", "no_access", "the user holds no access in force"))
 		}
 		g := u.ValidGrants(now)[0]
 		secret, _ := auth.NewSecret()
@@ -54,14 +54,14 @@ func (s *Service) CreateToken(ctx context.Context, email, name string, ttl time.
 			tok.ExpiresAt = &exp
 		}
 		if err := tx.CreateToken(ctx, tok); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "token.create", tokenObject(tok.ID), beredskap.OutcomeOK)
 		rec.Detail = "for " + userObject(u) + " in " + describeGrant(g) + ", name " + strconv.Quote(name)
 		if tok.ExpiresAt != nil {
 			rec.Detail += ", expires " + tok.ExpiresAt.Format(time.RFC3339)
 		}
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return "", nil, err
@@ -78,14 +78,14 @@ func tokenObject(id int64) string { return "token:" + strconv.FormatInt(id, 10) 
 func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return s.deny(ctx, a, "token.revoke", tokenObject(id))
+		return s.tx.Deny(ctx, a, "token.revoke", tokenObject(id))
 	}
 	now := s.now()
 	err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
 		if err := tx.RevokeToken(ctx, id, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, beredskap.RecordFor(a, "token.revoke", tokenObject(id), beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, beredskap.RecordFor(a, "token.revoke", tokenObject(id), beredskap.OutcomeOK))
 	})
-	return wrap("revoke token", err)
+	return beredskap.Wrap("revoke token", err)
 }

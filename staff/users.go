@@ -20,7 +20,7 @@ import (
 func (s *Service) AddUser(ctx context.Context, n NewUser) (*beredskap.User, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return nil, s.deny(ctx, a, "user.add", "users")
+		return nil, s.tx.Deny(ctx, a, "user.add", "users")
 	}
 	now := s.now()
 	n, err := validateNewUser(n, now)
@@ -30,7 +30,7 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*beredskap.User, erro
 	var hash string
 	if n.Password != "" {
 		if hash, err = s.hashPassword(ctx, n.Password); err != nil {
-			return nil, wrap("add user: hash password", err)
+			return nil, beredskap.Wrap("add user: hash password", err)
 		}
 	}
 	n.TOTPSecret = strings.TrimSpace(n.TOTPSecret)
@@ -47,23 +47,23 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*beredskap.User, erro
 		NationalID: n.NationalID, Organisation: n.Organisation, Position: n.Position,
 		Status: beredskap.UserActive, PasswordHash: hash, TOTPSecret: n.TOTPSecret, CreatedAt: now,
 	}
-	err = s.update(ctx, "add user", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err = s.tx.Update(ctx, "add user", func(ctx context.Context, tx beredskap.StaffTx) error {
 		err := tx.CreateUser(ctx, u)
 		if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
-			return errEmailTaken(), nil
+			return beredskap.Refuse(errEmailTaken())
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "user.add", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = "provenance " + n.Provenance
-		if err := audit(ctx, tx, rec); err != nil {
-			return nil, err
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
+			return err
 		}
 		g := beredskap.Grant{
 			UserID: u.ID, Role: n.Role, Scope: n.Scope, ValidFrom: now, ValidTo: n.ValidTo,
 			Provenance: n.Provenance, OrderedBy: n.OrderedBy, ApprovedBy: a.Name(),
 		}
-		return nil, s.addGrant(ctx, tx, a, u, &g)
+		return s.addGrant(ctx, tx, a, u, &g)
 	})
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (s *Service) addGrant(ctx context.Context, tx beredskap.StaffTx, a *beredsk
 	u.Grants = append(u.Grants, *g)
 	rec := beredskap.RecordFor(a, "grant.add", userObject(u), beredskap.OutcomeOK)
 	rec.Detail = describeGrant(*g)
-	return audit(ctx, tx, rec)
+	return beredskap.AppendAudit(ctx, tx, rec)
 }
 
 // endGrants ends, at now, every grant of u in force that keep does not
@@ -101,7 +101,7 @@ func (s *Service) endGrants(ctx context.Context, tx beredskap.StaffTx, a *bereds
 		u.Grants[i].EndedAt = &now
 		rec := beredskap.RecordFor(a, "grant.end", userObject(u), beredskap.OutcomeOK)
 		rec.Detail = describeGrant(g)
-		if err := audit(ctx, tx, rec); err != nil {
+		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
 			return n, err
 		}
 		n++
@@ -124,7 +124,7 @@ func describeGrant(g beredskap.Grant) string {
 func (s *Service) ListUsers(ctx context.Context, f beredskap.UserFilter) ([]*beredskap.User, string, error) {
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return nil, "", s.deny(ctx, a, "user.list", "users")
+		return nil, "", s.tx.Deny(ctx, a, "user.list", "users")
 	}
 	var users []*beredskap.User
 	var next string
@@ -135,10 +135,10 @@ func (s *Service) ListUsers(ctx context.Context, f beredskap.UserFilter) ([]*ber
 		}
 		rec := beredskap.RecordFor(a, "user.list", "users", beredskap.OutcomeOK)
 		rec.Detail = strings.TrimSpace(fmt.Sprintf("query=%q municipality=%s", f.Query, f.Municipality))
-		return audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
-		return nil, "", wrap("list users", err)
+		return nil, "", beredskap.Wrap("list users", err)
 	}
 	return users, next, nil
 }
@@ -150,7 +150,7 @@ func (s *Service) GetUser(ctx context.Context, id int64) (*beredskap.User, []*be
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(id, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return nil, nil, s.deny(ctx, a, "user.read", object)
+		return nil, nil, s.tx.Deny(ctx, a, "user.read", object)
 	}
 	var u *beredskap.User
 	var toks []*beredskap.APIToken
@@ -162,10 +162,10 @@ func (s *Service) GetUser(ctx context.Context, id int64) (*beredskap.User, []*be
 		if toks, err = tx.ListTokens(ctx, id); err != nil {
 			return err
 		}
-		return audit(ctx, tx, beredskap.RecordFor(a, "user.read", object, beredskap.OutcomeOK))
+		return beredskap.AppendAudit(ctx, tx, beredskap.RecordFor(a, "user.read", object, beredskap.OutcomeOK))
 	})
 	if err != nil {
-		return nil, nil, wrap("get user", err)
+		return nil, nil, beredskap.Wrap("get user", err)
 	}
 	return u, toks, nil
 }
@@ -181,35 +181,35 @@ func (s *Service) RemoveUser(ctx context.Context, id int64, reason string) error
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(id, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return s.deny(ctx, a, "user.remove", object)
+		return s.tx.Deny(ctx, a, "user.remove", object)
 	}
 	reason, err := checkReason(reason, false)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	return s.update(ctx, "remove user", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	return s.tx.Update(ctx, "remove user", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, err := tx.FindUser(ctx, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if u.Status == beredskap.UserRemoved {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the user was removed already"), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the user was removed already"))
 		}
 		if _, err := s.endGrants(ctx, tx, a, u, now, func(beredskap.Grant) bool { return true }); err != nil {
-			return nil, err
+			return err
 		}
 		u.Status = beredskap.UserRemoved
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return nil, err
+			return err
 		}
 		detail, err := cutOff(ctx, tx, u.ID, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "user.remove", object, beredskap.OutcomeOK)
 		rec.Detail = strings.TrimPrefix(reason+"; "+detail, "; ")
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 }
 
@@ -236,18 +236,18 @@ func (s *Service) ResendInvitation(ctx context.Context, userID int64) error {
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(userID, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return s.deny(ctx, a, "invitation.send", object)
+		return s.tx.Deny(ctx, a, "invitation.send", object)
 	}
 	now := s.now()
 	var inv *invitation
-	err := s.update(ctx, "resend invitation", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "resend invitation", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, err := tx.FindUser(ctx, userID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		grants := u.ValidGrants(now)
 		if u.Status != beredskap.UserActive || len(grants) == 0 {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"))
 		}
 		g := grants[len(grants)-1]
 		orderedBy := g.OrderedBy
@@ -255,7 +255,7 @@ func (s *Service) ResendInvitation(ctx context.Context, userID int64) error {
 			orderedBy = a.Name()
 		}
 		inv, err = s.newEnrolment(ctx, tx, u, g, orderedBy, now)
-		return nil, err
+		return err
 	})
 	if err != nil {
 		return err
@@ -273,25 +273,25 @@ func (s *Service) NewEnrolmentLink(ctx context.Context, userID int64) (string, t
 	a := beredskap.ActorFrom(ctx)
 	object := "user:" + strconv.FormatInt(userID, 10)
 	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return "", time.Time{}, s.deny(ctx, a, "enrolment.create", object)
+		return "", time.Time{}, s.tx.Deny(ctx, a, "enrolment.create", object)
 	}
 	now := s.now()
 	var inv *invitation
-	err := s.update(ctx, "new enrolment link", func(ctx context.Context, tx beredskap.StaffTx) (error, error) {
+	err := s.tx.Update(ctx, "new enrolment link", func(ctx context.Context, tx beredskap.StaffTx) error {
 		u, err := tx.FindUser(ctx, userID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		grants := u.ValidGrants(now)
 		if u.Status != beredskap.UserActive || len(grants) == 0 {
-			return beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"), nil
+			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"))
 		}
 		if inv, err = s.newEnrolment(ctx, tx, u, grants[len(grants)-1], a.Name(), now); err != nil {
-			return nil, err
+			return err
 		}
 		rec := beredskap.RecordFor(a, "enrolment.create", object, beredskap.OutcomeOK)
 		rec.Detail = "link handed out directly, valid until " + inv.ExpiresAt.Format(time.RFC3339)
-		return nil, audit(ctx, tx, rec)
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return "", time.Time{}, err

@@ -30,7 +30,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now)
+	st, err := openStore(ctx, *db, time.Now, nil)
 	if err != nil {
 		return fmt.Errorf("audit verify: %w", err)
 	}

@@ -73,6 +73,7 @@ type followUp struct {
 	worker   *sms.Worker
 	receipts http.Handler
 	hotels   *hotel.Service
+	leader   beredskap.Leadership
 	logger   *slog.Logger
 }
 
@@ -90,6 +91,7 @@ func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s
 		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline}, logger),
 		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
 		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
+		leader:  st.leader,
 		logger:  logger,
 	}
 	if s.SMSWebhookSecret != "" {
@@ -99,25 +101,32 @@ func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s
 }
 
 // run runs the planner, the SMS worker, the digests and the watch on rule
-// changes until ctx ends, and returns a function that waits until all have
+// changes until ctx ends, each in the one process that leads it among all
+// on the database, and returns a function that waits until all have
 // stopped.
 func (f *followUp) run(ctx context.Context) (wait func()) {
-	workers := []func(){
-		func() { f.service.RunPlanner(ctx, 10*time.Second) },
-		func() { f.worker.Run(ctx, time.Second) },
-		func() { f.service.RunDigests(ctx) },
-		func() {
+	jobs := map[string]func(ctx context.Context){
+		"followup.planner": func(ctx context.Context) { f.service.RunPlanner(ctx, 10*time.Second) },
+		"sms.worker":       func(ctx context.Context) { f.worker.Run(ctx, time.Second) },
+		"followup.digests": func(ctx context.Context) { f.service.RunDigests(ctx) },
+		"hotel.rule-watch": func(ctx context.Context) {
 			if err := f.hotels.RunImpactWatcher(ctx); err != nil && ctx.Err() == nil {
 				f.logger.Error("rule-change watch stopped", "err", err)
 			}
 		},
 	}
-	done := make(chan struct{}, len(workers))
-	for _, fn := range workers {
-		go func() { fn(); done <- struct{}{} }()
+	done := make(chan struct{}, len(jobs))
+	for name, fn := range jobs {
+		go func() {
+			f.leader.Lead(ctx, name, func(ctx context.Context) {
+				f.logger.Info("leading", "job", name)
+				fn(ctx)
+			})
+			done <- struct{}{}
+		}()
 	}
 	return func() {
-		for range workers {
+		for range jobs {
 			<-done
 		}
 	}

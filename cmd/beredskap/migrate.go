@@ -15,7 +15,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now)
+	st, err := openStore(ctx, *db, time.Now, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 
 	"beredskap"
@@ -16,6 +17,8 @@ type store struct {
 	citizens      beredskap.CitizenStore
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
+	// leader chooses the one process that runs each background job.
+	leader        beredskap.Leadership
 	ping          func(context.Context) error
 	schemaVersion func(context.Context) (int, error)
 	close         func() error
@@ -24,12 +27,14 @@ type store struct {
 
 // openStore opens a PostgreSQL database for a postgres:// or postgresql://
 // URL, and a SQLite file otherwise; both run their migrations on open.
-func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, error) {
+// logger (nil: none) logs the store's background work.
+func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *slog.Logger) (*store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}
+		db.Logger = logger
 		staffStore := postgres.NewStaffStore(db, clock)
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
@@ -37,6 +42,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 			citizens:      staffStore,
 			followUp:      staffStore,
 			hotels:        staffStore,
+			leader:        db,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
 			close:         db.Close,
@@ -54,6 +60,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock) (*store, 
 		citizens:      staffStore,
 		followUp:      staffStore,
 		hotels:        staffStore,
+		leader:        db,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,
 		close:         db.Close,

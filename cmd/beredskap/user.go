@@ -43,7 +43,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case beredskap.ScopeCounty:
 		scope.Code = *county
 	}
-	st, err := openStore(ctx, *db, time.Now)
+	st, err := openStore(ctx, *db, time.Now, nil)
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
