@@ -5,22 +5,26 @@ import (
 	"fmt"
 )
 
-// Error codes shared by every layer. The HTTP layer maps each to one status.
+// Code is the kind of an Error. Its value is the "code" of the JSON API's
+// errors; the HTTP layer maps each to one status.
+type Code string
+
+// Error codes shared by every layer.
 const (
-	EINVALID      = "invalid"      // the input is wrong; Field names it
-	ENOTFOUND     = "not_found"    // the thing does not exist or may not be seen
-	ECONFLICT     = "conflict"     // the request clashes with stored state
-	EUNAUTHORIZED = "unauthorized" // no or bad credentials
-	EFORBIDDEN    = "forbidden"    // credentials fine, action not allowed
-	ETOOLARGE     = "too_large"    // the request body is over its limit
-	EINTERNAL     = "internal"     // anything else; its text is never shown
+	EINVALID      Code = "invalid"      // the input is wrong; Field names it
+	ENOTFOUND     Code = "not_found"    // the thing does not exist or may not be seen
+	ECONFLICT     Code = "conflict"     // the request clashes with stored state
+	EUNAUTHORIZED Code = "unauthorized" // no or bad credentials
+	EFORBIDDEN    Code = "forbidden"    // credentials fine, action not allowed
+	ETOOLARGE     Code = "too_large"    // the request body is over its limit
+	EINTERNAL     Code = "internal"     // anything else; its text is never shown
 )
 
 // Error is a domain error with a code, the JSON path of the offending field
 // (for EINVALID), a reason key that user interfaces translate, and an English
 // message for logs and API clients.
 type Error struct {
-	Code    string
+	Code    Code
 	Field   string
 	Reason  string
 	Message string
@@ -46,7 +50,7 @@ func (e *Error) Error() string {
 }
 
 // Errorf returns an Error with the given code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
+func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -73,7 +77,7 @@ func Conflict(reason, message string) *Error {
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
 // any other non-nil error, and "" for nil.
-func ErrorCode(err error) string {
+func ErrorCode(err error) Code {
 	var e *Error
 	switch {
 	case err == nil:

@@ -194,7 +194,7 @@ func (e *env) countCases() int {
 
 // wantErr fails the test unless err is a *beredskap.Error with the code
 // and, when given, the field and reason.
-func wantErr(t *testing.T, err error, code, field, reason string) {
+func wantErr(t *testing.T, err error, code beredskap.Code, field, reason string) {
 	t.Helper()
 	var e *beredskap.Error
 	if !errors.As(err, &e) {

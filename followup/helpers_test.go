@@ -262,7 +262,7 @@ func (e *env) audited(action, actor, outcome, receipt string) {
 
 // code fails the test unless err has the code (and names the field when
 // field is not "").
-func code(t *testing.T, err error, code, field string) {
+func code(t *testing.T, err error, code beredskap.Code, field string) {
 	t.Helper()
 	if beredskap.ErrorCode(err) != code {
 		t.Fatalf("error %v has code %q; want %q", err, beredskap.ErrorCode(err), code)

@@ -52,7 +52,7 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*beredskap
 			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("stay.allocate"))
 		}
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
-		if isCode(err, beredskap.ENOTFOUND) {
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "stay.allocate", "registration:"+req.Receipt, beredskap.OutcomeNotFound)
 			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
 		}
@@ -165,7 +165,7 @@ func checkMinor(ctx context.Context, tx beredskap.HotelTx, h *beredskap.Quaranti
 			return beredskap.Invalid("guardian_stay_id", "not_a_minor", "only a child under 18 shares a guardian's room")
 		}
 		g, err := tx.FindStay(ctx, st.GuardianStayID)
-		if isCode(err, beredskap.ENOTFOUND) || (err == nil && (g.HotelID != h.ID || !g.Status.Open() || !g.TakesRoom())) {
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND || (err == nil && (g.HotelID != h.ID || !g.Status.Open() || !g.TakesRoom())) {
 			return beredskap.Invalid("guardian_stay_id", "unknown_value", "is not an open stay with a room at this hotel")
 		}
 		if err != nil {
@@ -174,7 +174,7 @@ func checkMinor(ctx context.Context, tx beredskap.HotelTx, h *beredskap.Quaranti
 	}
 	if st.CarerFor != 0 {
 		m, err := tx.FindStay(ctx, st.CarerFor)
-		if isCode(err, beredskap.ENOTFOUND) || (err == nil && (m.HotelID != h.ID || !m.Status.Open())) {
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND || (err == nil && (m.HotelID != h.ID || !m.Status.Open())) {
 			return beredskap.Invalid("carer_for", "unknown_value", "is not an open stay at this hotel")
 		}
 		if err != nil {

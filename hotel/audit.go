@@ -17,9 +17,6 @@ func record(a *beredskap.Actor, action, object, detail string, receipts ...strin
 	return rec
 }
 
-// isCode reports whether err carries the code.
-func isCode(err error, code string) bool { return beredskap.ErrorCode(err) == code }
-
 // hotelObject, stayObject and dispensationObject name audit objects.
 func hotelObject(id int64) string        { return "hotel:" + strconv.FormatInt(id, 10) }
 func stayObject(id int64) string         { return "stay:" + strconv.FormatInt(id, 10) }

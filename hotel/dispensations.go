@@ -28,7 +28,7 @@ func mayGrant(ctx context.Context, tx beredskap.HotelTx, a *beredskap.Actor, mun
 		return true, nil
 	}
 	_, err := tx.OpenDelegation(ctx, a.User.ID, municipality)
-	if isCode(err, beredskap.ENOTFOUND) {
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		return false, nil
 	}
 	return err == nil, err
@@ -81,7 +81,7 @@ func (s *Service) GrantDispensation(ctx context.Context, req DispensationRequest
 	var d *beredskap.Dispensation
 	err := s.tx.Update(ctx, "grant dispensation", func(ctx context.Context, tx beredskap.HotelTx) error {
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
-		if isCode(err, beredskap.ENOTFOUND) {
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "dispensation.grant", "registration:"+req.Receipt, beredskap.OutcomeNotFound)
 			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
 		}
@@ -279,7 +279,7 @@ func (s *Service) Delegate(ctx context.Context, userID int64, municipality strin
 	d := &beredskap.Delegation{UserID: userID, Municipality: municipality, GrantedBy: a.Name()}
 	err := s.tx.Update(ctx, "delegate", func(ctx context.Context, tx beredskap.HotelTx) error {
 		u, err := tx.FindUser(ctx, userID)
-		if isCode(err, beredskap.ENOTFOUND) {
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			return beredskap.Refuse(beredskap.Invalid("user_id", "not_found", "no such user"))
 		}
 		if err != nil {
@@ -292,7 +292,7 @@ func (s *Service) Delegate(ctx context.Context, userID int64, municipality strin
 			return beredskap.Refuse(beredskap.Invalid("user_id", "not_municipal_staff", "the user is not municipal staff of this municipality"))
 		}
 		if err := tx.CreateDelegation(ctx, d); err != nil {
-			if isCode(err, beredskap.ECONFLICT) {
+			if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
 				return beredskap.Refuse(beredskap.Conflict("delegation_open", "the user already has a delegation"))
 			}
 			return err

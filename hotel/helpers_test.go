@@ -176,7 +176,7 @@ func (e *env) newHotel(municipality string, rooms int, isolation bool) *beredska
 }
 
 // wantErr fails unless err has code and, when field is not "", names field.
-func wantErr(t *testing.T, err error, code, field string) {
+func wantErr(t *testing.T, err error, code beredskap.Code, field string) {
 	t.Helper()
 	var e *beredskap.Error
 	if beredskap.ErrorCode(err) != code {

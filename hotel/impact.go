@@ -41,7 +41,7 @@ func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.I
 	if err == nil {
 		return run, nil
 	}
-	if !isCode(err, beredskap.ENOTFOUND) {
+	if beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
 		return nil, beredskap.Wrap("compute impact", err)
 	}
 	changes, evaluated, err := s.reevaluate(ctx, v, at)
@@ -56,7 +56,7 @@ func (s *Service) ComputeImpact(ctx context.Context, at time.Time) (*beredskap.I
 		return beredskap.AppendAudit(ctx, tx, record(a, "rules.impact.compute", "rule_version:"+v.ID,
 			fmt.Sprintf("at %s: %d evaluated, %d changed", at.Format(time.RFC3339), evaluated, len(changes))))
 	})
-	if isCode(err, beredskap.ECONFLICT) {
+	if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
 		// Another process computed the same run meanwhile: return theirs.
 		err = s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
 			var err error

@@ -116,7 +116,7 @@ func (set templateSet) pick(key, language string) *beredskap.SMSTemplate {
 // without a phone number gets none (false).
 func (s *Service) enqueueChange(ctx context.Context, tx beredskap.HotelTx, set templateSet, c *beredskap.ImpactChange, due time.Time) (bool, error) {
 	reg, err := tx.FindRegistration(ctx, c.Receipt, "")
-	if isCode(err, beredskap.ENOTFOUND) {
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		return false, nil
 	}
 	if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) enqueueChange(ctx context.Context, tx beredskap.HotelTx, set t
 		Encoding: enc, Segments: segs, Status: beredskap.SMSQueued, NextAttemptAt: due, SentBy: "system"}
 	if p, err := tx.FindPlanByReceipt(ctx, c.Receipt); err == nil {
 		m.PlanID = p.ID
-	} else if !isCode(err, beredskap.ENOTFOUND) {
+	} else if beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
 		return false, err
 	}
 	return true, tx.EnqueueSMS(ctx, m)

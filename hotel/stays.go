@@ -248,7 +248,7 @@ func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap
 			return beredskap.Refuse(beredskap.Invalid("hotel_id", "no_isolation", "the hotel takes no isolation stays"))
 		}
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
-		if isCode(err, beredskap.ENOTFOUND) {
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			return beredskap.Refuse(beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
 		}
 		if err != nil {

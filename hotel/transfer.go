@@ -122,7 +122,7 @@ func (s *Service) Transfer(ctx context.Context, stayID int64, req TransferReques
 // without a plan is left alone.
 func (s *Service) followPlan(ctx context.Context, tx beredskap.HotelTx, receipt string, d *beredskap.Decision, at time.Time) error {
 	p, err := tx.FindPlanByReceipt(ctx, receipt)
-	if isCode(err, beredskap.ENOTFOUND) {
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 		return nil
 	}
 	if err != nil || p.Status != beredskap.PlanActive {

@@ -115,18 +115,22 @@ WHERE id = $1`, c.ID, string(c.Status), c.DecidedBy, c.Reason, c.CodeHash, c.Cod
 	return nil
 }
 
-// FindCase returns the case with the id, or ENOTFOUND.
+// FindCase returns the case with the id, or ENOTFOUND. In a write
+// transaction the case's row stays locked until the end, so that a change
+// made from what was read (a wrong code counted) is not lost to a
+// concurrent one.
 func (t *citizenTx) FindCase(ctx context.Context, id int64) (*beredskap.AccessCase, error) {
-	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM access_cases WHERE id = $1`, id))
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM access_cases WHERE id = $1`+t.forUpdate(), id))
 	if err != nil {
 		return nil, fmt.Errorf("find access case %d: %w", id, noRows(err, "access case"))
 	}
 	return c, nil
 }
 
-// FindCaseByNumber returns the case with the case number, or ENOTFOUND.
+// FindCaseByNumber returns the case with the case number, or ENOTFOUND,
+// locked as FindCase locks it.
 func (t *citizenTx) FindCaseByNumber(ctx context.Context, number string) (*beredskap.AccessCase, error) {
-	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM access_cases WHERE number = $1`, number))
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseColumns+` FROM access_cases WHERE number = $1`+t.forUpdate(), number))
 	if err != nil {
 		return nil, fmt.Errorf("find access case %q: %w", number, noRows(err, "access case"))
 	}

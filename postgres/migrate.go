@@ -4,14 +4,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
-	"beredskap"
+	"beredskap/internal/migrate"
 )
 
 //go:embed migrations/*.sql
@@ -21,54 +18,13 @@ var migrationFiles embed.FS
 // processes starting at once ("beredskap" as a number).
 const migrationLock = 0x62657265_64736b61
 
-// migration is one embedded schema change, named NNNN_what.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations returns the embedded migrations in version order.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
-		}
-		b, err := migrationFiles.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s share a version", ms[i-1].name, ms[i].name)
-		}
-	}
-	return ms, nil
-}
-
-// migrate applies the migrations the database lacks, each in its own
-// transaction together with its row in schema_migrations, holding an
-// advisory lock so that two processes do not migrate at once. It refuses a
-// database whose schema is newer than the newest embedded migration.
+// migrate applies the migrations the database lacks (internal/migrate),
+// each in its own transaction together with its row in schema_migrations,
+// holding an advisory lock so that two processes do not migrate at once.
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := migrate.Load(migrationFiles, "migrations")
 	if err != nil {
 		return err
-	}
-	known := 0
-	if len(ms) > 0 {
-		known = ms[len(ms)-1].version
 	}
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
@@ -87,28 +43,28 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var current int
-	if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if current > known {
-		return beredskap.Errorf(beredskap.ECONFLICT,
-			"database schema is at version %d, newer than this program knows (%d): run a newer beredskap", current, known)
-	}
-	for _, m := range ms {
-		if m.version <= current {
-			continue
-		}
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
+	return migrate.Run(ctx, migrationTarget{conn}, ms)
+}
+
+// migrationTarget is the migrate.Target of a connection holding the
+// migration lock.
+type migrationTarget struct{ conn *pgxpool.Conn }
+
+// Version returns the highest applied version.
+func (t migrationTarget) Version(ctx context.Context) (int, error) {
+	var v int
+	err := t.conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
+// Apply runs m and records it in one transaction. The lock keeps other
+// processes out, so nothing can have applied m meanwhile.
+func (t migrationTarget) Apply(ctx context.Context, m migrate.Migration) error {
+	return pgx.BeginFunc(ctx, t.conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
 			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate: %s: %w", m.name, err)
 		}
-	}
-	return nil
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+		return err
+	})
 }

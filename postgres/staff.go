@@ -91,6 +91,15 @@ func (t *staffTx) execSavepoint(ctx context.Context, sql string, args ...any) (p
 	return tag, sp.Commit(ctx)
 }
 
+// forUpdate returns the clause that locks the rows a query reads until the
+// transaction ends, in a write transaction, and "" in a read-only one.
+func (t *staffTx) forUpdate() string {
+	if t.readOnly {
+		return ""
+	}
+	return " FOR UPDATE"
+}
+
 // now returns the clock's time as stored: UTC, to the microsecond.
 func (t *staffTx) now() time.Time {
 	return stamp(t.clock())

@@ -192,7 +192,7 @@ func TestStaffUseEnrolmentConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 6
-	codes := make(chan string, n)
+	codes := make(chan beredskap.Code, n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)

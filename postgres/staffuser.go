@@ -54,19 +54,60 @@ ON CONFLICT DO NOTHING RETURNING id`,
 // user has is ECONFLICT.
 func (t *staffTx) UpdateUser(ctx context.Context, u *beredskap.User) error {
 	tag, err := t.execSavepoint(ctx, `UPDATE users SET first_name = $2, last_name = $3, mobile = $4, national_id = $5,
-	organisation = $6, position = $7, status = $8, password_hash = $9, totp_secret = $10, totp_last_step = $11,
-	failed_logins = $12, locked_until = $13
+	organisation = $6, position = $7, status = $8, password_hash = $9,
+	totp_last_step = CASE WHEN totp_secret = $10 THEN GREATEST(totp_last_step, $11) ELSE $11 END,
+	totp_secret = $10
 WHERE id = $1`,
 		u.ID, u.FirstName, u.LastName, u.Mobile, u.NationalID, u.Organisation, u.Position, string(u.Status),
-		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, stampPtr(u.LockedUntil))
+		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep)
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, translate(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("update user %d: %w", u.ID, notFound("user"))
 	}
-	u.LockedUntil = stampPtr(u.LockedUntil)
 	return nil
+}
+
+// CountFailedLogin adds one to the user's failed logins and locks the user
+// until lockUntil when the count reaches lockAfter, in one statement; it
+// reports whether this attempt locked the user. An unknown user is
+// ENOTFOUND.
+func (t *staffTx) CountFailedLogin(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error) {
+	var locked bool
+	err := t.tx.QueryRow(ctx, `UPDATE users SET
+	failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+	locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+WHERE id = $1
+RETURNING failed_logins = 0`, userID, lockAfter, stamp(lockUntil)).Scan(&locked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, fmt.Errorf("count failed login of user %d: %w", userID, notFound("user"))
+	}
+	if err != nil {
+		return false, fmt.Errorf("count failed login of user %d: %w", userID, err)
+	}
+	return locked, nil
+}
+
+// ClearFailedLogins sets the user's failed logins to zero and ends a
+// lockout.
+func (t *staffTx) ClearFailedLogins(ctx context.Context, userID int64) error {
+	_, err := t.tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
+WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, userID)
+	if err != nil {
+		return fmt.Errorf("clear failed logins of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UseTOTPStep records step as the user's last used TOTP step when it is
+// after the recorded one, and reports whether it was.
+func (t *staffTx) UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error) {
+	tag, err := t.tx.Exec(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("use totp step of user %d: %w", userID, err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // FindUser returns the user with the id and all their grants, or

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/migrate"
 )
 
 // TestSearchAuditIndexedMatchesScan checks that a search finds the same
@@ -175,7 +176,7 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	ms, err := migrations()
+	ms, err := migrate.Load(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,13 +184,13 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version > 5 {
+		if m.Version > 5 {
 			break
 		}
-		if _, err := raw.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
+		if _, err := raw.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
 		}
-		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, '2021-01-01T00:00:00.000000Z')`, m.version, m.name); err != nil {
+		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, '2021-01-01T00:00:00.000000Z')`, m.Version, m.Name); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -57,19 +57,59 @@ func (t *staffTx) CreateUser(ctx context.Context, u *beredskap.User) error {
 // UpdateUser stores every field of u except ID, Email, CreatedAt and
 // Grants, or returns ENOTFOUND.
 func (t *staffTx) UpdateUser(ctx context.Context, u *beredskap.User) error {
-	u.LockedUntil = stampOpt(u.LockedUntil)
 	err := t.execOne(ctx, "user", `UPDATE users SET
 	first_name = ?, last_name = ?, mobile = ?, national_id = ?, organisation = ?, position = ?, status = ?,
-	password_hash = ?, totp_secret = ?, totp_last_step = ?, failed_logins = ?, locked_until = ?,
+	password_hash = ?,
+	totp_last_step = CASE WHEN totp_secret = ? THEN max(totp_last_step, ?) ELSE ? END,
+	totp_secret = ?,
 	search = email || char(10) || ?
 WHERE id = ?`,
 		u.FirstName, u.LastName, u.Mobile, u.NationalID, u.Organisation, u.Position, string(u.Status),
-		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, fmtOpt(u.LockedUntil),
+		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.TOTPLastStep, u.TOTPSecret,
 		strings.ToLower(u.FirstName+" "+u.LastName), u.ID)
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, err)
 	}
 	return nil
+}
+
+// CountFailedLogin adds one to the user's failed logins and locks the user
+// until lockUntil when the count reaches lockAfter, in one statement; it
+// reports whether this attempt locked the user. An unknown user is
+// ENOTFOUND.
+func (t *staffTx) CountFailedLogin(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error) {
+	var locked bool
+	err := t.tx.QueryRowContext(ctx, `UPDATE users SET
+	failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+	locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
+WHERE id = ?
+RETURNING failed_logins = 0`, lockAfter, lockAfter, fmtTime(lockUntil), userID).Scan(&locked)
+	if err != nil {
+		return false, fmt.Errorf("count failed login of user %d: %w", userID, noRows(err, "user"))
+	}
+	return locked, nil
+}
+
+// ClearFailedLogins sets the user's failed logins to zero and ends a
+// lockout.
+func (t *staffTx) ClearFailedLogins(ctx context.Context, userID int64) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
+WHERE id = ? AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, userID)
+	if err != nil {
+		return fmt.Errorf("clear failed logins of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UseTOTPStep records step as the user's last used TOTP step when it is
+// after the recorded one, and reports whether it was.
+func (t *staffTx) UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("use totp step of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // FindUser returns the user with the id and all their grants, or ENOTFOUND.

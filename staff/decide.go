@@ -115,8 +115,10 @@ func (s *Service) ensureUser(ctx context.Context, tx beredskap.StaffTx, a *bered
 	if u != nil {
 		u.Status = beredskap.UserActive
 		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep = "", "", 0
-		u.FailedLogins, u.LockedUntil = 0, nil
 		if err := tx.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
 			return nil, err
 		}
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {

@@ -94,8 +94,11 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 		} else if err != nil {
 			return err
 		}
-		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, nil
+		u.PasswordHash = hash
 		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
 			return err
 		}
 		if res, err = s.newSession(ctx, tx, a, u, beredskap.StageEnrol, 0, now); err != nil {
@@ -182,8 +185,11 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code st
 			}
 			return beredskap.Refuse(unauthorized("no_access", "you hold no access in force"))
 		}
-		u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, u.LockedUntil = secret, step, 0, nil
+		u.TOTPSecret, u.TOTPLastStep = secret, step
 		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := resetFailures(ctx, tx, u); err != nil {
 			return err
 		}
 		var hashes []string

@@ -117,7 +117,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		var answer error
 		err := s.tx.Update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) error {
 			answer = errBadCredentials()
-			justLocked, err := s.failedAttempt(ctx, tx, a, u.ID, now)
+			justLocked, err := s.failedAttempt(ctx, tx, a, u, now)
 			if err != nil {
 				return err
 			}
@@ -160,32 +160,22 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 	return res, nil
 }
 
-// failedAttempt counts a failed login of the user in tx and locks the
-// account when the count reaches the limit, auditing "login.locked". It
-// reports whether this attempt locked the account.
-func (s *Service) failedAttempt(ctx context.Context, tx beredskap.StaffTx, a *beredskap.Actor, userID int64, now time.Time) (bool, error) {
-	u, err := tx.FindUser(ctx, userID)
-	if err != nil {
+// failedAttempt counts a failed login of u in tx, in one statement so
+// that concurrent attempts are all counted, and locks the account when the
+// count reaches the limit, auditing "login.locked". It reports whether this
+// attempt locked the account.
+func (s *Service) failedAttempt(ctx context.Context, tx beredskap.StaffTx, a *beredskap.Actor, u *beredskap.User, now time.Time) (bool, error) {
+	until := now.Add(s.cfg.LockFor)
+	justLocked, err := tx.CountFailedLogin(ctx, u.ID, s.cfg.LockAfter, until)
+	if err != nil || !justLocked {
 		return false, err
 	}
-	u.FailedLogins++
-	justLocked := u.FailedLogins >= s.cfg.LockAfter
-	if justLocked {
-		until := now.Add(s.cfg.LockFor)
-		u.LockedUntil = &until
-		u.FailedLogins = 0
-	}
-	if err := tx.UpdateUser(ctx, u); err != nil {
+	rec := record(a, u, "login.locked", userObject(u), beredskap.OutcomeOK)
+	rec.Detail = fmt.Sprintf("%d failed attempts; locked until %s", s.cfg.LockAfter, until.UTC().Format(time.RFC3339))
+	if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
 		return false, err
 	}
-	if justLocked {
-		rec := record(a, u, "login.locked", userObject(u), beredskap.OutcomeOK)
-		rec.Detail = fmt.Sprintf("%d failed attempts; locked until %s", s.cfg.LockAfter, u.LockedUntil.Format(time.RFC3339))
-		if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
-			return false, err
-		}
-	}
-	return justLocked, nil
+	return true, nil
 }
 
 // resetFailures clears the failed-login count and lockout of u.
@@ -194,7 +184,7 @@ func resetFailures(ctx context.Context, tx beredskap.StaffTx, u *beredskap.User)
 		return nil
 	}
 	u.FailedLogins, u.LockedUntil = 0, nil
-	return tx.UpdateUser(ctx, u)
+	return tx.ClearFailedLogins(ctx, u.ID)
 }
 
 // isTOTPCode reports whether code (spaces removed) is six digits.
@@ -243,7 +233,11 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 		if isTOTPCode(code) {
 			var step int64
 			if step, ok = auth.ValidateTOTP(code, u.TOTPSecret, now, u.TOTPLastStep); ok {
-				u.TOTPLastStep = step
+				// Of two requests with one code, only one records its step.
+				if ok, err = tx.UseTOTPStep(ctx, u.ID, step); err != nil {
+					return err
+				}
+				u.TOTPLastStep = max(u.TOTPLastStep, step)
 			}
 		} else if code != "" {
 			how = "recovery code"
@@ -252,7 +246,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 			}
 		}
 		if !ok {
-			justLocked, err := s.failedAttempt(ctx, tx, a, u.ID, now)
+			justLocked, err := s.failedAttempt(ctx, tx, a, u, now)
 			if err != nil {
 				return err
 			}
@@ -275,8 +269,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 			rec.Detail = "no access in force"
 			return beredskap.AuditRefusal(ctx, tx, rec, errBadCredentials())
 		}
-		u.FailedLogins, u.LockedUntil = 0, nil
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		if err := resetFailures(ctx, tx, u); err != nil {
 			return err
 		}
 		if err := activate(ctx, tx, ss, grants[0], now); err != nil {

@@ -35,7 +35,7 @@ func testConcurrentMixed(t *testing.T, open Opener) {
 	}
 	wg.Wait()
 	for i, err := range errs {
-		want := ""
+		var want beredskap.Code
 		if i%2 == 1 {
 			want = beredskap.ECONFLICT
 		}

@@ -53,6 +53,7 @@ func TestStaffStore(t *testing.T, open func(t *testing.T) StaffHarness) {
 	t.Run("UserEmailUnique", func(t *testing.T) { testUserEmailUnique(t, open(t)) })
 	t.Run("UserFinders", func(t *testing.T) { testUserFinders(t, open(t)) })
 	t.Run("UserUpdate", func(t *testing.T) { testUserUpdate(t, open(t)) })
+	t.Run("LoginCounters", func(t *testing.T) { testLoginCounters(t, open(t)) })
 	t.Run("Grants", func(t *testing.T) { testGrants(t, open(t)) })
 	t.Run("ListUsers", func(t *testing.T) { testListUsers(t, open(t)) })
 	t.Run("RecoveryCodes", func(t *testing.T) { testRecoveryCodes(t, open(t)) })
@@ -108,7 +109,7 @@ func exec(t *testing.T, h StaffHarness, query string, args ...any) {
 }
 
 // wantCode fails the test unless err carries the code.
-func wantCode(t *testing.T, err error, code, what string) {
+func wantCode(t *testing.T, err error, code beredskap.Code, what string) {
 	t.Helper()
 	if got := beredskap.ErrorCode(err); got != code {
 		t.Fatalf("%s: code %q (%v); want %q", what, got, err, code)

@@ -33,8 +33,8 @@ func testAuthEpoch(t *testing.T, h StaffHarness) {
 			return tx.TouchToken(ctx, tok.ID, staffStart.Add(time.Hour))
 		}},
 		{"failed login counted", false, func(ctx context.Context, tx beredskap.StaffTx) error {
-			u.FailedLogins++
-			return tx.UpdateUser(ctx, u)
+			_, err := tx.CountFailedLogin(ctx, u.ID, 5, staffStart.Add(time.Hour))
+			return err
 		}},
 		{"session created", false, func(ctx context.Context, tx beredskap.StaffTx) error {
 			return tx.CreateSession(ctx, &beredskap.Session{ID: "epoch-session", UserID: u.ID, Stage: beredskap.StageActive,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,25 +160,109 @@ func testUserUpdate(t *testing.T, h StaffHarness) {
 	c.FirstName, c.LastName, c.Mobile, c.NationalID = "Anne Marie", "Berg-Olsen", "+4799887766", "17057012345"
 	c.Organisation, c.Position, c.Status = "Stavanger kommune", "helsesekretær", beredskap.UserRemoved
 	c.PasswordHash, c.TOTPSecret, c.TOTPLastStep = "$argon2id$v=19$m=65536,t=3,p=2$eA$eQ", "KRSXG5CTMVRXEZLU", 53712345
-	c.FailedLogins, c.LockedUntil = 5, &locked
+	c.FailedLogins, c.LockedUntil = 5, &locked                              // not stored: CountFailedLogin keeps them
 	c.Email, c.CreatedAt = "changed@example.com", staffStart.Add(time.Hour) // not stored
 	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.UpdateUser(ctx, &c) })
 	got := findUser(t, h, u.ID)
 	want := c
-	want.Email, want.CreatedAt = u.Email, created
+	want.Email, want.CreatedAt, want.FailedLogins, want.LockedUntil = u.Email, created, 0, nil
 	if g, w := asJSON(t, got), asJSON(t, &want); g != w {
 		t.Errorf("updated user\n got %s\nwant %s", g, w)
 	}
-	// A successful login clears the lockout.
-	c.FailedLogins, c.LockedUntil = 0, nil
-	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.UpdateUser(ctx, &c) })
-	if got := findUser(t, h, u.ID); got.FailedLogins != 0 || got.LockedUntil != nil {
-		t.Errorf("after clearing: FailedLogins %d LockedUntil %v; want 0, nil", got.FailedLogins, got.LockedUntil)
+	// A stale copy never moves the TOTP step of the same secret back; a
+	// new secret starts from its own step.
+	stale := c
+	stale.TOTPLastStep = 53700000
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.UpdateUser(ctx, &stale) })
+	if got := findUser(t, h, u.ID); got.TOTPLastStep != 53712345 {
+		t.Errorf("after a stale update: TOTPLastStep %d; want 53712345", got.TOTPLastStep)
+	}
+	stale.TOTPSecret = "NEWSECRETNEWSECR"
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.UpdateUser(ctx, &stale) })
+	if got := findUser(t, h, u.ID); got.TOTPLastStep != 53700000 {
+		t.Errorf("after a new secret: TOTPLastStep %d; want 53700000", got.TOTPLastStep)
 	}
 	err := h.Store.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
 		return tx.UpdateUser(ctx, &beredskap.User{ID: u.ID + 1000, Status: beredskap.UserActive})
 	})
 	wantCode(t, err, beredskap.ENOTFOUND, "UpdateUser of an unknown id")
+}
+
+// Failed logins are counted in one statement each: attempts made at once
+// are all counted, the one that reaches the limit locks the account, and
+// of uses of one TOTP step at once exactly one wins.
+func testLoginCounters(t *testing.T, h StaffHarness) {
+	u := createUser(t, h, staffUser("per@bergen.kommune.no", "Per", "Vik"))
+	const attempts, lockAfter = 12, 5
+	until := staffStart.Add(15 * time.Minute)
+	var mu sync.Mutex
+	locks := 0
+	var wg sync.WaitGroup
+	for range attempts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := h.Store.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
+				locked, err := tx.CountFailedLogin(ctx, u.ID, lockAfter, until)
+				if locked {
+					mu.Lock()
+					locks++
+					mu.Unlock()
+				}
+				return err
+			})
+			if err != nil {
+				t.Errorf("CountFailedLogin: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	got := findUser(t, h, u.ID)
+	if locks != attempts/lockAfter || got.FailedLogins != attempts%lockAfter {
+		t.Errorf("%d attempts: %d locks, %d counted; want %d, %d", attempts, locks, got.FailedLogins, attempts/lockAfter, attempts%lockAfter)
+	}
+	if got.LockedUntil == nil || !got.LockedUntil.Equal(until) {
+		t.Errorf("LockedUntil %v; want %v", got.LockedUntil, until)
+	}
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.ClearFailedLogins(ctx, u.ID) })
+	if got := findUser(t, h, u.ID); got.FailedLogins != 0 || got.LockedUntil != nil {
+		t.Errorf("after clearing: FailedLogins %d LockedUntil %v; want 0, nil", got.FailedLogins, got.LockedUntil)
+	}
+	err := h.Store.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
+		_, err := tx.CountFailedLogin(ctx, u.ID+1000, lockAfter, until)
+		return err
+	})
+	wantCode(t, err, beredskap.ENOTFOUND, "CountFailedLogin of an unknown id")
+
+	wins := 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := h.Store.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
+				ok, err := tx.UseTOTPStep(ctx, u.ID, 53712400)
+				if ok {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				}
+				return err
+			})
+			if err != nil {
+				t.Errorf("UseTOTPStep: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Errorf("one TOTP step used at once 8 times: %d won; want 1", wins)
+	}
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error {
+		if ok, err := tx.UseTOTPStep(ctx, u.ID, 53712399); ok || err != nil {
+			t.Errorf("an earlier step: %v, %v; want false", ok, err)
+		}
+		return nil
+	})
 }
 
 func testGrants(t *testing.T, h StaffHarness) {

@@ -151,7 +151,7 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-func assertCode(t *testing.T, err error, code, field string) {
+func assertCode(t *testing.T, err error, code beredskap.Code, field string) {
 	t.Helper()
 	var e *beredskap.Error
 	if !errors.As(err, &e) {

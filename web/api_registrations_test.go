@@ -77,7 +77,8 @@ func TestStaffAPIListPagingAndScope(t *testing.T) {
 	tests := []struct {
 		name, path, auth string
 		status           int
-		code, field      string
+		code             beredskap.Code
+		field            string
 	}{
 		{"other municipality", "/api/v1/registrations?municipality=" + municipalityB, officer.Token, 403, beredskap.EFORBIDDEN, ""},
 		{"border officer may not list", "/api/v1/registrations", border.Token, 403, beredskap.EFORBIDDEN, ""},

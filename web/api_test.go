@@ -158,7 +158,8 @@ func TestAPIErrors(t *testing.T) {
 		body        []byte
 		contentType string
 		status      int
-		code, field string
+		code        beredskap.Code
+		field       string
 	}{
 		{"unknown field", "/api/v1/evaluate",
 			contractWith(t, func(m map[string]any) { m["colour"] = "red" }), "application/json", 400, "invalid", "colour"},

@@ -131,7 +131,7 @@ func (p *AuthPage) setError(err error) {
 		p.Alert = msg
 		return
 	}
-	p.Alert = p.T("auth.error." + e.Code)
+	p.Alert = p.T("auth.error." + string(e.Code))
 }
 
 func (p *AuthPage) reasonText(reason string) string {

@@ -303,7 +303,7 @@ func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	problems, invalid := invalidProblems(err)
-	if !invalid && !isCode(err, beredskap.ECONFLICT) && !isCode(err, beredskap.ENOTFOUND) {
+	if !invalid && beredskap.ErrorCode(err) != beredskap.ECONFLICT && beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
 		s.Error(w, r, err)
 		return
 	}
@@ -315,7 +315,7 @@ func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusBadRequest
 	if !invalid {
 		status = statusOf(beredskap.ErrorCode(err))
-		problems = []beredskap.Problem{{Field: "user_id", Reason: "delegation_" + beredskap.ErrorCode(err), Message: beredskap.ErrorMessage(err)}}
+		problems = []beredskap.Problem{{Field: "user_id", Reason: "delegation_" + string(beredskap.ErrorCode(err)), Message: beredskap.ErrorMessage(err)}}
 	}
 	page.Form.setProblems(problems, "delegation-form")
 	s.render(w, r, status, "dispensation_delegations.html", page)

@@ -11,13 +11,13 @@ import (
 
 // eUnsupportedMediaType is the code of a request body that is not JSON. It is
 // private to the HTTP layer: no other layer knows about media types.
-const eUnsupportedMediaType = "unsupported_media_type"
+const eUnsupportedMediaType beredskap.Code = "unsupported_media_type"
 
 var errForbiddenOrigin = beredskap.Errorf(beredskap.EFORBIDDEN, "cross-origin form submissions are refused")
 
 // statusOf maps an error code to its HTTP status. It is the only place in
 // the package that chooses a status for an error.
-func statusOf(code string) int {
+func statusOf(code beredskap.Code) int {
 	switch code {
 	case beredskap.EINVALID:
 		return http.StatusBadRequest
@@ -44,12 +44,12 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code      string        `json:"code"`
-	Field     string        `json:"field,omitempty"`
-	Reason    string        `json:"reason,omitempty"`
-	Message   string        `json:"message"`
-	Problems  []problemJSON `json:"problems,omitempty"`
-	RequestID string        `json:"request_id,omitempty"`
+	Code      beredskap.Code `json:"code"`
+	Field     string         `json:"field,omitempty"`
+	Reason    string         `json:"reason,omitempty"`
+	Message   string         `json:"message"`
+	Problems  []problemJSON  `json:"problems,omitempty"`
+	RequestID string         `json:"request_id,omitempty"`
 }
 
 type problemJSON struct {
@@ -85,7 +85,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, errorBody{Error: detail})
 		return
 	}
-	s.pages.renderError(w, r, status, detail.Code, reqID)
+	s.pages.renderError(w, r, status, string(detail.Code), reqID)
 }
 
 // isAPI reports whether the request is for the JSON API.

@@ -285,7 +285,7 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, correct bool
 		return
 	}
 	problems, invalid := invalidProblems(err)
-	if !invalid && !isCode(err, beredskap.ECONFLICT) {
+	if !invalid && beredskap.ErrorCode(err) != beredskap.ECONFLICT {
 		s.Error(w, r, err)
 		return
 	}
@@ -350,7 +350,7 @@ func (s *Server) handleFollowUpSMS(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	problems, invalid := invalidProblems(err)
-	if err != nil && !invalid && !isCode(err, beredskap.ECONFLICT) {
+	if err != nil && !invalid && beredskap.ErrorCode(err) != beredskap.ECONFLICT {
 		s.Error(w, r, err)
 		return
 	}

@@ -169,7 +169,7 @@ func (s *Server) handleFollowUpClaimNext(w http.ResponseWriter, r *http.Request)
 	switch problems, invalid := invalidProblems(err); {
 	case invalid:
 		page.Form.setProblems(problems, "filter-form", nil)
-	case isCode(err, beredskap.ENOTFOUND):
+	case beredskap.ErrorCode(err) == beredskap.ENOTFOUND:
 		page.Empty, status = true, http.StatusOK
 		if err := s.fillQueue(r, page, f); err != nil {
 			s.Error(w, r, err)

@@ -239,10 +239,10 @@ func decodeJSON(tb testing.TB, resp *http.Response, v any) {
 // apiError is the error body of the API.
 type apiError struct {
 	Error struct {
-		Code     string `json:"code"`
-		Field    string `json:"field"`
-		Reason   string `json:"reason"`
-		Message  string `json:"message"`
+		Code     beredskap.Code `json:"code"`
+		Field    string         `json:"field"`
+		Reason   string         `json:"reason"`
+		Message  string         `json:"message"`
 		Problems []struct {
 			Field, Reason, Message string
 		} `json:"problems"`

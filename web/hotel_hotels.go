@@ -234,7 +234,7 @@ func (s *Server) hotelPageOf(w http.ResponseWriter, r *http.Request, a *beredska
 		}
 	}
 	avs, err := s.cfg.Hotels.Availability(ctx, h.Municipality, page.From, page.To)
-	if err != nil && !isCode(err, beredskap.EINVALID) {
+	if err != nil && beredskap.ErrorCode(err) != beredskap.EINVALID {
 		return nil, err
 	}
 	for _, av := range avs {

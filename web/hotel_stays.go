@@ -78,7 +78,7 @@ func (s *Server) allocatePageOf(w http.ResponseWriter, r *http.Request, a *bered
 	}
 	page.From, page.To = from, last
 	avs, err := s.cfg.Hotels.Availability(r.Context(), "", from, last)
-	if err != nil && !isCode(err, beredskap.EINVALID) {
+	if err != nil && beredskap.ErrorCode(err) != beredskap.EINVALID {
 		return nil, err
 	}
 	var opts []Option
@@ -292,7 +292,7 @@ func (s *Server) handleStayAction(action string) http.HandlerFunc {
 			return
 		}
 		problems, invalid := invalidProblems(err)
-		if !invalid && !isCode(err, beredskap.ECONFLICT) {
+		if !invalid && beredskap.ErrorCode(err) != beredskap.ECONFLICT {
 			s.Error(w, r, err)
 			return
 		}

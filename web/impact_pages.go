@@ -161,7 +161,7 @@ func (s *Server) handleImpactCompute(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		run, err = s.cfg.Hotels.ComputeImpact(r.Context(), t)
 	}
-	if err == nil || isCode(err, beredskap.ECONFLICT) {
+	if err == nil || beredskap.ErrorCode(err) == beredskap.ECONFLICT {
 		at := t
 		if run != nil {
 			at = run.At

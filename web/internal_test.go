@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"beredskap"
 	"beredskap/intake"
 	"beredskap/staff"
 )
@@ -48,7 +49,7 @@ func TestPanicBecomes500(t *testing.T) {
 }
 
 func TestStatusOfEveryCode(t *testing.T) {
-	tests := map[string]int{
+	tests := map[beredskap.Code]int{
 		"invalid": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404, "conflict": 409,
 		"too_large": 413, "unsupported_media_type": 415, "internal": 500, "": 500, "whatever": 500,
 	}

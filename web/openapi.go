@@ -203,7 +203,7 @@ func openAPIDocument(version, baseURL string) map[string]any {
 		"properties": map[string]any{"error": map[string]any{
 			"type": "object", "required": []string{"code", "message"},
 			"properties": map[string]any{
-				"code": map[string]any{"type": "string", "enum": []string{beredskap.EINVALID, beredskap.ENOTFOUND,
+				"code": map[string]any{"type": "string", "enum": []beredskap.Code{beredskap.EINVALID, beredskap.ENOTFOUND,
 					beredskap.ECONFLICT, beredskap.EUNAUTHORIZED, beredskap.EFORBIDDEN, beredskap.ETOOLARGE,
 					eUnsupportedMediaType, beredskap.EINTERNAL}},
 				"field":      map[string]any{"type": "string", "description": "JSON path of the offending field (or the header name)."},

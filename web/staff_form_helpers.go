@@ -24,11 +24,6 @@ func invalidProblems(err error) ([]beredskap.Problem, bool) {
 	return e.Problems, true
 }
 
-// isCode reports whether err carries the error code.
-func isCode(err error, code string) bool {
-	return beredskap.ErrorCode(err) == code
-}
-
 // trimmed returns a copy of form with every value trimmed of spaces.
 func trimmed(form url.Values) url.Values {
 	out := url.Values{}

@@ -1,0 +1,107 @@
+// Package migrate loads the numbered schema migrations both stores embed
+// and applies the ones a database lacks, in order, refusing a database
+// whose schema is newer than the program knows. The stores supply how a
+// migration runs (Target); the order, the naming rule and the version
+// check live here, once.
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"beredskap"
+)
+
+// Migration is one embedded schema change, from a file named
+// NNNN_what.sql.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Load returns the migrations in dir of fsys (every *.sql file) in version
+// order. A file whose name does not start with a positive version and "_",
+// or two files with the same version, is an error.
+func Load(fsys fs.FS, dir string) ([]Migration, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.sql"))
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
+		}
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: base, SQL: string(b)})
+	}
+	slices.SortFunc(ms, func(a, b Migration) int { return a.Version - b.Version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Version == ms[i-1].Version {
+			return nil, fmt.Errorf("migrations %s and %s share a version", ms[i-1].Name, ms[i].Name)
+		}
+	}
+	return ms, nil
+}
+
+// Latest returns the highest version in ms (sorted by Load), 0 for none.
+func Latest(ms []Migration) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].Version
+}
+
+// Target is a database being migrated.
+type Target interface {
+	// Version returns the highest version recorded as applied, 0 for none.
+	Version(ctx context.Context) (int, error)
+	// Apply runs m's SQL and records m as applied in one transaction. It
+	// does nothing when a version at or above m's is recorded by the time
+	// its transaction starts (another process migrated meanwhile).
+	Apply(ctx context.Context, m Migration) error
+}
+
+// Run applies the migrations of ms that t lacks, in order. It returns
+// ECONFLICT, applying nothing, when t's schema is newer than the newest
+// migration in ms.
+func Run(ctx context.Context, t Target, ms []Migration) error {
+	current, err := t.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := CheckNotNewer(current, Latest(ms)); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Version <= current {
+			continue
+		}
+		if err := t.Apply(ctx, m); err != nil {
+			return fmt.Errorf("migrate: %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+// CheckNotNewer returns ECONFLICT when the database's schema version
+// current is newer than known, the newest migration this program embeds.
+func CheckNotNewer(current, known int) error {
+	if current > known {
+		return beredskap.Errorf(beredskap.ECONFLICT,
+			"database schema is at version %d, newer than this program knows (%d): run a newer beredskap", current, known)
+	}
+	return nil
+}

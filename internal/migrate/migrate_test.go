@@ -1,0 +1,61 @@
+package migrate
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"beredskap"
+)
+
+func TestLoadOrdersAndRejectsBadNames(t *testing.T) {
+	ms, err := Load(fstest.MapFS{
+		"m/0010_b.sql": {Data: []byte("B")},
+		"m/0002_a.sql": {Data: []byte("A")},
+		"m/README":     {Data: []byte("not a migration")},
+	}, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2 || ms[0].Version != 2 || ms[1].Version != 10 || ms[1].SQL != "B" || Latest(ms) != 10 {
+		t.Fatalf("got %+v", ms)
+	}
+	for name, fsys := range map[string]fstest.MapFS{
+		"no version": {"m/x_a.sql": {}},
+		"zero":       {"m/0000_a.sql": {}},
+		"duplicate":  {"m/0001_a.sql": {}, "m/1_b.sql": {}},
+	} {
+		if _, err := Load(fsys, "m"); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// recorder is a Target that records what it applies.
+type recorder struct {
+	version int
+	applied []string
+}
+
+func (r *recorder) Version(context.Context) (int, error) { return r.version, nil }
+func (r *recorder) Apply(_ context.Context, m Migration) error {
+	r.applied = append(r.applied, m.Name)
+	r.version = m.Version
+	return nil
+}
+
+func TestRunAppliesWhatIsMissingAndRefusesNewer(t *testing.T) {
+	ms := []Migration{{1, "1_a.sql", ""}, {2, "2_b.sql", ""}, {3, "3_c.sql", ""}}
+	r := &recorder{version: 1}
+	if err := Run(context.Background(), r, ms); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.applied, []string{"2_b.sql", "3_c.sql"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("applied %v, want %v", got, want)
+	}
+	r = &recorder{version: 4}
+	err := Run(context.Background(), r, ms)
+	if beredskap.ErrorCode(err) != beredskap.ECONFLICT || len(r.applied) != 0 {
+		t.Fatalf("newer schema: err %v, applied %v", err, r.applied)
+	}
+}
