@@ -57,6 +57,7 @@ type ErrorPage struct {
 	Page
 	Status    int
 	Code      string
+	Text      string // what happened and what to do
 	RequestID string
 	Back      string // where the page's way back leads: "/" or "/staff"
 }
@@ -115,15 +116,35 @@ func (p *pages) pageIn(ls *locales, r *http.Request, path, titleKey string) Page
 }
 
 // renderError shows an error page in the frame of the part of the site
-// the request was for: the staff pages (bokmål and English, a way back to
-// /staff) or the public ones.
-func (p *pages) renderError(w http.ResponseWriter, r *http.Request, status int, code, requestID string) {
-	pg, back := p.page(r, "/", "error.title."+code), "/"
+// the request was for: the staff pages (bokmål and English, the
+// navigation of a logged-in staff member, a way back to /staff) or the
+// public ones. A refusal says whether the page is not for the staff
+// member's role or the form came from another site.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e errorDetail) {
+	title := "error.title." + string(e.Code)
+	page := &ErrorPage{Status: status, Code: string(e.Code), RequestID: e.RequestID, Back: "/"}
+	textKey := "error.text." + string(e.Code)
 	if staffPath(r.URL.Path) {
-		pg, back = p.staffPage(r, r.URL.Path, "error.title."+code), "/staff"
+		page.Back = "/staff"
+		if a := beredskap.ActorFrom(r.Context()); a.User != nil {
+			f := s.newStaffFrame(w, r, a, r.URL.Path, title)
+			page.Page = f.Page
+			if e.Code == beredskap.EFORBIDDEN && e.Reason != reasonCrossOrigin {
+				page.Text = f.T("error.text.forbidden_role", "role", f.Role(a.Role()))
+			}
+		} else {
+			page.Page = s.pages.staffPage(r, r.URL.Path, title)
+		}
+	} else {
+		page.Page = s.pages.page(r, "/", title)
 	}
-	err := p.render(w, status, "error.html", &ErrorPage{Page: pg, Status: status, Code: code, RequestID: requestID, Back: back})
-	if err != nil {
+	if e.Code == beredskap.EFORBIDDEN && e.Reason == reasonCrossOrigin {
+		textKey = "error.text.forbidden_origin"
+	}
+	if page.Text == "" {
+		page.Text = page.T(textKey)
+	}
+	if err := s.pages.render(w, status, "error.html", page); err != nil {
 		http.Error(w, http.StatusText(status), status)
 	}
 }

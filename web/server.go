@@ -136,7 +136,7 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	// authenticate sits above accessLog because it copies the request to
 	// carry the actor, and accessLog reads the route from the request the
 	// mux saw.
-	s.handler = s.requestID(s.authenticate(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.mux))))))
+	s.handler = s.requestID(s.authenticate(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.unmatched(s.mux)))))))
 	return s
 }
 
