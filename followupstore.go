@@ -119,8 +119,15 @@ type FollowUpTx interface {
 
 	// FindDigestPref returns the user's preference, ENOTFOUND when none.
 	FindDigestPref(ctx context.Context, userID int64) (*DigestPref, error)
-	// SaveDigestPref creates or replaces the user's preference.
+	// SaveDigestPref creates or replaces the user's preference; its
+	// LastReportID and LastSentAt never move back, so that a stale copy
+	// cannot make a digest go out twice.
 	SaveDigestPref(ctx context.Context, p *DigestPref) error
+	// SwapDigestProgress sets the user's LastReportID and LastSentAt to
+	// toReport and toSent if they are still fromReport and fromSent, in one
+	// statement, and reports whether they were: of processes that read the
+	// same preference and would mail the same digest, one wins.
+	SwapDigestProgress(ctx context.Context, userID, fromReport int64, fromSent *time.Time, toReport int64, toSent *time.Time) (bool, error)
 	// ListDigestPrefs returns every preference whose mode is not off.
 	ListDigestPrefs(ctx context.Context) ([]*DigestPref, error)
 }

@@ -228,12 +228,15 @@ func (s *Service) RunDigests(ctx context.Context) {
 // LastReportID nothing is mailed twice or skipped: later reports without a
 // breach wait for the daily digest.
 //
-// The e-mail is sent outside any transaction (so that a slow mail server
-// holds no database lock); then LastReportID and LastSentAt advance in the
-// same transaction as the audit entry "followup.digest" of the sending,
-// with the receipts mailed as subjects. Should that transaction fail after
-// the mail went, the next pass mails those reports again: digests are
-// delivered at least once.
+// The digest is claimed before it is mailed: LastReportID and LastSentAt
+// advance in one conditional statement, together with the audit entry
+// "followup.digest" naming the receipts, only if they are still as read,
+// so that of two processes about to mail the same digest one does and the
+// other skips it. The e-mail goes out after that commit, outside any
+// transaction (a slow mail server holds no lock); when sending fails the
+// claim is undone (if nothing moved it meanwhile) and the next pass tries
+// again. A process that dies between the commit and the mail loses that
+// one digest: each user gets at most one per due time.
 func (s *Service) sendDigest(ctx context.Context, userID int64) (bool, error) {
 	now := s.now()
 	var p *beredskap.DigestPref
@@ -279,10 +282,8 @@ func (s *Service) sendDigest(ctx context.Context, userID int64) (bool, error) {
 		return false, nil
 	}
 	if len(included) == 0 {
-		return false, s.advanceDigest(ctx, userID, p.LastReportID, now, nil)
-	}
-	if err := s.mail.Send(ctx, s.digestMessage(u, munis, included, kind, now)); err != nil {
-		return false, fmt.Errorf("mail digest: %w", err)
+		_, err := s.claimDigest(ctx, p, p.LastReportID, now, nil)
+		return false, err
 	}
 	rec := beredskap.RecordFor(beredskap.SystemActor(), "followup.digest", fmt.Sprintf("user:%d", userID), beredskap.OutcomeOK)
 	breaches := 0
@@ -295,7 +296,18 @@ func (s *Service) sendDigest(ctx context.Context, userID int64) (bool, error) {
 		}
 	}
 	rec.Detail = fmt.Sprintf("%s to %s: reports=%d breaches=%d last_report=%d", kind, u.Email, len(included), breaches, included[len(included)-1].ID)
-	return true, s.advanceDigest(ctx, userID, included[len(included)-1].ID, now, &rec)
+	last := included[len(included)-1].ID
+	if claimed, err := s.claimDigest(ctx, p, last, now, &rec); err != nil || !claimed {
+		return false, err
+	}
+	if err := s.mail.Send(ctx, s.digestMessage(u, munis, included, kind, now)); err != nil {
+		undo := s.store.UpdateFollowUp(context.WithoutCancel(ctx), func(ctx context.Context, tx beredskap.FollowUpTx) error {
+			_, err := tx.SwapDigestProgress(ctx, userID, last, &now, p.LastReportID, p.LastSentAt)
+			return err
+		})
+		return false, errors.Join(fmt.Errorf("mail digest: %w", err), undo)
+	}
+	return true, nil
 }
 
 // dueDigest returns the reports to mail now, and whether the digest
@@ -316,29 +328,20 @@ func (s *Service) dueDigest(p *beredskap.DigestPref, reports []*beredskap.CallRe
 	return nil, "", false
 }
 
-// advanceDigest moves the user's digest on to lastID and at, writing rec
-// (when not nil) in the same transaction. It never moves the digest back,
-// should another worker have moved it further meanwhile, and keeps the
-// mode the user may have changed meanwhile.
-func (s *Service) advanceDigest(ctx context.Context, userID, lastID int64, at time.Time, rec *beredskap.AuditRecord) error {
+// claimDigest moves the digest of p's user on from where p has it to
+// lastID and at, writing rec (when not nil) in the same transaction, if no
+// other process moved it meanwhile; it reports whether it did.
+func (s *Service) claimDigest(ctx context.Context, p *beredskap.DigestPref, lastID int64, at time.Time, rec *beredskap.AuditRecord) (bool, error) {
+	var claimed bool
 	err := s.store.UpdateFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
-		p, err := tx.FindDigestPref(ctx, userID)
-		if err != nil {
+		var err error
+		claimed, err = tx.SwapDigestProgress(ctx, p.UserID, p.LastReportID, p.LastSentAt, lastID, &at)
+		if err != nil || !claimed || rec == nil {
 			return err
-		}
-		p.LastReportID = max(p.LastReportID, lastID)
-		if p.LastSentAt == nil || p.LastSentAt.Before(at) {
-			p.LastSentAt = &at
-		}
-		if err := tx.SaveDigestPref(ctx, p); err != nil {
-			return err
-		}
-		if rec == nil {
-			return nil
 		}
 		return beredskap.AppendAudit(ctx, tx, *rec)
 	})
-	return beredskap.Wrap("advance digest", err)
+	return claimed, beredskap.Wrap("claim digest", err)
 }
 
 // maxDigestLinks is how many reports a digest e-mail links to; it counts

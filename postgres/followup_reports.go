@@ -224,12 +224,25 @@ func (t *followUpTx) SaveDigestPref(ctx context.Context, p *beredskap.DigestPref
 	p.LastSentAt = stampPtr(p.LastSentAt)
 	_, err := t.tx.Exec(ctx, `INSERT INTO digest_prefs (user_id, mode, last_report_id, last_sent_at)
 VALUES ($1, $2, $3, $4)
-ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, last_report_id = excluded.last_report_id,
-	last_sent_at = excluded.last_sent_at`, p.UserID, string(p.Mode), p.LastReportID, p.LastSentAt)
+ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode,
+	last_report_id = GREATEST(digest_prefs.last_report_id, excluded.last_report_id),
+	last_sent_at = GREATEST(digest_prefs.last_sent_at, excluded.last_sent_at)`, p.UserID, string(p.Mode), p.LastReportID, p.LastSentAt)
 	if err != nil {
 		return fmt.Errorf("save digest preference of user %d: %w", p.UserID, translate(err))
 	}
 	return nil
+}
+
+// SwapDigestProgress moves the user's digest from (fromReport, fromSent)
+// to (toReport, toSent) if it is still there, and reports whether it was.
+func (t *followUpTx) SwapDigestProgress(ctx context.Context, userID, fromReport int64, fromSent *time.Time, toReport int64, toSent *time.Time) (bool, error) {
+	tag, err := t.tx.Exec(ctx, `UPDATE digest_prefs SET last_report_id = $4, last_sent_at = $5
+WHERE user_id = $1 AND last_report_id = $2 AND last_sent_at IS NOT DISTINCT FROM $3`,
+		userID, fromReport, stampPtr(fromSent), toReport, stampPtr(toSent))
+	if err != nil {
+		return false, fmt.Errorf("swap digest progress of user %d: %w", userID, err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // ListDigestPrefs returns every preference whose mode is not off, by user.

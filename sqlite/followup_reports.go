@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"beredskap"
 )
@@ -219,12 +220,27 @@ func (t *followUpTx) SaveDigestPref(ctx context.Context, p *beredskap.DigestPref
 	p.LastSentAt = stampOpt(p.LastSentAt)
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO digest_prefs (user_id, mode, last_report_id, last_sent_at)
 VALUES (?, ?, ?, ?)
-ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, last_report_id = excluded.last_report_id,
-	last_sent_at = excluded.last_sent_at`, p.UserID, string(p.Mode), p.LastReportID, fmtOpt(p.LastSentAt))
+ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode,
+	last_report_id = max(digest_prefs.last_report_id, excluded.last_report_id),
+	last_sent_at = CASE WHEN digest_prefs.last_sent_at IS NULL OR digest_prefs.last_sent_at < excluded.last_sent_at
+		THEN excluded.last_sent_at ELSE digest_prefs.last_sent_at END`, p.UserID, string(p.Mode), p.LastReportID, fmtOpt(p.LastSentAt))
 	if err != nil {
 		return fmt.Errorf("save digest preference of user %d: %w", p.UserID, translate(err))
 	}
 	return nil
+}
+
+// SwapDigestProgress moves the user's digest from (fromReport, fromSent)
+// to (toReport, toSent) if it is still there, and reports whether it was.
+func (t *followUpTx) SwapDigestProgress(ctx context.Context, userID, fromReport int64, fromSent *time.Time, toReport int64, toSent *time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `UPDATE digest_prefs SET last_report_id = ?, last_sent_at = ?
+WHERE user_id = ? AND last_report_id = ? AND last_sent_at IS ?`,
+		toReport, fmtOpt(toSent), userID, fromReport, fmtOpt(fromSent))
+	if err != nil {
+		return false, fmt.Errorf("swap digest progress of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // ListDigestPrefs returns every preference whose mode is not off, by user.

@@ -330,4 +330,36 @@ func testDigestPrefs(t *testing.T, h StaffHarness) {
 		}
 		return err
 	})
+	// A stale copy saved keeps the mode it carries but never moves the
+	// progress back; a swap moves it only from where it is.
+	stale := &beredskap.DigestPref{UserID: c.ID, Mode: beredskap.DigestDaily, LastReportID: 3}
+	save(stale)
+	swap := func(fromReport int64, fromSent *time.Time, toReport int64, toSent *time.Time) bool {
+		t.Helper()
+		var ok bool
+		fuUpdate(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+			var err error
+			ok, err = tx.SwapDigestProgress(ctx, c.ID, fromReport, fromSent, toReport, toSent)
+			return err
+		})
+		return ok
+	}
+	later := ptr(time.Date(2021, 1, 5, 7, 0, 0, 0, time.UTC))
+	if swap(3, nil, 20, later) {
+		t.Errorf("SwapDigestProgress from a state the preference is not in succeeded")
+	}
+	if !swap(12, pc.LastSentAt, 20, later) {
+		t.Errorf("SwapDigestProgress from the stored state failed")
+	}
+	if swap(12, pc.LastSentAt, 21, later) {
+		t.Errorf("a second SwapDigestProgress from the old state succeeded")
+	}
+	fuView(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		got, err := tx.FindDigestPref(ctx, c.ID)
+		want := &beredskap.DigestPref{UserID: c.ID, Mode: beredskap.DigestDaily, LastReportID: 20, LastSentAt: later}
+		if err == nil && asJSON(t, got) != asJSON(t, want) {
+			t.Errorf("after a stale save and a swap\n got %s\nwant %s", asJSON(t, got), asJSON(t, want))
+		}
+		return err
+	})
 }

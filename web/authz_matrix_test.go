@@ -137,6 +137,8 @@ var authzMatrix = []matrixRow{
 		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "POST /staff/users/{id}/remove", Path: "/staff/users/{user}/remove", Form: "reason=Matrix",
 		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
+	{Route: "POST /staff/users/{id}/reset", Path: "/staff/users/{user}/reset", Form: "reset_reason=Matrix",
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "GET /staff/audit", Path: "/staff/audit?receipt={receipt}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 
 	// Login and enrolment. A logged-in caller is sent on from the login

@@ -88,6 +88,13 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	workCtx, stopWork := context.WithCancel(ctx)
 	waitWork := fu.run(workCtx)
 	defer waitWork()
+	purgeClock, err := s.FollowUp.clock()
+	if err != nil {
+		stopWork()
+		return err
+	}
+	waitPurge := startPurge(workCtx, st, purgeClock, s.Retention, logger)
+	defer waitPurge()
 	defer stopWork()
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,

@@ -27,6 +27,7 @@ type settings struct {
 	Staff             staffSettings
 	Citizen           citizenSettings
 	FollowUp          followUpSettings
+	Retention         retentionSettings
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -50,6 +51,7 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	s.Staff.bind(fs)
 	s.Citizen.bind(fs)
 	s.FollowUp.bind(fs)
+	s.Retention.bind(fs, true)
 }
 
 // parse parses args, then fills every flag not given on the command line
