@@ -249,7 +249,7 @@ func (s *Server) handleStaffUserReset(w http.ResponseWriter, r *http.Request) {
 		page.Values = r.PostForm
 		page.setProblems(problems, "reset-form")
 		page.Title = page.T("staff.form.title_errors", "title", page.Title)
-		s.renderStaff(w, r, statusOf(e.Code), "staff_user.html", page)
+		s.render(w, r, statusOf(e.Code), "staff_user.html", page)
 	default:
 		s.Error(w, r, err)
 	}
