@@ -134,9 +134,10 @@ func params(writer bool) url.Values {
 		// Commits never checkpoint: checkpointLoop does, on a connection
 		// of its own, so that no request waits for it.
 		q.Add("_pragma", "wal_autocheckpoint(0)")
-		// Deleted rows are overwritten with zeros, so that what the
-		// retention purge deletes does not linger in free pages.
-		q.Add("_pragma", "secure_delete(1)")
+		// Deleted rows are overwritten with zeros within their pages
+		// ("fast": no extra writes of freed pages), so that what the
+		// retention purge deletes does not linger in the file.
+		q.Add("_pragma", "secure_delete(fast)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -215,7 +216,8 @@ type statements struct {
 
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
-	writeQueries  = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery}
+	writeQueries = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery,
+		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery, savepointQuery, rollbackToQuery, releaseQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )
 
@@ -245,6 +247,11 @@ func (db *DB) prepareStatements(ctx context.Context) error {
 	}
 	db.stmts.read, err = prepare(db.read, sharedQueries)
 	return err
+}
+
+// writeStmt returns the prepared write statement of query for use in tx.
+func (db *DB) writeStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	return tx.StmtContext(ctx, db.stmts.write[query])
 }
 
 // close closes the statements that were prepared.
