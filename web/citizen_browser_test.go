@@ -19,6 +19,8 @@ import (
 	"beredskap/mailbox/mailboxtest"
 	"beredskap/storetest"
 	"beredskap/web"
+
+	"beredskap/internal/testenv"
 )
 
 // letterTools returns the paths of pdftoppm and pdftotext (poppler-utils),
@@ -31,10 +33,7 @@ func letterTools(t *testing.T) (pdftoppm, pdftotext string) {
 		pdftotext, err = exec.LookPath("pdftotext")
 	}
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pdftoppm or pdftotext is missing; CI must install poppler-utils: %v", err)
-		}
-		t.Skipf("citizen browser test skipped: pdftoppm and pdftotext are missing (apt-get install -y poppler-utils): %v", err)
+		testenv.Missing(t, "pdftoppm and pdftotext are missing (apt-get install -y poppler-utils): %v", err)
 	}
 	return pdftoppm, pdftotext
 }
