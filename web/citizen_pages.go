@@ -5,6 +5,7 @@ import (
 
 	"beredskap"
 	"beredskap/citizen"
+	"beredskap/retention"
 )
 
 // registerCitizenPages registers the citizen pages and citizen support's
@@ -48,6 +49,9 @@ type citizenHomePage struct {
 	Registrations []citizenRegistration
 	Cases         []*beredskap.AccessCase
 	Looks         []citizen.Look
+	// Retention says per item what is kept, why, for how long and when it
+	// is deleted.
+	Retention []retention.StatementItem
 }
 
 // citizenRegistration is one of the person's registrations with its
@@ -77,6 +81,8 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
 		Cases: data.Cases, Looks: data.Looks}
 	page.Blocked = data.Account != nil && data.Account.Blocked
+	page.Retention = retention.Statement(s.retentionPolicy(), page.Lang,
+		retention.Subject{Registrations: data.Registrations, Cases: data.Cases, Account: data.Account})
 	public := allLocales.get(page.Lang)
 	for _, reg := range data.Registrations {
 		sf := staffFrame{}

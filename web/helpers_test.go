@@ -21,6 +21,7 @@ import (
 	"beredskap/hotel"
 	"beredskap/intake"
 	"beredskap/mail"
+	"beredskap/retention"
 	"beredskap/rules"
 	"beredskap/sqlite"
 	"beredskap/staff"
@@ -42,6 +43,8 @@ type testServer struct {
 	FollowUpClock *testClock
 	// Hotels is the hotel service, on the follow-up's clock.
 	Hotels *hotel.Service
+	// Retention keeps legal holds, on the follow-up's clock.
+	Retention *retention.Service
 }
 
 // serverOptions change what startServerWith builds. The zero value gives
@@ -129,6 +132,10 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	if hs, ok := any(ts.StaffStore).(beredskap.HotelStore); ok {
 		ts.Hotels = hotel.New(hs, book, sender, ts.FollowUpClock.Now, hotel.Config{}, logger)
 		cfg.Hotels = ts.Hotels
+	}
+	if rs, ok := any(ts.StaffStore).(beredskap.RetentionStore); ok {
+		ts.Retention = retention.New(rs, retention.MustEmbedded(), ts.FollowUpClock.Now, logger, retention.Config{})
+		cfg.Retention = ts.Retention
 	}
 	if opts.oidc != nil {
 		cfg.OIDC = opts.oidc(tb, cfg.BaseURL)
