@@ -110,14 +110,6 @@ type citizenCaseJSON struct {
 	ClosedAt  *time.Time `json:"closed_at,omitempty"`
 }
 
-type citizenLookJSON struct {
-	At           time.Time `json:"at"`
-	Organisation string    `json:"organisation"`
-	Role         string    `json:"role"`
-	Name         string    `json:"name,omitempty"`
-	Action       string    `json:"action"`
-}
-
 // citizenCopyOf gathers the logged-in person's copy, or answers itself and
 // returns nil.
 func (s *Server) citizenCopyOf(w http.ResponseWriter, r *http.Request) (*citizenCopy, string) {
@@ -145,7 +137,7 @@ func copyOf(sess *beredskap.CitizenSession, data *citizen.MyData, p *retention.P
 			Channel: k.Channel, Reason: k.Reason, Deadline: k.Deadline, CreatedAt: k.CreatedAt, ClosedAt: k.ClosedAt})
 	}
 	for _, l := range data.Looks {
-		c.Looks = append(c.Looks, citizenLookJSON{At: l.At, Organisation: l.Organisation, Role: string(l.Role), Name: l.Name, Action: l.Action})
+		c.Looks = append(c.Looks, citizenLookJSON{Seq: l.Seq, At: l.At, Organisation: l.Organisation, Role: string(l.Role), Name: l.Name, Proven: l.Proven})
 	}
 	c.Retention = retention.Statement(p, lang, retention.Subject{Registrations: data.Registrations, Cases: data.Cases, Account: data.Account})
 	return c
