@@ -17,6 +17,11 @@ import (
 //	municipal_staff own, municipal_staff other, labour_inspector, county_governor, access_admin, citizen_support,
 //	citizen, hotel_coordinator
 var retentionMatrix = []matrixRow{
+	{Route: "GET /staff/legal-holds", Path: "/staff/legal-holds", Want: outcomes{L, F, F, A, A, F, F, F, F, F, F, L, F}},
+	{Route: "POST /staff/legal-holds", Path: "/staff/legal-holds", Form: "receipt={receipt}&reason=&until=x",
+		Want: outcomes{L, F, F, A, A, F, F, F, F, F, F, L, F}},
+	{Route: "POST /staff/legal-holds/{hold}/release", Path: "/staff/legal-holds/{hold2}/release",
+		Want: outcomes{L, F, F, A, N, F, F, F, F, F, F, L, F}},
 	{Route: "GET /api/v1/legal-holds", Path: "/api/v1/legal-holds", Want: outcomes{U, F, F, A, A, F, F, F, F, F, F, U, F}},
 	{Route: "POST /api/v1/legal-holds", Path: "/api/v1/legal-holds", JSON: true, Want: outcomes{U, F, F, A, A, F, F, F, F, F, F, U, F}},
 	{Route: "POST /api/v1/legal-holds/{hold}/release", Path: "/api/v1/legal-holds/{hold}/release",
@@ -31,10 +36,12 @@ func retentionFixture(t *testing.T, ts *testServer, own, other map[string]string
 	ctx := beredskap.WithActor(t.Context(), beredskap.SystemActor())
 	until := ts.FollowUpClock.Now().AddDate(0, 1, 0).Format("2006-01-02")
 	for _, m := range []map[string]string{own, other} {
-		h, err := ts.Retention.CreateHold(ctx, retention.HoldRequest{Receipt: m["receipt"], Reason: "police case", Until: until})
-		if err != nil {
-			t.Fatalf("hold of %s: %v", m["receipt"], err)
+		for _, key := range []string{"hold", "hold2"} {
+			h, err := ts.Retention.CreateHold(ctx, retention.HoldRequest{Receipt: m["receipt"], Reason: "police case", Until: until})
+			if err != nil {
+				t.Fatalf("hold of %s: %v", m["receipt"], err)
+			}
+			m[key] = fmt.Sprint(h.ID)
 		}
-		m["hold"] = fmt.Sprint(h.ID)
 	}
 }

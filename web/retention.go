@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,19 +13,114 @@ import (
 	"beredskap/retention"
 )
 
-// registerRetention registers the legal holds' API when the server has a
-// retention service, and the citizen's copy of their data when it has a
-// citizen service.
+// retentionArea holds the municipal officer's legal holds, page and API.
+func retentionArea() area {
+	return area{
+		Name:    "retention",
+		Enabled: func(c *Config) bool { return c.Retention != nil },
+		Wide:    true,
+		Pages:   []string{"legal_holds.html"},
+		Links: []navLink{
+			{Group: "registrations", Path: "/staff/legal-holds", Key: "retention.nav.holds", Allowed: can(beredskap.PermLegalHold)},
+		},
+		Routes: (*Server).registerRetention,
+	}
+}
+
 func (s *Server) registerRetention() {
-	if s.cfg.Retention != nil {
-		s.handle("GET /api/v1/legal-holds", s.apiLegalHolds)
-		s.handle("POST /api/v1/legal-holds", s.apiLegalHoldCreate)
-		s.handle("POST /api/v1/legal-holds/{hold}/release", s.apiLegalHoldRelease)
+	s.handle("GET /staff/legal-holds", s.handleLegalHolds)
+	s.handle("POST /staff/legal-holds", s.handleLegalHoldCreate)
+	s.handle("POST /staff/legal-holds/{hold}/release", s.handleLegalHoldRelease)
+	s.handle("GET /api/v1/legal-holds", s.apiLegalHolds)
+	s.handle("POST /api/v1/legal-holds", s.apiLegalHoldCreate)
+	s.handle("POST /api/v1/legal-holds/{hold}/release", s.apiLegalHoldRelease)
+}
+
+// legalHoldsPage lists the holds in force for review, with the form that
+// makes one.
+type legalHoldsPage struct {
+	staffFrame
+	Holds                  []*beredskap.LegalHold
+	Receipt, Reason, Until string
+	Done, Problem          string
+}
+
+// handleLegalHolds shows the holds of the officer's municipality.
+func (s *Server) handleLegalHolds(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.requireActor(w, r)
+	if !ok {
+		return
 	}
-	if s.cfg.Citizens != nil {
-		s.handle("GET /citizen/my-data.json", s.handleCitizenDataJSON)
-		s.handle("GET /citizen/my-data.pdf", s.handleCitizenDataPDF)
+	page := &legalHoldsPage{staffFrame: s.newStaffFrame(w, r, a, "/staff/legal-holds", "retention.holds.title")}
+	if done := r.URL.Query().Get("done"); done == "created" || done == "released" {
+		page.Done = page.T("retention.holds.done." + done)
 	}
+	s.renderHolds(w, r, http.StatusOK, page)
+}
+
+// renderHolds lists the holds into page and renders it with status.
+func (s *Server) renderHolds(w http.ResponseWriter, r *http.Request, status int, page *legalHoldsPage) {
+	holds, err := s.cfg.Retention.ListHolds(r.Context(), true)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	page.Holds = holds
+	s.render(w, r, status, "legal_holds.html", page)
+}
+
+// handleLegalHoldCreate holds a person's data from the form; bad input
+// shows the form again with the problem named.
+func (s *Server) handleLegalHoldCreate(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.mayAny(w, r, "hold data", beredskap.PermLegalHold)
+	if !ok {
+		return
+	}
+	if err := s.parseForm(w, r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	in := retention.HoldRequest{Receipt: strings.TrimSpace(r.PostFormValue("receipt")),
+		Reason: r.PostFormValue("reason"), Until: strings.TrimSpace(r.PostFormValue("until"))}
+	_, err := s.cfg.Retention.CreateHold(r.Context(), in)
+	var field string
+	switch be := (*beredskap.Error)(nil); {
+	case err == nil:
+		http.Redirect(w, r, "/staff/legal-holds?done=created", http.StatusSeeOther)
+		return
+	case beredskap.ErrorCode(err) == beredskap.ENOTFOUND:
+		field = "receipt"
+	case errors.As(err, &be) && be.Code == beredskap.EINVALID && be.Field != "":
+		field = be.Field
+	default:
+		s.Error(w, r, err)
+		return
+	}
+	page := &legalHoldsPage{staffFrame: s.newStaffFrame(w, r, a, "/staff/legal-holds", "retention.holds.title"),
+		Receipt: in.Receipt, Reason: in.Reason, Until: in.Until}
+	page.Problem = page.T("retention.holds.error." + field)
+	s.renderHolds(w, r, http.StatusBadRequest, page)
+}
+
+// handleLegalHoldRelease releases a hold from its row's button.
+func (s *Server) handleLegalHoldRelease(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.mayAny(w, r, "release holds", beredskap.PermLegalHold); !ok {
+		return
+	}
+	if err := s.parseForm(w, r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	id, err := pathID(r, "hold")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.cfg.Retention.ReleaseHold(r.Context(), id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/legal-holds?done=released", http.StatusSeeOther)
 }
 
 // apiLegalHolds lists the caller's municipality's holds, soonest end
