@@ -19,6 +19,8 @@ import (
 	"beredskap/mailbox/mailboxtest"
 	"beredskap/storetest"
 	"beredskap/web"
+
+	"beredskap/internal/testenv"
 )
 
 // letterTools returns the paths of pdftoppm and pdftotext (poppler-utils),
@@ -31,10 +33,7 @@ func letterTools(t *testing.T) (pdftoppm, pdftotext string) {
 		pdftotext, err = exec.LookPath("pdftotext")
 	}
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pdftoppm or pdftotext is missing; CI must install poppler-utils: %v", err)
-		}
-		t.Skipf("citizen browser test skipped: pdftoppm and pdftotext are missing (apt-get install -y poppler-utils): %v", err)
+		testenv.Missing(t, "pdftoppm and pdftotext are missing (apt-get install -y poppler-utils): %v", err)
 	}
 	return pdftoppm, pdftotext
 }
@@ -193,8 +192,16 @@ func TestCitizenBrowserBlockReopen(t *testing.T) {
 	}
 	checkAxe(t, colleagueTab, "staff-code-nb")
 
-	// The citizen logs in again and sees the officer's look.
+	// The citizen logs in again and sees the officer's look, proven in
+	// the signed checkpoint of the audit log.
+	cp := signAudit(t, ts)
 	citizenLogIn(t, citizenTab, ts, provider, nid, "#looks")
+	if size := eval[string](t, citizenTab, `document.querySelector("#looks-proven")?.dataset.size ?? ""`); size != itoa(cp.Size) {
+		t.Errorf("the page says the looks are proven up to a checkpoint of %q entries; want %d", size, cp.Size)
+	}
+	if proven := eval[int](t, citizenTab, `document.querySelectorAll('#looks .look-proof[data-proven="true"]').length`); proven == 0 {
+		t.Error("no look is shown as proven")
+	}
 	roles := eval[[]string](t, citizenTab, `[...document.querySelectorAll("#looks .look-role")].map(td => td.dataset.role)`)
 	orgs := eval[[]string](t, citizenTab, `[...document.querySelectorAll("#looks .look-organisation")].map(td => td.textContent.trim())`)
 	found := false

@@ -112,6 +112,8 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	fset := newFlagSet("retention purge", stderr)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	batch := fset.Int("batch", 100, "registrations deleted per transaction")
+	var a auditSettings
+	a.bind(fset)
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
@@ -123,6 +125,9 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	svc := retention.New(st.retention, retention.MustEmbedded(), time.Now, nil, retention.Config{Batch: *batch})
 	rep, err := svc.Purge(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("retention purge: %w", err)
+	}
+	if err := signAtExit(ctx, a, st, *db, stderr); err != nil {
 		return fmt.Errorf("retention purge: %w", err)
 	}
 	out, _ := json.MarshalIndent(rep, "", "  ")
