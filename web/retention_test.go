@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"beredskap/internal/testenv"
 )
 
 // TestCitizenDownload checks the person's copy of all their data (GDPR
@@ -63,7 +65,15 @@ func TestCitizenDownload(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(pdf, "%PDF") {
 		t.Fatalf("GET /citizen/my-data.pdf: %d, %.20q", code, pdf)
 	}
-	if _, err := exec.LookPath("pdftotext"); err == nil {
+	code, _, page := citizenGet(t, ts, "/citizen?lang=nn", p.sessionCookie(), "")
+	if code != http.StatusOK || !strings.Contains(page, `id="retention"`) || !strings.Contains(page, `data-item="`+p.Receipt+`"`) ||
+		!strings.Contains(page, "20 dagar") || !strings.Contains(page, "/citizen/my-data.pdf") {
+		t.Errorf("the home page lacks the statement of what is kept (nynorsk), or the download links")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		testenv.Missing(t, "pdftotext (poppler-utils) is not installed; the PDF's text is not checked")
+	}
+	{
 		cmd := exec.Command("pdftotext", "-", "-")
 		cmd.Stdin = strings.NewReader(pdf)
 		out, err := cmd.Output()
@@ -78,9 +88,4 @@ func TestCitizenDownload(t *testing.T) {
 		}
 	}
 
-	code, _, page := citizenGet(t, ts, "/citizen?lang=nn", p.sessionCookie(), "")
-	if code != http.StatusOK || !strings.Contains(page, `id="retention"`) || !strings.Contains(page, `data-item="`+p.Receipt+`"`) ||
-		!strings.Contains(page, "20 dagar") || !strings.Contains(page, "/citizen/my-data.pdf") {
-		t.Errorf("the home page lacks the statement of what is kept (nynorsk), or the download links")
-	}
 }
