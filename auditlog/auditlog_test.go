@@ -219,3 +219,43 @@ func TestOneSignerAtATime(t *testing.T) {
 		}
 	})
 }
+
+// A witness that is down misses a checkpoint, which the directory and the
+// database keep all the same; once it is back it cosigns the next one,
+// given the consistency proof from the last one it saw.
+func TestWitnessDownThenBack(t *testing.T) {
+	ctx := context.Background()
+	st, _ := teststore.Open(t, "sqlite", time.Now)
+	signer, logKey, _ := keyPair(t, "beredskap-audit-test")
+	wSigner, wKey, _ := keyPair(t, "witness-dpo")
+	w := &auditlog.Witness{LogKey: logKey, Signer: wSigner, Dir: t.TempDir(), Logger: quiet}
+	witness := httptest.NewServer(w)
+	client := &auditlog.WitnessClient{URL: witness.URL}
+	dir := auditlog.Dir{Path: t.TempDir()}
+	cpr := &auditlog.Checkpointer{Store: st.(auditlog.Source), Signer: signer, Verifier: logKey, Logger: quiet,
+		Keepers: []auditlog.Keeper{client, dir}}
+	defer cpr.Close()
+	appendEntries(t, st, 4)
+	if _, err := cpr.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	witness.Close()
+	appendEntries(t, st, 4)
+	if cp, err := cpr.Checkpoint(ctx); err == nil || cp == nil || cp.Size != 8 {
+		t.Fatalf("a checkpoint with the witness down: %v, %v; want it signed and the witness's error", cp, err)
+	}
+	if kept, err := dir.Kept(ctx); err != nil || len(kept) != 2 {
+		t.Fatalf("the directory keeps %d checkpoints (%v); want 2", len(kept), err)
+	}
+	witness = httptest.NewServer(w)
+	defer witness.Close()
+	client.URL = witness.URL
+	appendEntries(t, st, 4)
+	cp, err := cpr.Checkpoint(ctx)
+	if err != nil {
+		t.Fatalf("the witness back: %v", err)
+	}
+	if c, err := auditlog.Open(cp.Note, logKey, wKey); err != nil || c.Size != 12 || !c.CosignedBy("witness-dpo") {
+		t.Fatalf("the checkpoint once the witness is back: %v, %v; want 12 entries cosigned", c, err)
+	}
+}
