@@ -35,13 +35,12 @@ func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 // leads the job "retention.purge", and returns a function that waits for it
 // to stop; it does nothing when the purge is off. The day's claim in the
 // database keeps a purge from running twice even across a change of leader.
-func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) func() {
+func startPurge(ctx context.Context, st *store, svc *retention.Service, s retentionSettings) func() {
 	if !s.Purge {
 		return func() {}
 	}
 	host, _ := os.Hostname()
 	runner := fmt.Sprintf("%s/%d", host, os.Getpid())
-	svc := retention.New(st.retention, retention.MustEmbedded(), clock, logger, retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -50,6 +49,12 @@ func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retenti
 		})
 	}()
 	return func() { <-done }
+}
+
+// newRetention returns the retention service of serve and demo.
+func newRetention(st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) *retention.Service {
+	return retention.New(st.retention, retention.MustEmbedded(), clock, logger,
+		retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
 }
 
 // runRetention runs 'retention check [DIR]', 'retention purge --db DB',
