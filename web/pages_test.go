@@ -237,7 +237,7 @@ func TestInvalidFormShowsMessagesNextToFields(t *testing.T) {
 				}
 			}
 			other := strings.TrimSpace(doc.Find("#f-countries_visited-other-error").Text())
-			if !strings.Contains(other, "GERMANY") || !strings.HasPrefix(other, loc["reason.format_area"]) {
+			if !strings.Contains(other, "GERMANY") || !strings.HasPrefix(other, loc["reason.unknown_area"]) {
 				t.Errorf("countries message %q; want the reason and the wrong value", other)
 			}
 			summary := doc.Find(".ds-error-summary")
