@@ -103,14 +103,13 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 	if _, err := t.tx.Exec(ctx, `SET LOCAL beredskap.purge = 'on'`); err != nil {
 		return c, fmt.Errorf("purge: open the gate: %w", err)
 	}
-	const plans = `SELECT id FROM followup_plans WHERE receipt = ANY($1)`
 	steps := []struct {
 		count *int
 		query string
 	}{
-		{&c.SMS, `DELETE FROM sms_outbox WHERE plan_id IN (` + plans + `) OR receipt = ANY($1)`},
+		{&c.SMS, `DELETE FROM sms_outbox WHERE receipt = ANY($1)`},
 		{&c.LabourNotices, `DELETE FROM labour_notices WHERE report_id IN (SELECT id FROM call_reports WHERE receipt = ANY($1))`},
-		{&c.CallReports, `DELETE FROM call_reports WHERE plan_id IN (` + plans + `) OR receipt = ANY($1)`},
+		{&c.CallReports, `DELETE FROM call_reports WHERE receipt = ANY($1)`},
 		{&c.Plans, `DELETE FROM followup_plans WHERE receipt = ANY($1)`},
 		{&c.Other, `DELETE FROM impact_changes WHERE receipt = ANY($1)`},
 		{&c.Dispensations, `DELETE FROM dispensations WHERE receipt = ANY($1)`},

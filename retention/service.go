@@ -11,8 +11,8 @@ import (
 // Config tunes the purge.
 type Config struct {
 	// Batch is how many registrations one purge transaction removes
-	// (default 500): small enough that registrations arriving meanwhile
-	// wait little for the writer.
+	// (default 100): small enough that registrations arriving meanwhile
+	// wait little for the writer (see bench.BenchmarkPurge).
 	Batch int
 	// Pause is the rest between two batches (default none), which leaves
 	// the writer to other work on a busy system.
@@ -38,7 +38,7 @@ type Service struct {
 // New returns a service over store applying the policy versions of book.
 func New(store beredskap.RetentionStore, book *Book, clock beredskap.Clock, logger *slog.Logger, cfg Config) *Service {
 	if cfg.Batch <= 0 {
-		cfg.Batch = 500
+		cfg.Batch = 100
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 10 * time.Minute

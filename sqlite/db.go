@@ -134,9 +134,10 @@ func params(writer bool) url.Values {
 		// Commits never checkpoint: checkpointLoop does, on a connection
 		// of its own, so that no request waits for it.
 		q.Add("_pragma", "wal_autocheckpoint(0)")
-		// Deleted rows are overwritten with zeros, so that what the
-		// retention purge deletes does not linger in free pages.
-		q.Add("_pragma", "secure_delete(1)")
+		// Deleted rows are overwritten with zeros within their pages
+		// ("fast": no extra writes of freed pages), so that what the
+		// retention purge deletes does not linger in the file.
+		q.Add("_pragma", "secure_delete(fast)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

@@ -110,15 +110,14 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 	if _, err := t.tx.ExecContext(ctx, `INSERT INTO purge_gate (id) VALUES (1)`); err != nil {
 		return c, fmt.Errorf("purge: open the gate: %w", err)
 	}
-	const plans = `SELECT id FROM followup_plans WHERE receipt IN (SELECT value FROM json_each(?1))`
 	const in = `receipt IN (SELECT value FROM json_each(?1))`
 	steps := []struct {
 		count *int
 		query string
 	}{
-		{&c.SMS, `DELETE FROM sms_outbox WHERE plan_id IN (` + plans + `) OR ` + in},
+		{&c.SMS, `DELETE FROM sms_outbox WHERE ` + in},
 		{&c.LabourNotices, `DELETE FROM labour_notices WHERE report_id IN (SELECT id FROM call_reports WHERE ` + in + `)`},
-		{&c.CallReports, `DELETE FROM call_reports WHERE plan_id IN (` + plans + `) OR ` + in},
+		{&c.CallReports, `DELETE FROM call_reports WHERE ` + in},
 		{&c.Plans, `DELETE FROM followup_plans WHERE ` + in},
 		{&c.Other, `DELETE FROM impact_changes WHERE ` + in},
 		{&c.Dispensations, `DELETE FROM dispensations WHERE ` + in},

@@ -169,6 +169,7 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U, U}},
 	{Route: "POST /citizen/logout", Path: "/citizen/logout", Last: lastCitizen, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
+	{Route: "GET /citizen/looks.json", Path: "/citizen/looks.json", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},

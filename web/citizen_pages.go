@@ -2,31 +2,66 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/citizen"
 )
 
 // registerCitizenPages registers the citizen pages and citizen support's
 // case pages when the server has a citizen service, and the citizen login
 // when it also has the national ID portal's client.
-func (s *Server) registerCitizenPages() {
-	if s.cfg.Citizens == nil {
-		return
+// citizenArea holds the pages of citizens logged in through the national
+// ID portal: their data and who has looked at it, block and reopen cases,
+// withdrawal of consent.
+func citizenArea() area {
+	return area{
+		Name:    "citizen",
+		Enabled: func(c *Config) bool { return c.Citizens != nil },
+		Pages: []string{
+			"citizen_home.html", "citizen_blocked.html", "citizen_case_form.html", "citizen_case_filed.html",
+			"citizen_withdraw.html", "citizen_withdrawn.html",
+		},
+		Routes: (*Server).registerCitizenPages,
 	}
+}
+
+// caseArea holds citizen support's pages: block and reopen cases,
+// registering a paper form, reopen codes and letters to print.
+func caseArea() area {
+	return area{
+		Name:    "cases",
+		Enabled: func(c *Config) bool { return c.Citizens != nil },
+		Wide:    true,
+		Pages: []string{
+			"citizen_cases.html", "citizen_case.html", "citizen_case_new.html", "citizen_code.html", "citizen_letters.html",
+		},
+		Links: []navLink{
+			{Group: "citizens", Path: "/staff/cases", Key: "staff.nav.cases", Allowed: canAnywhere(beredskap.PermProcessCitizenCases)},
+			{Group: "citizens", Path: "/staff/letters", Key: "staff.nav.letters", Allowed: canAnywhere(beredskap.PermProcessCitizenCases)},
+		},
+		Routes: (*Server).registerCasePages,
+	}
+}
+
+func (s *Server) registerCitizenPages() {
 	if s.cfg.CitizenOIDC != nil {
 		s.handle("GET /citizen/login", s.handleCitizenLogin)
 		s.handle("GET /citizen/login/callback", s.handleCitizenCallback)
 	}
 	s.handle("POST /citizen/logout", s.handleCitizenLogout)
 	s.handle("GET /citizen", s.handleCitizenHome)
+	s.handle("GET /citizen/looks.json", s.handleCitizenLooksJSON)
 	s.handle("GET /citizen/block", s.handleCitizenBlockForm)
 	s.handle("POST /citizen/block", s.handleCitizenBlock)
 	s.handle("GET /citizen/reopen", s.handleCitizenReopenForm)
 	s.handle("POST /citizen/reopen", s.handleCitizenReopen)
 	s.handle("GET /citizen/withdraw", s.handleCitizenWithdrawForm)
 	s.handle("POST /citizen/withdraw", s.handleCitizenWithdraw)
+}
 
+func (s *Server) registerCasePages() {
 	s.handle("GET /staff/cases", s.handleCases)
 	s.handle("GET /staff/cases/new", s.handleCaseNew)
 	s.handle("POST /staff/cases", s.handleCaseRegister)
@@ -48,6 +83,9 @@ type citizenHomePage struct {
 	Registrations []citizenRegistration
 	Cases         []*beredskap.AccessCase
 	Looks         []citizen.Look
+	// Checkpoint is the signed checkpoint of the audit log up to which
+	// the looks are proven; nil when none is signed yet.
+	Checkpoint *auditlog.Checkpoint
 }
 
 // citizenRegistration is one of the person's registrations with its
@@ -75,7 +113,7 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
-		Cases: data.Cases, Looks: data.Looks}
+		Cases: data.Cases, Looks: data.Looks, Checkpoint: data.Checkpoint}
 	page.Blocked = data.Account != nil && data.Account.Blocked
 	public := allLocales.get(page.Lang)
 	for _, reg := range data.Registrations {
@@ -87,7 +125,7 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 			Decision:   decisionView(public, s.decisionIn(r, reg, page.Lang)),
 		})
 	}
-	s.renderStaff(w, r, http.StatusOK, "citizen_home.html", page)
+	s.render(w, r, http.StatusOK, "citizen_home.html", page)
 }
 
 // citizenCaseFormPage is the block form of a logged-in person or the
@@ -125,7 +163,7 @@ func (s *Server) handleCitizenBlockForm(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	s.renderStaff(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, sess, beredskap.CaseBlock))
+	s.render(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, sess, beredskap.CaseBlock))
 }
 
 // handleCitizenBlock files a block case for the logged-in person.
@@ -148,7 +186,7 @@ func (s *Server) handleCitizenBlock(w http.ResponseWriter, r *http.Request) {
 
 // handleCitizenReopenForm shows the public form to reopen one's access.
 func (s *Server) handleCitizenReopenForm(w http.ResponseWriter, r *http.Request) {
-	s.renderStaff(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, nil, beredskap.CaseReopen))
+	s.render(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, nil, beredskap.CaseReopen))
 }
 
 // handleCitizenReopen files a reopen case from the public form.
@@ -172,11 +210,11 @@ func (s *Server) citizenCaseDone(w http.ResponseWriter, r *http.Request, sess *b
 			s.Error(w, r, err)
 			return
 		}
-		s.renderStaff(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_form.html", page)
+		s.render(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_form.html", page)
 		return
 	}
 	page := &citizenCaseFiledPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/"+string(kind), "citizen.filed.title"), Case: c}
-	s.renderStaff(w, r, http.StatusOK, "citizen_case_filed.html", page)
+	s.render(w, r, http.StatusOK, "citizen_case_filed.html", page)
 }
 
 // citizenWithdrawPage asks the person to confirm the withdrawal of
@@ -193,7 +231,7 @@ func (s *Server) handleCitizenWithdrawForm(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdraw.title")}
-	s.renderStaff(w, r, http.StatusOK, "citizen_withdraw.html", page)
+	s.render(w, r, http.StatusOK, "citizen_withdraw.html", page)
 }
 
 // handleCitizenWithdraw withdraws the person's consent and shows the
@@ -219,5 +257,50 @@ func (s *Server) handleCitizenWithdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdrawn.title"),
 		Receipt: receipt}
-	s.renderStaff(w, r, http.StatusOK, "citizen_withdrawn.html", page)
+	s.render(w, r, http.StatusOK, "citizen_withdrawn.html", page)
+}
+
+// citizenLooksJSON is the answer of GET /citizen/looks.json: the looks as
+// the page shows them, and the bundle of their inclusion proofs in the
+// newest signed checkpoint, which beredskap audit verify-proof (or any
+// RFC 6962 tool) checks outside our system.
+type citizenLooksJSON struct {
+	Looks []citizenLookJSON `json:"looks"`
+	auditlog.Bundle
+}
+
+// citizenLookJSON is one look.
+type citizenLookJSON struct {
+	Seq          int64     `json:"seq"`
+	At           time.Time `json:"at"`
+	Organisation string    `json:"organisation"`
+	Role         string    `json:"role"`
+	Name         string    `json:"name,omitempty"`
+	Proven       bool      `json:"proven"`
+}
+
+// handleCitizenLooksJSON answers the logged-in person's looks with their
+// proofs.
+func (s *Server) handleCitizenLooksJSON(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	data, err := s.cfg.Citizens.MyData(r.Context(), sess)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := citizenLooksJSON{Looks: make([]citizenLookJSON, len(data.Looks))}
+	for i, l := range data.Looks {
+		out.Looks[i] = citizenLookJSON{Seq: l.Seq, At: l.At, Organisation: l.Organisation, Role: string(l.Role), Name: l.Name, Proven: l.Proven}
+	}
+	if data.Proofs != nil {
+		out.Bundle = *data.Proofs
+	}
+	if out.Entries == nil {
+		out.Entries = []auditlog.ProvenEntry{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
 }

@@ -28,7 +28,7 @@ type retentionSettings struct {
 // bind defines the retention flags on fs.
 func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 	fs.BoolVar(&s.Purge, "purge", purge, "run the retention purge once a day (one instance across all sharing the database)")
-	fs.IntVar(&s.PurgeBatch, "purge-batch", 500, "registrations deleted per purge transaction")
+	fs.IntVar(&s.PurgeBatch, "purge-batch", 100, "registrations deleted per purge transaction (smaller keeps registrations arriving meanwhile quicker)")
 }
 
 // startPurge runs the daily purge until ctx ends, in the one process that
@@ -41,7 +41,7 @@ func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retenti
 	}
 	host, _ := os.Hostname()
 	runner := fmt.Sprintf("%s/%d", host, os.Getpid())
-	svc := retention.New(st.retention, retention.MustEmbedded(), clock, logger, retention.Config{Batch: s.PurgeBatch})
+	svc := retention.New(st.retention, retention.MustEmbedded(), clock, logger, retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -106,7 +106,7 @@ func retentionCheck(args []string, stdout, stderr io.Writer) error {
 func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("retention purge", stderr)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
-	batch := fset.Int("batch", 500, "registrations deleted per transaction")
+	batch := fset.Int("batch", 100, "registrations deleted per transaction")
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}

@@ -27,6 +27,7 @@ type settings struct {
 	Staff             staffSettings
 	Citizen           citizenSettings
 	FollowUp          followUpSettings
+	Audit             auditSettings
 	Retention         retentionSettings
 }
 
@@ -51,6 +52,7 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	s.Staff.bind(fs)
 	s.Citizen.bind(fs)
 	s.FollowUp.bind(fs)
+	s.Audit.bind(fs)
 	s.Retention.bind(fs, true)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/postgres"
 	"beredskap/sqlite"
 )
@@ -17,6 +18,7 @@ type store struct {
 	citizens      beredskap.CitizenStore
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
+	audit         auditlog.Source
 	retention     beredskap.RetentionStore
 	// backup writes a copy of a SQLite database to a file; nil for
 	// PostgreSQL, whose backups are the operator's (docs/backups.md).
@@ -46,6 +48,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 			citizens:      staffStore,
 			followUp:      staffStore,
 			hotels:        staffStore,
+			audit:         staffStore,
 			retention:     staffStore,
 			leader:        db,
 			ping:          db.Ping,
@@ -65,6 +68,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 		citizens:      staffStore,
 		followUp:      staffStore,
 		hotels:        staffStore,
+		audit:         staffStore,
 		retention:     staffStore,
 		backup:        db.Backup,
 		leader:        db,
