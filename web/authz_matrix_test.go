@@ -222,7 +222,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		},
 		configure: withCitizens(provider, mailbox.None{})})
 
-	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix, hotelMatrix)
+	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix, hotelMatrix, retentionMatrix)
 	named := map[string]bool{}
 	for _, row := range all {
 		if named[row.Route] {
@@ -307,6 +307,7 @@ func matrixFixture(t *testing.T, ts *testServer, provider *oidctest.Provider) []
 	}
 	followUpFixture(t, ts, centre, own, other)
 	hotelFixture(t, ts, own, other)
+	retentionFixture(t, ts, own, other)
 	person := mustCitizenLogIn(t, ts, provider, testNationalID("020290", 456))
 	return []matrixCaller{
 		{nil, nil, own}, {border, nil, own}, {centre, nil, own}, {officerA, nil, own}, {officerA, nil, other},

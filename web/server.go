@@ -12,6 +12,7 @@ import (
 	"beredskap/followup"
 	"beredskap/hotel"
 	"beredskap/intake"
+	"beredskap/retention"
 	"beredskap/staff"
 )
 
@@ -57,6 +58,9 @@ type Config struct {
 	// statements, § 6j dispensations and rule-change impact, pages and
 	// API.
 	Hotels *hotel.Service
+	// Retention, when not nil, serves the legal holds (pages and API);
+	// the citizen's copy of their data uses its policy.
+	Retention *retention.Service
 }
 
 // Server serves the JSON API, the operational endpoints, the public pages

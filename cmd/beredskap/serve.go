@@ -105,7 +105,8 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		stopWork()
 		return err
 	}
-	waitPurge := startPurge(workCtx, st, purgeClock, s.Retention, logger)
+	retentionService := newRetention(st, purgeClock, s.Retention, logger)
+	waitPurge := startPurge(workCtx, st, retentionService, s.Retention)
 	defer waitPurge()
 	defer stopWork()
 	srv := web.NewServer(web.Config{
@@ -119,6 +120,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		FollowUp:      fu.service,
 		SMSReceipts:   fu.receipts,
 		Hotels:        fu.hotels,
+		Retention:     retentionService,
 	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
