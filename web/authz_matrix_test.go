@@ -95,7 +95,6 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /metrics", Path: "/metrics", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /api/v1/evaluate", Path: "/api/v1/evaluate", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /api/v1/registrations", Path: "/api/v1/registrations", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /api/v1/openapi.json", Path: "/api/v1/openapi.json", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
