@@ -35,13 +35,22 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
-	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// The table is looked for before it is made, so that a process can
+	// start against an up-to-date database whose server takes no writes
+	// (a standby, or a primary during a failover).
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if !exists {
+		_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    integer PRIMARY KEY,
 	name       text NOT NULL,
 	applied_at timestamptz NOT NULL DEFAULT now()
 )`)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
 	}
 	return migrate.Run(ctx, migrationTarget{conn}, ms)
 }

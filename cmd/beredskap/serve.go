@@ -91,6 +91,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	defer stopWork()
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,
+		ReadyGrace:    s.ReadyGrace,
 		BaseURL:       base,
 		Version:       version,
 		OIDC:          oidc,
@@ -121,6 +122,14 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	// /readyz fails first, so that the balancer stops sending new
+	// requests here before the listener closes.
+	srv.Drain()
+	select {
+	case <-time.After(s.DrainDelay):
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
