@@ -85,6 +85,9 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time // absolute end, whatever the activity
 	Address    string
+	// PendingTOTP is the TOTP secret the server generated for a session
+	// at StageEnrol, the only one that session can enrol; "" otherwise.
+	PendingTOTP string
 }
 
 // SessionStage is how far a login has come.

@@ -64,6 +64,9 @@ const (
 	PermEndDispensation Permission = "dispensations.end"
 	// PermRuleImpact reads who a rule change affects and how.
 	PermRuleImpact Permission = "rules.impact"
+	// PermLegalHold holds a person's data past its retention period
+	// (rettslig hold), releases holds and lists them for review.
+	PermLegalHold Permission = "legal_holds.manage"
 )
 
 // Permissions lists every permission.
@@ -72,7 +75,7 @@ var Permissions = []Permission{
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
 	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
 	PermManageHotels, PermAllocateStay, PermManageStays, PermGrantDispensation, PermDelegateDispensations,
-	PermEndDispensation, PermRuleImpact,
+	PermEndDispensation, PermRuleImpact, PermLegalHold,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -104,7 +107,7 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
 			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports, PermGrantDispensation,
-			PermDelegateDispensations, PermEndDispensation, PermRuleImpact:
+			PermDelegateDispensations, PermEndDispensation, PermRuleImpact, PermLegalHold:
 			return own
 		}
 	case RoleMunicipalStaff:

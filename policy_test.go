@@ -39,6 +39,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleControlCentre: {
 		beredskap.PermListRegistrations:     "yyy",
@@ -61,6 +62,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "yyy",
 		beredskap.PermRuleImpact:            "yyy",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleMunicipalOfficer: {
 		beredskap.PermListRegistrations:     "y--",
@@ -83,6 +85,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "y--",
 		beredskap.PermEndDispensation:       "y--",
 		beredskap.PermRuleImpact:            "y--",
+		beredskap.PermLegalHold:             "y--",
 	},
 	beredskap.RoleMunicipalStaff: {
 		beredskap.PermListRegistrations:     "y--",
@@ -105,6 +108,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "y--",
 		beredskap.PermRuleImpact:            "---",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleLabourInspector: {
 		beredskap.PermListRegistrations:     "---",
@@ -127,6 +131,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleCountyGovernor: {
 		beredskap.PermListRegistrations:     "---",
@@ -149,6 +154,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleAccessAdmin: {
 		beredskap.PermListRegistrations:     "---",
@@ -171,6 +177,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleCitizenSupport: {
 		beredskap.PermListRegistrations:     "---",
@@ -193,6 +200,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
+		beredskap.PermLegalHold:             "---",
 	},
 	beredskap.RoleHotelCoordinator: {
 		beredskap.PermListRegistrations:     "---",
@@ -215,6 +223,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermDelegateDispensations: "---",
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "y--",
+		beredskap.PermLegalHold:             "---",
 	},
 }
 

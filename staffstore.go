@@ -80,15 +80,23 @@ type StaffTx interface {
 	// UseEnrolment sets UsedAt of an unused enrolment; a used one is
 	// ECONFLICT.
 	UseEnrolment(ctx context.Context, hash string, at time.Time) error
+	// RevokeEnrolments sets UsedAt of every unused enrolment of the user,
+	// so that none of their links works any more, and returns how many
+	// there were.
+	RevokeEnrolments(ctx context.Context, userID int64, at time.Time) (int, error)
 
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, id string) (*Session, error)
-	// UpdateSession stores GrantID, Stage, CSRFToken and LastSeenAt.
+	// UpdateSession stores GrantID, Stage, CSRFToken, LastSeenAt and
+	// PendingTOTP.
 	UpdateSession(ctx context.Context, s *Session) error
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteUserSessions removes every session of the user and returns
 	// how many there were.
 	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
+	// DeleteOtherSessions removes every session of the user but the one
+	// with the id keep, and returns how many there were.
+	DeleteOtherSessions(ctx context.Context, userID int64, keep string) (int, error)
 
 	// CreateToken stores t and sets its ID.
 	CreateToken(ctx context.Context, t *APIToken) error

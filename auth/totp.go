@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/subtle"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,6 +26,27 @@ const (
 // from. It returns an error when issuer or account is empty or the random
 // source fails.
 func NewTOTPKey(issuer, account string) (secret, url string, err error) {
+	return totpKey(issuer, account, nil)
+}
+
+// TOTPURL returns the otpauth:// URL of a secret NewTOTPKey made, for
+// showing the same secret again. It returns "" when issuer or account is
+// empty or secret is not base32.
+func TOTPURL(issuer, account, secret string) string {
+	raw, err := decodeSecret(secret)
+	if err != nil {
+		return ""
+	}
+	_, url, err := totpKey(issuer, account, raw)
+	if err != nil {
+		return ""
+	}
+	return url
+}
+
+// totpKey returns the secret and otpauth:// URL of raw, or of 160 fresh
+// random bits when raw is nil.
+func totpKey(issuer, account string, raw []byte) (secret, url string, err error) {
 	if issuer == "" || account == "" {
 		return "", "", errors.New("new totp key: issuer and account are required")
 	}
@@ -33,6 +55,7 @@ func NewTOTPKey(issuer, account string) (secret, url string, err error) {
 		AccountName: account,
 		Period:      TOTPPeriod,
 		SecretSize:  20,
+		Secret:      raw,
 		Digits:      totpDigits,
 		Algorithm:   otp.AlgorithmSHA1,
 	})
@@ -40,6 +63,23 @@ func NewTOTPKey(issuer, account string) (secret, url string, err error) {
 		return "", "", fmt.Errorf("new totp key: %w", err)
 	}
 	return key.Secret(), key.URL(), nil
+}
+
+// TOTPSecretStrong reports whether secret is base32 (padded or not) of at
+// least minBytes bytes.
+func TOTPSecretStrong(secret string, minBytes int) bool {
+	raw, err := decodeSecret(secret)
+	return err == nil && len(raw) >= minBytes
+}
+
+// decodeSecret decodes a base32 TOTP secret, with or without padding, as
+// authenticator apps accept it.
+func decodeSecret(secret string) ([]byte, error) {
+	s := strings.ToUpper(strings.TrimRight(strings.TrimSpace(secret), "="))
+	if s == "" {
+		return nil, errors.New("empty TOTP secret")
+	}
+	return base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
 }
 
 // TOTPStep returns the RFC 6238 time step of t: Unix seconds over 30.

@@ -63,6 +63,8 @@ func (s *Service) MyData(ctx context.Context, sess *beredskap.CitizenSession) (*
 	}
 	now := s.now()
 	d := &MyData{}
+	var entries []*beredskap.AuditEntry
+	var named map[int64]string
 	err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
 		var err error
 		if d.Account, err = account(ctx, tx, sess.NationalID); err != nil {
@@ -78,7 +80,7 @@ func (s *Service) MyData(ctx context.Context, sess *beredskap.CitizenSession) (*
 		for i, r := range d.Registrations {
 			receipts[i] = r.Receipt
 		}
-		if d.Looks, err = s.looks(ctx, tx, receipts, now); err != nil {
+		if d.Looks, entries, named, err = s.looks(ctx, tx, receipts, now); err != nil {
 			return err
 		}
 		rec := s.citizenRecord(ctx, "citizen.my_data", sess.NationalID, beredskap.OutcomeOK)
@@ -88,24 +90,32 @@ func (s *Service) MyData(ctx context.Context, sess *beredskap.CitizenSession) (*
 	if err != nil {
 		return nil, beredskap.Wrap("my data", err)
 	}
+	if s.cfg.AuditProofs != nil {
+		if d.Checkpoint, d.Proofs, err = s.cfg.AuditProofs.Prove(ctx, entries, named); err != nil {
+			return nil, beredskap.Wrap("my data: prove looks", err)
+		}
+		for i := range d.Looks {
+			d.Looks[i].Proven = d.Checkpoint != nil && d.Looks[i].Seq <= d.Checkpoint.Size
+		}
+	}
 	return d, nil
 }
 
 // looks returns the looks at the registrations with the receipts, newest
-// first.
-func (s *Service) looks(ctx context.Context, tx beredskap.CitizenTx, receipts []string, now time.Time) ([]Look, error) {
-	seen := map[int64]bool{}
+// first, their entries, and which of the receipts each entry names.
+func (s *Service) looks(ctx context.Context, tx beredskap.CitizenTx, receipts []string, now time.Time) ([]Look, []*beredskap.AuditEntry, map[int64]string, error) {
+	seen := map[int64]string{}
 	var entries []*beredskap.AuditEntry
 	for _, r := range receipts {
 		f := beredskap.AuditFilter{Receipt: r, Limit: beredskap.MaxPageSize}
 		for range maxAuditPages {
 			page, next, err := tx.SearchAudit(ctx, f)
 			if err != nil {
-				return nil, err
+				return nil, nil, nil, err
 			}
 			for _, e := range page {
-				if !seen[e.Seq] && isLook(e) {
-					seen[e.Seq] = true
+				if _, dup := seen[e.Seq]; !dup && isLook(e) {
+					seen[e.Seq] = r
 					entries = append(entries, e)
 				}
 			}
@@ -119,7 +129,7 @@ func (s *Service) looks(ctx context.Context, tx beredskap.CitizenTx, receipts []
 	names := map[string]string{}
 	looks := make([]Look, len(entries))
 	for i, e := range entries {
-		l := Look{At: e.At, Organisation: organisation(e), Role: e.Role, Action: e.Action}
+		l := Look{Seq: e.Seq, At: e.At, Organisation: organisation(e), Role: e.Role, Action: e.Action}
 		if now.Sub(e.At) >= s.cfg.NameDelay && strings.Contains(e.Actor, "@") {
 			name, ok := names[e.Actor]
 			if !ok {
@@ -128,7 +138,7 @@ func (s *Service) looks(ctx context.Context, tx beredskap.CitizenTx, receipts []
 				case err == nil:
 					name = u.Name()
 				case beredskap.ErrorCode(err) != beredskap.ENOTFOUND:
-					return nil, err
+					return nil, nil, nil, err
 				}
 				names[e.Actor] = name
 			}
@@ -136,7 +146,7 @@ func (s *Service) looks(ctx context.Context, tx beredskap.CitizenTx, receipts []
 		}
 		looks[i] = l
 	}
-	return looks, nil
+	return looks, entries, seen, nil
 }
 
 // WithdrawConsent deletes the logged-in person's own data in the citizen

@@ -6,12 +6,14 @@
 package citizen
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"log/slog"
 	"time"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/auth"
 	"beredskap/folkeregister"
 	"beredskap/mailbox"
@@ -44,6 +46,9 @@ type Config struct {
 	// client address (requests per minute); 10 and 10 when 0.
 	RequestRate  int
 	RequestBurst int
+	// AuditProofs proves the looks at a person's data against the newest
+	// signed checkpoint of the audit log; none when nil.
+	AuditProofs AuditProver
 	// AllowSyntheticIDs accepts synthetic (test) national identity
 	// numbers, for the demo and tests; never in production.
 	AllowSyntheticIDs bool
@@ -162,13 +167,25 @@ type CaseInput struct {
 	SuspectedMisuse bool
 }
 
+// AuditProver proves audit entries against the newest signed checkpoint
+// of the audit log (auditlog.Prover): the checkpoint and a bundle of the
+// inclusion proofs of the entries it covers, each with the receipt named
+// for it; nil and nil when no checkpoint is signed yet.
+type AuditProver interface {
+	Prove(ctx context.Context, entries []*beredskap.AuditEntry, receipts map[int64]string) (*auditlog.Checkpoint, *auditlog.Bundle, error)
+}
+
 // Look is one look at the person's data, as the person sees it.
 type Look struct {
+	Seq          int64 // the audit entry's number
 	At           time.Time
 	Organisation string // e.g. "Oslo kommune", "Nasjonalt kontrollsenter for innreisende"
 	Role         beredskap.Role
 	Name         string // "" until NameDelay has passed
 	Action       string
+	// Proven says the entry is proven to be in the newest signed
+	// checkpoint of the audit log (MyData.Checkpoint).
+	Proven bool
 }
 
 // MyData is what a logged-in person sees about themselves.
@@ -176,7 +193,13 @@ type MyData struct {
 	Account       *beredskap.CitizenAccount
 	Registrations []*beredskap.StoredRegistration
 	Looks         []Look
-	Cases         []*beredskap.AccessCase
+	// Checkpoint is the newest signed checkpoint of the audit log, up to
+	// which the looks are proven, and Proofs the looks' inclusion proofs
+	// in it; both nil when none is signed yet or proofs are not
+	// configured.
+	Checkpoint *auditlog.Checkpoint
+	Proofs     *auditlog.Bundle
+	Cases      []*beredskap.AccessCase
 }
 
 // Withdrawal is the receipt of a withdrawal of consent.

@@ -17,7 +17,7 @@ import (
 // First and last arrival instants of the generated registrations.
 var (
 	firstArrival = time.Date(2020, 11, 9, 6, 0, 0, 0, time.UTC)
-	lastArrival  = time.Date(2021, 3, 1, 22, 0, 0, 0, time.UTC)
+	lastArrival  = time.Date(2021, 2, 22, 20, 0, 0, 0, time.UTC) // the last encoded instant before a gap in the rules
 )
 
 // origin describes travellers from one country.

@@ -13,7 +13,7 @@ const StaffPassword = "beredskap-demo"
 
 // StaffTOTPSecret is the TOTP secret (base32) of every demo staff user, so
 // that one authenticator entry, or `oathtool --totp -b SECRET`, serves all.
-const StaffTOTPSecret = "BEREDSKAPDEMOTOTPSECRETA"
+const StaffTOTPSecret = "BEREDSKAPDEMOTOTPSECRETFORSTAFFA"
 
 // StaffUser is a demo staff user: an e-mail and what they may do.
 type StaffUser struct {

@@ -187,7 +187,12 @@ func describeReportFilter(f beredskap.ReportFilter) string {
 		parts = append(parts, "breach")
 	}
 	add("language", f.Language)
-	add("name", f.Name)
+	// The name searched for is a traveller's personal data, which the
+	// audit trail never holds (it outlives the registrations): the entry
+	// says a name was searched, and its subjects name the receipts found.
+	if f.Name != "" {
+		parts = append(parts, "name_search")
+	}
 	if f.Limit != 0 {
 		add("limit", strconv.Itoa(f.Limit))
 	}

@@ -2,13 +2,17 @@ package hotel_test
 
 import (
 	"context"
+	"io/fs"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"beredskap"
 	"beredskap/followup"
 	"beredskap/hotel"
 	"beredskap/internal/teststore"
+	"beredskap/rules"
 )
 
 // A dispensation moves a follow-up call that falls due during it to its
@@ -17,7 +21,7 @@ import (
 func TestDispensationPostponesCall(t *testing.T) { teststore.Each(t, testDispensationPostponesCall) }
 
 func testDispensationPostponesCall(t *testing.T, kind string) {
-	e := newEnv(t, kind)
+	e := newEnvWithBook(t, kind, dispensationWithFollowUp(t))
 	e.clock.Set(time.Date(2021, 2, 20, 13, 0, 0, 0, oslo))
 	officer := e.as("overlege@oslo.kommune.no", beredskap.RoleMunicipalOfficer, "0301")
 	r := e.register(traveller{arrival: time.Date(2021, 2, 20, 12, 0, 0, 0, oslo)})
@@ -51,4 +55,36 @@ func testDispensationPostponesCall(t *testing.T, kind string) {
 func hotelDispensation(receipt string, from, to time.Time) hotel.DispensationRequest {
 	return hotel.DispensationRequest{Receipt: receipt, Purpose: beredskap.PurposeVisitIll, Relation: "parent",
 		Place: "Ullevål sykehus", From: from, To: to}
+}
+
+// dispensationWithFollowUp returns the embedded rules with the § 6j
+// dispensation of 2020-12-13-1700 added to 2021-02-15. No real version has
+// both: the municipal doctor's dispensation ended on 2020-12-23 12:00, the
+// control centre started on 2021-02-15. The test is about the mechanics of
+// a plan meeting a dispensation, so it needs a version with both.
+func dispensationWithFollowUp(t *testing.T) *rules.Book {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(rules.EmbeddedFS(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(rules.EmbeddedFS(), name)
+		m[name] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "versions/2021-02-15.yaml"
+	data := string(m[name].Data)
+	i := strings.Index(data, "\ncases:\n")
+	data = data[:i+1] + "dispensation:\n  ref: \"covid-19-forskriften § 6j\"\n  purposes: [visit_seriously_ill, funeral]\n" +
+		"  relations: [spouse, cohabitant, partner, child, sibling, parent, grandparent, parent_in_law, other_close]\n" + data[i+1:]
+	m[name] = &fstest.MapFile{Data: []byte(data)}
+	book, err := rules.Load(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return book
 }

@@ -55,6 +55,12 @@ func newEnv(t *testing.T, kind string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvWithBook(t, kind, book)
+}
+
+// newEnvWithBook is newEnv over the rule book given.
+func newEnvWithBook(t *testing.T, kind string, book *rules.Book) *env {
+	t.Helper()
 	srv := mailtest.StartServer(t)
 	sender, err := mail.NewSMTP(srv.Config())
 	if err != nil {

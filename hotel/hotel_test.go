@@ -216,7 +216,7 @@ func testFeeStatement(t *testing.T, kind string) {
 	for _, l := range fs.Lines {
 		got = append(got, fmt.Sprintf("%s %s %d", l.Night, l.RuleID, l.NOK))
 	}
-	want := []string{"2020-12-11 2020-11-09 1500", "2020-12-12 2020-11-09 1500", "2020-12-13 2020-12-13-1700 500",
+	want := []string{"2020-12-11 2020-11-20 1500", "2020-12-12 2020-11-20 1500", "2020-12-13 2020-12-13-1700 500",
 		"2020-12-14 2020-12-13-1700 500", "2020-12-15 2020-12-13-1700 500"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || fs.TotalNOK != 4500 {
 		t.Errorf("lines:\n%s\ntotal %d; want\n%s\ntotal 4500", strings.Join(got, "\n"), fs.TotalNOK, strings.Join(want, "\n"))
@@ -278,21 +278,23 @@ func testIsolationIsFree(t *testing.T, kind string) {
 	}
 }
 
-// Seed 001 § 6j, in force from 2020-12-23 12:00 (RULES.md).
+// Seed 001 § 6j: the municipal doctor's dispensation from 2020-12-13
+// 17:00; asker.kommune.no: replaced by a direct exemption on 2020-12-23
+// 12:00, after which no dispensation is granted.
 func TestDispensation(t *testing.T) { teststore.Each(t, testDispensation) }
 
 func testDispensation(t *testing.T, kind string) {
 	e := newEnv(t, kind)
 	officer := e.as("overlege@oslo.kommune.no", beredskap.RoleMunicipalOfficer, "0301")
 	staffCtx := e.as("ansatt@oslo.kommune.no", beredskap.RoleMunicipalStaff, "0301")
-	early := e.register(traveller{arrival: time.Date(2020, 12, 20, 12, 0, 0, 0, oslo)})
-	_, err := e.svc.GrantDispensation(officer, hotel.DispensationRequest{Receipt: early.Receipt, Purpose: beredskap.PurposeFuneral,
-		Relation: "parent", Place: "Vår Frelsers gravlund", From: time.Date(2020, 12, 22, 10, 0, 0, 0, oslo), To: time.Date(2020, 12, 22, 14, 0, 0, 0, oslo)})
+	late := e.register(traveller{arrival: time.Date(2020, 12, 22, 12, 0, 0, 0, oslo)})
+	_, err := e.svc.GrantDispensation(officer, hotel.DispensationRequest{Receipt: late.Receipt, Purpose: beredskap.PurposeFuneral,
+		Relation: "parent", Place: "Vår Frelsers gravlund", From: time.Date(2020, 12, 23, 12, 0, 0, 0, oslo), To: time.Date(2020, 12, 23, 14, 0, 0, 0, oslo)})
 	wantErr(t, err, beredskap.EINVALID, "purpose")
 
-	r := e.register(traveller{arrival: time.Date(2020, 12, 24, 12, 0, 0, 0, oslo)})
+	r := e.register(traveller{arrival: time.Date(2020, 12, 14, 12, 0, 0, 0, oslo)})
 	ok := hotel.DispensationRequest{Receipt: r.Receipt, Purpose: beredskap.PurposeVisitIll, Relation: "sibling",
-		Place: "Ullevål sykehus", From: time.Date(2020, 12, 26, 10, 0, 0, 0, oslo), To: time.Date(2020, 12, 26, 14, 0, 0, 0, oslo)}
+		Place: "Ullevål sykehus", From: time.Date(2020, 12, 16, 10, 0, 0, 0, oslo), To: time.Date(2020, 12, 16, 14, 0, 0, 0, oslo)}
 	bad := ok
 	bad.Purpose = "wedding"
 	_, err = e.svc.GrantDispensation(officer, bad)
@@ -302,7 +304,7 @@ func testDispensation(t *testing.T, kind string) {
 	_, err = e.svc.GrantDispensation(officer, bad)
 	wantErr(t, err, beredskap.EINVALID, "relation")
 	bad = ok
-	bad.To = time.Date(2021, 1, 6, 10, 0, 0, 0, oslo) // the quarantine ends 2021-01-03
+	bad.To = time.Date(2020, 12, 27, 10, 0, 0, 0, oslo) // the quarantine ends 2020-12-24
 	_, err = e.svc.GrantDispensation(officer, bad)
 	wantErr(t, err, beredskap.EINVALID, "to")
 	bad = ok
@@ -323,7 +325,7 @@ func testDispensation(t *testing.T, kind string) {
 	if err != nil {
 		t.Fatalf("GrantDispensation by delegated staff: %v", err)
 	}
-	if d.Municipality != "0301" || d.RuleID != "2020-12-23-1200" {
+	if d.Municipality != "0301" || d.RuleID != "2020-12-13-1700" {
 		t.Errorf("dispensation = %+v", d)
 	}
 	ds, err := e.svc.Dispensations(officer, r.Receipt)

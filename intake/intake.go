@@ -166,7 +166,10 @@ func checkAddress(ps *beredskap.Problems, a *beredskap.Accommodation, arrival ti
 	if addr.Municipality == "" {
 		return derived
 	}
-	if _, ok := norway.MunicipalityAt(addr.Municipality, arrival); !ok {
+	// Svalbard (2100) and Jan Mayen (2211) are not municipalities in
+	// Statistics Norway's classification, but they are places of stay.
+	svalbard := addr.Municipality == norway.SvalbardCode || addr.Municipality == norway.JanMayenCode
+	if _, ok := norway.MunicipalityAt(addr.Municipality, arrival); !ok && !svalbard {
 		ps.Add("accommodation.address.municipality", "unknown_municipality", "is not a municipality number valid on the arrival date")
 		return ""
 	}

@@ -136,3 +136,33 @@ func TestEvaluateStoresNothing(t *testing.T) {
 		t.Errorf("Evaluate stored %d registrations (err %v)", len(list), err)
 	}
 }
+
+// Seed 004: Svalbard residents without a suitable place on the mainland
+// stay at a quarantine hotel, so a Svalbard address (municipality 2100,
+// postal codes 9170–9178) must be accepted as input; Jan Mayen (2211,
+// postal code 8099) likewise. Neither counts as the mainland.
+func TestRegisterAcceptsSvalbardAndJanMayen(t *testing.T) {
+	for _, addr := range []beredskap.Address{
+		{Street: "Vei 230", PostalCode: "9170", Municipality: "2100"},
+		{Street: "Vei 1", PostalCode: "9178"},
+		{Street: "Olonkinbyen", PostalCode: "8099", Municipality: "2211"},
+	} {
+		in := newIntake(t)
+		reg := example(t)
+		reg.Residence = beredskap.ResidenceRegistered
+		reg.Destination = beredskap.DestinationSvalbard
+		reg.Accommodation.Type = beredskap.AccommodationOwnHome
+		reg.Accommodation.Address = addr
+		reg.Documents = []string{"tax_record"}
+		stored, _, err := in.Register(context.Background(), reg, "", "")
+		if err != nil {
+			t.Fatalf("%+v: %v", addr, err)
+		}
+		if stored.Municipality != "2100" && stored.Municipality != "2211" {
+			t.Errorf("%+v: municipality %q", addr, stored.Municipality)
+		}
+		if !stored.Decision.Hotel.Required {
+			t.Errorf("%+v: a place on Svalbard or Jan Mayen exempted from the hotel: %+v", addr, stored.Decision.Hotel)
+		}
+	}
+}

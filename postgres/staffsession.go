@@ -64,7 +64,19 @@ SELECT NOT EXISTS (SELECT 1 FROM used) FROM enrolments WHERE hash = $1`, hash, s
 	return nil
 }
 
-const sessionColumns = `id, user_id, COALESCE(grant_id, 0), stage, csrf_token, created_at, last_seen_at, expires_at, address`
+// RevokeEnrolments marks every unused enrolment of the user used at at, and
+// returns how many there were.
+func (t *staffTx) RevokeEnrolments(ctx context.Context, userID int64, at time.Time) (int, error) {
+	tag, err := t.tx.Exec(ctx, `UPDATE enrolments SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`,
+		userID, stamp(at))
+	if err != nil {
+		return 0, fmt.Errorf("revoke enrolments of user %d: %w", userID, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+const sessionColumns = `id, user_id, COALESCE(grant_id, 0), stage, csrf_token, created_at, last_seen_at, expires_at, address,
+	totp_pending`
 
 // CreateSession stores s, with its times in UTC to the microsecond
 // (CreatedAt and LastSeenAt are the clock's time when zero). A session id
@@ -78,10 +90,10 @@ func (t *staffTx) CreateSession(ctx context.Context, s *beredskap.Session) error
 	}
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = stamp(s.CreatedAt), stamp(s.LastSeenAt), stamp(s.ExpiresAt)
 	tag, err := t.tx.Exec(ctx, `INSERT INTO sessions (id, user_id, grant_id, stage, csrf_token, created_at,
-	last_seen_at, expires_at, address)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+	last_seen_at, expires_at, address, totp_pending)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
 		s.ID, s.UserID, nullID(s.GrantID), string(s.Stage), s.CSRFToken, s.CreatedAt, s.LastSeenAt, s.ExpiresAt,
-		s.Address)
+		s.Address, s.PendingTOTP)
 	if err != nil {
 		return fmt.Errorf("create session: %w", translate(err))
 	}
@@ -98,7 +110,8 @@ func (t *staffTx) FindSession(ctx context.Context, id string) (*beredskap.Sessio
 		stage string
 	)
 	err := t.tx.QueryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(
-		&s.ID, &s.UserID, &s.GrantID, &stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.Address)
+		&s.ID, &s.UserID, &s.GrantID, &stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.Address,
+		&s.PendingTOTP)
 	if err != nil {
 		return nil, fmt.Errorf("find session: %w", noRows(err, "session"))
 	}
@@ -107,12 +120,12 @@ func (t *staffTx) FindSession(ctx context.Context, id string) (*beredskap.Sessio
 	return &s, nil
 }
 
-// UpdateSession stores GrantID, Stage, CSRFToken and LastSeenAt of s. An
-// unknown session is ENOTFOUND.
+// UpdateSession stores GrantID, Stage, CSRFToken, LastSeenAt and
+// PendingTOTP of s. An unknown session is ENOTFOUND.
 func (t *staffTx) UpdateSession(ctx context.Context, s *beredskap.Session) error {
 	s.LastSeenAt = stamp(s.LastSeenAt)
-	tag, err := t.tx.Exec(ctx, `UPDATE sessions SET grant_id = $2, stage = $3, csrf_token = $4, last_seen_at = $5
-WHERE id = $1`, s.ID, nullID(s.GrantID), string(s.Stage), s.CSRFToken, s.LastSeenAt)
+	tag, err := t.tx.Exec(ctx, `UPDATE sessions SET grant_id = $2, stage = $3, csrf_token = $4, last_seen_at = $5,
+	totp_pending = $6 WHERE id = $1`, s.ID, nullID(s.GrantID), string(s.Stage), s.CSRFToken, s.LastSeenAt, s.PendingTOTP)
 	if err != nil {
 		return fmt.Errorf("update session: %w", translate(err))
 	}
@@ -141,6 +154,16 @@ func (t *staffTx) DeleteUserSessions(ctx context.Context, userID int64) (int, er
 	tag, err := t.tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 	if err != nil {
 		return 0, fmt.Errorf("delete sessions of user %d: %w", userID, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// DeleteOtherSessions removes every session of the user but keep, and
+// returns how many there were.
+func (t *staffTx) DeleteOtherSessions(ctx context.Context, userID int64, keep string) (int, error) {
+	tag, err := t.tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("delete other sessions of user %d: %w", userID, err)
 	}
 	return int(tag.RowsAffected()), nil
 }

@@ -41,8 +41,15 @@ type Version struct {
 	Hash        string
 	// File is the path of the version's file in the rule directory.
 	File string
+	// CoveredUntil, when not zero, is the instant from which a later
+	// amendment that is not encoded applies: arrivals from then until the
+	// next version are refused.
+	CoveredUntil time.Time
 
-	ruleSet  beredskap.RuleSetRef
+	ruleSet beredskap.RuleSetRef
+	// ended is the reason given when the entry measures have ended (nil
+	// while they apply; p is then nil).
+	ended    *message
 	p        *params
 	followUp *FollowUpParams
 	// dispensation is nil before § 6j (2020-12-23 12:00).

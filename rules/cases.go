@@ -51,6 +51,9 @@ func compileCases(file string, cs []caseFile, base map[string]any) ([]exampleCas
 		if c.Name == "" {
 			return nil, &FileError{File: file, Field: field + ".name", Message: "is required"}
 		}
+		if c.Source == "" {
+			return nil, &FileError{File: file, Field: field + ".source", Message: "is required (the text the expected decision rests on)"}
+		}
 		if seen[c.Name] {
 			return nil, &FileError{File: file, Field: field + ".name", Message: fmt.Sprintf("%q is used twice", c.Name)}
 		}

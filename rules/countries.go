@@ -129,6 +129,9 @@ func (c *classification) status(area string, t int64) (red, listed bool) {
 // unless listed not red; an area is red unless listed not red itself, or
 // its whole country is listed not red and the area is not listed red.
 func (c *classification) isRed(code string, t int64) bool {
+	if alias, ok := areaAliases[code]; ok {
+		code = alias
+	}
 	red, listed := c.status(code, t)
 	if listed {
 		return red
@@ -140,6 +143,11 @@ func (c *classification) isRed(code string, t int64) bool {
 	}
 	return true
 }
+
+// areaAliases maps an area that has a code of its own in ISO 3166-1 as
+// well as a subdivision code in ISO 3166-2 to the code the classification
+// uses, so that both are classified alike: Åland is AX and FI-01.
+var areaAliases = map[string]string{"AX": "FI-01"}
 
 // isAreaCode reports whether s looks like CC or CC-XXX (one to three
 // letters or digits), upper case.
@@ -174,5 +182,8 @@ func upper(s string) bool {
 // matchesArea reports whether a visited code is, or lies in, area: "GB-ENG"
 // lies in "GB".
 func matchesArea(visited, area string) bool {
+	if alias, ok := areaAliases[visited]; ok {
+		visited = alias
+	}
 	return visited == area || (len(visited) > len(area) && visited[len(area)] == '-' && visited[:len(area)] == area)
 }

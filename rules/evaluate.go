@@ -40,6 +40,9 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	if v == nil {
 		return beredskap.Decision{}, noVersion(b)
 	}
+	if err := b.covered(v, at); err != nil {
+		return beredskap.Decision{}, err
+	}
 	by, bm, bd, ok := parseDate(r.Traveller.BirthDate)
 	if !ok {
 		return beredskap.Decision{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")
@@ -50,6 +53,25 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	e := evaluation{b: b, v: v, p: v.p, r: r, at: at, l: l, age: ageOn(y, int(m), d, by, bm, bd), s: new(scratch)}
 	e.y, e.m, e.d = y, m, d
 	return e.run(), nil
+}
+
+// covered returns an EINVALID error on arrival_time (reason not_encoded)
+// when an arrival at unix falls after the end of what v describes: a later
+// amendment took effect that the rules do not encode, so no decision is
+// made rather than one under rules no longer in force.
+func (b *Book) covered(v *Version, unix int64) error {
+	if v.CoveredUntil.IsZero() || unix < v.CoveredUntil.Unix() {
+		return nil
+	}
+	until := "a later version"
+	for i, w := range b.versions {
+		if w == v && i+1 < len(b.versions) {
+			until = b.versions[i+1].InForceFrom.Format(time.RFC3339)
+		}
+	}
+	return beredskap.Invalid("arrival_time", "not_encoded",
+		"falls in a period whose rules are not encoded (from "+v.CoveredUntil.Format(time.RFC3339)+" until "+until+
+			"); no decision can be made for it")
 }
 
 // evaluation is the state of one decision in the making.
@@ -69,6 +91,7 @@ type evaluation struct {
 	red     bool
 	scope   int // scopeFull or scopeLeisure when required
 	hotelOK bool
+	applied string // the claim whose exemption applied, if any
 }
 
 func (e *evaluation) reason(m *message) { e.out.Reasons = append(e.out.Reasons, m.reason(e.l)) }
@@ -124,11 +147,21 @@ func (e *evaluation) run() beredskap.Decision {
 		Quarantine:        beredskap.Quarantine{Scope: beredskap.ScopeNone},
 		Hotel:             beredskap.Hotel{Payer: beredskap.PayerNone},
 	}
+	if p.ended != nil {
+		e.reason(p.ended)
+		return e.out
+	}
 	for _, c := range e.r.CountriesVisited {
 		if e.b.red.isRed(c, e.at) {
 			e.red = true
 			break
 		}
+	}
+	if p.abolished != nil {
+		e.reason(p.abolished)
+		e.tests(false)
+		e.notices(p.notices, false)
+		return e.out
 	}
 	for _, c := range e.r.ExemptionsClaimed {
 		if m := p.notAvailable[c]; m != nil {
@@ -146,14 +179,64 @@ func (e *evaluation) run() beredskap.Decision {
 		e.svalbard()
 		e.earlyEnd()
 	}
-	for _, t := range p.tests {
-		if e.applies(&t, required) {
+	e.tests(required)
+	e.notices(p.notices, required)
+	return e.out
+}
+
+func (e *evaluation) tests(required bool) {
+	for i := range e.p.tests {
+		t := &e.p.tests[i]
+		if e.applies(t, required) {
 			e.out.TestsRequired = append(e.out.TestsRequired, t.code)
 			e.reason(t.msg)
 		}
 	}
-	e.notices(p.notices, required)
-	return e.out
+}
+
+// conditionsOK reports whether the traveller meets x's conditions on
+// residence and countries visited, warning when not.
+func (e *evaluation) conditionsOK(x *exemption) bool {
+	if len(x.residence) > 0 && !slices.Contains(x.residence, e.r.Residence) {
+		e.warn(x.notResident)
+		return false
+	}
+	if !e.visitedOK(x) {
+		e.warn(x.notVisited)
+		return false
+	}
+	return true
+}
+
+// visitedOK reports whether the countries visited meet x's conditions.
+func (e *evaluation) visitedOK(x *exemption) bool {
+	if len(x.requires) > 0 {
+		found := false
+		for _, c := range e.r.CountriesVisited {
+			if inAreas(c, x.requires) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	for _, c := range e.r.CountriesVisited {
+		if len(x.only) > 0 && !inAreas(c, x.only) {
+			return false
+		}
+	}
+	return true
+}
+
+func inAreas(c string, areas []string) bool {
+	for _, a := range areas {
+		if matchesArea(c, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // quarantine decides the scope, and reports whether quarantine is required.
@@ -166,7 +249,11 @@ func (e *evaluation) quarantine() bool {
 		if !e.claimed(x.claim) {
 			continue
 		}
+		if !e.conditionsOK(x) {
+			continue
+		}
 		if e.exemptionHolds(x) {
+			e.applied = x.claim
 			e.reason(x.applied)
 			for _, m := range x.extra {
 				e.reason(m)
@@ -179,7 +266,7 @@ func (e *evaluation) quarantine() bool {
 	if missing {
 		for i := range p.full {
 			x := &p.full[i]
-			if !e.claimed(x.claim) {
+			if !e.claimed(x.claim) || !e.visitedOK(x) || (len(x.residence) > 0 && !slices.Contains(x.residence, e.r.Residence)) {
 				continue
 			}
 			for j, req := range x.docs {
@@ -200,6 +287,9 @@ func (e *evaluation) quarantine() bool {
 			e.warn(p.sectorDenied)
 			continue
 		}
+		if !e.conditionsOK(x) {
+			continue
+		}
 		if !e.exemptionHolds(x) {
 			for j, req := range x.docs {
 				if !e.holds(req) {
@@ -209,6 +299,7 @@ func (e *evaluation) quarantine() bool {
 			continue
 		}
 		e.scope = scopeLeisure
+		e.applied = x.claim
 		e.hotelOK = x.hotel
 		e.reason(x.applied)
 		for _, m := range x.extra {
@@ -419,11 +510,11 @@ func (e *evaluation) hasFeature(f string) bool {
 	return false
 }
 
-// onSvalbard reports whether the traveller is bound for Svalbard or Jan
-// Mayen and the place of quarantine lies there, not on the mainland.
+// onSvalbard reports whether the place of quarantine lies on Svalbard or
+// Jan Mayen, not on the mainland, whatever destination was given.
 func (e *evaluation) onSvalbard() bool {
 	s := e.p.svalbard
-	if s == nil || !slices.Contains(s.destinations, e.r.Destination) {
+	if s == nil {
 		return false
 	}
 	addr := &e.r.Accommodation.Address
@@ -440,7 +531,7 @@ func (e *evaluation) onSvalbard() bool {
 
 func (e *evaluation) svalbard() {
 	s := e.p.svalbard
-	if s == nil || !slices.Contains(s.destinations, e.r.Destination) {
+	if s == nil || (!slices.Contains(s.destinations, e.r.Destination) && !e.onSvalbard()) {
 		return
 	}
 	e.out.Restrictions = append(e.out.Restrictions, s.restriction)
@@ -467,6 +558,15 @@ func (e *evaluation) earlyEnd() {
 
 func (e *evaluation) applies(n *notice, required bool) bool {
 	if e.age < n.minAge || e.age > n.maxAge {
+		return false
+	}
+	if n.exemption != "" && n.exemption != e.applied {
+		return false
+	}
+	if e.applied != "" && slices.Contains(n.unless, e.applied) {
+		return false
+	}
+	if n.foreign && (e.r.Traveller.Nationality == "NO" || e.r.Residence != beredskap.ResidenceNone) {
 		return false
 	}
 	switch n.when {

@@ -6,9 +6,17 @@ package rules
 
 // versionFile is one rule version as written.
 type versionFile struct {
-	ID           string            `yaml:"id"`
-	InForceFrom  string            `yaml:"in_force_from"`
-	Source       Source            `yaml:"source"`
+	ID          string `yaml:"id"`
+	InForceFrom string `yaml:"in_force_from"`
+	// CoveredUntil, when set, is the instant (Europe/Oslo) from which the
+	// version no longer describes the rules: a later amendment that is not
+	// encoded took effect then. Arrivals from it until the next version are
+	// refused, never decided under this version.
+	CoveredUntil string `yaml:"covered_until"`
+	Source       Source `yaml:"source"`
+	// Ended, when set, says that the entry measures have ended: every
+	// arrival gets "no entry measures" with Ended.Ref as the citation.
+	Ended        *endedFile        `yaml:"ended"`
 	Provenance   string            `yaml:"provenance"`
 	Quarantine   *quarantineFile   `yaml:"quarantine"`
 	Full         []exemptionFile   `yaml:"full_exemptions"`
@@ -23,12 +31,20 @@ type versionFile struct {
 	Cases        []caseFile        `yaml:"cases"`
 }
 
-// Source names the document a rule version rests on.
+// Source names the document a rule version rests on: the amendment's
+// title, the paragraphs it changed, the date it was made (YYYY-MM-DD), its
+// number at Lovdata (such as FOR-2021-01-15-93) when verified, and a URL.
 type Source struct {
 	Title     string `yaml:"title" json:"title"`
 	Paragraph string `yaml:"paragraph" json:"paragraph"`
 	Date      string `yaml:"date" json:"date"`
+	Number    string `yaml:"number" json:"number,omitempty"`
 	URL       string `yaml:"url" json:"url"`
+}
+
+// endedFile is the end of the entry measures.
+type endedFile struct {
+	Ref string `yaml:"ref"`
 }
 
 // String returns the source as one line: title, paragraph, date and URL.
@@ -40,6 +56,9 @@ func (s Source) String() string {
 	if s.Date != "" {
 		out += " (" + s.Date + ")"
 	}
+	if s.Number != "" {
+		out += " " + s.Number
+	}
 	if s.URL != "" {
 		out += " " + s.URL
 	}
@@ -47,6 +66,9 @@ func (s Source) String() string {
 }
 
 type quarantineFile struct {
+	// Abolished, when true, says that no entry quarantine applies in this
+	// version (Ref cites the abolition); tests and notices still apply.
+	Abolished    bool                       `yaml:"abolished"`
 	Days         int                        `yaml:"days"`
 	Ref          string                     `yaml:"ref"`
 	NoRedAreaRef string                     `yaml:"no_red_area_ref"`
@@ -76,6 +98,19 @@ type exemptionFile struct {
 	Hotel *bool `yaml:"hotel"`
 	// Reasons are extra reason codes given when the exemption applies.
 	Reasons []string `yaml:"reasons"`
+	// RequiresVisited, when set, lists countries or areas of which at least
+	// one must be among the countries visited (the border the exemption
+	// is about, such as SE and FI for cross-border commuters).
+	RequiresVisited []string `yaml:"requires_visited"`
+	// OnlyVisited, when set, lists the countries or areas the traveller may
+	// have stayed in: a stay anywhere else excludes the exemption.
+	OnlyVisited []string `yaml:"only_visited"`
+	// Residence, when set, lists the residence values the exemption is for.
+	Residence []string `yaml:"residence"`
+	// Text, when set, is the text key of the reason given when the
+	// exemption applies (the code stays exemption_<claim>), for a version
+	// whose exemption reads differently.
+	Text string `yaml:"text"`
 }
 
 type hotelFile struct {
@@ -144,20 +179,29 @@ type earlyEndFile struct {
 // noticeFile is a reason (or, with kind warning, a warning) given when a
 // condition holds: red_area (a red country or area was visited),
 // quarantine_required, hotel_required, no_contact_language, always; and,
-// when set, the traveller's age at arrival is within min_age..max_age.
+// when set, the traveller's age at arrival is within min_age..max_age,
+// the exemption named by exemption applied, none of unless_exemption
+// applied, and (foreign_non_resident) the traveller is a foreign national
+// not resident in Norway.
 type noticeFile struct {
-	Code   string `yaml:"code"`
-	Ref    string `yaml:"ref"`
-	When   string `yaml:"when"`
-	Kind   string `yaml:"kind"`
-	MinAge *int   `yaml:"min_age"`
-	MaxAge *int   `yaml:"max_age"`
+	Code               string   `yaml:"code"`
+	Ref                string   `yaml:"ref"`
+	When               string   `yaml:"when"`
+	Kind               string   `yaml:"kind"`
+	MinAge             *int     `yaml:"min_age"`
+	MaxAge             *int     `yaml:"max_age"`
+	Exemption          string   `yaml:"exemption"`
+	UnlessExemption    []string `yaml:"unless_exemption"`
+	ForeignNonResident bool     `yaml:"foreign_non_resident"`
 }
 
 // caseFile is an example case: a registration (merged over the base
 // registration of versions/_base.yaml) and the decision fields expected.
 type caseFile struct {
-	Name         string         `yaml:"name"`
+	Name string `yaml:"name"`
+	// Source is the text the expected decision rests on (an amendment, a
+	// press release, a seed document), required of every case.
+	Source       string         `yaml:"source"`
 	Lang         string         `yaml:"lang"`
 	Registration map[string]any `yaml:"registration"`
 	Expect       expectFile     `yaml:"expect"`

@@ -131,6 +131,7 @@ func TestNewVersionIsData(t *testing.T) {
 	data := string(m["versions/2021-02-15.yaml"].Data)
 	data = strings.Replace(data, `id: "2021-02-15"`, `id: "2021-03-01"`, 1)
 	data = strings.Replace(data, `in_force_from: "2021-02-15T00:00"`, `in_force_from: "2021-03-01T00:00"`, 1)
+	data = strings.Replace(data, `covered_until: "2021-02-23T00:00"`, `covered_until: "2021-04-01T00:00"`, 1)
 	data = strings.Replace(data, "code: fee_adult, min_age: 18, per_night: 500", "code: fee_adult, min_age: 18, per_night: 700", 1)
 	data = strings.Replace(data, "  days: 10\n", "  days: 8\n", 1)
 	i := strings.Index(data, "    - group: 4\n")
@@ -179,8 +180,8 @@ func TestVersionsHashAndOrder(t *testing.T) {
 	if err != nil || v.ID != "2020-12-13-1700" || !v.InForceFrom.Equal(want) {
 		t.Errorf("At(2020-12-13 17:00 Oslo) = %v, %v", v, err)
 	}
-	if v, _ := b.At(want.Add(-time.Nanosecond)); v == nil || v.ID != "2020-11-09" {
-		t.Errorf("At(16:59:59.999999999) = %v; want 2020-11-09", v)
+	if v, _ := b.At(want.Add(-time.Nanosecond)); v == nil || v.ID != "2020-11-20" {
+		t.Errorf("At(16:59:59.999999999) = %v; want 2020-11-20", v)
 	}
 	_, err = b.At(time.Date(2020, 11, 1, 0, 0, 0, 0, time.UTC))
 	var e *beredskap.Error

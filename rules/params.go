@@ -18,6 +18,12 @@ import (
 // params are a version's parameters, compiled at load time: every text is
 // prepared in every language, so that evaluation only copies.
 type params struct {
+	// ended is the reason given to every arrival once the entry measures
+	// have ended; nothing else is set then.
+	ended *message
+	// abolished is the reason given when entry quarantine no longer
+	// applies; tests and notices still do.
+	abolished    *message
 	days         int
 	noRed        *message
 	quarantine   [2]*message // by scope index: full, leisure
@@ -46,13 +52,21 @@ type restrictions struct {
 }
 
 type exemption struct {
-	claim   string
-	docs    [][]string
-	missing []*message // by document requirement
-	sectors []string
-	hotel   bool
-	applied *message
-	extra   []*message
+	// requires lists areas of which one must have been visited; only the
+	// areas outside which no stay is allowed; notVisited is the warning
+	// when either condition fails.
+	requires    []string
+	only        []string
+	notVisited  *message
+	residence   []string
+	notResident *message
+	claim       string
+	docs        [][]string
+	missing     []*message // by document requirement
+	sectors     []string
+	hotel       bool
+	applied     *message
+	extra       []*message
 }
 
 type hotel struct {
@@ -123,12 +137,18 @@ var whenNames = map[string]int{
 }
 
 type notice struct {
-	code    string
-	when    int
-	warning bool
-	minAge  int
-	maxAge  int
-	msg     *message
+	// exemption, when set, is the claim whose exemption must have applied;
+	// unless lists claims whose exemption, when applied, excludes the
+	// notice; foreign asks for a foreign national not resident in Norway.
+	exemption string
+	unless    []string
+	foreign   bool
+	code      string
+	when      int
+	warning   bool
+	minAge    int
+	maxAge    int
+	msg       *message
 }
 
 // Features a place of quarantine may be required to have.
@@ -142,6 +162,8 @@ type compiler struct {
 	err   error
 	base  vars
 	codes map[string]bool
+	cites *citer
+	refs  map[string][]string // rendered refs by ref
 }
 
 func (k *compiler) fail(field, format string, args ...any) {
@@ -154,6 +176,17 @@ func (k *compiler) msg(field, code, key, ref string, extra vars) *message {
 	if ref == "" {
 		k.fail(field+".ref", "is required")
 	}
+	refs, ok := k.refs[ref]
+	if !ok && ref != "" {
+		var err error
+		if refs, err = k.cites.cite(ref); err != nil {
+			k.fail(field+".ref", "%v", err)
+		}
+		k.refs[ref] = refs
+	}
+	if refs == nil {
+		refs = make([]string, len(k.c.langs))
+	}
 	k.codes[code] = true
 	vs := vars{}
 	for n, v := range k.base {
@@ -162,10 +195,10 @@ func (k *compiler) msg(field, code, key, ref string, extra vars) *message {
 	for n, v := range extra {
 		vs[n] = v
 	}
-	m, err := k.c.messageOf(code, key, ref, vs)
+	m, err := k.c.messageOf(code, key, refs, vs)
 	if err != nil {
 		k.fail(field, "%v", err)
-		return &message{code: code, ref: ref, text: make([]string, len(k.c.langs))}
+		return &message{code: code, ref: refs, text: make([]string, len(k.c.langs))}
 	}
 	return m
 }
@@ -220,8 +253,27 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	}
 	v.ruleSet = beredskap.RuleSetRef{ID: v.ID, InForceFrom: v.InForceFrom.Format(time.RFC3339),
 		Source: f.Source.String(), Hash: v.Hash}
-	k := &compiler{file: name, c: b.texts, codes: b.codes}
-	v.p = k.params(&f)
+	cites, err := newCiter(b.texts, v.InForceFrom, f.Source)
+	if err != nil {
+		return nil, &FileError{File: name, Field: "source", Message: err.Error()}
+	}
+	k := &compiler{file: name, c: b.texts, codes: b.codes, cites: cites, refs: map[string][]string{}}
+	if f.CoveredUntil != "" {
+		t, err := parseLocal(f.CoveredUntil, b.oslo)
+		if err != nil || !t.After(v.InForceFrom) {
+			return nil, &FileError{File: name, Field: "covered_until", Message: "must be an instant after in_force_from"}
+		}
+		v.CoveredUntil = t
+	}
+	if f.Ended != nil {
+		v.p = &params{known: map[string]bool{}, notAvailable: map[string]*message{},
+			ended: k.msg("ended", "no_entry_measures", "", f.Ended.Ref, nil)}
+		if f.Quarantine != nil || f.Hotel != nil || len(f.Tests) > 0 || len(f.Notices) > 0 {
+			k.fail("ended", "a version without entry measures has no quarantine, hotel, tests or notices")
+		}
+	} else {
+		v.p = k.params(&f)
+	}
 	v.followUp = k.followUp(f.FollowUp, v.p.days)
 	v.dispensation = k.dispensation(f.Dispensation)
 	if k.err != nil {
@@ -238,6 +290,15 @@ func (k *compiler) params(f *versionFile) *params {
 	q := f.Quarantine
 	if q == nil {
 		k.fail("quarantine", "is required")
+		return p
+	}
+	if q.Abolished {
+		p.abolished = k.msg("quarantine", "quarantine_abolished", "", q.Ref, nil)
+		if len(f.Full)+len(f.Leisure) > 0 || f.Hotel != nil || f.EarlyEnd != nil || q.Days != 0 {
+			k.fail("quarantine.abolished", "a version without quarantine has no days, exemptions, hotel or early end")
+		}
+		p.tests = k.notices("tests", f.Tests)
+		p.notices = k.notices("notices", f.Notices)
 		return p
 	}
 	if q.Days < 1 {
@@ -332,8 +393,26 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 			k.fail(fld+".hotel", "applies to leisure exemptions only")
 		}
 		x := exemption{claim: e.Claim, docs: e.Documents, sectors: e.Sectors, hotel: e.Hotel == nil || *e.Hotel,
-			applied: k.msg(fld, "exemption_"+e.Claim, "", e.Ref, nil)}
+			applied:  k.msg(fld, "exemption_"+e.Claim, e.Text, e.Ref, nil),
+			requires: e.RequiresVisited, only: e.OnlyVisited, residence: e.Residence}
+		k.allOf(fld+".residence", e.Residence, "residence")
 		name := k.c.names("exemption.", []string{e.Claim}, "list_or")
+		for j, a := range append(slices.Clone(e.RequiresVisited), e.OnlyVisited...) {
+			if !isAreaCode(a) {
+				k.fail(fmt.Sprintf("%s.visited[%d]", fld, j), "%q is not a country or area code", a)
+			}
+		}
+		if len(e.Residence) > 0 {
+			x.notResident = k.msg(fld, "exemption_residence", "", e.Ref, vars{"exemption": name})
+		}
+		switch {
+		case len(e.OnlyVisited) > 0:
+			x.notVisited = k.msg(fld, "exemption_only_visited", "", e.Ref,
+				vars{"exemption": name, "areas": k.c.names("area.", e.OnlyVisited, "list_or")})
+		case len(e.RequiresVisited) > 0:
+			x.notVisited = k.msg(fld, "exemption_requires_visited", "", e.Ref,
+				vars{"exemption": name, "areas": k.c.names("area.", e.RequiresVisited, "list_or")})
+		}
 		for _, req := range e.Documents {
 			x.missing = append(x.missing, k.msg(fld, "exemption_document_missing", "", e.Ref,
 				vars{"exemption": name, "documents": k.docNames(req)}))
@@ -443,7 +522,12 @@ func (k *compiler) notices(field string, ns []noticeFile) []notice {
 			k.fail(fld+".code", "is required")
 		}
 		x := notice{code: n.Code, when: when, warning: n.Kind == "warning", maxAge: 1 << 30,
-			msg: k.msg(fld, n.Code, "", n.Ref, nil)}
+			msg:       k.msg(fld, n.Code, "", n.Ref, nil),
+			exemption: n.Exemption, unless: n.UnlessExemption, foreign: n.ForeignNonResident}
+		if n.Exemption != "" {
+			k.oneOf(fld+".exemption", n.Exemption, "exemptions_claimed")
+		}
+		k.allOf(fld+".unless_exemption", n.UnlessExemption, "exemptions_claimed")
 		if n.MinAge != nil {
 			x.minAge = *n.MinAge
 		}

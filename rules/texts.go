@@ -100,15 +100,15 @@ func (c *catalogue) text(l int, key string) (string, bool) {
 }
 
 // message is a reason or warning prepared at load time: its code, the
-// paragraph it rests on, and its text in every language.
+// paragraph it rests on and its text, both in every language.
 type message struct {
 	code string
-	ref  string
+	ref  []string // by language index
 	text []string // by language index
 }
 
 func (m *message) reason(l int) beredskap.Reason {
-	return beredskap.Reason{Code: m.code, Ref: m.ref, Text: m.text[l]}
+	return beredskap.Reason{Code: m.code, Ref: m.ref[l], Text: m.text[l]}
 }
 
 func (m *message) warning(l int) beredskap.Warning {
@@ -121,7 +121,7 @@ type vars map[string]any
 
 // messageOf prepares the message with the given code: its text is the text
 // of key (the code when key is empty) with every {placeholder} filled in.
-func (c *catalogue) messageOf(code, key, ref string, vs vars) (*message, error) {
+func (c *catalogue) messageOf(code, key string, ref []string, vs vars) (*message, error) {
 	if key == "" {
 		key = code
 	}

@@ -98,7 +98,22 @@ func (t *staffTx) UseEnrolment(ctx context.Context, hash string, at time.Time) e
 	return nil
 }
 
-const sessionColumns = `id, user_id, grant_id, stage, csrf_token, created_at, last_seen_at, expires_at, address`
+// RevokeEnrolments marks every unused enrolment of the user used at at, and
+// returns how many there were.
+func (t *staffTx) RevokeEnrolments(ctx context.Context, userID int64, at time.Time) (int, error) {
+	res, err := t.tx.ExecContext(ctx, `UPDATE enrolments SET used_at = ? WHERE user_id = ? AND used_at IS NULL`,
+		fmtTime(stamp(at)), userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke enrolments of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("revoke enrolments of user %d: %w", userID, err)
+	}
+	return int(n), nil
+}
+
+const sessionColumns = `id, user_id, grant_id, stage, csrf_token, created_at, last_seen_at, expires_at, address, totp_pending`
 
 // CreateSession stores s, setting CreatedAt and LastSeenAt from the clock
 // when zero. An id stored before is ECONFLICT.
@@ -110,9 +125,9 @@ func (t *staffTx) CreateSession(ctx context.Context, s *beredskap.Session) error
 		s.LastSeenAt = s.CreatedAt
 	}
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = stamp(s.CreatedAt), stamp(s.LastSeenAt), stamp(s.ExpiresAt)
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.UserID, s.GrantID, string(s.Stage), s.CSRFToken, fmtTime(s.CreatedAt), fmtTime(s.LastSeenAt),
-		fmtTime(s.ExpiresAt), s.Address)
+		fmtTime(s.ExpiresAt), s.Address, s.PendingTOTP)
 	if err != nil {
 		return fmt.Errorf("create session: %w", translate(err))
 	}
@@ -128,7 +143,7 @@ func (t *staffTx) FindSession(ctx context.Context, id string) (*beredskap.Sessio
 		created, seen, expires string
 	)
 	err := t.tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).
-		Scan(&s.ID, &s.UserID, &s.GrantID, &stage, &s.CSRFToken, &created, &seen, &expires, &s.Address)
+		Scan(&s.ID, &s.UserID, &s.GrantID, &stage, &s.CSRFToken, &created, &seen, &expires, &s.Address, &s.PendingTOTP)
 	if err != nil {
 		return nil, fmt.Errorf("find session: %w", noRows(err, "session"))
 	}
@@ -145,12 +160,12 @@ func (t *staffTx) FindSession(ctx context.Context, id string) (*beredskap.Sessio
 	return &s, nil
 }
 
-// UpdateSession stores GrantID, Stage, CSRFToken and LastSeenAt, or returns
-// ENOTFOUND.
+// UpdateSession stores GrantID, Stage, CSRFToken, LastSeenAt and
+// PendingTOTP, or returns ENOTFOUND.
 func (t *staffTx) UpdateSession(ctx context.Context, s *beredskap.Session) error {
 	s.LastSeenAt = stamp(s.LastSeenAt)
-	err := t.execOne(ctx, "session", `UPDATE sessions SET grant_id = ?, stage = ?, csrf_token = ?, last_seen_at = ? WHERE id = ?`,
-		s.GrantID, string(s.Stage), s.CSRFToken, fmtTime(s.LastSeenAt), s.ID)
+	err := t.execOne(ctx, "session", `UPDATE sessions SET grant_id = ?, stage = ?, csrf_token = ?, last_seen_at = ?, totp_pending = ? WHERE id = ?`,
+		s.GrantID, string(s.Stage), s.CSRFToken, fmtTime(s.LastSeenAt), s.PendingTOTP, s.ID)
 	if err != nil {
 		return fmt.Errorf("update session: %w", err)
 	}
@@ -175,6 +190,20 @@ func (t *staffTx) DeleteUserSessions(ctx context.Context, userID int64) (int, er
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("delete sessions of user %d: %w", userID, err)
+	}
+	return int(n), nil
+}
+
+// DeleteOtherSessions removes every session of the user but keep, and
+// returns how many there were.
+func (t *staffTx) DeleteOtherSessions(ctx context.Context, userID int64, keep string) (int, error) {
+	res, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("delete other sessions of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete other sessions of user %d: %w", userID, err)
 	}
 	return int(n), nil
 }

@@ -2,7 +2,7 @@ package staff
 
 import (
 	"context"
-	"strings"
+	"fmt"
 	"time"
 
 	"beredskap"
@@ -13,7 +13,9 @@ import (
 const RecoveryCodeCount = 10
 
 // checkEnrolment returns the enrolment with the link secret token and its
-// user, or EINVALID on "token" with reason "unknown", "expired" or "used".
+// user, or EINVALID on "token" with reason "unknown", "expired", "used"
+// (used, or replaced by a newer link) or "enrolled" (the account has a
+// password and TOTP already: a link never changes them).
 func checkEnrolment(ctx context.Context, tx beredskap.StaffTx, token string, now time.Time) (*beredskap.Enrolment, *beredskap.User, error) {
 	unknown := beredskap.Invalid("token", "unknown", "the enrolment link is not known")
 	if token == "" {
@@ -26,7 +28,7 @@ func checkEnrolment(ctx context.Context, tx beredskap.StaffTx, token string, now
 		return nil, nil, err
 	}
 	if e.UsedAt != nil {
-		return nil, nil, beredskap.Invalid("token", "used", "the enrolment link was used already")
+		return nil, nil, beredskap.Invalid("token", "used", "the enrolment link was used already or replaced by a newer one")
 	}
 	if !now.Before(e.ExpiresAt) {
 		return nil, nil, beredskap.Invalid("token", "expired", "the enrolment link has expired; ask for a new one")
@@ -37,6 +39,9 @@ func checkEnrolment(ctx context.Context, tx beredskap.StaffTx, token string, now
 	}
 	if u.Status != beredskap.UserActive {
 		return nil, nil, unknown
+	}
+	if u.Enrolled() {
+		return nil, nil, beredskap.Invalid("token", "enrolled", "the account is set up already; ask an access administrator to reset it")
 	}
 	return e, u, nil
 }
@@ -64,11 +69,14 @@ func (s *Service) CheckEnrolment(ctx context.Context, enrolToken string) (*bered
 }
 
 // Enrol sets the password of the user an enrolment link is for, uses up
-// the link, and returns a session at StageEnrol, in which the user must
-// enrol TOTP (NewTOTP, ConfirmTOTP) before anything else. It returns
-// EINVALID on "password" when the password policy refuses it, and EINVALID
-// on "token" (reasons "unknown", "expired", "used") for a bad link.
-// Audited as "enrolment.password".
+// the link and every other link of the user, ends the user's other
+// sessions and API tokens, and returns a session at StageEnrol, in which
+// the user must enrol TOTP (NewTOTP, ConfirmTOTP) before anything else. A
+// link never changes the credentials of an enrolled account: that takes
+// ResetCredentials first. It returns EINVALID on "password" when the
+// password policy refuses it, and EINVALID on "token" (reasons "unknown",
+// "expired", "used", "enrolled") for a bad link. Audited as
+// "enrolment.password".
 func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*LoginResult, error) {
 	a := beredskap.ActorFrom(ctx)
 	if _, err := s.CheckEnrolment(ctx, enrolToken); err != nil {
@@ -94,6 +102,9 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 		} else if err != nil {
 			return err
 		}
+		if _, err := tx.RevokeEnrolments(ctx, u.ID, now); err != nil {
+			return err
+		}
 		u.PasswordHash = hash
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
@@ -101,10 +112,16 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 		if err := resetFailures(ctx, tx, u); err != nil {
 			return err
 		}
+		cut, err := cutOff(ctx, tx, u.ID, now)
+		if err != nil {
+			return err
+		}
 		if res, err = s.newSession(ctx, tx, a, u, beredskap.StageEnrol, 0, now); err != nil {
 			return err
 		}
-		return beredskap.AppendAudit(ctx, tx, record(a, u, "enrolment.password", userObject(u), beredskap.OutcomeOK))
+		rec := record(a, u, "enrolment.password", userObject(u), beredskap.OutcomeOK)
+		rec.Detail = "password set; every enrolment link of the user used up; " + cut
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -112,56 +129,61 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 	return res, nil
 }
 
-// NewTOTP returns a fresh TOTP secret for the user of a StageEnrol session,
-// with its otpauth:// URL and a QR code of it. Nothing is stored until
-// ConfirmTOTP. It returns EUNAUTHORIZED for an unknown or ended session and
+// minTOTPSecretBytes is the least length of a TOTP secret that may be
+// stored: 160 bits, as RFC 4226 recommends.
+const minTOTPSecretBytes = 20
+
+// NewTOTP returns the TOTP secret for the user of a StageEnrol session to
+// enrol, with its otpauth:// URL and a QR code of it. The server generates
+// the secret (160 bits) at the first call and keeps it with the session;
+// later calls return the same one, so that an app that scanned it need not
+// scan again. It returns EUNAUTHORIZED for an unknown or ended session and
 // EFORBIDDEN (reason "wrong_stage") for a session at another stage.
 func (s *Service) NewTOTP(ctx context.Context, sessionToken string) (*TOTPSetup, error) {
 	now := s.now()
-	var u *beredskap.User
-	var outcome error
-	err := s.store.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-		ss, user, err := s.liveSession(ctx, tx, sessionToken, now)
+	var setup *TOTPSetup
+	err := s.tx.Update(ctx, "new TOTP", func(ctx context.Context, tx beredskap.StaffTx) error {
+		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
 		if err != nil {
-			outcome, err = split(err)
-			return err
+			return beredskap.RefuseUserError(err)
 		}
 		if ss.Stage != beredskap.StageEnrol {
-			outcome = wrongStage()
+			return beredskap.Refuse(wrongStage())
+		}
+		if ss.PendingTOTP != "" {
+			setup = &TOTPSetup{Secret: ss.PendingTOTP, URL: auth.TOTPURL(s.cfg.Issuer, u.Email, ss.PendingTOTP)}
 			return nil
 		}
-		u = user
-		return nil
+		secret, url, err := auth.NewTOTPKey(s.cfg.Issuer, u.Email)
+		if err != nil {
+			return err
+		}
+		ss.PendingTOTP = secret
+		setup = &TOTPSetup{Secret: secret, URL: url}
+		return tx.UpdateSession(ctx, ss)
 	})
 	if err != nil {
-		return nil, beredskap.Wrap("new TOTP", err)
+		return nil, err
 	}
-	if outcome != nil {
-		return nil, outcome
-	}
-	secret, url, err := auth.NewTOTPKey(s.cfg.Issuer, u.Email)
-	if err != nil {
-		return nil, beredskap.Wrap("new TOTP", err)
-	}
-	png, err := auth.QRCodePNG(url)
-	if err != nil {
+	if setup.QRPNG, err = auth.QRCodePNG(setup.URL); err != nil {
 		return nil, beredskap.Wrap("new TOTP: QR code", err)
 	}
-	return &TOTPSetup{Secret: secret, URL: url, QRPNG: png}, nil
+	return setup, nil
 }
 
 // ConfirmTOTP checks a code from the authenticator app against the secret
-// NewTOTP gave, stores the secret, makes the StageEnrol session StageActive
-// in the user's first grant in force, and returns ten new recovery codes,
-// to be shown once. It returns EINVALID on "code" (reason "wrong_code")
-// or "secret" (reason "required"), EUNAUTHORIZED for an unknown or ended
+// NewTOTP generated for the session, stores that secret, makes the
+// StageEnrol session StageActive in the user's first grant in force, ends
+// the user's other sessions and API tokens and every enrolment link left,
+// and returns ten new recovery codes, to be shown once. No other secret
+// can be enrolled. It returns EINVALID on "code" (reason "wrong_code", or
+// "no_secret" before NewTOTP), EUNAUTHORIZED for an unknown or ended
 // session or a user with no grant in force, and EFORBIDDEN (reason
-// "wrong_stage") for a session at another stage. Audited as
-// "enrolment.totp".
-func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code string) ([]string, error) {
+// "wrong_stage") for a session at another stage or of a user who has a
+// TOTP secret already. Audited as "enrolment.totp".
+func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, code string) ([]string, error) {
 	a := beredskap.ActorFrom(ctx)
 	now := s.now()
-	secret = strings.TrimSpace(secret)
 	var codes []string
 	err := s.tx.Update(ctx, "confirm TOTP", func(ctx context.Context, tx beredskap.StaffTx) error {
 		ss, u, err := s.liveSession(ctx, tx, sessionToken, now)
@@ -171,8 +193,19 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code st
 		if ss.Stage != beredskap.StageEnrol {
 			return beredskap.Refuse(wrongStage())
 		}
-		if secret == "" {
-			return beredskap.Refuse(beredskap.Invalid("secret", "required", "is required"))
+		if u.TOTPSecret != "" {
+			// Enrolled meanwhile through another session: this one may
+			// not replace the second factor.
+			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
+				return err
+			}
+			rec := record(a, u, "enrolment.totp", userObject(u), beredskap.OutcomeDenied)
+			rec.Detail = "the account has a TOTP secret already"
+			return beredskap.AuditRefusal(ctx, tx, rec, wrongStage())
+		}
+		secret := ss.PendingTOTP
+		if !auth.TOTPSecretStrong(secret, minTOTPSecretBytes) {
+			return beredskap.Refuse(beredskap.Invalid("code", "no_secret", "open the page again to get a secret to enrol"))
 		}
 		step, ok := auth.ValidateTOTP(code, secret, now, 0)
 		if !ok {
@@ -197,11 +230,23 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, secret, code st
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, hashes); err != nil {
 			return err
 		}
+		ended, err := tx.DeleteOtherSessions(ctx, u.ID, ss.ID)
+		if err != nil {
+			return err
+		}
+		revoked, err := tx.RevokeUserTokens(ctx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.RevokeEnrolments(ctx, u.ID, now); err != nil {
+			return err
+		}
+		ss.PendingTOTP = ""
 		if err := activate(ctx, tx, ss, grants[0], now); err != nil {
 			return err
 		}
 		rec := record(a, u, "enrolment.totp", userObject(u), beredskap.OutcomeOK)
-		rec.Detail = "TOTP enrolled; new recovery codes"
+		rec.Detail = fmt.Sprintf("TOTP enrolled; new recovery codes; %d other sessions ended, %d tokens revoked", ended, revoked)
 		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {

@@ -55,9 +55,9 @@ func (e *env) enrol(token string) (user, []string) {
 	if !strings.HasPrefix(setup.URL, "otpauth://totp/") || !bytes.HasPrefix(setup.QRPNG, []byte("\x89PNG")) {
 		e.t.Fatalf("TOTP setup = %q and %d bytes of QR code", setup.URL, len(setup.QRPNG))
 	}
-	_, err = e.svc.ConfirmTOTP(ctx, res.SessionToken, setup.Secret, "000000")
+	_, err = e.svc.ConfirmTOTP(ctx, res.SessionToken, "000000")
 	wantErr(e.t, err, beredskap.EINVALID, "code", "wrong_code")
-	codes, err := e.svc.ConfirmTOTP(ctx, res.SessionToken, setup.Secret, e.code(setup.Secret))
+	codes, err := e.svc.ConfirmTOTP(ctx, res.SessionToken, e.code(setup.Secret))
 	if err != nil {
 		e.t.Fatalf("ConfirmTOTP: %v", err)
 	}

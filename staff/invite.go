@@ -26,9 +26,13 @@ type invitation struct {
 	ExpiresAt time.Time
 }
 
-// newEnrolment stores a new enrolment link for u and returns the
-// invitation that carries it, for the grant g ordered by orderedBy.
+// newEnrolment stores a new enrolment link for u, ending every earlier
+// link of theirs (one live link per user), and returns the invitation that
+// carries it, for the grant g ordered by orderedBy.
 func (s *Service) newEnrolment(ctx context.Context, tx beredskap.StaffTx, u *beredskap.User, g beredskap.Grant, orderedBy string, now time.Time) (*invitation, error) {
+	if _, err := tx.RevokeEnrolments(ctx, u.ID, now); err != nil {
+		return nil, err
+	}
 	token, hash := auth.NewSecret()
 	e := &beredskap.Enrolment{Hash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.EnrolmentTTL)}
 	if err := tx.CreateEnrolment(ctx, e); err != nil {

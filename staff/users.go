@@ -35,8 +35,8 @@ func (s *Service) AddUser(ctx context.Context, n NewUser) (*beredskap.User, erro
 	}
 	n.TOTPSecret = strings.TrimSpace(n.TOTPSecret)
 	if n.TOTPSecret != "" {
-		if _, err := auth.TOTPCode(n.TOTPSecret, now); err != nil {
-			return nil, beredskap.Invalid("totp_secret", "format_totp_secret", "must be a base32 TOTP secret")
+		if !auth.TOTPSecretStrong(n.TOTPSecret, minTOTPSecretBytes) {
+			return nil, beredskap.Invalid("totp_secret", "format_totp_secret", "must be a base32 TOTP secret of at least 160 bits")
 		}
 	}
 	if n.Provenance == "" {
@@ -225,76 +225,4 @@ func cutOff(ctx context.Context, tx beredskap.StaffTx, userID int64, now time.Ti
 		return "", err
 	}
 	return fmt.Sprintf("%d sessions ended, %d tokens revoked", sessions, tokens), nil
-}
-
-// ResendInvitation makes a new enrolment link for the user and mails it
-// to them, so that they can set a (new) password and TOTP. It needs
-// PermManageUsers (EFORBIDDEN otherwise, audited), returns ENOTFOUND for an
-// unknown id and ECONFLICT for a removed user or one without a grant in
-// force. A mail failure is returned after being logged and audited.
-func (s *Service) ResendInvitation(ctx context.Context, userID int64) error {
-	a := beredskap.ActorFrom(ctx)
-	object := "user:" + strconv.FormatInt(userID, 10)
-	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return s.tx.Deny(ctx, a, "invitation.send", object)
-	}
-	now := s.now()
-	var inv *invitation
-	err := s.tx.Update(ctx, "resend invitation", func(ctx context.Context, tx beredskap.StaffTx) error {
-		u, err := tx.FindUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		grants := u.ValidGrants(now)
-		if u.Status != beredskap.UserActive || len(grants) == 0 {
-			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"))
-		}
-		g := grants[len(grants)-1]
-		orderedBy := g.OrderedBy
-		if orderedBy == "" {
-			orderedBy = a.Name()
-		}
-		inv, err = s.newEnrolment(ctx, tx, u, g, orderedBy, now)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return s.sendInvitation(ctx, a, inv)
-}
-
-// NewEnrolmentLink makes a new enrolment link for the user and returns it
-// with its expiry, for the command line to hand over instead of a mail.
-// It needs PermManageUsers (EFORBIDDEN otherwise, audited), returns
-// ENOTFOUND for an unknown id and ECONFLICT for a removed user or one
-// without a grant in force. Audited as "enrolment.create" (without the
-// link).
-func (s *Service) NewEnrolmentLink(ctx context.Context, userID int64) (string, time.Time, error) {
-	a := beredskap.ActorFrom(ctx)
-	object := "user:" + strconv.FormatInt(userID, 10)
-	if !beredskap.Can(a, beredskap.PermManageUsers, "") {
-		return "", time.Time{}, s.tx.Deny(ctx, a, "enrolment.create", object)
-	}
-	now := s.now()
-	var inv *invitation
-	err := s.tx.Update(ctx, "new enrolment link", func(ctx context.Context, tx beredskap.StaffTx) error {
-		u, err := tx.FindUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		grants := u.ValidGrants(now)
-		if u.Status != beredskap.UserActive || len(grants) == 0 {
-			return beredskap.Refuse(beredskap.Errorf(beredskap.ECONFLICT, "the user holds no access in force"))
-		}
-		if inv, err = s.newEnrolment(ctx, tx, u, grants[len(grants)-1], a.Name(), now); err != nil {
-			return err
-		}
-		rec := beredskap.RecordFor(a, "enrolment.create", object, beredskap.OutcomeOK)
-		rec.Detail = "link handed out directly, valid until " + inv.ExpiresAt.Format(time.RFC3339)
-		return beredskap.AppendAudit(ctx, tx, rec)
-	})
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	return inv.Link, inv.ExpiresAt, nil
 }

@@ -89,6 +89,38 @@ func testEnrolments(t *testing.T, h StaffHarness) {
 		return err
 	})
 	wantCode(t, err, beredskap.ENOTFOUND, "FindEnrolment of an unknown hash")
+
+	// RevokeEnrolments ends the unused links of one user only, and leaves
+	// the time of a used one alone.
+	other := createUser(t, h, staffUser("ola@bodo.kommune.no", "Ola", "Vik"))
+	e2 := &beredskap.Enrolment{Hash: "enrol-hash-2", UserID: u.ID, CreatedAt: staffStart, ExpiresAt: staffStart.Add(72 * time.Hour)}
+	e3 := &beredskap.Enrolment{Hash: "enrol-hash-3", UserID: u.ID, CreatedAt: staffStart, ExpiresAt: staffStart.Add(72 * time.Hour)}
+	e4 := &beredskap.Enrolment{Hash: "enrol-hash-4", UserID: other.ID, CreatedAt: staffStart, ExpiresAt: staffStart.Add(72 * time.Hour)}
+	revoked := staffStart.Add(3 * time.Hour)
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error {
+		for _, e := range []*beredskap.Enrolment{e2, e3, e4} {
+			if err := tx.CreateEnrolment(ctx, e); err != nil {
+				return err
+			}
+		}
+		n, err := tx.RevokeEnrolments(ctx, u.ID, revoked)
+		if n != 2 {
+			t.Errorf("RevokeEnrolments = %d; want 2", n)
+		}
+		return err
+	})
+	view(t, h, func(ctx context.Context, tx beredskap.StaffTx) error {
+		for hash, want := range map[string]*time.Time{e.Hash: &used, e2.Hash: &revoked, e3.Hash: &revoked, e4.Hash: nil} {
+			got, err := tx.FindEnrolment(ctx, hash)
+			if err != nil {
+				return err
+			}
+			if (got.UsedAt == nil) != (want == nil) || (want != nil && !got.UsedAt.Equal(*want)) {
+				t.Errorf("enrolment %s used at %v; want %v", hash, got.UsedAt, want)
+			}
+		}
+		return nil
+	})
 }
 
 func testSessions(t *testing.T, h StaffHarness) {
@@ -123,7 +155,13 @@ func testSessions(t *testing.T, h StaffHarness) {
 	if g, w := asJSON(t, got), asJSON(t, s1); g != w {
 		t.Errorf("found session\n got %s\nwant %s", g, w)
 	}
+	s1.Stage, s1.PendingTOTP = beredskap.StageEnrol, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.UpdateSession(ctx, s1) })
+	if got, err := find("s1"); err != nil || asJSON(t, got) != asJSON(t, s1) {
+		t.Errorf("session with a pending TOTP secret\n got %s (%v)\nwant %s", asJSON(t, got), err, asJSON(t, s1))
+	}
 	s1.GrantID, s1.Stage, s1.CSRFToken, s1.LastSeenAt = g.ID, beredskap.StageActive, "rotated", staffStart.Add(5*time.Minute)
+	s1.PendingTOTP = ""
 	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.UpdateSession(ctx, s1) })
 	if got, err := find("s1"); err != nil || asJSON(t, got) != asJSON(t, s1) {
 		t.Errorf("updated session\n got %s (%v)\nwant %s", asJSON(t, got), err, asJSON(t, s1))
@@ -133,9 +171,22 @@ func testSessions(t *testing.T, h StaffHarness) {
 	})
 	wantCode(t, err, beredskap.ECONFLICT, "CreateSession with a taken id")
 
-	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error { return tx.DeleteSession(ctx, "s2") })
-	_, err = find("s2")
-	wantCode(t, err, beredskap.ENOTFOUND, "FindSession of a deleted session")
+	s4 := newSession("s4", u.ID)
+	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error {
+		if err := tx.CreateSession(ctx, s4); err != nil {
+			return err
+		}
+		n, err := tx.DeleteOtherSessions(ctx, u.ID, "s1")
+		if n != 2 {
+			t.Errorf("DeleteOtherSessions = %d; want 2 (s2 and s4)", n)
+		}
+		return err
+	})
+	for id, want := range map[string]bool{"s1": true, "s2": false, "s3": true, "s4": false} {
+		if _, err := find(id); (err == nil) != want {
+			t.Errorf("session %s after DeleteOtherSessions: %v; want kept %t", id, err, want)
+		}
+	}
 	update(t, h, func(ctx context.Context, tx beredskap.StaffTx) error {
 		n, err := tx.DeleteUserSessions(ctx, u.ID)
 		if n != 1 {

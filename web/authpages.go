@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"beredskap"
-	"beredskap/auth"
 	"beredskap/staff"
 )
 
@@ -27,7 +26,6 @@ type AuthPage struct {
 	// for manual entry in groups of four.
 	QR           template.URL
 	Secret       string
-	OTPAuth      string
 	SecretGroups string
 
 	// Codes are the recovery codes, shown once after enrolment; Continue
@@ -322,7 +320,7 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 func (s *Server) totpSetupPage(w http.ResponseWriter, r *http.Request, setup *staff.TOTPSetup) *AuthPage {
 	p := s.authPage(w, r, "auth.enrol_totp.title", "/enrol/totp")
 	p.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(setup.QRPNG))
-	p.Secret, p.OTPAuth = setup.Secret, setup.URL
+	p.Secret = setup.Secret
 	p.SecretGroups = groupsOfFour(setup.Secret)
 	f := p.field("code", "text", "one-time-code", "")
 	f.Inputmode, f.MaxLength, f.Class = "numeric", 8, "w-short"
@@ -340,19 +338,6 @@ func groupsOfFour(s string) string {
 		b.WriteString(s[i:min(i+4, len(s))])
 	}
 	return b.String()
-}
-
-// sameTOTP returns the setup a TOTP enrolment form carried back, with its
-// QR code drawn again, or a fresh one when the form holds none.
-func (s *Server) sameTOTP(r *http.Request, token, secret, otpauth string) (*staff.TOTPSetup, error) {
-	if secret == "" || !strings.HasPrefix(otpauth, "otpauth://totp/") {
-		return s.staff.NewTOTP(r.Context(), token)
-	}
-	png, err := auth.QRCodePNG(otpauth)
-	if err != nil {
-		return nil, err
-	}
-	return &staff.TOTPSetup{Secret: secret, URL: otpauth, QRPNG: png}, nil
 }
 
 // enrolSession returns the session token of a browser at the TOTP
@@ -396,15 +381,14 @@ func (s *Server) handleEnrolTOTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	secret, otpauth := r.PostForm.Get("secret"), r.PostForm.Get("otpauth")
-	codes, err := s.staff.ConfirmTOTP(r.Context(), token, secret, r.PostForm.Get("code"))
+	codes, err := s.staff.ConfirmTOTP(r.Context(), token, r.PostForm.Get("code"))
 	if err != nil {
 		code := beredskap.ErrorCode(err)
 		if code != beredskap.EINVALID && code != beredskap.EUNAUTHORIZED {
 			s.Error(w, r, err)
 			return
 		}
-		setup, serr := s.sameTOTP(r, token, secret, otpauth)
+		setup, serr := s.staff.NewTOTP(r.Context(), token)
 		if serr != nil {
 			s.Error(w, r, serr)
 			return

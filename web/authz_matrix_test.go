@@ -137,6 +137,8 @@ var authzMatrix = []matrixRow{
 		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "POST /staff/users/{id}/remove", Path: "/staff/users/{user}/remove", Form: "reason=Matrix",
 		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
+	{Route: "POST /staff/users/{id}/reset", Path: "/staff/users/{user}/reset", Form: "reset_reason=Matrix",
+		Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 	{Route: "GET /staff/audit", Path: "/staff/audit?receipt={receipt}", Want: outcomes{L, F, F, F, F, F, F, F, F, A, F, L, F}},
 
 	// Login and enrolment. A logged-in caller is sent on from the login
@@ -167,6 +169,7 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /citizen/login/callback", Path: "/citizen/login/callback?state=x&code=y", Want: outcomes{U, U, U, U, U, U, U, U, U, U, U, U, U}},
 	{Route: "POST /citizen/logout", Path: "/citizen/logout", Last: lastCitizen, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /citizen", Path: "/citizen", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
+	{Route: "GET /citizen/looks.json", Path: "/citizen/looks.json", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "GET /citizen/block", Path: "/citizen/block", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "POST /citizen/block", Path: "/citizen/block", Form: "document_kind=passport", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "GET /citizen/reopen", Path: "/citizen/reopen", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},

@@ -2,15 +2,18 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
+	"log/slog"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/auth"
 	"beredskap/auth/oidctest"
 	"beredskap/citizen"
@@ -45,7 +48,11 @@ func withCitizens(provider *oidctest.Provider, mb mailbox.Mailbox) func(tb testi
 		for i := range key {
 			key[i] = byte(i + 1)
 		}
-		svc, err := citizen.New(store, mb, time.Now, citizen.Config{BaseURL: cfg.BaseURL, AttachmentKey: key, AllowSyntheticIDs: true}, nil)
+		signer := auditSignerFor(tb, ts)
+		prover := &auditlog.Prover{Store: signer.Store, LogKey: signer.Verifier, VKey: auditVKeys[signer]}
+		svc, err := citizen.New(store, mb, time.Now, citizen.Config{
+			BaseURL: cfg.BaseURL, AttachmentKey: key, AllowSyntheticIDs: true, AuditProofs: prover,
+		}, nil)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -60,6 +67,54 @@ func withCitizens(provider *oidctest.Provider, mb mailbox.Mailbox) func(tb testi
 		}
 		cfg.CitizenOIDC = o
 	}
+}
+
+// auditSigners remembers the audit checkpoint signer of each test server
+// with a citizen service, and auditVKeys each signer's verifier key.
+var (
+	auditSigners sync.Map // *testServer → *auditlog.Checkpointer
+	auditVKeys   = map[*auditlog.Checkpointer]string{}
+	auditVKeysMu sync.Mutex
+)
+
+// auditSignerFor makes a checkpoint signer of the server's audit log with
+// a new key, kept in a directory of the test.
+func auditSignerFor(tb testing.TB, ts *testServer) *auditlog.Checkpointer {
+	tb.Helper()
+	skey, vkey, err := auditlog.GenerateKey("beredskap-audit-test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := auditlog.NewSigner(skey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, err := auditlog.NewVerifier(vkey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &auditlog.Checkpointer{Store: ts.StaffStore.(auditlog.Source), Signer: s, Verifier: v,
+		Keepers: []auditlog.Keeper{auditlog.Dir{Path: tb.TempDir()}}, Logger: slog.New(slog.DiscardHandler)}
+	auditVKeysMu.Lock()
+	auditVKeys[c] = vkey
+	auditVKeysMu.Unlock()
+	auditSigners.Store(ts, c)
+	tb.Cleanup(func() { auditSigners.Delete(ts); c.Close() })
+	return c
+}
+
+// signAudit signs a checkpoint of the server's audit log now.
+func signAudit(tb testing.TB, ts *testServer) *auditlog.Checkpoint {
+	tb.Helper()
+	c, ok := auditSigners.Load(ts)
+	if !ok {
+		tb.Fatal("the server has no audit signer")
+	}
+	cp, err := c.(*auditlog.Checkpointer).Checkpoint(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cp
 }
 
 // testNationalID returns a national identity number of the birth date

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/citizen"
 )
 
@@ -20,6 +22,7 @@ func (s *Server) registerCitizenPages() {
 	}
 	s.handle("POST /citizen/logout", s.handleCitizenLogout)
 	s.handle("GET /citizen", s.handleCitizenHome)
+	s.handle("GET /citizen/looks.json", s.handleCitizenLooksJSON)
 	s.handle("GET /citizen/block", s.handleCitizenBlockForm)
 	s.handle("POST /citizen/block", s.handleCitizenBlock)
 	s.handle("GET /citizen/reopen", s.handleCitizenReopenForm)
@@ -48,6 +51,9 @@ type citizenHomePage struct {
 	Registrations []citizenRegistration
 	Cases         []*beredskap.AccessCase
 	Looks         []citizen.Look
+	// Checkpoint is the signed checkpoint of the audit log up to which
+	// the looks are proven; nil when none is signed yet.
+	Checkpoint *auditlog.Checkpoint
 }
 
 // citizenRegistration is one of the person's registrations with its
@@ -75,7 +81,7 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
-		Cases: data.Cases, Looks: data.Looks}
+		Cases: data.Cases, Looks: data.Looks, Checkpoint: data.Checkpoint}
 	page.Blocked = data.Account != nil && data.Account.Blocked
 	public := allLocales.get(page.Lang)
 	for _, reg := range data.Registrations {
@@ -220,4 +226,49 @@ func (s *Server) handleCitizenWithdraw(w http.ResponseWriter, r *http.Request) {
 	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdrawn.title"),
 		Receipt: receipt}
 	s.renderStaff(w, r, http.StatusOK, "citizen_withdrawn.html", page)
+}
+
+// citizenLooksJSON is the answer of GET /citizen/looks.json: the looks as
+// the page shows them, and the bundle of their inclusion proofs in the
+// newest signed checkpoint, which beredskap audit verify-proof (or any
+// RFC 6962 tool) checks outside our system.
+type citizenLooksJSON struct {
+	Looks []citizenLookJSON `json:"looks"`
+	auditlog.Bundle
+}
+
+// citizenLookJSON is one look.
+type citizenLookJSON struct {
+	Seq          int64     `json:"seq"`
+	At           time.Time `json:"at"`
+	Organisation string    `json:"organisation"`
+	Role         string    `json:"role"`
+	Name         string    `json:"name,omitempty"`
+	Proven       bool      `json:"proven"`
+}
+
+// handleCitizenLooksJSON answers the logged-in person's looks with their
+// proofs.
+func (s *Server) handleCitizenLooksJSON(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.requireCitizen(w, r)
+	if !ok {
+		return
+	}
+	data, err := s.cfg.Citizens.MyData(r.Context(), sess)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := citizenLooksJSON{Looks: make([]citizenLookJSON, len(data.Looks))}
+	for i, l := range data.Looks {
+		out.Looks[i] = citizenLookJSON{Seq: l.Seq, At: l.At, Organisation: l.Organisation, Role: string(l.Role), Name: l.Name, Proven: l.Proven}
+	}
+	if data.Proofs != nil {
+		out.Bundle = *data.Proofs
+	}
+	if out.Entries == nil {
+		out.Entries = []auditlog.ProvenEntry{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
 }

@@ -22,6 +22,7 @@ var staffInputs = map[string]inputSpec{
 	"officer_email": {Type: "email", Autocomplete: "off", MaxLength: 254},
 	"service_need":  {Type: "textarea", MaxLength: beredskap.MaxTextLength},
 	"reason":        {Type: "textarea", MaxLength: beredskap.MaxTextLength},
+	"reset_reason":  {Type: "textarea", MaxLength: beredskap.MaxTextLength},
 	"q":             {Type: "search", Autocomplete: "off", Optional: true, MaxLength: 254},
 	"receipt":       {Type: "text", Autocomplete: "off", Optional: true, MaxLength: 20, Class: "w-id"},
 	"actor":         {Type: "email", Autocomplete: "off", Optional: true, MaxLength: 254},

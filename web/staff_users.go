@@ -86,7 +86,7 @@ type staffGrantRow struct {
 }
 
 // userNotices are the messages a user's page shows after a step.
-var userNotices = map[string]bool{"removed": true, "invited": true}
+var userNotices = map[string]bool{"removed": true, "invited": true, "reset": true}
 
 // handleStaffUser shows a user, their grants with provenance, and their
 // API tokens.
@@ -210,6 +210,49 @@ func (s *Server) handleStaffUserInvitation(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	http.Redirect(w, r, userHref(id, staffLocales.pageLanguage(r), "invited"), http.StatusSeeOther)
+}
+
+// handleStaffUserReset resets a user's login, giving a reason: their
+// password, second factor and recovery codes stop working, their sessions
+// and tokens die, and a new invitation is mailed.
+func (s *Server) handleStaffUserReset(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.requireActor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.parseStaffForm(w, r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	err = s.staff.ResetCredentials(r.Context(), id, strings.TrimSpace(r.PostForm.Get("reset_reason")))
+	var e *beredskap.Error
+	switch {
+	case err == nil:
+		http.Redirect(w, r, userHref(id, staffLocales.pageLanguage(r), "reset"), http.StatusSeeOther)
+	case errors.As(err, &e) && e.Code == beredskap.EINVALID:
+		page, perr := s.staffUserPage(w, r, a)
+		if perr != nil {
+			s.Error(w, r, perr)
+			return
+		}
+		problems := append([]beredskap.Problem(nil), e.Problems...)
+		for i := range problems {
+			if problems[i].Field == "reason" {
+				problems[i].Field = "reset_reason"
+			}
+		}
+		page.Values = r.PostForm
+		page.setProblems(problems, "reset-form")
+		page.Title = page.T("staff.form.title_errors", "title", page.Title)
+		s.renderStaff(w, r, statusOf(e.Code), "staff_user.html", page)
+	default:
+		s.Error(w, r, err)
+	}
 }
 
 // userHref returns the address of a user's page in lang with a notice.

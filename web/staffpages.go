@@ -34,6 +34,7 @@ func (s *Server) registerStaffPages() {
 	s.handle("GET /staff/users/{id}", s.handleStaffUser)
 	s.handle("POST /staff/users/{id}/remove", s.handleStaffUserRemove)
 	s.handle("POST /staff/users/{id}/invitation", s.handleStaffUserInvitation)
+	s.handle("POST /staff/users/{id}/reset", s.handleStaffUserReset)
 
 	s.handle("GET /staff/audit", s.handleStaffAudit)
 }

@@ -117,8 +117,12 @@ func (s *citizenSettings) oidc(ctx context.Context, baseURL string) (*auth.OIDC,
 }
 
 // newCitizenService returns the citizen service over the store.
-func newCitizenService(st *store, db, baseURL string, s citizenSettings, allowSyntheticIDs bool, logger *slog.Logger) (*citizen.Service, error) {
+func newCitizenService(st *store, db, baseURL string, s citizenSettings, audit auditSettings, allowSyntheticIDs bool, logger *slog.Logger) (*citizen.Service, error) {
 	key, err := s.attachmentKey(db)
+	if err != nil {
+		return nil, err
+	}
+	prover, err := audit.prover(st, db)
 	if err != nil {
 		return nil, err
 	}
@@ -128,5 +132,6 @@ func newCitizenService(st *store, db, baseURL string, s citizenSettings, allowSy
 		AttachmentKey:     key,
 		AllowSyntheticIDs: allowSyntheticIDs,
 		Register:          s.register(),
+		AuditProofs:       prover,
 	}, logger)
 }

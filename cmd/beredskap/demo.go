@@ -60,6 +60,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !given(fs, "register-now") && os.Getenv("BEREDSKAP_REGISTER_NOW") == "" {
 		s.FollowUp.Now = demoRegisterNow
 	}
+	// The demo's travellers arrived in 2021; a daily purge would delete
+	// most of them at start. 'beredskap retention purge' shows it instead.
+	if !given(fs, "purge") && os.Getenv("BEREDSKAP_PURGE") == "" {
+		s.Retention.Purge = false
+	}
 	citizens := demoCitizens()
 	var portal *devportal.Portal
 	if s.Citizen.OIDCIssuer == "" {

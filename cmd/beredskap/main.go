@@ -14,6 +14,7 @@
 //	beredskap token create --db DB --user E [--ttl DURATION]
 //	beredskap token revoke --db DB < TOKEN
 //	beredskap audit verify --db DB
+//	beredskap retention check [DIR] | purge --db DB | stats --db DB | doc --out DIR | backup --db FILE --dir DIR
 //	beredskap version
 //
 // Every flag can also be set as an environment variable: --db as
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runToken(ctx, rest, stdin, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
+	case "retention":
+		return runRetention(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "beredskap", version)
 		return nil
@@ -105,6 +108,11 @@ Commands:
   token create  print a bearer token for API clients acting as a user
   token revoke  revoke the bearer token given on standard input
   audit verify  check the audit trail's hash chain; exit 1 naming the first broken entry
+  retention check   validate the retention policy and list each category's period
+  retention purge   delete what the retention policy no longer allows to keep (serve does it daily)
+  retention stats   the statistics that remain after purges (counts under 5 suppressed)
+  retention doc     write the record of processing and the impact summary (docs/)
+  retention backup  back a SQLite database up and remove backups older than the policy allows
   version       print the version
 
 Run 'beredskap COMMAND -h' for the flags of a command. Every flag can also be

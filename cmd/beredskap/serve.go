@@ -68,7 +68,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	staffService := newStaffService(st, sender, time.Now, base, s.Staff, logger)
-	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.AllowSyntheticIDs, logger)
+	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.Audit, s.AllowSyntheticIDs, logger)
 	if err != nil {
 		return err
 	}
@@ -85,9 +85,28 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 			return err
 		}
 	}
+	// The checkpoint signer runs in the process that leads the job (and
+	// holds the signer's own lock while it signs); it stops after the
+	// workers, which append audit entries too, and signs a last checkpoint
+	// before the database closes.
+	checkpointer, err := s.Audit.checkpointer(st, s.DB, logger)
+	if err != nil {
+		return err
+	}
+	signCtx, stopSigning := context.WithCancel(ctx)
+	signed := make(chan struct{})
+	go func() { defer close(signed); st.leader.Lead(signCtx, "audit.checkpoint", checkpointer.Run) }()
+	defer func() { stopSigning(); <-signed }()
 	workCtx, stopWork := context.WithCancel(ctx)
 	waitWork := fu.run(workCtx)
 	defer waitWork()
+	purgeClock, err := s.FollowUp.clock()
+	if err != nil {
+		stopWork()
+		return err
+	}
+	waitPurge := startPurge(workCtx, st, purgeClock, s.Retention, logger)
+	defer waitPurge()
 	defer stopWork()
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,

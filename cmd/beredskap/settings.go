@@ -29,6 +29,8 @@ type settings struct {
 	Staff             staffSettings
 	Citizen           citizenSettings
 	FollowUp          followUpSettings
+	Audit             auditSettings
+	Retention         retentionSettings
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -54,6 +56,8 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	s.Staff.bind(fs)
 	s.Citizen.bind(fs)
 	s.FollowUp.bind(fs)
+	s.Audit.bind(fs)
+	s.Retention.bind(fs, true)
 }
 
 // parse parses args, then fills every flag not given on the command line

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"beredskap"
+	"beredskap/auditlog"
 	"beredskap/postgres"
 	"beredskap/sqlite"
 )
@@ -17,6 +18,11 @@ type store struct {
 	citizens      beredskap.CitizenStore
 	followUp      beredskap.FollowUpStore
 	hotels        beredskap.HotelStore
+	audit         auditlog.Source
+	retention     beredskap.RetentionStore
+	// backup writes a copy of a SQLite database to a file; nil for
+	// PostgreSQL, whose backups are the operator's (docs/backups.md).
+	backup func(ctx context.Context, path string) error
 	// leader chooses the one process that runs each background job.
 	leader        beredskap.Leadership
 	ping          func(context.Context) error
@@ -42,6 +48,8 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 			citizens:      staffStore,
 			followUp:      staffStore,
 			hotels:        staffStore,
+			audit:         staffStore,
+			retention:     staffStore,
 			leader:        db,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
@@ -60,6 +68,9 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 		citizens:      staffStore,
 		followUp:      staffStore,
 		hotels:        staffStore,
+		audit:         staffStore,
+		retention:     staffStore,
+		backup:        db.Backup,
 		leader:        db,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,

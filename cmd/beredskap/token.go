@@ -40,6 +40,8 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	user := fs.String("user", "", "e-mail of the user the token acts as (required)")
 	name := fs.String("name", "cli", "a name that says what the token is for")
 	ttl := fs.Duration("ttl", 0, "lifetime of the token, e.g. 720h (0: until revoked)")
+	var a auditSettings
+	a.bind(fs)
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -60,6 +62,9 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
+	if err := signAtExit(ctx, a, st, *db, stderr); err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
 	fmt.Fprintln(stdout, token)
 	return nil
 }
@@ -69,6 +74,8 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 func runTokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("token revoke", stderr)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
+	var a auditSettings
+	a.bind(fs)
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -94,6 +101,9 @@ func runTokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout,
 		return fmt.Errorf("token revoke: %w", err)
 	}
 	if err := svc.RevokeToken(beredskap.WithActor(ctx, beredskap.SystemActor()), holder.TokenID); err != nil {
+		return fmt.Errorf("token revoke: %w", err)
+	}
+	if err := signAtExit(ctx, a, st, *db, stderr); err != nil {
 		return fmt.Errorf("token revoke: %w", err)
 	}
 	fmt.Fprintf(stdout, "revoked token %d of %s\n", holder.TokenID, holder.Name())

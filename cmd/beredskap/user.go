@@ -28,6 +28,8 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	county := fs.String("county", "", "county number, for the county governor")
 	mobile := fs.String("mobile", "", "mobile number")
 	baseURL := fs.String("base-url", "http://127.0.0.1:8080", "public URL of the server, for the enrolment link")
+	var a auditSettings
+	a.bind(fs)
 	if err := parse(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -63,6 +65,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	link, expires, err := svc.NewEnrolmentLink(ctx, u.ID)
 	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	if err := signAtExit(ctx, a, st, *db, stderr); err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
 	fmt.Fprintf(stdout, "Added user %d, %s, as %s (%s).\n", u.ID, u.Email, r, scope)

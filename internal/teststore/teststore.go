@@ -22,6 +22,7 @@ type Store interface {
 	beredskap.CitizenStore
 	beredskap.FollowUpStore
 	beredskap.HotelStore
+	beredskap.RetentionStore
 }
 
 // Kinds returns the kinds of store to run on: "sqlite", and "postgres"
@@ -46,23 +47,34 @@ func Each(t *testing.T, test func(t *testing.T, kind string)) {
 // clock.
 func Open(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredskap.RegistrationService) {
 	tb.Helper()
+	store, regs, _ := OpenDSN(tb, kind, clock)
+	return store, regs
+}
+
+// OpenDSN is Open that also returns where the database is: the SQLite
+// file's path or the PostgreSQL URL, for tests that look at the tables
+// themselves.
+func OpenDSN(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredskap.RegistrationService, string) {
+	tb.Helper()
 	ctx := context.Background()
 	switch kind {
 	case "sqlite":
-		db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "test.db"))
+		path := filepath.Join(tb.TempDir(), "test.db")
+		db, err := sqlite.Open(ctx, path)
 		if err != nil {
 			tb.Fatalf("open database: %v", err)
 		}
 		tb.Cleanup(func() { db.Close() })
-		return sqlite.NewStaffStore(db, clock), sqlite.NewRegistrationService(db, clock)
+		return sqlite.NewStaffStore(db, clock), sqlite.NewRegistrationService(db, clock), path
 	case "postgres":
-		db, err := postgres.Open(ctx, storetest.FreshPostgresDB(tb))
+		url := storetest.FreshPostgresDB(tb)
+		db, err := postgres.Open(ctx, url)
 		if err != nil {
 			tb.Fatalf("open database: %v", err)
 		}
 		tb.Cleanup(func() { db.Close() })
-		return postgres.NewStaffStore(db, clock), postgres.NewRegistrationService(db, clock)
+		return postgres.NewStaffStore(db, clock), postgres.NewRegistrationService(db, clock), url
 	}
 	tb.Fatalf("unknown store %q", kind)
-	return nil, nil
+	return nil, nil, ""
 }
