@@ -99,12 +99,18 @@ func New(store beredskap.StaffStore, sender mail.Sender, clock beredskap.Clock, 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
-		store: store, tx: store.Update, mail: sender, clock: clock, cfg: cfg, logger: logger,
+	s := &Service{
+		store: store, mail: sender, clock: clock, cfg: cfg, logger: logger,
 		loginLimiter:   auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
 		requestLimiter: auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
 		passwordSlots:  newPasswordSlots(),
 	}
+	// A service without a store (in tests of what never reaches it) has
+	// no transactions.
+	if store != nil {
+		s.tx = store.Update
+	}
+	return s
 }
 
 // Config returns the settings in force, defaults filled in.
