@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +27,10 @@ type DB struct {
 	// waits notes commits whose wait for the synchronous standby was
 	// cancelled.
 	waits syncWaits
+	// offset is how far the server's clock is ahead of the local one, in
+	// nanoseconds (see Now); stopClock ends its measuring.
+	offset    atomic.Int64
+	stopClock context.CancelFunc
 }
 
 // Open connects to the PostgreSQL database at url (postgres://...) and
@@ -58,11 +63,19 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	if err := db.measureClock(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	clockCtx, stop := context.WithCancel(context.Background())
+	db.stopClock = stop
+	go db.keepClock(clockCtx)
 	return db, nil
 }
 
 // Close closes every connection of the pool, waiting for those in use.
 func (db *DB) Close() error {
+	db.stopClock()
 	db.pool.Close()
 	return nil
 }

@@ -83,12 +83,22 @@ etcd --name e1 --data-dir "$dir/etcd" \
   --initial-cluster e1=http://127.0.0.1:23800 >"$dir/etcd.log" 2>&1 &
 pids+=($!)
 
+# wait_for runs the command until it succeeds, for at most $1 seconds.
+wait_for() {
+  local limit=$1; shift
+  local start=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS - start > limit )); then echo "cluster-test.sh: gave up waiting for: $*" >&2; return 1; fi
+    sleep 0.5
+  done
+}
 # Patroni nodes, as postgres, each with its PID in a file.
 chown postgres "$dir"
 start_node() {
   local n=$1
+  rm -f "$dir/patroni$n.pid"
   runuser -u postgres -- sh -c "echo \$\$ > '$dir/patroni$n.pid'; exec patroni '$dir/node$n.yml'" >>"$dir/patroni$n.log" 2>&1 &
-  sleep 0.5
+  wait_for 30 test -s "$dir/patroni$n.pid"
   pids+=("$(cat "$dir/patroni$n.pid")")
 }
 for n in 1 2 3; do
@@ -101,15 +111,6 @@ done
 haproxy -f deploy/haproxy.cfg >"$dir/haproxy.log" 2>&1 &
 pids+=($!)
 
-# wait_for runs the command until it succeeds, for at most $1 seconds.
-wait_for() {
-  local limit=$1; shift
-  local start=$SECONDS
-  until "$@" >/dev/null 2>&1; do
-    if (( SECONDS - start > limit )); then echo "cluster-test.sh: gave up waiting for: $*" >&2; return 1; fi
-    sleep 0.5
-  done
-}
 leader() {
   for n in 1 2 3; do
     if curl -sf -o /dev/null "http://127.0.0.1:801$n/primary"; then echo "$n"; return 0; fi
