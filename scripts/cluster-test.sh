@@ -129,10 +129,9 @@ wait_for 30 "$bin/beredskap" migrate --db "$db"
 # Rules for the run: the embedded versions and one more, taking effect at
 # noon on 2021-02-17 (Oslo) with 7 days of quarantine instead of 10.
 mkdir -p "$dir/rules"
-cp rules/versions/*.yaml "$dir/rules/"
+cp -r rules/versions rules/countries rules/texts "$dir/rules/"
 sed -e 's/^id: "2021-02-15"/id: "2021-02-17-cluster"/' -e 's/^in_force_from: .*/in_force_from: "2021-02-17T12:00"/' \
-  -e 's/^  days: 10$/  days: 7/' -e '/^cases:/,$d' rules/versions/2021-02-15.yaml >"$dir/rules/2021-02-17-cluster.yaml"
-"$bin/beredskap" rules check "$dir/rules" >/dev/null
+  -e 's/^  days: 10$/  days: 7/' -e '/^cases:/,$d' rules/versions/2021-02-15.yaml >"$dir/rules/versions/2021-02-17-cluster.yaml"
 
 # The SMS provider.
 "$bin/clusterload" sms -url-file "$dir/sms.url" -out "$dir/sms.json" >"$dir/sms.log" 2>&1 &
