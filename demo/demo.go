@@ -20,38 +20,64 @@ var (
 	lastArrival  = time.Date(2021, 2, 22, 20, 0, 0, 0, time.UTC) // the last encoded instant before a gap in the rules
 )
 
-// origin describes travellers from one country.
+// origin describes travellers from one country. Women and men have their
+// own first names; a surname is given in its masculine and feminine form,
+// which differ in Polish (Kowalski, Kowalska) and Lithuanian (Kazlauskas,
+// Kazlauskienė) and are the same elsewhere.
 type origin struct {
 	country, language string
 	weight            int
-	firstNames        []string
-	lastNames         []string
+	women, men        []string
+	surnames          []surname
 	phone             func(r *rand.Rand) string
 	arrivalModes      []string
 }
 
+// surname is a family name in its masculine and feminine forms.
+type surname struct{ masculine, feminine string }
+
+// same returns surnames whose two forms are the same.
+func same(names ...string) []surname {
+	out := make([]surname, len(names))
+	for i, n := range names {
+		out[i] = surname{n, n}
+	}
+	return out
+}
+
 var origins = []origin{
-	{"PL", "pl", 30, []string{"Anna", "Piotr", "Katarzyna", "Tomasz", "Agnieszka", "Marcin", "Magdalena", "Paweł"},
-		[]string{"Kowalska", "Nowak", "Wiśniewski", "Wójcik", "Kamińska", "Lewandowski", "Zielińska"},
+	{"PL", "pl", 30, []string{"Anna", "Katarzyna", "Agnieszka", "Magdalena"}, []string{"Piotr", "Tomasz", "Marcin", "Paweł"},
+		[]surname{{"Kowalski", "Kowalska"}, {"Nowak", "Nowak"}, {"Wiśniewski", "Wiśniewska"}, {"Wójcik", "Wójcik"},
+			{"Kamiński", "Kamińska"}, {"Lewandowski", "Lewandowska"}, {"Zieliński", "Zielińska"}},
 		digits("+48", "60", 7), []string{beredskap.ModeAir, beredskap.ModeLand, beredskap.ModeSea}},
-	{"LT", "lt", 12, []string{"Jonas", "Ona", "Tomas", "Rūta", "Mantas", "Greta"},
-		[]string{"Kazlauskas", "Jankauskienė", "Petrauskas", "Stankevičiūtė", "Vasiliauskas"},
+	{"LT", "lt", 12, []string{"Ona", "Rūta", "Greta"}, []string{"Jonas", "Tomas", "Mantas"},
+		[]surname{{"Kazlauskas", "Kazlauskienė"}, {"Jankauskas", "Jankauskaitė"}, {"Petrauskas", "Petrauskienė"},
+			{"Stankevičius", "Stankevičiūtė"}, {"Vasiliauskas", "Vasiliauskienė"}},
 		digits("+370", "6", 7), []string{beredskap.ModeAir, beredskap.ModeLand}},
-	{"SE", "sv", 14, []string{"Erik", "Karin", "Lars", "Maria", "Johan", "Elin"},
-		[]string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson"},
+	{"SE", "sv", 14, []string{"Karin", "Maria", "Elin"}, []string{"Erik", "Lars", "Johan"},
+		same("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson"),
 		digits("+46", "70", 7), []string{beredskap.ModeLand, beredskap.ModeLand, beredskap.ModeAir}},
-	{"DE", "de", 8, []string{"Lukas", "Sophie", "Jonas", "Lea", "Felix", "Hannah"},
-		[]string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber"},
+	{"DE", "de", 8, []string{"Sophie", "Lea", "Hannah"}, []string{"Lukas", "Jonas", "Felix"},
+		same("Müller", "Schmidt", "Schneider", "Fischer", "Weber"),
 		digits("+49", "151", 8), []string{beredskap.ModeAir, beredskap.ModeSea}},
-	{"RO", "ro", 6, []string{"Andrei", "Elena", "Mihai", "Ioana", "Alexandru"},
-		[]string{"Popescu", "Ionescu", "Popa", "Dumitru", "Stan"},
+	{"RO", "ro", 6, []string{"Elena", "Ioana", "Maria"}, []string{"Andrei", "Mihai", "Alexandru"},
+		same("Popescu", "Ionescu", "Popa", "Dumitru", "Stan"),
 		digits("+40", "72", 7), []string{beredskap.ModeAir, beredskap.ModeLand}},
-	{"NO", "nb", 24, []string{"Ola", "Kari", "Nora", "Jakob", "Ingrid", "Emil", "Sofie", "Henrik"},
-		[]string{"Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg"},
+	{"NO", "nb", 24, []string{"Kari", "Nora", "Ingrid", "Sofie"}, []string{"Ola", "Jakob", "Emil", "Henrik"},
+		same("Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg"),
 		digits("+47", "9", 7), []string{beredskap.ModeAir, beredskap.ModeAir, beredskap.ModeLand}},
-	{"GB", "en", 6, []string{"Oliver", "Amelia", "George", "Isla", "Harry"},
-		[]string{"Smith", "Jones", "Taylor", "Brown", "Williams"},
+	{"GB", "en", 6, []string{"Amelia", "Isla", "Olivia"}, []string{"Oliver", "George", "Harry"},
+		same("Smith", "Jones", "Taylor", "Brown", "Williams"),
 		digits("+44", "79", 8), []string{beredskap.ModeAir}},
+}
+
+// name draws a first name and the matching form of a surname.
+func (o origin) name(r *rand.Rand) (first, last string) {
+	sn := pick(r, o.surnames)
+	if r.IntN(2) == 0 {
+		return pick(r, o.women), sn.feminine
+	}
+	return pick(r, o.men), sn.masculine
 }
 
 // digits returns a generator of phone numbers: the prefix and n random digits.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +66,43 @@ func TestSeedRegistersEveryTravellerOnce(t *testing.T) {
 	}
 	if scopes["full"] == 0 || hotels[true] == 0 || hotels[false] == 0 {
 		t.Errorf("too little variety: scopes %v, hotel required %v", scopes, hotels)
+	}
+}
+
+// TestSurnamesAgreeWithGender checks that Polish and Lithuanian travellers
+// have the surname form of their first name's gender: Polish women's
+// -ski/-cki names end in -ska/-cka, Lithuanian women's in -ienė, -aitė,
+// -ytė or -ūtė, and men never carry those feminine endings.
+func TestSurnamesAgreeWithGender(t *testing.T) {
+	women := map[string]bool{"Anna": true, "Katarzyna": true, "Agnieszka": true, "Magdalena": true,
+		"Ona": true, "Rūta": true, "Greta": true}
+	feminineLT := []string{"ienė", "aitė", "ytė", "ūtė"}
+	hasSuffix := func(s string, suffixes ...string) bool {
+		for _, x := range suffixes {
+			if strings.HasSuffix(s, x) {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[string]int{}
+	for _, reg := range demo.Registrations(2000, 7, demo.Places()) {
+		tr := reg.Traveller
+		female := women[tr.FirstName]
+		switch tr.Nationality {
+		case "PL":
+			seen["PL"]++
+			if female && hasSuffix(tr.LastName, "ski", "cki") || !female && hasSuffix(tr.LastName, "ska", "cka") {
+				t.Errorf("Polish %s %s: surname does not agree with the first name", tr.FirstName, tr.LastName)
+			}
+		case "LT":
+			seen["LT"]++
+			if female != hasSuffix(tr.LastName, feminineLT...) {
+				t.Errorf("Lithuanian %s %s: surname does not agree with the first name", tr.FirstName, tr.LastName)
+			}
+		}
+	}
+	if seen["PL"] == 0 || seen["LT"] == 0 {
+		t.Fatalf("no Polish or Lithuanian travellers among 2000: %v", seen)
 	}
 }

@@ -28,7 +28,7 @@ func generate(r *rand.Rand, o origin, places []Place) beredskap.Registration {
 		age = r.IntN(18)
 	}
 	birth := arrival.AddDate(-age, -r.IntN(12), -r.IntN(28))
-	first, last := pick(r, o.firstNames), pick(r, o.lastNames)
+	first, last := o.name(r)
 	mode := pick(r, o.arrivalModes)
 	point := pick(r, airports)
 	if mode != beredskap.ModeAir {

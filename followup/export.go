@@ -1,20 +1,18 @@
 package followup
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"beredskap"
+	"beredskap/internal/safecsv"
 )
 
 // Export formats.
@@ -65,53 +63,35 @@ func newTable(format, sheet string, header []string) (table, error) {
 	return t, nil
 }
 
-// csvTable writes CSV (RFC 4180, comma-separated, CRLF line ends) behind
-// a UTF-8 byte order mark, so that spreadsheet programs, which the
-// municipalities open exports in, read æ, ø and å right. The rows go to a
-// temporary file (mode 0600, removed by close) so that a large export does
-// not sit in memory.
+// csvTable writes CSV through the one export writer (RFC 4180, comma-
+// separated, CRLF line ends, every cell guarded against formula
+// injection) behind a UTF-8 byte order mark, so that spreadsheet
+// programs, which the municipalities open exports in, read æ, ø and å
+// right. The rows go to a temporary file (mode 0600, removed by close) so
+// that a large export does not sit in memory.
 type csvTable struct {
-	f   *os.File
-	buf *bufio.Writer
-	w   *csv.Writer
+	f *os.File
+	w *safecsv.Writer
 }
-
-// utf8BOM is the byte order mark the CSV starts with.
-const utf8BOM = "\uFEFF"
 
 func newCSVTable() (*csvTable, error) {
 	f, err := os.CreateTemp("", "beredskap-export-*.csv")
 	if err != nil {
 		return nil, fmt.Errorf("csv export: %w", err)
 	}
-	buf := bufio.NewWriter(f)
-	buf.WriteString(utf8BOM)
-	w := csv.NewWriter(buf)
-	w.UseCRLF = true
-	return &csvTable{f: f, buf: buf, w: w}, nil
+	w, err := safecsv.NewWriter(f, safecsv.Options{BOM: true})
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("csv export: %w", err)
+	}
+	return &csvTable{f: f, w: w}, nil
 }
 
-func (t *csvTable) row(cells []any) error {
-	rec := make([]string, len(cells))
-	for i, c := range cells {
-		switch v := c.(type) {
-		case int:
-			rec[i] = strconv.Itoa(v)
-		case string:
-			rec[i] = defuse(v)
-		default:
-			rec[i] = defuse(fmt.Sprint(v))
-		}
-	}
-	return t.w.Write(rec)
-}
+func (t *csvTable) row(cells []any) error { return t.w.Write(cells...) }
 
 func (t *csvTable) finish(w io.Writer) error {
-	t.w.Flush()
-	if err := t.w.Error(); err != nil {
-		return fmt.Errorf("csv export: %w", err)
-	}
-	if err := t.buf.Flush(); err != nil {
+	if err := t.w.Flush(); err != nil {
 		return fmt.Errorf("csv export: %w", err)
 	}
 	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
@@ -126,22 +106,6 @@ func (t *csvTable) finish(w io.Writer) error {
 func (t *csvTable) close() {
 	t.f.Close()
 	os.Remove(t.f.Name())
-}
-
-// defuse guards a CSV cell against formula injection (OWASP "CSV
-// injection"): a cell that begins with =, +, -, @, a tab or a carriage
-// return is prefixed with an apostrophe, so that a spreadsheet shows it as
-// text instead of running it. Phone numbers in E.164 (+47...) are
-// prefixed too; the apostrophe is the price of the guard.
-func defuse(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }
 
 // xlsxTable writes one sheet with excelize's stream writer, which keeps

@@ -2,7 +2,6 @@ package hotel
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"beredskap"
+	"beredskap/internal/safecsv"
 )
 
 // categoryNames are the statement's words for the fee categories, in
@@ -33,47 +33,52 @@ func CategoryName(code string) string {
 	return code
 }
 
-// WriteFeeCSV writes a statement as CSV (UTF-8, comma-separated): a header
-// row, one row per night (night, rule version, category, NOK) and a total
-// row.
+// WriteFeeCSV writes a statement as CSV (UTF-8, comma-separated, through
+// the one export writer, which guards every cell against formula
+// injection): a header row, one row per night (night, rule version,
+// category, NOK) and a total row.
 func WriteFeeCSV(w io.Writer, st *beredskap.FeeStatement) error {
-	cw := csv.NewWriter(w)
-	rows := [][]string{{"stay", "receipt", "night", "rule_id", "category", "nok"}}
-	id, receipt := "", ""
+	cw, err := safecsv.NewWriter(w, safecsv.Options{})
+	if err != nil {
+		return fmt.Errorf("write fee csv: %w", err)
+	}
+	_ = cw.WriteStrings([]string{"stay", "receipt", "night", "rule_id", "category", "nok"})
+	var id any = ""
+	receipt := ""
 	if st.Stay != nil {
-		id, receipt = strconv.FormatInt(st.Stay.ID, 10), st.Stay.Receipt
+		id, receipt = st.Stay.ID, st.Stay.Receipt
 	}
 	for _, l := range st.Lines {
-		rows = append(rows, []string{id, receipt, l.Night, l.RuleID, l.Category, strconv.Itoa(l.NOK)})
+		_ = cw.Write(id, receipt, l.Night, l.RuleID, l.Category, l.NOK)
 	}
-	rows = append(rows, []string{id, receipt, "total", "", "", strconv.Itoa(st.TotalNOK)})
-	if err := cw.WriteAll(rows); err != nil {
+	_ = cw.Write(id, receipt, "total", "", "", st.TotalNOK)
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write fee csv: %w", err)
 	}
 	return nil
 }
 
-// WriteInvoicesCSV writes employer invoice data as CSV: one row per stay
+// WriteInvoicesCSV writes employer invoice data as CSV through the one
+// export writer, which guards every cell against formula injection
+// (employer and guest names come from the public form): one row per stay
 // (organisation number, employer, stay, receipt, guest, hotel, first and
 // last night, nights, NOK) and a total row per employer.
 func WriteInvoicesCSV(w io.Writer, invs []*EmployerInvoice) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"org_number", "employer", "stay", "receipt", "guest", "hotel", "from_night", "to_night", "nights", "nok"}); err != nil {
+	cw, err := safecsv.NewWriter(w, safecsv.Options{})
+	if err != nil {
 		return fmt.Errorf("write invoice csv: %w", err)
 	}
+	_ = cw.WriteStrings([]string{"org_number", "employer", "stay", "receipt", "guest", "hotel", "from_night", "to_night", "nights", "nok"})
 	for _, inv := range invs {
 		for _, l := range inv.Lines {
-			if err := cw.Write([]string{inv.OrgNumber, inv.Name, strconv.FormatInt(l.StayID, 10), l.Receipt, l.GuestName,
-				l.HotelName, l.FromNight, l.ToNight, strconv.Itoa(l.Nights), strconv.Itoa(l.NOK)}); err != nil {
-				return fmt.Errorf("write invoice csv: %w", err)
-			}
+			_ = cw.Write(inv.OrgNumber, inv.Name, l.StayID, l.Receipt, l.GuestName, l.HotelName, l.FromNight, l.ToNight, l.Nights, l.NOK)
 		}
-		if err := cw.Write([]string{inv.OrgNumber, inv.Name, "total", "", "", "", "", "", "", strconv.Itoa(inv.TotalNOK)}); err != nil {
-			return fmt.Errorf("write invoice csv: %w", err)
-		}
+		_ = cw.Write(inv.OrgNumber, inv.Name, "total", "", "", "", "", "", "", inv.TotalNOK)
 	}
-	cw.Flush()
-	return cw.Error()
+	if err := cw.Flush(); err != nil {
+		return fmt.Errorf("write invoice csv: %w", err)
+	}
+	return nil
 }
 
 // nok writes an amount the Norwegian way: "1 500 kr".

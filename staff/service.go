@@ -105,9 +105,8 @@ func New(store beredskap.StaffStore, sender mail.Sender, clock beredskap.Clock, 
 		requestLimiter: auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
 		passwordSlots:  newPasswordSlots(),
 	}
-	// A service without a store (in tests of what never reaches it) has
-	// no transactions.
 	if store != nil {
+		// A service without a store is one that tests never let reach it.
 		s.tx = store.Update
 	}
 	return s

@@ -34,6 +34,16 @@ type AuthPage struct {
 	Continue string
 }
 
+// authArea holds login, logout and enrolment of staff.
+func authArea() area {
+	return area{
+		Name: "auth",
+		Pages: []string{"auth_login.html", "auth_totp.html", "auth_recovery.html", "auth_enrol.html",
+			"auth_enrol_totp.html"},
+		Routes: (*Server).registerAuthPages,
+	}
+}
+
 // registerAuthPages registers login, logout and enrolment, and OpenID
 // Connect login when it is configured.
 func (s *Server) registerAuthPages() {
@@ -141,9 +151,7 @@ func (s *Server) renderAuth(w http.ResponseWriter, r *http.Request, name string,
 		}
 		p.setError(err)
 	}
-	if err := s.pages.render(w, status, name, p); err != nil {
-		s.Error(w, r, err)
-	}
+	s.render(w, r, status, name, p)
 }
 
 // parseForm reads a posted form of at most the body limit and checks its

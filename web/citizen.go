@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -38,26 +37,6 @@ const (
 	defaultAttachmentBytes = 5 << 20
 	uploadMargin           = 64 << 10
 )
-
-// citizenTemplateNames are the pages of this part of the site. They are
-// parsed with the site layout, the form controls and the staff and citizen
-// parts, into the staff pages' set so that renderStaff renders them.
-var citizenTemplateNames = []string{
-	"citizen_home.html", "citizen_blocked.html", "citizen_case_form.html", "citizen_case_filed.html",
-	"citizen_withdraw.html", "citizen_withdrawn.html",
-	"citizen_cases.html", "citizen_case.html", "citizen_case_new.html", "citizen_code.html", "citizen_letters.html",
-}
-
-func init() {
-	for _, name := range citizenTemplateNames {
-		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/fields.html",
-			"templates/staff_parts.html", "templates/citizen_parts.html", "templates/"+name)
-		if err != nil {
-			panic(err)
-		}
-		staffTemplates[name] = t
-	}
-}
 
 // caseInputs says how the text-like fields of the case forms are
 // rendered, for citizens and for citizen support alike.
@@ -298,10 +277,26 @@ func (s *Server) newCitizenFrame(w http.ResponseWriter, r *http.Request, sess *b
 	f.Values = url.Values{}
 	if sess != nil {
 		f.CSRF = sess.CSRFToken
+		f.Menu = f.menu(path)
 	} else {
 		f.CSRF = s.formCSRF(w, r)
 	}
 	return f
+}
+
+// menu returns the navigation of a logged-in person's pages, with the
+// page at current marked.
+func (f *citizenFrame) menu(current string) *siteMenu {
+	var links []staffLink
+	for _, l := range []struct{ path, key string }{
+		{"/citizen", "citizen.nav.home"}, {"/citizen/block", "citizen.nav.block"}, {"/citizen/withdraw", "citizen.nav.withdraw"},
+	} {
+		links = append(links, staffLink{Href: f.Href(l.path), Text: f.T(l.key), Current: l.path == current})
+	}
+	return &siteMenu{
+		Label: f.T("citizen.nav.label"), Groups: []navGroup{{Links: links}},
+		Logout: f.Href("/citizen/logout"), LogoutID: "citizen-logout", LogoutText: f.T("citizen.nav.logout"), CSRF: f.CSRF,
+	}
 }
 
 func (s *Server) citizenCookieName() string {
@@ -429,7 +424,7 @@ func (s *Server) handleCitizenCallback(w http.ResponseWriter, r *http.Request) {
 			r.URL.RawQuery = "lang=" + url.QueryEscape(login.Lang)
 		}
 		page := s.newCitizenFrame(w, r, nil, "/citizen", "citizen.blocked.title")
-		s.renderStaff(w, r, http.StatusForbidden, "citizen_blocked.html", &page)
+		s.render(w, r, http.StatusForbidden, "citizen_blocked.html", &page)
 		return
 	}
 	if err != nil {

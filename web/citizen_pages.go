@@ -12,10 +12,40 @@ import (
 // registerCitizenPages registers the citizen pages and citizen support's
 // case pages when the server has a citizen service, and the citizen login
 // when it also has the national ID portal's client.
-func (s *Server) registerCitizenPages() {
-	if s.cfg.Citizens == nil {
-		return
+// citizenArea holds the pages of citizens logged in through the national
+// ID portal: their data and who has looked at it, block and reopen cases,
+// withdrawal of consent.
+func citizenArea() area {
+	return area{
+		Name:    "citizen",
+		Enabled: func(c *Config) bool { return c.Citizens != nil },
+		Pages: []string{
+			"citizen_home.html", "citizen_blocked.html", "citizen_case_form.html", "citizen_case_filed.html",
+			"citizen_withdraw.html", "citizen_withdrawn.html",
+		},
+		Routes: (*Server).registerCitizenPages,
 	}
+}
+
+// caseArea holds citizen support's pages: block and reopen cases,
+// registering a paper form, reopen codes and letters to print.
+func caseArea() area {
+	return area{
+		Name:    "cases",
+		Enabled: func(c *Config) bool { return c.Citizens != nil },
+		Wide:    true,
+		Pages: []string{
+			"citizen_cases.html", "citizen_case.html", "citizen_case_new.html", "citizen_code.html", "citizen_letters.html",
+		},
+		Links: []navLink{
+			{Group: "citizens", Path: "/staff/cases", Key: "staff.nav.cases", Allowed: canAnywhere(beredskap.PermProcessCitizenCases)},
+			{Group: "citizens", Path: "/staff/letters", Key: "staff.nav.letters", Allowed: canAnywhere(beredskap.PermProcessCitizenCases)},
+		},
+		Routes: (*Server).registerCasePages,
+	}
+}
+
+func (s *Server) registerCitizenPages() {
 	if s.cfg.CitizenOIDC != nil {
 		s.handle("GET /citizen/login", s.handleCitizenLogin)
 		s.handle("GET /citizen/login/callback", s.handleCitizenCallback)
@@ -29,7 +59,9 @@ func (s *Server) registerCitizenPages() {
 	s.handle("POST /citizen/reopen", s.handleCitizenReopen)
 	s.handle("GET /citizen/withdraw", s.handleCitizenWithdrawForm)
 	s.handle("POST /citizen/withdraw", s.handleCitizenWithdraw)
+}
 
+func (s *Server) registerCasePages() {
 	s.handle("GET /staff/cases", s.handleCases)
 	s.handle("GET /staff/cases/new", s.handleCaseNew)
 	s.handle("POST /staff/cases", s.handleCaseRegister)
@@ -93,7 +125,7 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 			Decision:   decisionView(public, s.decisionIn(r, reg, page.Lang)),
 		})
 	}
-	s.renderStaff(w, r, http.StatusOK, "citizen_home.html", page)
+	s.render(w, r, http.StatusOK, "citizen_home.html", page)
 }
 
 // citizenCaseFormPage is the block form of a logged-in person or the
@@ -131,7 +163,7 @@ func (s *Server) handleCitizenBlockForm(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	s.renderStaff(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, sess, beredskap.CaseBlock))
+	s.render(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, sess, beredskap.CaseBlock))
 }
 
 // handleCitizenBlock files a block case for the logged-in person.
@@ -154,7 +186,7 @@ func (s *Server) handleCitizenBlock(w http.ResponseWriter, r *http.Request) {
 
 // handleCitizenReopenForm shows the public form to reopen one's access.
 func (s *Server) handleCitizenReopenForm(w http.ResponseWriter, r *http.Request) {
-	s.renderStaff(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, nil, beredskap.CaseReopen))
+	s.render(w, r, http.StatusOK, "citizen_case_form.html", s.citizenCaseForm(w, r, nil, beredskap.CaseReopen))
 }
 
 // handleCitizenReopen files a reopen case from the public form.
@@ -178,11 +210,11 @@ func (s *Server) citizenCaseDone(w http.ResponseWriter, r *http.Request, sess *b
 			s.Error(w, r, err)
 			return
 		}
-		s.renderStaff(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_form.html", page)
+		s.render(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_form.html", page)
 		return
 	}
 	page := &citizenCaseFiledPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/"+string(kind), "citizen.filed.title"), Case: c}
-	s.renderStaff(w, r, http.StatusOK, "citizen_case_filed.html", page)
+	s.render(w, r, http.StatusOK, "citizen_case_filed.html", page)
 }
 
 // citizenWithdrawPage asks the person to confirm the withdrawal of
@@ -199,7 +231,7 @@ func (s *Server) handleCitizenWithdrawForm(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdraw.title")}
-	s.renderStaff(w, r, http.StatusOK, "citizen_withdraw.html", page)
+	s.render(w, r, http.StatusOK, "citizen_withdraw.html", page)
 }
 
 // handleCitizenWithdraw withdraws the person's consent and shows the
@@ -225,7 +257,7 @@ func (s *Server) handleCitizenWithdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	page := &citizenWithdrawPage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen/withdraw", "citizen.withdrawn.title"),
 		Receipt: receipt}
-	s.renderStaff(w, r, http.StatusOK, "citizen_withdrawn.html", page)
+	s.render(w, r, http.StatusOK, "citizen_withdrawn.html", page)
 }
 
 // citizenLooksJSON is the answer of GET /citizen/looks.json: the looks as

@@ -100,14 +100,14 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request) {
 	if token != "" {
 		page.FirstHref = page.Href("/staff/cases", "status", status)
 	}
-	s.renderStaff(w, r, http.StatusOK, "citizen_cases.html", page)
+	s.render(w, r, http.StatusOK, "citizen_cases.html", page)
 }
 
 // handleCaseNew shows the form to register a paper form, and the form to
 // block a person's access at once on suspected misuse.
 func (s *Server) handleCaseNew(w http.ResponseWriter, r *http.Request) {
 	if page := s.supportPage(w, r, "/staff/cases/new", "case.new.title"); page != nil {
-		s.renderStaff(w, r, http.StatusOK, "citizen_case_new.html", page)
+		s.render(w, r, http.StatusOK, "citizen_case_new.html", page)
 	}
 }
 
@@ -128,7 +128,7 @@ func (s *Server) handleCaseRegister(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		s.renderStaff(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_new.html", page)
+		s.render(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_new.html", page)
 		return
 	}
 	http.Redirect(w, r, page.CaseHref(c.ID), http.StatusSeeOther)
@@ -153,7 +153,7 @@ func (s *Server) handleCaseBlockNow(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		s.renderStaff(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_new.html", page)
+		s.render(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_case_new.html", page)
 		return
 	}
 	http.Redirect(w, r, page.CaseHref(c.ID), http.StatusSeeOther)
@@ -193,7 +193,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	page.Case = c
 	page.Title = page.T("case.case.title_number", "number", c.Number)
-	s.renderStaff(w, r, status, "citizen_case.html", page)
+	s.render(w, r, status, "citizen_case.html", page)
 }
 
 // handleCaseAttachment serves the decrypted copy of a case's identity
@@ -264,7 +264,7 @@ func (s *Server) decideCase(w http.ResponseWriter, r *http.Request, decide func(
 // and the code a person reads out on the phone.
 func (s *Server) handleCaseCodeForm(w http.ResponseWriter, r *http.Request) {
 	if page := s.supportPage(w, r, "/staff/cases/code", "case.code.title"); page != nil {
-		s.renderStaff(w, r, http.StatusOK, "citizen_code.html", page)
+		s.render(w, r, http.StatusOK, "citizen_code.html", page)
 	}
 }
 
@@ -290,11 +290,11 @@ func (s *Server) handleCaseCode(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		s.renderStaff(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_code.html", page)
+		s.render(w, r, statusOf(beredskap.ErrorCode(err)), "citizen_code.html", page)
 		return
 	}
 	page.Case = c
-	s.renderStaff(w, r, http.StatusOK, "citizen_code.html", page)
+	s.render(w, r, http.StatusOK, "citizen_code.html", page)
 }
 
 // handleLetters shows the letters waiting to be printed and posted.
@@ -309,7 +309,7 @@ func (s *Server) handleLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Letters = letters
-	s.renderStaff(w, r, http.StatusOK, "citizen_letters.html", page)
+	s.render(w, r, http.StatusOK, "citizen_letters.html", page)
 }
 
 // handleLetter serves a waiting letter's PDF once, for printing; the

@@ -80,7 +80,7 @@ func (s *Server) handleDispensations(w http.ResponseWriter, r *http.Request) {
 	for _, d := range ds {
 		page.Rows = append(page.Rows, page.dispensationRowOf(d))
 	}
-	s.renderHotel(w, r, http.StatusOK, "dispensation_list.html", page)
+	s.render(w, r, http.StatusOK, "dispensation_list.html", page)
 }
 
 // dispensationFormPage is the form that grants a dispensation.
@@ -134,7 +134,7 @@ func (s *Server) handleDispensationForm(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	page := s.newDispensationForm(w, r, a, url.Values{"receipt": {r.URL.Query().Get("receipt")}})
-	s.renderHotel(w, r, http.StatusOK, "dispensation_form.html", page)
+	s.render(w, r, http.StatusOK, "dispensation_form.html", page)
 }
 
 // handleDispensationGrant grants a dispensation, or shows the form again
@@ -167,7 +167,7 @@ func (s *Server) handleDispensationGrant(w http.ResponseWriter, r *http.Request)
 	}
 	page := s.newDispensationForm(w, r, a, form)
 	page.Form.setProblems(problems, "dispensation-form")
-	s.renderHotel(w, r, http.StatusBadRequest, "dispensation_form.html", page)
+	s.render(w, r, http.StatusBadRequest, "dispensation_form.html", page)
 }
 
 // dispensationRequest reads the grant form; instants that do not parse
@@ -254,7 +254,7 @@ func (s *Server) handleDelegations(w http.ResponseWriter, r *http.Request) {
 	if done := r.URL.Query().Get("done"); done != "" && page.text.Has("hotel.done."+done) {
 		page.Done = page.T("hotel.done." + done)
 	}
-	s.renderHotel(w, r, http.StatusOK, "dispensation_delegations.html", page)
+	s.render(w, r, http.StatusOK, "dispensation_delegations.html", page)
 }
 
 // delegationsPageOf returns the delegations page with its form holding
@@ -318,7 +318,7 @@ func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
 		problems = []beredskap.Problem{{Field: "user_id", Reason: "delegation_" + string(beredskap.ErrorCode(err)), Message: beredskap.ErrorMessage(err)}}
 	}
 	page.Form.setProblems(problems, "delegation-form")
-	s.renderHotel(w, r, status, "dispensation_delegations.html", page)
+	s.render(w, r, status, "dispensation_delegations.html", page)
 }
 
 // handleDelegationEnd ends a delegation.

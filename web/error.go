@@ -13,7 +13,17 @@ import (
 // private to the HTTP layer: no other layer knows about media types.
 const eUnsupportedMediaType beredskap.Code = "unsupported_media_type"
 
-var errForbiddenOrigin = beredskap.Errorf(beredskap.EFORBIDDEN, "cross-origin form submissions are refused")
+// eMethodNotAllowed is the code of a request whose path has routes, none
+// for its method.
+const eMethodNotAllowed beredskap.Code = "method_not_allowed"
+
+// reasonCrossOrigin marks the refusal of a form posted from another site,
+// which the error page explains apart from a page the role may not use.
+const reasonCrossOrigin = "cross_origin"
+
+var errForbiddenOrigin = &beredskap.Error{
+	Code: beredskap.EFORBIDDEN, Reason: reasonCrossOrigin, Message: "cross-origin form submissions are refused",
+}
 
 // statusOf maps an error code to its HTTP status. It is the only place in
 // the package that chooses a status for an error.
@@ -35,6 +45,8 @@ func statusOf(code beredskap.Code) int {
 		return http.StatusUnsupportedMediaType
 	case beredskap.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case eMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}
@@ -96,7 +108,49 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, errorBody{Error: detail})
 		return
 	}
-	s.pages.renderError(w, r, status, string(detail.Code), reqID)
+	s.renderError(w, r, status, detail)
+}
+
+// unmatched answers requests that no route takes with the site's own
+// not-found or method-not-allowed page (JSON under /api/) instead of the
+// mux's plain text.
+func (s *Server) unmatched(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := s.mux.Handler(r); pattern != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		uw := &unmatchedWriter{ResponseWriter: w}
+		next.ServeHTTP(uw, r)
+		switch uw.status {
+		case http.StatusNotFound:
+			s.Error(w, r, beredskap.Errorf(beredskap.ENOTFOUND, "no page at this address"))
+		case http.StatusMethodNotAllowed:
+			s.Error(w, r, beredskap.Errorf(eMethodNotAllowed, "the address does not take %s", r.Method))
+		}
+	})
+}
+
+// unmatchedWriter passes every response through but a 404 or 405, which
+// it keeps back for unmatched to replace.
+type unmatchedWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *unmatchedWriter) WriteHeader(status int) {
+	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+		w.status = status
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *unmatchedWriter) Write(b []byte) (int, error) {
+	if w.status != 0 {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // isAPI reports whether the request is for the JSON API.

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,17 +8,30 @@ import (
 	"beredskap"
 )
 
-// registerFollowUpPages registers the control centre's pages and API (work
-// queue, claims, call reports, SMS and templates), the labour
-// inspectorate's notices and the SMS receipt webhook, when the server has a
-// follow-up service.
+// followUpArea holds the control centre's pages and API (work queue,
+// claims, call reports, SMS and templates) and the labour inspectorate's
+// notices, when the server has a follow-up service.
+func followUpArea() area {
+	return area{
+		Name:    "followup",
+		Enabled: func(c *Config) bool { return c.FollowUp != nil },
+		Wide:    true,
+		Pages: []string{
+			"followup_queue.html", "followup_plan.html", "followup_templates.html", "followup_template.html",
+			"labour_notices.html",
+		},
+		Links: []navLink{
+			{Group: "followup", Path: "/staff/followup", Key: "centre.nav.queue", Allowed: canAnywhere(beredskap.PermFollowUp)},
+			{Group: "followup", Path: "/staff/followup/templates", Key: "centre.nav.templates",
+				Allowed: canAnywhere(beredskap.PermManageTemplates)},
+			{Group: "followup", Path: "/staff/labour/notices", Key: "centre.nav.notices",
+				Allowed: canAnywhere(beredskap.PermViewLabourNotices)},
+		},
+		Routes: (*Server).registerFollowUpPages,
+	}
+}
+
 func (s *Server) registerFollowUpPages() {
-	if s.cfg.SMSReceipts != nil {
-		s.handle("POST /api/v1/sms/receipts", s.handleSMSReceipts)
-	}
-	if s.cfg.FollowUp == nil {
-		return
-	}
 	s.handle("GET /staff/followup", s.handleFollowUpQueue)
 	s.handle("POST /staff/followup/claim-next", s.handleFollowUpClaimNext)
 	s.handle("GET /staff/followup/queue/{plan}", s.handleFollowUpPlan)
@@ -51,60 +62,6 @@ func (s *Server) registerFollowUpPages() {
 func (s *Server) handleSMSReceipts(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 	s.cfg.SMSReceipts.ServeHTTP(w, r)
-}
-
-// followUpTemplates holds the parsed pages of the control centre and the
-// labour inspectorate, each with the layout, the form controls and the
-// staff parts.
-var followUpTemplates = mustLoadFollowUpTemplates()
-
-func mustLoadFollowUpTemplates() map[string]*template.Template {
-	names := []string{
-		"followup_queue.html", "followup_plan.html", "followup_templates.html", "followup_template.html",
-		"labour_notices.html",
-	}
-	ts := map[string]*template.Template{}
-	for _, name := range names {
-		t, err := template.New(name).ParseFS(templateFiles,
-			"templates/layout.html", "templates/fields.html", "templates/staff_parts.html", "templates/"+name)
-		if err != nil {
-			panic(err)
-		}
-		ts[name] = t
-	}
-	return ts
-}
-
-// renderFollowUp renders one of the follow-up pages like renderStaff.
-func (s *Server) renderFollowUp(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := followUpTemplates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Robots-Tag", "noindex")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-// followUpLinks returns the links of the control centre's and the labour
-// inspectorate's pages that the actor's role may use, for the navigation
-// and the staff home page.
-func (f *staffFrame) followUpLinks(current string) []staffLink {
-	var links []staffLink
-	add := func(ok bool, path, key string) {
-		if ok {
-			links = append(links, staffLink{
-				Href: f.Href(path), Text: f.T(key), Hint: f.T(key + ".hint"), Current: path == current,
-			})
-		}
-	}
-	add(beredskap.Can(f.Actor, beredskap.PermFollowUp, ""), "/staff/followup", "centre.nav.queue")
-	add(beredskap.Can(f.Actor, beredskap.PermManageTemplates, ""), "/staff/followup/templates", "centre.nav.templates")
-	add(beredskap.Can(f.Actor, beredskap.PermViewLabourNotices, ""), "/staff/labour/notices", "centre.nav.notices")
-	return links
 }
 
 // planHref returns the address of a plan's page on the control centre's

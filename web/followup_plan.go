@@ -117,7 +117,7 @@ func (s *Server) handleFollowUpPlan(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	page.setActions()
-	s.renderFollowUp(w, r, http.StatusOK, "followup_plan.html", page)
+	s.render(w, r, http.StatusOK, "followup_plan.html", page)
 }
 
 // planPage returns the page of the timeline tl with the form values.
@@ -302,7 +302,7 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, correct bool
 	} else {
 		page.ReportConflict = true
 	}
-	s.renderFollowUp(w, r, statusOf(beredskap.ErrorCode(err)), "followup_plan.html", page)
+	s.render(w, r, statusOf(beredskap.ErrorCode(err)), "followup_plan.html", page)
 }
 
 // hasReport reports whether the timeline holds the report id.
@@ -371,5 +371,5 @@ func (s *Server) handleFollowUpSMS(w http.ResponseWriter, r *http.Request) {
 	default:
 		page.Preview, page.PreviewLang = preview, autonym(preview.Language)
 	}
-	s.renderFollowUp(w, r, status, "followup_plan.html", page)
+	s.render(w, r, status, "followup_plan.html", page)
 }

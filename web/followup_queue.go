@@ -78,7 +78,7 @@ func (s *Server) handleFollowUpQueue(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if problems, ok := invalidProblems(err); ok {
 			page.Form.setProblems(problems, "filter-form", nil)
-			s.renderFollowUp(w, r, http.StatusBadRequest, "followup_queue.html", page)
+			s.render(w, r, http.StatusBadRequest, "followup_queue.html", page)
 			return
 		}
 		s.Error(w, r, err)
@@ -88,7 +88,7 @@ func (s *Server) handleFollowUpQueue(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.renderFollowUp(w, r, http.StatusOK, "followup_queue.html", page)
+	s.render(w, r, http.StatusOK, "followup_queue.html", page)
 }
 
 // queuePage returns the frame of the queue page holding the filter values.
@@ -179,7 +179,7 @@ func (s *Server) handleFollowUpClaimNext(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	s.renderFollowUp(w, r, status, "followup_queue.html", page)
+	s.render(w, r, status, "followup_queue.html", page)
 }
 
 // handleFollowUpClaim claims one traveller and goes to their page.

@@ -60,7 +60,7 @@ func (s *Server) handleFollowUpTemplates(w http.ResponseWriter, r *http.Request)
 		}
 		page.Rows = append(page.Rows, row)
 	}
-	s.renderFollowUp(w, r, http.StatusOK, "followup_templates.html", page)
+	s.render(w, r, http.StatusOK, "followup_templates.html", page)
 }
 
 // handleFollowUpTemplate shows the form that changes one template.
@@ -89,7 +89,7 @@ func (s *Server) handleFollowUpTemplate(w http.ResponseWriter, r *http.Request) 
 		body = tpls[i].Body
 	}
 	page := s.templatePage(w, r, a, key, lang, url.Values{"body": {body}})
-	s.renderFollowUp(w, r, http.StatusOK, "followup_template.html", page)
+	s.render(w, r, http.StatusOK, "followup_template.html", page)
 }
 
 // templatePage returns the form of the template key in lang holding
@@ -138,5 +138,5 @@ func (s *Server) handleFollowUpTemplateSave(w http.ResponseWriter, r *http.Reque
 	}
 	page := s.templatePage(w, r, a, key, lang, url.Values{"body": {body}})
 	page.Form.setProblems(problems, "template-form", nil)
-	s.renderFollowUp(w, r, http.StatusBadRequest, "followup_template.html", page)
+	s.render(w, r, http.StatusBadRequest, "followup_template.html", page)
 }

@@ -71,7 +71,7 @@ func (s *Server) handleFeeStatement(w http.ResponseWriter, r *http.Request) {
 	page.StayHref = page.Href(path)
 	page.CSVHref = page.Href(path + "/fees.csv")
 	page.PDFHref = page.Href(path + "/fees.pdf")
-	s.renderHotel(w, r, http.StatusOK, "hotel_fees.html", page)
+	s.render(w, r, http.StatusOK, "hotel_fees.html", page)
 }
 
 // feeStatement reads the statement of the stay in the path, or answers
@@ -180,7 +180,7 @@ func (s *Server) handleInvoices(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Form.setProblems(problems, "invoice-form")
-		s.renderHotel(w, r, http.StatusBadRequest, "hotel_invoices.html", page)
+		s.render(w, r, http.StatusBadRequest, "hotel_invoices.html", page)
 		return
 	}
 	if q.Get("format") == "csv" {
@@ -195,7 +195,7 @@ func (s *Server) handleInvoices(w http.ResponseWriter, r *http.Request) {
 	page.Invoices = invs
 	page.CSVHref = page.Href("/staff/invoices", "from", page.Values.Get("from"), "to", page.Values.Get("to"),
 		"org_number", page.Values.Get("org_number"), "format", "csv")
-	s.renderHotel(w, r, http.StatusOK, "hotel_invoices.html", page)
+	s.render(w, r, http.StatusOK, "hotel_invoices.html", page)
 }
 
 // invoices returns the invoice data the query asks for, of the actor's

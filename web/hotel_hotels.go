@@ -62,7 +62,7 @@ func (s *Server) handleHotels(w http.ResponseWriter, r *http.Request) {
 	for _, h := range hs {
 		page.Rows = append(page.Rows, page.hotelRowOf(h))
 	}
-	s.renderHotel(w, r, http.StatusOK, "hotel_list.html", page)
+	s.render(w, r, http.StatusOK, "hotel_list.html", page)
 }
 
 // hotelFormPage is the form that adds or changes a hotel.
@@ -90,7 +90,7 @@ func (s *Server) handleHotelNew(w http.ResponseWriter, r *http.Request) {
 	}
 	page := s.newHotelFormPage(w, r, a, "/staff/hotels/new", "hotel.form.title_new", "/staff/hotels",
 		url.Values{"active": {"true"}})
-	s.renderHotel(w, r, http.StatusOK, "hotel_form.html", page)
+	s.render(w, r, http.StatusOK, "hotel_form.html", page)
 }
 
 // hotelInput reads a hotel form; a rooms value that is not a number is
@@ -138,7 +138,7 @@ func (s *Server) handleHotelCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	page := s.newHotelFormPage(w, r, a, "/staff/hotels/new", "hotel.form.title_new", "/staff/hotels", form)
 	page.Form.setProblems(problems, "hotel-form")
-	s.renderHotel(w, r, http.StatusBadRequest, "hotel_form.html", page)
+	s.render(w, r, http.StatusBadRequest, "hotel_form.html", page)
 }
 
 // hotelPage is one hotel: its details, the form that changes them, the
@@ -180,7 +180,7 @@ func (s *Server) handleHotel(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.renderHotel(w, r, http.StatusOK, "hotel_page.html", page)
+	s.render(w, r, http.StatusOK, "hotel_page.html", page)
 }
 
 // hotelPageOf returns the page of hotel id, with the hotel form holding
@@ -281,7 +281,7 @@ func (s *Server) handleHotelUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Form.setProblems(problems, "hotel-form")
-	s.renderHotel(w, r, http.StatusBadRequest, "hotel_page.html", page)
+	s.render(w, r, http.StatusBadRequest, "hotel_page.html", page)
 }
 
 // handleHotelCapacity sets the hotel's rooms for a range of nights.
@@ -322,5 +322,5 @@ func (s *Server) handleHotelCapacity(w http.ResponseWriter, r *http.Request) {
 	}
 	page.CapacityForm.setProblems(problems, "capacity-form")
 	page.Summary, page.Title = page.capacity.Summary, page.capacity.Title
-	s.renderHotel(w, r, http.StatusBadRequest, "hotel_page.html", page)
+	s.render(w, r, http.StatusBadRequest, "hotel_page.html", page)
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,14 +8,43 @@ import (
 	"beredskap"
 )
 
-// registerHotelPages registers the quarantine hotels' pages and API
-// (hotels and capacity, allocation, stays, fee statements, § 6j
-// dispensations and delegations, rule-change impact), when the server has
-// a hotel service.
-func (s *Server) registerHotelPages() {
-	if s.cfg.Hotels == nil {
-		return
+// hotelArea holds the quarantine hotels' pages and API (hotels and
+// capacity, allocation, stays, fee statements, § 6j dispensations and
+// delegations, rule-change impact), when the server has a hotel service:
+// hotel coordinators reach their hotels, stays and allocation; border
+// officers allocation; municipal officers and staff dispensations; the
+// officer delegations; whoever may, the rule-change impact.
+func hotelArea() area {
+	return area{
+		Name:    "hotel",
+		Enabled: func(c *Config) bool { return c.Hotels != nil },
+		Wide:    true,
+		Pages: []string{
+			"hotel_list.html", "hotel_form.html", "hotel_page.html", "hotel_allocate.html", "hotel_stays.html",
+			"hotel_stay.html", "hotel_fees.html", "hotel_invoices.html",
+			"dispensation_list.html", "dispensation_form.html", "dispensation_delegations.html",
+			"impact_page.html",
+		},
+		Links: []navLink{
+			{Group: "hotels", Path: "/staff/hotels", Key: "hotel.nav.hotels", Allowed: can(beredskap.PermManageHotels)},
+			{Group: "hotels", Path: "/staff/allocate", Key: "hotel.nav.allocate", Allowed: can(beredskap.PermAllocateStay)},
+			{Group: "hotels", Path: "/staff/stays", Key: "hotel.nav.stays", Allowed: can(beredskap.PermManageStays)},
+			{Group: "hotels", Path: "/staff/invoices", Key: "hotel.nav.invoices", Allowed: can(beredskap.PermManageStays)},
+			{Group: "dispensations", Path: "/staff/dispensations", Key: "hotel.nav.dispensations",
+				Allowed: func(a *beredskap.Actor) bool {
+					m := a.Municipality()
+					return beredskap.Can(a, beredskap.PermGrantDispensation, m) ||
+						(m == "" && beredskap.Can(a, beredskap.PermEndDispensation, m))
+				}},
+			{Group: "dispensations", Path: "/staff/delegations", Key: "hotel.nav.delegations",
+				Allowed: can(beredskap.PermDelegateDispensations)},
+			{Group: "registrations", Path: "/staff/rule-impact", Key: "hotel.nav.impact", Allowed: can(beredskap.PermRuleImpact)},
+		},
+		Routes: (*Server).registerHotelPages,
 	}
+}
+
+func (s *Server) registerHotelPages() {
 	s.handle("GET /staff/hotels", s.handleHotels)
 	s.handle("GET /staff/hotels/new", s.handleHotelNew)
 	s.handle("POST /staff/hotels", s.handleHotelCreate)
@@ -50,70 +77,6 @@ func (s *Server) registerHotelPages() {
 	s.handle("POST /staff/rule-impact/{run}/notify", s.handleImpactNotify)
 
 	s.registerHotelAPI()
-}
-
-// hotelTemplates holds the parsed pages of hotels, stays, dispensations
-// and rule-change impact, each with the layout, the form controls and the
-// staff parts.
-var hotelTemplates = mustLoadHotelTemplates()
-
-func mustLoadHotelTemplates() map[string]*template.Template {
-	names := []string{
-		"hotel_list.html", "hotel_form.html", "hotel_page.html", "hotel_allocate.html", "hotel_stays.html",
-		"hotel_stay.html", "hotel_fees.html", "hotel_invoices.html",
-		"dispensation_list.html", "dispensation_form.html", "dispensation_delegations.html",
-		"impact_page.html",
-	}
-	ts := map[string]*template.Template{}
-	for _, name := range names {
-		t, err := template.New(name).ParseFS(templateFiles,
-			"templates/layout.html", "templates/fields.html", "templates/staff_parts.html", "templates/hotel_parts.html", "templates/"+name)
-		if err != nil {
-			panic(err)
-		}
-		ts[name] = t
-	}
-	return ts
-}
-
-// renderHotel renders one of the hotel pages like renderStaff.
-func (s *Server) renderHotel(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := hotelTemplates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Robots-Tag", "noindex")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-// hotelLinks returns the links of the hotel, dispensation and rule-change
-// pages the actor's role may use, for the navigation and the staff home
-// page: hotel coordinators their hotels, stays and allocation; border
-// officers allocation; municipal officers and staff dispensations; the
-// officer delegations; whoever may, the rule-change impact.
-func (f *staffFrame) hotelLinks(current string) []staffLink {
-	a, m := f.Actor, f.Actor.Municipality()
-	var links []staffLink
-	add := func(ok bool, path, key string) {
-		if ok {
-			links = append(links, staffLink{
-				Href: f.Href(path), Text: f.T(key), Hint: f.T(key + ".hint"), Current: path == current,
-			})
-		}
-	}
-	add(beredskap.Can(a, beredskap.PermManageHotels, m), "/staff/hotels", "hotel.nav.hotels")
-	add(beredskap.Can(a, beredskap.PermAllocateStay, m), "/staff/allocate", "hotel.nav.allocate")
-	add(beredskap.Can(a, beredskap.PermManageStays, m), "/staff/stays", "hotel.nav.stays")
-	add(beredskap.Can(a, beredskap.PermManageStays, m), "/staff/invoices", "hotel.nav.invoices")
-	add(beredskap.Can(a, beredskap.PermGrantDispensation, m) || (m == "" && beredskap.Can(a, beredskap.PermEndDispensation, m)),
-		"/staff/dispensations", "hotel.nav.dispensations")
-	add(beredskap.Can(a, beredskap.PermDelegateDispensations, m), "/staff/delegations", "hotel.nav.delegations")
-	add(beredskap.Can(a, beredskap.PermRuleImpact, m), "/staff/rule-impact", "hotel.nav.impact")
-	return links
 }
 
 // mayAny answers 403 before a form or body is read unless the actor may

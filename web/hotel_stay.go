@@ -49,7 +49,7 @@ func (s *Server) handleStay(w http.ResponseWriter, r *http.Request) {
 	if done := r.URL.Query().Get("done"); done != "" && page.text.Has("hotel.done."+done) {
 		page.Done = page.T("hotel.done." + done)
 	}
-	s.renderHotel(w, r, http.StatusOK, "hotel_stay.html", page)
+	s.render(w, r, http.StatusOK, "hotel_stay.html", page)
 }
 
 // stayPageOf returns the page of stay id with its forms holding values.

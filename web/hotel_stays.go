@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,7 +53,7 @@ func (s *Server) handleAllocateForm(w http.ResponseWriter, r *http.Request) {
 	if q.Get("done") == "allocated" {
 		page.Done = page.T("hotel.done.allocated_stay", "id", q.Get("stay"))
 	}
-	s.renderHotel(w, r, http.StatusOK, "hotel_allocate.html", page)
+	s.render(w, r, http.StatusOK, "hotel_allocate.html", page)
 }
 
 // allocatePageOf returns the allocation form holding values, with the
@@ -158,7 +157,7 @@ func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Form.setProblems(problems, "allocate-form")
-	s.renderHotel(w, r, http.StatusBadRequest, "hotel_allocate.html", page)
+	s.render(w, r, http.StatusBadRequest, "hotel_allocate.html", page)
 }
 
 // staysPage lists stays with filters.
@@ -236,7 +235,7 @@ func (s *Server) handleStays(w http.ResponseWriter, r *http.Request) {
 	if q.Get("page_token") != "" {
 		page.FirstHref = page.Href("/staff/stays", filters...)
 	}
-	s.renderHotel(w, r, http.StatusOK, "hotel_stays.html", page)
+	s.render(w, r, http.StatusOK, "hotel_stays.html", page)
 }
 
 // parseLocal reads a datetime-local value (Europe/Oslo) of field; "" is
@@ -310,7 +309,7 @@ func (s *Server) handleStayAction(action string) http.HandlerFunc {
 			page.Conflict = page.conflictText(err)
 			page.Title = page.T("staff.form.title_errors", "title", page.Title)
 		}
-		s.renderHotel(w, r, status, "hotel_stay.html", page)
+		s.render(w, r, status, "hotel_stay.html", page)
 	}
 }
 
@@ -379,10 +378,3 @@ func (f *staffFrame) conflictText(err error) string {
 	return f.T("hotel.conflict.other", "message", beredskap.ErrorMessage(err))
 }
 
-// stayIDText writes an optional stay id.
-func stayIDText(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return fmt.Sprint(id)
-}

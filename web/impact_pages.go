@@ -62,7 +62,7 @@ func (s *Server) handleImpact(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.renderHotel(w, r, http.StatusOK, "impact_page.html", page)
+	s.render(w, r, http.StatusOK, "impact_page.html", page)
 }
 
 // impactPageOf builds the page for the query q (at, after, done).
@@ -181,7 +181,7 @@ func (s *Server) handleImpactCompute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Form.setProblems(problems, "impact-form")
-	s.renderHotel(w, r, http.StatusBadRequest, "impact_page.html", page)
+	s.render(w, r, http.StatusBadRequest, "impact_page.html", page)
 }
 
 // handleImpactNotify queues the SMS of a run to every traveller it

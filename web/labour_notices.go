@@ -85,7 +85,7 @@ func (s *Server) handleLabourNotices(w http.ResponseWriter, r *http.Request) {
 	f, err := noticeFilter(q)
 	if problems, invalid := invalidProblems(err); invalid {
 		page.Form.setProblems(problems, "filter-form", nil)
-		s.renderFollowUp(w, r, http.StatusBadRequest, "labour_notices.html", page)
+		s.render(w, r, http.StatusBadRequest, "labour_notices.html", page)
 		return
 	}
 	f.Limit = staffPageSize
@@ -109,7 +109,7 @@ func (s *Server) handleLabourNotices(w http.ResponseWriter, r *http.Request) {
 	if f.PageToken != "" {
 		page.FirstHref = page.Href("/staff/labour/notices", filter...)
 	}
-	s.renderFollowUp(w, r, http.StatusOK, "labour_notices.html", page)
+	s.render(w, r, http.StatusOK, "labour_notices.html", page)
 }
 
 // exportNotices writes the notices q selects as a CSV or XLSX file. The

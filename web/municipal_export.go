@@ -126,7 +126,7 @@ func (s *Server) handleMunicipalDigest(w http.ResponseWriter, r *http.Request) {
 	page := s.municipalDigestFrame(w, r, a)
 	page.Values = url.Values{"mode": {string(p.Mode)}}
 	page.Saved = r.URL.Query().Get("saved") == "1"
-	s.renderMunicipal(w, r, http.StatusOK, "municipal_digest.html", page)
+	s.render(w, r, http.StatusOK, "municipal_digest.html", page)
 }
 
 // handleMunicipalDigestSave sets the user's digest and shows the form
@@ -159,7 +159,7 @@ func (s *Server) handleMunicipalDigestSave(w http.ResponseWriter, r *http.Reques
 	page := s.municipalDigestFrame(w, r, a)
 	page.Values = url.Values{"mode": {mode}}
 	page.Form.setProblems(problems, "digest-form")
-	s.renderMunicipal(w, r, http.StatusBadRequest, "municipal_digest.html", page)
+	s.render(w, r, http.StatusBadRequest, "municipal_digest.html", page)
 }
 
 // digestPage returns the frame of the digest page.

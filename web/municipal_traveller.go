@@ -81,7 +81,7 @@ func (s *Server) handleMunicipalTraveller(w http.ResponseWriter, r *http.Request
 	page.BackHref = page.Href("/staff/followup/travellers", back...)
 	page.fill()
 	page.Hotel = s.travellerHotelOf(r, &page.staffFrame, tl.Plan.Receipt)
-	s.renderMunicipal(w, r, http.StatusOK, "municipal_traveller.html", page)
+	s.render(w, r, http.StatusOK, "municipal_traveller.html", page)
 }
 
 // fill turns the timeline into the page's rows, in the page's language.

@@ -68,7 +68,7 @@ func (s *Server) handleMunicipalTravellers(w http.ResponseWriter, r *http.Reques
 	}
 	if page.Municipality == "" && beredskap.Can(a, beredskap.PermViewReports, "") {
 		// The control centre has yet to choose a municipality.
-		s.renderMunicipal(w, r, http.StatusOK, "municipal_travellers.html", page)
+		s.render(w, r, http.StatusOK, "municipal_travellers.html", page)
 		return
 	}
 	f, err := muniReportFilter(q, page.Municipality)
@@ -78,13 +78,13 @@ func (s *Server) handleMunicipalTravellers(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		if problems, ok := municipalProblems(err); ok {
 			page.Form.setProblems(problems, "filter-form")
-			s.renderMunicipal(w, r, http.StatusBadRequest, "municipal_travellers.html", page)
+			s.render(w, r, http.StatusBadRequest, "municipal_travellers.html", page)
 			return
 		}
 		s.Error(w, r, err)
 		return
 	}
-	s.renderMunicipal(w, r, http.StatusOK, "municipal_travellers.html", page)
+	s.render(w, r, http.StatusOK, "municipal_travellers.html", page)
 }
 
 // fillMunicipalTravellers reads the page of travellers f selects and the

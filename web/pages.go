@@ -1,14 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"errors"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,7 +31,15 @@ type Page struct {
 	Languages   []LanguageLink
 	Stylesheets []string
 	Attribution string
+	// Menu is the bar of a logged-in staff member or citizen: who they
+	// are, the navigation and the logout button; nil on public pages.
+	Menu *siteMenu
+	// Wide gives the page the wide content column; render sets it from
+	// the page's area.
+	Wide bool
 }
+
+func (p *Page) page() *Page { return p }
 
 // LanguageLink is one entry of the language switcher.
 type LanguageLink struct {
@@ -53,36 +57,26 @@ type ErrorPage struct {
 	Page
 	Status    int
 	Code      string
+	Text      string // what happened and what to do
 	RequestID string
 	Back      string // where the page's way back leads: "/" or "/staff"
 }
 
-// pages holds the parsed templates, one set per page.
+// pages holds the areas of the site and their parsed pages.
 type pages struct {
 	locales *locales
-	tmpl    map[string]*template.Template
+	areas   []area
+	tmpl    map[string]pageTemplate
 }
 
-// mustLoadPages parses every page template of templates/ (all files but
-// the shared layout.html and fields.html) together with the shared ones.
+// mustLoadPages parses the pages of every area of the site.
 func mustLoadPages() *pages {
-	p := &pages{locales: allLocales, tmpl: map[string]*template.Template{}}
-	names, err := fs.Glob(templateFiles, "templates/*.html")
+	areas := siteAreas()
+	ts, err := loadTemplates(areas)
 	if err != nil {
 		panic(err)
 	}
-	for _, file := range names {
-		name := path.Base(file)
-		if name == "layout.html" || name == "fields.html" {
-			continue
-		}
-		t, err := template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/fields.html", file)
-		if err != nil {
-			panic(err)
-		}
-		p.tmpl[name] = t
-	}
-	return p
+	return &pages{locales: allLocales, areas: areas, tmpl: ts}
 }
 
 // page returns the frame of a public page in the visitor's language at
@@ -121,30 +115,36 @@ func (p *pages) pageIn(ls *locales, r *http.Request, path, titleKey string) Page
 	return pg
 }
 
-// render executes a page into a buffer first, so that a template error
-// becomes a clean 500 rather than half a page.
-func (p *pages) render(w http.ResponseWriter, status int, name string, data any) error {
-	var buf bytes.Buffer
-	if err := p.tmpl[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-	return nil
-}
-
 // renderError shows an error page in the frame of the part of the site
-// the request was for: the staff pages (bokmål and English, a way back to
-// /staff) or the public ones.
-func (p *pages) renderError(w http.ResponseWriter, r *http.Request, status int, code, requestID string) {
-	pg, back := p.page(r, "/", "error.title."+code), "/"
+// the request was for: the staff pages (bokmål and English, the
+// navigation of a logged-in staff member, a way back to /staff) or the
+// public ones. A refusal says whether the page is not for the staff
+// member's role or the form came from another site.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e errorDetail) {
+	title := "error.title." + string(e.Code)
+	page := &ErrorPage{Status: status, Code: string(e.Code), RequestID: e.RequestID, Back: "/"}
+	textKey := "error.text." + string(e.Code)
 	if staffPath(r.URL.Path) {
-		pg, back = p.staffPage(r, r.URL.Path, "error.title."+code), "/staff"
+		page.Back = "/staff"
+		if a := beredskap.ActorFrom(r.Context()); a.User != nil {
+			f := s.newStaffFrame(w, r, a, r.URL.Path, title)
+			page.Page = f.Page
+			if e.Code == beredskap.EFORBIDDEN && e.Reason != reasonCrossOrigin {
+				page.Text = f.T("error.text.forbidden_role", "role", f.Role(a.Role()))
+			}
+		} else {
+			page.Page = s.pages.staffPage(r, r.URL.Path, title)
+		}
+	} else {
+		page.Page = s.pages.page(r, "/", title)
 	}
-	err := p.render(w, status, "error.html", &ErrorPage{Page: pg, Status: status, Code: code, RequestID: requestID, Back: back})
-	if err != nil {
+	if e.Code == beredskap.EFORBIDDEN && e.Reason == reasonCrossOrigin {
+		textKey = "error.text.forbidden_origin"
+	}
+	if page.Text == "" {
+		page.Text = page.T(textKey)
+	}
+	if err := s.pages.render(w, status, "error.html", page); err != nil {
 		http.Error(w, http.StatusText(status), status)
 	}
 }
@@ -157,6 +157,26 @@ func staffPath(path string) bool {
 		}
 	}
 	return false
+}
+
+// publicArea is the travellers' part of the site: the registration form,
+// the receipt with its decision and QR code, the error page and the
+// stylesheets.
+func publicArea() area {
+	return area{
+		Name:   "public",
+		Public: true,
+		Pages:  []string{"form.html", "receipt.html", "error.html"},
+		Routes: (*Server).registerPublicPages,
+	}
+}
+
+func (s *Server) registerPublicPages() {
+	s.handle("GET /{$}", s.handleForm)
+	s.handle("POST /register", s.handleFormSubmit)
+	s.handle("GET /receipt/{receipt}", s.handleReceipt)
+	s.handle("GET /receipt/{receipt}/qr.png", s.handleQR)
+	s.handle("GET /assets/", s.handleAsset)
 }
 
 // handleForm shows an empty registration form with a fresh idempotency
@@ -215,9 +235,7 @@ func (s *Server) handleFormSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, page *FormPage) {
-	if err := s.pages.render(w, status, "form.html", page); err != nil {
-		s.Error(w, r, err)
-	}
+	s.render(w, r, status, "form.html", page)
 }
 
 // autonym returns the name of a language in itself, capitalised as the

@@ -65,9 +65,7 @@ func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
 		Decision:  decisionView(pg.L, d),
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	if err := s.pages.render(w, http.StatusOK, "receipt.html", page); err != nil {
-		s.Error(w, r, err)
-	}
+	s.render(w, r, http.StatusOK, "receipt.html", page)
 }
 
 // decisionIn returns the stored decision, with its texts in lang when the

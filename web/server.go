@@ -124,17 +124,14 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.routes = append(s.routes, "GET /metrics")
 
-	s.handle("GET /{$}", s.handleForm)
-	s.handle("POST /register", s.handleFormSubmit)
-	s.handle("GET /receipt/{receipt}", s.handleReceipt)
-	s.handle("GET /receipt/{receipt}/qr.png", s.handleQR)
-	s.handle("GET /assets/", s.handleAsset)
-	s.registerAuthPages()
-	s.registerStaffPages()
-	s.registerCitizenPages()
-	s.registerFollowUpPages()
-	s.registerMunicipalPages()
-	s.registerHotelPages()
+	if cfg.SMSReceipts != nil {
+		s.handle("POST /api/v1/sms/receipts", s.handleSMSReceipts)
+	}
+	for _, a := range s.pages.areas {
+		if a.Routes != nil && (a.Enabled == nil || a.Enabled(&s.cfg)) {
+			a.Routes(s)
+		}
+	}
 
 	// Browser form posts from another site are refused; API clients that
 	// send neither Origin nor Sec-Fetch-Site pass untouched.
@@ -146,7 +143,7 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	// authenticate sits above accessLog because it copies the request to
 	// carry the actor, and accessLog reads the route from the request the
 	// mux saw.
-	s.handler = s.requestID(s.authenticate(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.mux))))))
+	s.handler = s.requestID(s.authenticate(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.unmatched(s.mux)))))))
 	return s
 }
 

@@ -46,7 +46,7 @@ func (s *Server) handleStaffAudit(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &e) {
 			page.setProblems(e.Problems, "audit-form")
 			page.Title = page.T("staff.form.title_errors", "title", page.Title)
-			s.renderStaff(w, r, statusOf(e.Code), "staff_audit.html", page)
+			s.render(w, r, statusOf(e.Code), "staff_audit.html", page)
 			return
 		}
 		s.Error(w, r, err)
@@ -82,7 +82,7 @@ func (s *Server) handleStaffAudit(w http.ResponseWriter, r *http.Request) {
 	if token != "" {
 		page.FirstHref = page.Href("/staff/audit", filter...)
 	}
-	s.renderStaff(w, r, http.StatusOK, "staff_audit.html", page)
+	s.render(w, r, http.StatusOK, "staff_audit.html", page)
 }
 
 // decodeAuditFilter reads the search form. Dates are YYYY-MM-DD in

@@ -32,7 +32,7 @@ func (s *Server) handleAccessOrder(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.renderStaff(w, r, http.StatusOK, "staff_order.html", page)
+	s.render(w, r, http.StatusOK, "staff_order.html", page)
 }
 
 // accessOrderPage reads the order of the path and builds its page.
@@ -128,7 +128,7 @@ func (s *Server) handleAccessOrderReject(w http.ResponseWriter, r *http.Request)
 		page.Values = r.PostForm
 		page.setProblems(e.Problems, "reject-form")
 		page.Title = page.T("staff.form.title_errors", "title", page.Title)
-		s.renderStaff(w, r, statusOf(e.Code), "staff_order.html", page)
+		s.render(w, r, statusOf(e.Code), "staff_order.html", page)
 	default:
 		s.Error(w, r, err)
 	}

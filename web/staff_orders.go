@@ -104,7 +104,7 @@ func (s *Server) handleAccessOrders(w http.ResponseWriter, r *http.Request) {
 	if token != "" {
 		page.FirstHref = page.Href("/staff/access-orders", filter...)
 	}
-	s.renderStaff(w, r, http.StatusOK, "staff_orders.html", page)
+	s.render(w, r, http.StatusOK, "staff_orders.html", page)
 }
 
 // statusRank orders statuses in the queue: waiting for the administrators
@@ -143,7 +143,7 @@ func (s *Server) handleAccessOrderForm(w http.ResponseWriter, r *http.Request) {
 		"kind": {string(beredskap.OrderGrant)}, "role": {string(beredskap.RoleMunicipalStaff)},
 		"municipality": {a.Municipality()},
 	})
-	s.renderStaff(w, r, http.StatusOK, "staff_order_form.html", page)
+	s.render(w, r, http.StatusOK, "staff_order_form.html", page)
 }
 
 // handleAccessOrderCreate files the officer's access order and shows it,
@@ -195,7 +195,7 @@ func (s *Server) orderFormError(w http.ResponseWriter, r *http.Request, page *ac
 		s.Error(w, r, err)
 		return
 	}
-	s.renderStaff(w, r, statusOf(e.Code), "staff_order_form.html", page)
+	s.render(w, r, statusOf(e.Code), "staff_order_form.html", page)
 }
 
 // decodeOrderForm reads the access-order form, trimming every value.
@@ -233,7 +233,7 @@ func (s *Server) handleAccessRequestForm(w http.ResponseWriter, r *http.Request)
 	page := s.orderFormPage(w, r, nil, url.Values{
 		"kind": {string(beredskap.OrderGrant)}, "role": {string(beredskap.RoleMunicipalStaff)},
 	})
-	s.renderStaff(w, r, http.StatusOK, "staff_order_form.html", page)
+	s.render(w, r, http.StatusOK, "staff_order_form.html", page)
 }
 
 // handleAccessRequest files an employee's own request, which waits for
@@ -249,5 +249,5 @@ func (s *Server) handleAccessRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &accessRequestSentPage{staffFrame: s.newStaffFrame(w, r, nil, "/access/request", "staff.request_sent.title"), Order: o}
-	s.renderStaff(w, r, http.StatusOK, "staff_request_sent.html", page)
+	s.render(w, r, http.StatusOK, "staff_request_sent.html", page)
 }

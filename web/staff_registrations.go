@@ -22,7 +22,7 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &staffHomePage{staffFrame: s.newStaffFrame(w, r, a, "/staff", "staff.home.title"), Grant: a.Grant}
-	s.renderStaff(w, r, http.StatusOK, "staff_home.html", page)
+	s.render(w, r, http.StatusOK, "staff_home.html", page)
 }
 
 // staffRegistrationsPage is a page of the registrations the actor may
@@ -71,7 +71,7 @@ func (s *Server) handleStaffRegistrations(w http.ResponseWriter, r *http.Request
 	if !beredskap.Can(a, beredskap.PermListRegistrations, page.Municipality) &&
 		beredskap.Can(a, beredskap.PermReadRegistration, page.Municipality) {
 		// The border officer may look a receipt up but not list.
-		s.renderStaff(w, r, http.StatusOK, "staff_registrations.html", page)
+		s.render(w, r, http.StatusOK, "staff_registrations.html", page)
 		return
 	}
 	page.Listing = true
@@ -105,7 +105,7 @@ func (s *Server) handleStaffRegistrations(w http.ResponseWriter, r *http.Request
 	if token != "" {
 		page.FirstHref = page.Href("/staff/registrations", "filter_municipality", filter)
 	}
-	s.renderStaff(w, r, http.StatusOK, "staff_registrations.html", page)
+	s.render(w, r, http.StatusOK, "staff_registrations.html", page)
 }
 
 // staffRegistrationPage is one registration with its decision.
@@ -137,5 +137,5 @@ func (s *Server) handleStaffRegistration(w http.ResponseWriter, r *http.Request)
 	page.Arrival = page.arrival(reg.Registration.ArrivalTime)
 	page.Decision = decisionView(page.text.public, s.decisionIn(r, reg, page.Lang))
 	page.Hotel = s.travellerHotelOf(r, &page.staffFrame, reg.Receipt)
-	s.renderStaff(w, r, http.StatusOK, "staff_registration.html", page)
+	s.render(w, r, http.StatusOK, "staff_registration.html", page)
 }

@@ -63,7 +63,7 @@ func (s *Server) handleStaffUsers(w http.ResponseWriter, r *http.Request) {
 	if token != "" {
 		page.FirstHref = page.Href("/staff/users", "q", page.Values.Get("q"))
 	}
-	s.renderStaff(w, r, http.StatusOK, "staff_users.html", page)
+	s.render(w, r, http.StatusOK, "staff_users.html", page)
 }
 
 // staffUserPage is one user with their grants and API tokens.
@@ -103,7 +103,7 @@ func (s *Server) handleStaffUser(w http.ResponseWriter, r *http.Request) {
 	if n := r.URL.Query().Get("notice"); userNotices[n] {
 		page.Notice = "staff.user.notice." + n
 	}
-	s.renderStaff(w, r, http.StatusOK, "staff_user.html", page)
+	s.render(w, r, http.StatusOK, "staff_user.html", page)
 }
 
 // staffUserPage reads the user of the path and builds their page.
@@ -184,7 +184,7 @@ func (s *Server) handleStaffUserRemove(w http.ResponseWriter, r *http.Request) {
 		page.Values = r.PostForm
 		page.setProblems(e.Problems, "remove-form")
 		page.Title = page.T("staff.form.title_errors", "title", page.Title)
-		s.renderStaff(w, r, statusOf(e.Code), "staff_user.html", page)
+		s.render(w, r, statusOf(e.Code), "staff_user.html", page)
 	default:
 		s.Error(w, r, err)
 	}
@@ -249,7 +249,7 @@ func (s *Server) handleStaffUserReset(w http.ResponseWriter, r *http.Request) {
 		page.Values = r.PostForm
 		page.setProblems(problems, "reset-form")
 		page.Title = page.T("staff.form.title_errors", "title", page.Title)
-		s.renderStaff(w, r, statusOf(e.Code), "staff_user.html", page)
+		s.render(w, r, statusOf(e.Code), "staff_user.html", page)
 	default:
 		s.Error(w, r, err)
 	}

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +10,40 @@ import (
 	"beredskap"
 	"beredskap/norway"
 )
+
+// staffArea holds the staff home page, registrations, access orders, users
+// and grants, and audit search.
+func staffArea() area {
+	return area{
+		Name: "staff",
+		Wide: true,
+		Pages: []string{
+			"staff_home.html", "staff_registrations.html", "staff_registration.html",
+			"staff_orders.html", "staff_order_form.html", "staff_order.html", "staff_request_sent.html",
+			"staff_users.html", "staff_user.html", "staff_audit.html",
+		},
+		Links: []navLink{
+			{Path: "/staff", Key: "staff.nav.home"},
+			{Group: "registrations", Path: "/staff/registrations", Key: "staff.nav.registrations",
+				Allowed: can(beredskap.PermListRegistrations)},
+			{Group: "registrations", Path: "/staff/registrations", Key: "staff.nav.lookup",
+				Allowed: func(a *beredskap.Actor) bool {
+					return can(beredskap.PermReadRegistration)(a) && !can(beredskap.PermListRegistrations)(a)
+				}},
+			{Group: "access", Path: "/staff/access-orders", Key: "staff.nav.orders", Allowed: can(beredskap.PermViewAccessOrders)},
+			{Group: "access", Path: "/staff/access-orders/new", Key: "staff.nav.order_new", Allowed: can(beredskap.PermOrderAccess)},
+			{Group: "access", Path: "/staff/users", Key: "staff.nav.users", Allowed: canAnywhere(beredskap.PermManageUsers)},
+			{Group: "access", Path: "/staff/audit", Key: "staff.nav.audit", Allowed: canAnywhere(beredskap.PermSearchAudit)},
+		},
+		Routes: (*Server).registerStaffPages,
+	}
+}
+
+// canAnywhere returns a navLink.Allowed that asks whether the actor may
+// do p without a municipality (a national permission).
+func canAnywhere(p beredskap.Permission) func(*beredskap.Actor) bool {
+	return func(a *beredskap.Actor) bool { return beredskap.Can(a, p, "") }
+}
 
 // registerStaffPages registers the routes of the staff pages: registrations,
 // access orders, users and grants, and audit search.
@@ -42,35 +74,14 @@ func (s *Server) registerStaffPages() {
 // staffPageSize is how many rows a staff list shows at a time.
 const staffPageSize = 50
 
-// staffTemplates holds the parsed staff pages, each with the site layout,
-// the form controls and the staff parts, loaded once.
-var staffTemplates = mustLoadStaffTemplates()
-
-func mustLoadStaffTemplates() map[string]*template.Template {
-	names := []string{
-		"staff_home.html", "staff_registrations.html", "staff_registration.html",
-		"staff_orders.html", "staff_order_form.html", "staff_order.html", "staff_request_sent.html",
-		"staff_users.html", "staff_user.html", "staff_audit.html",
-	}
-	ts := map[string]*template.Template{}
-	for _, name := range names {
-		t, err := template.New(name).ParseFS(templateFiles,
-			"templates/layout.html", "templates/fields.html", "templates/staff_parts.html", "templates/"+name)
-		if err != nil {
-			panic(err)
-		}
-		ts[name] = t
-	}
-	return ts
-}
-
 // staffFrame is what every staff page shows around its content: the page
 // in bokmål or English, the acting staff member and the links their role
 // allows, the CSRF token of its forms, and the state of its form.
 type staffFrame struct {
 	Page
 	Actor *beredskap.Actor
-	Nav   []staffLink
+	// Tasks are the pages the actor may use besides the home page.
+	Tasks []staffLink
 	CSRF  string
 	staffForm
 	text staffText
@@ -94,7 +105,7 @@ func (s *Server) newStaffFrame(w http.ResponseWriter, r *http.Request, a *bereds
 	}
 	f.staffForm.text = f.text
 	if a != nil {
-		f.Nav = f.staffLinks(path)
+		f.Menu, f.Tasks = s.staffMenu(&f, path)
 	}
 	return f
 }
@@ -124,34 +135,6 @@ func (x staffText) Has(key string) bool {
 	_, ok := x.staff.Lookup(key)
 	_, pub := x.public.Lookup(key)
 	return ok || pub
-}
-
-// staffLinks returns the pages the actor's role may use, each with a
-// sentence saying what it is for.
-func (f *staffFrame) staffLinks(current string) []staffLink {
-	a, m := f.Actor, f.Actor.Municipality()
-	var links []staffLink
-	add := func(ok bool, path, key string) {
-		if ok {
-			links = append(links, staffLink{
-				Href: f.Href(path), Text: f.T(key), Hint: f.T(key + ".hint"), Current: path == current,
-			})
-		}
-	}
-	add(true, "/staff", "staff.nav.home")
-	add(beredskap.Can(a, beredskap.PermListRegistrations, m), "/staff/registrations", "staff.nav.registrations")
-	add(beredskap.Can(a, beredskap.PermReadRegistration, m) && !beredskap.Can(a, beredskap.PermListRegistrations, m),
-		"/staff/registrations", "staff.nav.lookup")
-	add(beredskap.Can(a, beredskap.PermViewAccessOrders, m), "/staff/access-orders", "staff.nav.orders")
-	add(beredskap.Can(a, beredskap.PermOrderAccess, m), "/staff/access-orders/new", "staff.nav.order_new")
-	add(beredskap.Can(a, beredskap.PermManageUsers, ""), "/staff/users", "staff.nav.users")
-	add(beredskap.Can(a, beredskap.PermSearchAudit, ""), "/staff/audit", "staff.nav.audit")
-	add(beredskap.Can(a, beredskap.PermProcessCitizenCases, ""), "/staff/cases", "staff.nav.cases")
-	add(beredskap.Can(a, beredskap.PermProcessCitizenCases, ""), "/staff/letters", "staff.nav.letters")
-	links = append(links, f.followUpLinks(current)...)
-	links = append(links, f.municipalLinks(current)...)
-	links = append(links, f.hotelLinks(current)...)
-	return links
 }
 
 // Href returns path with the page's language and the given query
@@ -246,21 +229,6 @@ func countyName(code string) string {
 		}
 	}
 	return code
-}
-
-// renderStaff renders a staff page into a buffer first, so that a template
-// error becomes a clean error page rather than half a page.
-func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := staffTemplates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Robots-Tag", "noindex")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 // parseStaffForm reads a staff form's body within the size limit and checks

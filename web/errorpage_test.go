@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"beredskap"
+)
+
+// TestUnknownAddressesGetTheSitesPage checks that an address no route
+// takes is answered in the site's layout and language (JSON under /api/),
+// not with the mux's plain "404 page not found".
+func TestUnknownAddressesGetTheSitesPage(t *testing.T) {
+	ts := staffServer(t)
+	nb := locale(t, "nb")
+	for _, c := range []struct {
+		path, want string
+	}{
+		{"/no-such-page?lang=nb", nb["error.title.not_found"]},
+		{"/receipt?lang=nb", nb["error.title.not_found"]},
+		{"/staff/no-such-page?lang=nb", "Fant ikke siden"},
+	} {
+		resp := ts.get(t, c.path)
+		body := string(readBody(t, resp))
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: status %d; want 404", c.path, resp.StatusCode)
+		}
+		if !strings.Contains(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, `<html lang="nb"`) ||
+			!strings.Contains(body, c.want) || !strings.Contains(body, "site-header") {
+			t.Errorf("GET %s: not the site's page in bokmål with %q:\n%s", c.path, c.want, body)
+		}
+	}
+
+	resp := ts.get(t, "/api/v1/no-such-thing")
+	var e struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	decodeJSON(t, resp, &e)
+	if resp.StatusCode != http.StatusNotFound || e.Error.Code != "not_found" {
+		t.Errorf("GET /api/v1/no-such-thing: status %d, code %q; want 404 not_found", resp.StatusCode, e.Error.Code)
+	}
+
+	// A path that has routes, but not for this method: 405 with Allow,
+	// on the site's page.
+	resp = ts.post(t, "/staff/audit?lang=en", nil, "Content-Type", "application/x-www-form-urlencoded")
+	body := string(readBody(t, resp))
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(resp.Header.Get("Allow"), "GET") ||
+		!strings.Contains(body, "site-header") {
+		t.Errorf("POST /staff/audit: status %d, Allow %q; want 405 on the site's page:\n%s",
+			resp.StatusCode, resp.Header.Get("Allow"), body)
+	}
+}
+
+// TestForbiddenPageNamesTheRole checks that a staff member who opens a
+// page that is not for their role gets a 403 in the staff layout, with
+// the navigation, saying so, and not the message about forms from other
+// sites.
+func TestForbiddenPageNamesTheRole(t *testing.T) {
+	ts := staffServer(t)
+	u := mustAddStaffUser(t, ts, "inspector@example.no", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate})
+	mustLogIn(t, ts, u)
+	doc := mustPage(t, ts, u, "/staff/users?lang=nb", http.StatusForbidden)
+	text := textOf(doc, "#error-text")
+	if !strings.Contains(text, "ikke for rollen din") || !strings.Contains(text, "Arbeidstilsynet") {
+		t.Errorf("403 text %q does not say the page is not for the role", text)
+	}
+	if strings.Contains(text, "nettsted") {
+		t.Errorf("403 text %q speaks of forms from other sites", text)
+	}
+	if doc.Find(".site-nav a").Length() == 0 || doc.Find("#logout").Length() != 1 {
+		t.Error("the 403 page has no staff navigation or logout button")
+	}
+}
