@@ -140,11 +140,14 @@ sed -e 's/^id: "2021-02-15"/id: "2021-02-17-cluster"/' -e 's/^in_force_from: .*/
 pids+=($!)
 wait_for 30 test -s "$dir/sms.url"
 
-# Staff: two operators and a reader, with API tokens.
+# Staff: two operators and a reader, with API tokens. The instances share
+# one directory of signed audit checkpoints (in production: the same
+# signing key on each, see docs/operations.md).
+mkdir -p "$dir/audit"
 for who in op1 op2 reader; do
-  "$bin/beredskap" user add --db "$db" --email "$who@kontrollsenter.no" --name "Cluster $who" --role control_centre >/dev/null
+  "$bin/beredskap" user add --db "$db" --audit-dir "$dir/audit" --email "$who@kontrollsenter.no" --name "Cluster $who" --role control_centre >/dev/null
 done
-tok() { "$bin/beredskap" token create --db "$db" --user "$1@kontrollsenter.no" --name cluster | grep -Eo '[A-Za-z0-9_-]{30,}' | head -1; }
+tok() { "$bin/beredskap" token create --db "$db" --audit-dir "$dir/audit" --user "$1@kontrollsenter.no" --name cluster | grep -Eo '[A-Za-z0-9_-]{30,}' | head -1; }
 operators="$(tok op1),$(tok op2)"
 reader=$(tok reader)
 
@@ -159,7 +162,7 @@ start_app() {
   local i=$1
   "$bin/beredskap" serve --addr "127.0.0.1:809$i" --db "$db" --rules "$dir/rules" --allow-synthetic-ids \
     --attachment-key "$key" --sms-provider-url "$(cat "$dir/sms.url")" --sms-api-key test-sms-key \
-    --register-now "$now_flag" --trust-proxy --drain-delay 2s --log-format json >>"$dir/app$i.log" 2>&1 &
+    --audit-dir "$dir/audit" --register-now "$now_flag" --trust-proxy --drain-delay 2s --log-format json >>"$dir/app$i.log" 2>&1 &
   app_pids[$i]=$!
   pids+=($!)
 }
@@ -252,7 +255,7 @@ log "the provider took $last SMS"
 log "checking"
 IFS=,; load_list="${loads[*]}"; unset IFS
 "$bin/clusterload" check -db "$db" -load "$load_list" -sms "$dir/sms.json" -min-sms 1 || failed=1
-"$bin/beredskap" audit verify --db "$db" || failed=1
+"$bin/beredskap" audit verify --db "$db" --audit-dir "$dir/audit" || failed=1
 patronictl -c "$dir/node1.yml" list || true
 if [ "$failed" != 0 ]; then
   echo "cluster-test.sh: FAIL (logs in $dir)"; keep=true; exit 1

@@ -44,7 +44,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, s.DB, time.Now, logger)
+	st, err := openStore(ctx, s.DB, nil, logger)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

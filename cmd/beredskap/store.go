@@ -41,9 +41,9 @@ type store struct {
 
 // openStore opens a PostgreSQL database for a postgres:// or postgresql://
 // URL, and a SQLite file otherwise; both run their migrations on open.
-// A PostgreSQL store runs on the server's clock (postgres.DB.Now) instead
-// of clock, so that every instance agrees on leases. logger (nil: none)
-// logs the store's background work.
+// The stores run on clock; nil means the real time, which for PostgreSQL
+// is the server's clock (postgres.DB.Now), so that every instance agrees
+// on leases. logger (nil: none) logs the store's background work.
 func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *slog.Logger) (*store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn)
@@ -51,7 +51,9 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 			return nil, err
 		}
 		db.Logger = logger
-		clock = db.Now
+		if clock == nil {
+			clock = db.Now
+		}
 		staffStore := postgres.NewStaffStore(db, clock)
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
@@ -73,6 +75,9 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 	db, err := sqlite.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
+	}
+	if clock == nil {
+		clock = time.Now
 	}
 	staffStore := sqlite.NewStaffStore(db, clock)
 	return &store{
