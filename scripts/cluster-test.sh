@@ -174,14 +174,14 @@ log "$instances instances serving behind http://127.0.0.1:8090/"
 loads=()
 failed=0
 # under_load runs a load of $1 registrations in the background (prefix $2),
-# runs the fault ($3...) after 5 s, and waits for the load.
+# runs the fault ($3...) after 3 s, and waits for the load.
 under_load() {
   local n=$1 prefix=$2; shift 2
   "$bin/clusterload" load -url http://127.0.0.1:8090 -n "$n" -c 8 -prefix "$prefix" \
     -arrival 2021-02-16T10:00:00+01:00 -operators "$operators" -reader "$reader" -out "$dir/$prefix.json" >"$dir/$prefix.log" 2>&1 &
   local lp=$!
   pids+=($lp)
-  sleep 5
+  sleep 3
   "$@"
   wait "$lp" || failed=1
   cat "$dir/$prefix.log"
@@ -221,15 +221,15 @@ switchover() {
 }
 
 log "scenario: the leader killed under load"
-under_load 400 kill kill_leader
+under_load 2000 kill kill_leader
 wait_for 120 has_sync
 
 if ! $short; then
   log "scenario: the leader stopped for 30 s under load"
-  under_load 600 sigstop stop_leader
+  under_load 3000 sigstop stop_leader
   wait_for 120 has_sync
   log "scenario: planned switchover under load"
-  under_load 400 switch switchover
+  under_load 2000 switch switchover
   wait_for 120 has_sync
 fi
 
