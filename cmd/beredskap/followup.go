@@ -100,7 +100,7 @@ func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.S
 		logger:  logger,
 	}
 	if s.SMSWebhookSecret != "" {
-		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, logger)
+		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, time.Now, logger)
 	}
 	return f, nil
 }
