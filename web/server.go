@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"beredskap/auth"
 	"beredskap/citizen"
@@ -57,6 +58,11 @@ type Config struct {
 	// statements, § 6j dispensations and rule-change impact, pages and
 	// API.
 	Hotels *hotel.Service
+	// Clock, when not nil, is the register's set follow-up clock (the
+	// demo's 2021): the public form suggests its date as the arrival and
+	// says why, so that a new registration lands in the same time as the
+	// follow-up and the demo data.
+	Clock func() time.Time
 }
 
 // Server serves the JSON API, the operational endpoints, the public pages

@@ -75,6 +75,8 @@ type followUp struct {
 	hotels   *hotel.Service
 	leader   beredskap.Leadership
 	logger   *slog.Logger
+	// setClock is the follow-up clock when --register-now set it, else nil.
+	setClock func() time.Time
 }
 
 // newFollowUp builds the follow-up over the store.
@@ -93,6 +95,9 @@ func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s
 		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
 		leader:  st.leader,
 		logger:  logger,
+	}
+	if s.Now != "" {
+		f.setClock = clock
 	}
 	if s.SMSWebhookSecret != "" {
 		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, logger)

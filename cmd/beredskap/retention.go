@@ -56,6 +56,9 @@ func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retenti
 // 'retention stats --db DB', 'retention doc --out DIR' and 'retention
 // backup --db FILE --dir DIR'.
 func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := groupHelp("retention", args, stdout); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return usageError{"retention: want 'check [DIR]', 'purge', 'stats', 'doc' or 'backup'"}
 	}
@@ -75,7 +78,7 @@ func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func retentionCheck(args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention check", stderr)
+	fset := newFlagSet("retention check", stdout)
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
@@ -104,7 +107,7 @@ func retentionCheck(args []string, stdout, stderr io.Writer) error {
 }
 
 func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention purge", stderr)
+	fset := newFlagSet("retention purge", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	batch := fset.Int("batch", 100, "registrations deleted per transaction")
 	if err := parse(fset, args); err != nil {
@@ -126,7 +129,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func retentionStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention stats", stderr)
+	fset := newFlagSet("retention stats", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	municipality := fset.String("municipality", "", "one municipality's counts (all when empty)")
 	if err := parse(fset, args); err != nil {
@@ -152,7 +155,7 @@ func retentionStats(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func retentionDoc(args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention doc", stderr)
+	fset := newFlagSet("retention doc", stdout)
 	out := fset.String("out", "docs", "directory to write the record of processing and the impact summary to")
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
@@ -181,7 +184,7 @@ const (
 )
 
 func retentionBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention backup", stderr)
+	fset := newFlagSet("retention backup", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path")
 	dir := fset.String("dir", "backups", "directory of the backups")
 	if err := parse(fset, args); err != nil {

@@ -14,6 +14,9 @@ import (
 // example cases; the embedded rules without DIR), 'rules list' and 'rules
 // impact --at INSTANT'.
 func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := groupHelp("rules", args, stdout); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return usageError{"rules: want 'check [DIR]', 'list' or 'impact --at INSTANT'"}
 	}
