@@ -3,7 +3,6 @@ package bench_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -210,7 +209,7 @@ func getPages(b *testing.B, url, token string) {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != http.StatusOK || len(p.Items) != listPage {
-			b.Fatal(fmt.Sprintf("status %d, %d items, %v", resp.StatusCode, len(p.Items), err))
+			b.Fatalf("status %d, %d items, %v", resp.StatusCode, len(p.Items), err)
 		}
 	}
 }

@@ -102,7 +102,7 @@ func TestPrintLetterWithoutRegisteredAddress(t *testing.T) {
 			if len(queued) == 0 || !strings.Contains(queued[len(queued)-1].Detail, "added by hand") {
 				t.Errorf("citizen_letter.queue audited as %+v; want the address to be added by hand", queued)
 			}
-			if _, err := e.svc.EnterCode(e.support, c.Number, code); err != nil {
+			if _, err := e.svc.EnterCode(e.second, c.Number, code); err != nil {
 				t.Fatalf("EnterCode: %v", err)
 			}
 		})

@@ -55,6 +55,9 @@ type env struct {
 	clock   *clock
 	mailbox *mailboxtest.Server
 	support context.Context // acting as a citizen-support user
+	// second acts as another citizen-support user: the one who enters a
+	// code that support approved or printed.
+	second context.Context
 }
 
 func newEnv(t *testing.T, cfg citizen.Config) *env {
@@ -77,6 +80,7 @@ func newEnv(t *testing.T, cfg citizen.Config) *env {
 		regs: sqlite.NewRegistrationService(db, c.Now), clock: c, mailbox: mb,
 	}
 	e.support = e.actor("veileder@helfo.example.no", "Vera", "Veileder", beredskap.RoleCitizenSupport, "")
+	e.second = e.actor("kollega@helfo.example.no", "Kari", "Kollega", beredskap.RoleCitizenSupport, "")
 	return e
 }
 
@@ -357,9 +361,9 @@ func TestReopenByMailbox(t *testing.T) {
 	if wrong == code {
 		wrong = "11111111"
 	}
-	_, err := e.svc.EnterCode(e.support, c.Number, wrong)
+	_, err := e.svc.EnterCode(e.second, c.Number, wrong)
 	wantErr(t, err, beredskap.EINVALID, "code", "invalid_code")
-	_, err = e.svc.EnterCode(e.support, "2026-999999", code)
+	_, err = e.svc.EnterCode(e.second, "2026-999999", code)
 	wantErr(t, err, beredskap.EINVALID, "code", "invalid_code")
 	got, err := e.svc.GetCase(e.support, c.ID)
 	if err != nil || got.CodeAttempts != 1 {
@@ -368,7 +372,7 @@ func TestReopenByMailbox(t *testing.T) {
 	if failed := e.auditOf(beredskap.AuditFilter{Action: "citizen_case.code"}); len(failed) != 2 || failed[0].Outcome != beredskap.OutcomeFailed {
 		t.Errorf("wrong codes audited as %+v", failed)
 	}
-	done, err := e.svc.EnterCode(e.support, c.Number, code[:4]+" "+code[4:])
+	done, err := e.svc.EnterCode(e.second, c.Number, code[:4]+" "+code[4:])
 	if err != nil {
 		t.Fatalf("EnterCode with the right code: %v", err)
 	}
@@ -376,7 +380,7 @@ func TestReopenByMailbox(t *testing.T) {
 		t.Errorf("reopened case = %+v", done)
 	}
 	e.login(person) // access is open again
-	_, err = e.svc.EnterCode(e.support, c.Number, code)
+	_, err = e.svc.EnterCode(e.second, c.Number, code)
 	wantErr(t, err, beredskap.EINVALID, "code", "invalid_code") // used
 }
 
@@ -394,7 +398,7 @@ func TestReopenByPrintLetter(t *testing.T) {
 	code := codeIn(t, pdf, c.Number)
 	_, err = e.svc.TakePrintLetter(e.support, c.ID)
 	wantErr(t, err, beredskap.ENOTFOUND, "", "")
-	if _, err := e.svc.EnterCode(e.support, c.Number, code); err != nil {
+	if _, err := e.svc.EnterCode(e.second, c.Number, code); err != nil {
 		t.Fatalf("EnterCode: %v", err)
 	}
 	e.login(person)
@@ -414,10 +418,10 @@ func TestTooManyWrongCodes(t *testing.T) {
 		wrong = "87654321"
 	}
 	for range 3 {
-		_, err := e.svc.EnterCode(e.support, c.Number, wrong)
+		_, err := e.svc.EnterCode(e.second, c.Number, wrong)
 		wantErr(t, err, beredskap.EINVALID, "code", "invalid_code")
 	}
-	_, err = e.svc.EnterCode(e.support, c.Number, code)
+	_, err = e.svc.EnterCode(e.second, c.Number, code)
 	wantErr(t, err, beredskap.EINVALID, "code", "invalid_code")
 	got, err := e.svc.GetCase(e.support, c.ID)
 	if err != nil || got.Status != beredskap.CaseRejected || got.Reason != "too many wrong codes" {
@@ -437,7 +441,7 @@ func TestExpiredCode(t *testing.T) {
 	}
 	code := codeIn(t, pdf, c.Number)
 	e.clock.Advance(25 * time.Hour)
-	_, err = e.svc.EnterCode(e.support, c.Number, code)
+	_, err = e.svc.EnterCode(e.second, c.Number, code)
 	wantErr(t, err, beredskap.EINVALID, "code", "expired")
 	_, err = e.svc.Login(anon(), person, "Åse Ødegård")
 	wantErr(t, err, beredskap.EFORBIDDEN, "", "blocked")
@@ -532,5 +536,43 @@ func TestMyDataAndWithdrawal(t *testing.T) {
 	}
 	if _, err := e.staff.GetRegistration(officer, stored.Receipt); err != nil {
 		t.Errorf("the registration is gone after withdrawal: %v", err)
+	}
+}
+
+// Issue 13, item 3: a reopen takes two people. Whoever approved the case
+// or printed its letter (and so may have seen the code) may not enter the
+// code, even the right one; a third member of citizen support does, and
+// the audit entry of the reopening names all three.
+func TestReopenNeedsASecondPerson(t *testing.T) {
+	e := newEnv(t, citizen.Config{})
+	person := nid(t, 131)
+	c := e.reopen(person) // approved by support
+	pdf, err := e.svc.TakePrintLetter(e.second, c.ID)
+	if err != nil {
+		t.Fatalf("TakePrintLetter: %v", err)
+	}
+	code := codeIn(t, pdf, c.Number)
+	for _, who := range []context.Context{e.support, e.second} {
+		_, err := e.svc.EnterCode(who, c.Number, code)
+		wantErr(t, err, beredskap.EINVALID, "code", "second_person")
+	}
+	got, err := e.svc.GetCase(e.support, c.ID)
+	if err != nil || got.Status != beredskap.CaseAwaitingCode || got.CodeAttempts != 0 {
+		t.Fatalf("case after the refused entries: %+v, %v; want it awaiting the code, no attempt counted", got, err)
+	}
+	third := e.actor("tredje@helfo.example.no", "Tor", "Tredje", beredskap.RoleCitizenSupport, "")
+	if _, err := e.svc.EnterCode(third, c.Number, code); err != nil {
+		t.Fatalf("EnterCode by a third person: %v", err)
+	}
+	e.login(person)
+	entries := e.auditOf(beredskap.AuditFilter{Action: "citizen_case.code"})
+	if len(entries) != 3 || entries[0].Outcome != beredskap.OutcomeDenied || entries[1].Outcome != beredskap.OutcomeDenied {
+		t.Fatalf("citizen_case.code entries = %+v; want two denied and one ok", entries)
+	}
+	last := entries[2]
+	for _, who := range []string{"approved by veileder@helfo.example.no", "printed by kollega@helfo.example.no", "entered by tredje@helfo.example.no"} {
+		if last.Outcome != beredskap.OutcomeOK || !strings.Contains(last.Detail, who) {
+			t.Errorf("the reopening's audit entry %q does not say %q", last.Detail, who)
+		}
 	}
 }

@@ -166,9 +166,12 @@ func errWrongCode() error {
 // case is rejected with reason "too many wrong codes". An expired code
 // rejects the case with reason "the code expired" and is EINVALID on
 // "code" with reason "expired". An unknown case number and a wrong code
-// are both EINVALID on "code" with reason "invalid_code". It needs
-// PermProcessCitizenCases (EFORBIDDEN otherwise, audited). Audited as
-// "citizen_case.code".
+// are both EINVALID on "code" with reason "invalid_code". Four eyes: the
+// staff member who approved the case or printed its letter (and so may
+// have seen the code) may not enter it, EINVALID on "code" with reason
+// "second_person"; the audit entry of the reopening names who approved,
+// who printed and who entered the code. It needs PermProcessCitizenCases
+// (EFORBIDDEN otherwise, audited). Audited as "citizen_case.code".
 func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*beredskap.AccessCase, error) {
 	a, err := s.may(ctx, "citizen_case.code", "citizen_cases")
 	if err != nil {
@@ -193,6 +196,18 @@ func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*bere
 			rec.Detail = fmt.Sprintf("case %s is %s, not awaiting a code", c.Number, c.Status)
 			c = nil
 			return beredskap.AuditRefusal(ctx, tx, rec, errWrongCode())
+		}
+		hands, err := caseHands(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if hands.touched(a.Name()) {
+			rec.Outcome = beredskap.OutcomeDenied
+			rec.Detail = fmt.Sprintf("case %s: %s approved the case or printed its letter and may not enter the code (%s)",
+				c.Number, a.Name(), hands)
+			c = nil
+			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("code", "second_person",
+				"another staff member must enter the code: you approved the case or printed its letter"))
 		}
 		if subtle.ConstantTimeCompare([]byte(s.codeHash(c.Number, code)), []byte(c.CodeHash)) != 1 {
 			c.CodeAttempts++
@@ -233,7 +248,8 @@ func (s *Service) EnterCode(ctx context.Context, caseNumber, code string) (*bere
 		if err := closeCase(ctx, tx, c, beredskap.CaseCompleted, now); err != nil {
 			return err
 		}
-		rec.Outcome, rec.Detail = beredskap.OutcomeOK, "code accepted; access reopened for case "+c.Number
+		rec.Outcome = beredskap.OutcomeOK
+		rec.Detail = fmt.Sprintf("code accepted; access reopened for case %s; code entered by %s; %s", c.Number, a.Name(), hands)
 		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {

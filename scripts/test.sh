@@ -2,7 +2,8 @@
 # Runs every test of the project. When BEREDSKAP_TEST_POSTGRES is not set and
 # PostgreSQL's server binaries are installed, it starts a throwaway cluster on
 # a free port for the run and removes it afterwards, so that the PostgreSQL
-# conformance suite runs for real. Extra arguments go to 'go test'.
+# conformance suite runs for real. Extra arguments go to 'go test'; those
+# that name packages (./postgres/) replace ./... .
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,35 @@ if [ -z "${BEREDSKAP_TEST_POSTGRES:-}" ] && [ -n "$pgbin" ] && [ -x "$pgbin/init
   echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$port"
 fi
 
-go vet ./...
-go test -count=1 -timeout 15m "$@" ./...
+# Arguments that name packages (./x/...) replace ./...; the rest are flags.
+pkgs=()
+flags=()
+for a in "$@"; do
+  case "$a" in
+    ./*) pkgs+=("$a") ;;
+    *) flags+=("$a") ;;
+  esac
+done
+[ ${#pkgs[@]} -eq 0 ] && pkgs=(./...)
+
+# BEREDSKAP_TEST_RACE lists packages (such as "./sqlite/ ./sms/") whose tests
+# run under the race detector instead of plainly (CI sets it).
+race=()
+plain=()
+for p in $(go list "${pkgs[@]}"); do
+  dir=./$(go list -f '{{.Dir}}' "$p" | sed "s|^$PWD/\{0,1\}||")
+  case " ${BEREDSKAP_TEST_RACE:-} " in
+    *" $dir "* | *" $dir/ "*) race+=("$p") ;;
+    *) plain+=("$p") ;;
+  esac
+done
+
+go vet "${pkgs[@]}"
+status=0
+if [ ${#plain[@]} -gt 0 ]; then
+  go test -count=1 -timeout 15m ${flags[@]+"${flags[@]}"} "${plain[@]}" || status=$?
+fi
+if [ ${#race[@]} -gt 0 ]; then
+  go test -race -count=1 -timeout 15m ${flags[@]+"${flags[@]}"} "${race[@]}" || status=$?
+fi
+exit $status

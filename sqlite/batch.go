@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"sync"
 
 	"beredskap"
@@ -18,7 +20,25 @@ type createOp struct {
 	reg     *beredskap.StoredRegistration
 	created bool
 	err     error
-	done    chan struct{}
+	// wake is signalled (buffered, never blocking the sender) when the op
+	// is finished or it is the op's turn to lead.
+	wake chan struct{}
+	// taken and finished are guarded by groupCommit.mu: the op is in a
+	// batch being written, and its result is set.
+	taken, finished bool
+}
+
+// newCreateOp returns the op of writing n for a caller with ctx.
+func newCreateOp(ctx context.Context, n beredskap.NewRegistration) *createOp {
+	return &createOp{ctx: ctx, n: n, wake: make(chan struct{}, 1)}
+}
+
+// signal wakes the op's caller without blocking.
+func (op *createOp) signal() {
+	select {
+	case op.wake <- struct{}{}:
+	default: // a wake is pending already; the caller rechecks its state
+	}
 }
 
 // groupCommit writes concurrent registrations in shared transactions (group
@@ -26,40 +46,98 @@ type createOp struct {
 // is the commit, so registrations that arrive while a transaction runs are
 // written together in the next one, each under its own savepoint so that
 // one failing registration leaves the others intact. There is no background
-// goroutine: the first caller to find no transaction running leads, and
-// writes batches until none are waiting.
+// goroutine: the first caller to find no transaction running leads. A
+// leader writes one batch, the oldest waiting registrations (its own
+// first), and hands the lead to the oldest caller still waiting, so that no
+// caller writes others' batches while its own answer waits. A caller whose
+// context ends before its registration is taken into a batch leaves the
+// queue; one already taken waits for its batch, which one transaction
+// bounds. A panic while writing fails the batch and still hands the lead
+// on, then goes on up the leader's stack.
 type groupCommit struct {
 	mu      sync.Mutex
 	pending []*createOp
-	leading bool
+	// leader is the op whose caller writes the next batch, nil when no
+	// batch is being written.
+	leader *createOp
 }
 
 // do writes op, alone or with others, and returns when it is committed or
-// has failed.
+// has failed; op.err holds the context's error when op's context ended
+// before it was taken into a batch.
 func (g *groupCommit) do(op *createOp, write func([]*createOp)) {
 	g.mu.Lock()
 	g.pending = append(g.pending, op)
-	if g.leading {
-		g.mu.Unlock()
-		<-op.done
-		return
+	if g.leader == nil {
+		g.leader = op
 	}
-	g.leading = true
-	for len(g.pending) > 0 {
-		batch := g.pending
-		if len(batch) > maxBatch {
-			batch = batch[:maxBatch]
-		}
-		g.pending = g.pending[len(batch):]
+	for g.leader != op && !op.finished {
 		g.mu.Unlock()
-		write(batch)
-		for _, o := range batch {
-			close(o.done)
+		select {
+		case <-op.wake:
+		case <-op.ctx.Done():
+			g.mu.Lock()
+			if !op.taken && !op.finished && g.leader != op {
+				g.pending = slices.DeleteFunc(g.pending, func(o *createOp) bool { return o == op })
+				op.err, op.finished = op.ctx.Err(), true
+				g.mu.Unlock()
+				return
+			}
+			g.mu.Unlock()
+			<-op.wake // taken (its batch ends within one transaction) or leading now
 		}
 		g.mu.Lock()
 	}
-	g.leading = false
+	if op.finished {
+		g.mu.Unlock()
+		return
+	}
+	g.lead(op, write)
+}
+
+// lead writes batches, with g.mu held on entry, until op (the leader's own)
+// is written, then hands the lead on and unlocks g.mu.
+func (g *groupCommit) lead(op *createOp, write func([]*createOp)) {
+	var panicked any
+	for !op.finished && panicked == nil {
+		batch := g.pending[:min(len(g.pending), maxBatch)]
+		g.pending = g.pending[len(batch):]
+		for _, o := range batch {
+			o.taken = true
+		}
+		g.mu.Unlock()
+		panicked = writeRecovering(batch, write)
+		g.mu.Lock()
+		for _, o := range batch {
+			o.finished = true
+			if o != op {
+				o.signal()
+			}
+		}
+	}
+	g.leader = nil
+	if len(g.pending) > 0 {
+		g.leader = g.pending[0]
+		g.leader.signal()
+	}
 	g.mu.Unlock()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// writeRecovering calls write(batch) and returns what it panicked with,
+// after failing every registration of the batch, or nil.
+func writeRecovering(batch []*createOp, write func([]*createOp)) (panicked any) {
+	defer func() {
+		if panicked = recover(); panicked != nil {
+			for _, o := range batch {
+				o.reg, o.created, o.err = nil, false, fmt.Errorf("write registrations: panic: %v", panicked)
+			}
+		}
+	}()
+	write(batch)
+	return nil
 }
 
 // writeBatch writes a batch in one transaction, each registration under a
@@ -86,16 +164,16 @@ func (s *RegistrationService) writeBatch(batch []*createOp) {
 // createSavepoint runs create under a savepoint and rolls back to it when
 // create fails, so that the transaction stays usable for the rest.
 func (s *RegistrationService) createSavepoint(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT registration"); err != nil {
+	if _, err := s.db.writeStmt(ctx, tx, savepointQuery).ExecContext(ctx); err != nil {
 		return nil, false, err
 	}
 	reg, created, err := s.create(ctx, tx, n)
 	if err != nil {
-		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO registration"); rbErr != nil {
+		if _, rbErr := s.db.writeStmt(ctx, tx, rollbackToQuery).ExecContext(ctx); rbErr != nil {
 			return nil, false, rbErr
 		}
 	}
-	if _, relErr := tx.ExecContext(ctx, "RELEASE registration"); relErr != nil && err == nil {
+	if _, relErr := s.db.writeStmt(ctx, tx, releaseQuery).ExecContext(ctx); relErr != nil && err == nil {
 		return nil, false, relErr
 	}
 	return reg, created, err

@@ -48,15 +48,21 @@ func (db *DB) checkpointLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		var busy, logPages, done int
-		if err := db.checkpoint.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
-			continue // the next tick tries again; Close checkpoints in the end
-		}
-		switch {
-		case logPages > truncateAfter:
-			_, _ = db.checkpoint.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
-		case logPages > restartAfter:
-			_, _ = db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
-		}
+		db.checkpointOnce(ctx)
+	}
+}
+
+// checkpointOnce is one round of checkpointLoop. Errors are left to the
+// next round: Close checkpoints in the end.
+func (db *DB) checkpointOnce(ctx context.Context) {
+	var busy, logPages, done int
+	if err := db.checkpoint.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
+		return
+	}
+	switch {
+	case logPages > truncateAfter:
+		_, _ = db.checkpoint.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	case logPages > restartAfter:
+		_, _ = db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 	}
 }

@@ -216,7 +216,8 @@ type statements struct {
 
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
-	writeQueries  = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery}
+	writeQueries = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery,
+		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery, savepointQuery, rollbackToQuery, releaseQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )
 
@@ -246,6 +247,11 @@ func (db *DB) prepareStatements(ctx context.Context) error {
 	}
 	db.stmts.read, err = prepare(db.read, sharedQueries)
 	return err
+}
+
+// writeStmt returns the prepared write statement of query for use in tx.
+func (db *DB) writeStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	return tx.StmtContext(ctx, db.stmts.write[query])
 }
 
 // close closes the statements that were prepared.

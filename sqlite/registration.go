@@ -45,7 +45,7 @@ func NewRegistrationService(db *DB, clock beredskap.Clock) *RegistrationService 
 // false; another RequestHash is ECONFLICT. An arrival time or birth date
 // that does not parse is EINVALID.
 func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
-	op := &createOp{ctx: ctx, n: n, done: make(chan struct{})}
+	op := newCreateOp(ctx, n)
 	s.batches.do(op, s.writeBatch)
 	if op.err != nil {
 		return nil, false, fmt.Errorf("create registration: %w", translate(op.err))
@@ -55,7 +55,7 @@ func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredska
 
 func (s *RegistrationService) create(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
 	if n.IdempotencyKey != "" {
-		receipt, hash, err := findIdempotencyKey(ctx, tx, n.IdempotencyKey)
+		receipt, hash, err := s.findIdempotencyKey(ctx, tx, n.IdempotencyKey)
 		switch {
 		case err == nil && hash != n.RequestHash:
 			return nil, false, beredskap.Errorf(beredskap.ECONFLICT, "the idempotency key was used for another registration")
@@ -72,7 +72,7 @@ func (s *RegistrationService) create(ctx context.Context, tx *sql.Tx, n beredska
 		return nil, false, err
 	}
 	if n.IdempotencyKey != "" {
-		_, err := tx.ExecContext(ctx, `INSERT INTO idempotency (key, receipt, request_hash, created_at) VALUES (?, ?, ?, ?)`,
+		_, err := s.db.writeStmt(ctx, tx, insertIdempotencyQuery).ExecContext(ctx,
 			n.IdempotencyKey, reg.Receipt, n.RequestHash, now.Format(timeFormat))
 		if err != nil {
 			return nil, false, err
@@ -90,10 +90,7 @@ func (s *RegistrationService) insertRegistration(ctx context.Context, tx *sql.Tx
 	}
 	for range maxReceiptAttempts {
 		receipt := s.newReceipt()
-		_, err := tx.ExecContext(ctx, `INSERT INTO registrations (
-	receipt, municipality, arrival_at, created_at, first_name, last_name, birth_date,
-	language, rule_id, rule_hash, quarantine_last_day, registration, decision
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := s.db.writeStmt(ctx, tx, insertRegistrationQuery).ExecContext(ctx,
 			receipt, n.Municipality, cols.arrivalAt.Format(timeFormat), now.Format(timeFormat),
 			n.Registration.Traveller.FirstName, n.Registration.Traveller.LastName, n.Registration.Traveller.BirthDate,
 			n.Registration.Traveller.Language, n.Decision.RuleSet.ID, n.Decision.RuleSet.Hash,
@@ -146,10 +143,26 @@ func columnsOf(n beredskap.NewRegistration) (columns, error) {
 	return columns{arrivalAt: arrival.UTC(), registration: string(r), decision: string(d)}, nil
 }
 
-func findIdempotencyKey(ctx context.Context, tx *sql.Tx, key string) (receipt, hash string, err error) {
-	err = tx.QueryRowContext(ctx, `SELECT receipt, request_hash FROM idempotency WHERE key = ?`, key).Scan(&receipt, &hash)
+// findIdempotencyKey returns the receipt and request hash stored under key,
+// or sql.ErrNoRows.
+func (s *RegistrationService) findIdempotencyKey(ctx context.Context, tx *sql.Tx, key string) (receipt, hash string, err error) {
+	err = s.db.writeStmt(ctx, tx, findIdempotencyQuery).QueryRowContext(ctx, key).Scan(&receipt, &hash)
 	return receipt, hash, err
 }
+
+// The statements of writing a registration, prepared once on the writer
+// (see statements): parsing them on every call showed in profiles.
+const (
+	insertRegistrationQuery = `INSERT INTO registrations (
+	receipt, municipality, arrival_at, created_at, first_name, last_name, birth_date,
+	language, rule_id, rule_hash, quarantine_last_day, registration, decision
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertIdempotencyQuery = `INSERT INTO idempotency (key, receipt, request_hash, created_at) VALUES (?, ?, ?, ?)`
+	findIdempotencyQuery   = `SELECT receipt, request_hash FROM idempotency WHERE key = ?`
+	savepointQuery         = `SAVEPOINT registration`
+	rollbackToQuery        = `ROLLBACK TO registration`
+	releaseQuery           = `RELEASE registration`
+)
 
 // FindRegistration returns the registration with the receipt, given in its
 // written form (see beredskap.NormalizeReceipt), or ENOTFOUND.

@@ -93,9 +93,9 @@ func TestAPITokens(t *testing.T) {
 		t.Fatalf("CreateToken: %v", err)
 	}
 	ctx := beredskap.WithActor(context.Background(), &beredskap.Actor{Address: "192.0.2.40", RequestID: "r1"})
-	a, err := e.svc.AuthenticateToken(ctx, "Bearer-less "+bearer)
+	_, err = e.svc.AuthenticateToken(ctx, "Bearer-less "+bearer)
 	wantErr(t, err, beredskap.EUNAUTHORIZED, "", "bad_token")
-	a, err = e.svc.AuthenticateToken(ctx, bearer)
+	a, err := e.svc.AuthenticateToken(ctx, bearer)
 	if err != nil || a.TokenID != tok.ID || a.Role() != beredskap.RoleControlCentre || a.Address != "192.0.2.40" {
 		t.Fatalf("AuthenticateToken = %+v, %v", a, err)
 	}

@@ -13,6 +13,8 @@ import (
 
 	"beredskap"
 	"beredskap/web"
+
+	"beredskap/internal/testenv"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -22,10 +24,7 @@ const chromiumPath = "/usr/bin/chromium"
 func mustBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing; CI must install chromium (apt-get install -y chromium)", chromiumPath)
-		}
-		t.Skipf("browser test skipped: %s is missing (apt-get install -y chromium)", chromiumPath)
+		testenv.Missing(t, "%s is missing (apt-get install -y chromium)", chromiumPath)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),

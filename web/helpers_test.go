@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -263,8 +262,6 @@ func locale(tb testing.TB, lang string) map[string]string {
 	}
 	return m
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // testClock is a clock tests set and move; it is safe for the server's
 // goroutines.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -379,10 +378,3 @@ func (f *staffFrame) conflictText(err error) string {
 	return f.T("hotel.conflict.other", "message", beredskap.ErrorMessage(err))
 }
 
-// stayIDText writes an optional stay id.
-func stayIDText(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return fmt.Sprint(id)
-}

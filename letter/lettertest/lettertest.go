@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"beredskap/internal/testenv"
 )
 
 // Text returns the text of a PDF through pdftotext, called with the given
@@ -16,10 +18,7 @@ func Text(t testing.TB, pdf []byte, options ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pdftotext (poppler-utils) is needed in CI: %v", err)
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed; skipping the check of the letter's text")
+		testenv.Missing(t, "pdftotext is missing (apt-get install -y poppler-utils): %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "letter.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
