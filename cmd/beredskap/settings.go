@@ -59,7 +59,7 @@ var synopses = map[string]string{
 
 // groups are the commands with subcommands, for their -h.
 var groups = map[string][]string{
-	"rules":     {"rules check", "rules list", "rules impact"},
+	"rules":     {"rules check", "rules list", "rules diff", "rules impact"},
 	"user":      {"user add"},
 	"token":     {"token create", "token revoke"},
 	"audit":     {"audit verify", "audit checkpoint", "audit witness", "audit verify-proof"},
