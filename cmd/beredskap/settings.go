@@ -41,6 +41,7 @@ var synopses = map[string]string{
 	"evaluate":     "beredskap evaluate [--lang LANG] [--rules DIR] [--allow-synthetic-ids] < registration.json",
 	"rules check":  "beredskap rules check [DIR]",
 	"rules list":   "beredskap rules list [--rules DIR]",
+	"rules diff":   "beredskap rules diff [--lang LANG] [--rules DIR] VERSION VERSION",
 	"rules impact": "beredskap rules impact --at INSTANT [--db DB] [--rules DIR] [--municipality CODE] [--notify]",
 	"user add":     "beredskap user add --email E --name NAME --role ROLE [--municipality CODE | --county CODE] [--db DB]",
 	"token create": "beredskap token create --user E [--name NAME] [--ttl DURATION] [--db DB]",
