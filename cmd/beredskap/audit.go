@@ -51,7 +51,7 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("audit verify: %w", err)
 	}
@@ -116,7 +116,7 @@ func runAuditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("audit checkpoint: %w", err)
 	}

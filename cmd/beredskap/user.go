@@ -63,7 +63,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(problems) > 0 {
 		return usageError{"user add: " + strings.Join(problems, "; ")}
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
