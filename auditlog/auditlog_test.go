@@ -18,6 +18,7 @@ import (
 	"beredskap"
 	"beredskap/auditlog"
 	"beredskap/internal/teststore"
+	"beredskap/postgres"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -177,17 +178,28 @@ func tlogBase64(h tlog.Hash) string {
 func TestOneSignerAtATime(t *testing.T) {
 	teststore.Each(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
-		st, _ := teststore.Open(t, kind, time.Now)
+		st, _, dsn := teststore.OpenDSN(t, kind, time.Now)
+		other := st
+		if kind == "postgres" {
+			// A second server: its own connections to the same database.
+			db, err := postgres.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			other = postgres.NewStaffStore(db, time.Now)
+		}
 		signer, logKey, _ := keyPair(t, "beredskap-audit-test")
 		dir := auditlog.Dir{Path: t.TempDir()}
 		a := &auditlog.Checkpointer{Store: st.(auditlog.Source), Signer: signer, Verifier: logKey, Logger: quiet, Keepers: []auditlog.Keeper{dir}}
-		b := &auditlog.Checkpointer{Store: st.(auditlog.Source), Signer: signer, Verifier: logKey, Logger: quiet, Keepers: []auditlog.Keeper{dir}}
+		b := &auditlog.Checkpointer{Store: other.(auditlog.Source), Signer: signer, Verifier: logKey, Logger: quiet, Keepers: []auditlog.Keeper{dir}}
 		defer b.Close()
 		appendEntries(t, st, 5)
-		if cp, err := a.Checkpoint(ctx); err != nil || cp.Size != 5 {
-			t.Fatalf("the first signer: %v, %v", cp, err)
+		appendEntries(t, other, 2)
+		if cp, err := a.Checkpoint(ctx); err != nil || cp.Size != 7 {
+			t.Fatalf("the first signer: %v, %v; want the 7 entries of both servers", cp, err)
 		}
-		appendEntries(t, st, 3)
+		appendEntries(t, other, 3)
 		_, err := b.Checkpoint(ctx)
 		if kind == "postgres" && !errors.Is(err, auditlog.ErrNotSigner) {
 			t.Fatalf("a second signer while the first holds the role: %v; want ErrNotSigner", err)
@@ -196,13 +208,54 @@ func TestOneSignerAtATime(t *testing.T) {
 			t.Fatalf("a second signer on SQLite: %v", err)
 		}
 		a.Close()
+		appendEntries(t, st, 1)
 		cp, err := b.Checkpoint(ctx)
-		if err != nil || cp.Size != 8 {
-			t.Fatalf("the second signer once the first stopped: %v, %v; want 8 entries", cp, err)
+		if err != nil || cp.Size != 11 {
+			t.Fatalf("the second signer once the first stopped: %v, %v; want 11 entries", cp, err)
 		}
 		res, err := auditlog.Verify(ctx, st.(auditlog.Source), auditlog.VerifyConfig{LogKey: logKey, Keepers: []auditlog.Keeper{dir}, Now: time.Now()})
-		if err != nil || res.Entries != 8 || res.Newest.Size != 8 {
+		if err != nil || res.Entries != 11 || res.Newest.Size != 11 {
 			t.Fatalf("verify: %+v, %v", res, err)
 		}
 	})
+}
+
+// A witness that is down misses a checkpoint, which the directory and the
+// database keep all the same; once it is back it cosigns the next one,
+// given the consistency proof from the last one it saw.
+func TestWitnessDownThenBack(t *testing.T) {
+	ctx := context.Background()
+	st, _ := teststore.Open(t, "sqlite", time.Now)
+	signer, logKey, _ := keyPair(t, "beredskap-audit-test")
+	wSigner, wKey, _ := keyPair(t, "witness-dpo")
+	w := &auditlog.Witness{LogKey: logKey, Signer: wSigner, Dir: t.TempDir(), Logger: quiet}
+	witness := httptest.NewServer(w)
+	client := &auditlog.WitnessClient{URL: witness.URL}
+	dir := auditlog.Dir{Path: t.TempDir()}
+	cpr := &auditlog.Checkpointer{Store: st.(auditlog.Source), Signer: signer, Verifier: logKey, Logger: quiet,
+		Keepers: []auditlog.Keeper{client, dir}}
+	defer cpr.Close()
+	appendEntries(t, st, 4)
+	if _, err := cpr.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	witness.Close()
+	appendEntries(t, st, 4)
+	if cp, err := cpr.Checkpoint(ctx); err == nil || cp == nil || cp.Size != 8 {
+		t.Fatalf("a checkpoint with the witness down: %v, %v; want it signed and the witness's error", cp, err)
+	}
+	if kept, err := dir.Kept(ctx); err != nil || len(kept) != 2 {
+		t.Fatalf("the directory keeps %d checkpoints (%v); want 2", len(kept), err)
+	}
+	witness = httptest.NewServer(w)
+	defer witness.Close()
+	client.URL = witness.URL
+	appendEntries(t, st, 4)
+	cp, err := cpr.Checkpoint(ctx)
+	if err != nil {
+		t.Fatalf("the witness back: %v", err)
+	}
+	if c, err := auditlog.Open(cp.Note, logKey, wKey); err != nil || c.Size != 12 || !c.CosignedBy("witness-dpo") {
+		t.Fatalf("the checkpoint once the witness is back: %v, %v; want 12 entries cosigned", c, err)
+	}
 }

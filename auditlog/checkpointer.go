@@ -129,8 +129,9 @@ func (c *Checkpointer) Close() {
 
 // Checkpoint makes every entry a leaf of the tree and, when the tree has
 // grown since the newest checkpoint, signs one, hands it to the keepers
-// and keeps a copy in the database. It returns the newest checkpoint, or
-// ErrNotSigner when another process is the signer.
+// and keeps a copy in the database. It returns the newest checkpoint,
+// with the errors of keepers that could not keep it (they get the next
+// one), or ErrNotSigner when another process is the signer.
 func (c *Checkpointer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
 	if c.Signer == nil {
 		return nil, errNoSigner
@@ -175,11 +176,13 @@ func (c *Checkpointer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
 		return nil, nil
 	}
 	cp, err := c.sign(ctx, size)
-	if err != nil {
-		return nil, err
+	if cp != nil {
+		// A keeper that failed (a witness down) gets the next
+		// checkpoint, with a consistency proof from the last it has;
+		// signing this size again every tick would not help it.
+		c.signed = cp
 	}
-	c.signed = cp
-	return cp, nil
+	return cp, err
 }
 
 // extend makes every entry there is now a leaf, and returns the tree's
@@ -203,7 +206,9 @@ func (c *Checkpointer) extend(ctx context.Context) (int64, error) {
 }
 
 // sign signs a checkpoint of the tree of size leaves, hands it to the
-// keepers and saves a copy in the database.
+// keepers and saves a copy in the database. It returns the checkpoint
+// with the keepers' errors, if any, and no checkpoint when it could not
+// sign.
 func (c *Checkpointer) sign(ctx context.Context, size int64) (*Checkpoint, error) {
 	root, err := tlog.TreeHash(size, c.Store)
 	if err != nil {

@@ -29,7 +29,17 @@ import (
 // room; an open stay of the same receipt on any of the nights is EINVALID
 // (from_day, overlapping_stay). After the commit the hotel's contact point
 // is told by e-mail of the new guest: receipt and nights only, no health
-// data (seed 004: «Politiet skal varsle kommunens kontaktpunkt»).
+// data and no name (seed 004: «Politiet skal varsle kommunens
+// kontaktpunkt»; see notifyContact).
+//
+// Only a traveller whose decision requires a quarantine hotel, or who is
+// moved from a stay at a hotel the actor allocates for, may be given a
+// room (EINVALID on "receipt", reason "no_hotel_required"): allocation is
+// no way to read a traveller who needs no hotel. Where the actor may not
+// read the registration otherwise (another municipality's traveller for a
+// coordinator), every refusal that would tell the traveller exists, this
+// one and a wrong channel alike, is the answer to an unknown receipt:
+// EINVALID on "receipt" with reason "not_found".
 func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*beredskap.Stay, error) {
 	a := beredskap.ActorFrom(ctx)
 	req.Receipt = strings.ToUpper(strings.TrimSpace(req.Receipt))
@@ -54,15 +64,27 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*beredskap
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
 			rec := beredskap.RecordFor(a, "stay.allocate", "registration:"+req.Receipt, beredskap.OutcomeNotFound)
-			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoReceipt())
 		}
 		if err != nil {
 			return err
 		}
-		channel, refusal := channelFor(a, reg.Registration.Arrival.Mode)
+		refusal, why, err := allocatable(ctx, tx, a, reg)
+		if err != nil {
+			return err
+		}
+		channel, wrongChannel := channelFor(a, reg.Registration.Arrival.Mode)
+		if refusal == nil && wrongChannel != nil {
+			refusal, why = wrongChannel, "arrival.mode "+reg.Registration.Arrival.Mode
+		}
 		if refusal != nil {
 			rec := beredskap.RecordFor(a, "stay.allocate", hotelObject(h.ID), beredskap.OutcomeDenied)
-			rec.Subjects, rec.Detail = []string{reg.Receipt}, "arrival.mode "+reg.Registration.Arrival.Mode
+			rec.Subjects, rec.Detail = []string{reg.Receipt}, why
+			if !mayRead(a, reg) {
+				// Another municipality's traveller: the answer is that
+				// of an unknown receipt, so that it tells nothing.
+				refusal = errNoReceipt()
+			}
 			return beredskap.AuditRefusal(ctx, tx, rec, refusal)
 		}
 		st, err = s.newStay(ctx, tx, h, reg, req, channel, a)
@@ -80,6 +102,45 @@ func (s *Service) Allocate(ctx context.Context, req AllocateRequest) (*beredskap
 	}
 	s.notifyContact(ctx, h, st)
 	return st, nil
+}
+
+// errNoReceipt is the one answer to an unknown receipt and to a traveller
+// the actor may neither allocate nor read.
+func errNoReceipt() error {
+	return beredskap.Invalid("receipt", "not_found", "no registration has this receipt")
+}
+
+// mayRead reports whether a may read reg anyway: a national actor (the
+// border officer reads every registration) or one of the registration's
+// quarantine municipality.
+func mayRead(a *beredskap.Actor, reg *beredskap.StoredRegistration) bool {
+	m := a.Municipality()
+	return a.System || m == "" || m == reg.Municipality
+}
+
+// allocatable returns nil when reg's traveller may be given a quarantine
+// hotel room: their decision requires a quarantine hotel, or they are
+// moved from a stay at a hotel of the actor's reach (a transfer between
+// hotels). The system (the command line, a background job) reads every
+// registration anyway and is not held to it. Otherwise it returns the
+// refusal, EINVALID on "receipt" with reason "no_hotel_required", and why
+// for the audit entry.
+func allocatable(ctx context.Context, tx beredskap.HotelTx, a *beredskap.Actor, reg *beredskap.StoredRegistration) (error, string, error) {
+	if a.System || reg.Decision.Hotel.Required {
+		return nil, "", nil
+	}
+	stays, err := tx.StaysOf(ctx, reg.Receipt)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, st := range stays {
+		if st.Status != beredskap.StayCancelled && beredskap.Can(a, beredskap.PermAllocateStay, st.Municipality) {
+			return nil, "", nil
+		}
+	}
+	return beredskap.Invalid("receipt", "no_hotel_required",
+			"the traveller's decision requires no quarantine hotel"),
+		"the decision requires no quarantine hotel and the traveller has no stay to be moved from", nil
 }
 
 // channelFor returns who allocates an arrival of mode when a does (seed
@@ -233,15 +294,18 @@ func stayRange(from, to string) error {
 }
 
 // notifyContact e-mails the hotel's contact point of a new guest, after
-// the commit. Only the receipt, the guest's name and the nights are sent:
-// no health data. A failure is logged; the stay stands.
+// the commit. The contact point needs to ready a room for some nights and
+// to know the guest when they come: the receipt (which the guest shows at
+// check-in), the nights, a shared room, and who allocated. No name, birth
+// date, employer or health data goes by e-mail; staff with access see the
+// rest on the stay's page. A failure is logged; the stay stands.
 func (s *Service) notifyContact(ctx context.Context, h *beredskap.QuarantineHotel, st *beredskap.Stay) {
 	if s.mail == nil || h.ContactEmail == "" || st == nil {
 		return
 	}
-	text := fmt.Sprintf("Ny gjest ved %s / New guest at %s\n\nKvittering / Receipt: %s\nNavn / Name: %s\n"+
+	text := fmt.Sprintf("Ny gjest ved %s / New guest at %s\n\nKvittering / Receipt: %s\n"+
 		"Netter / Nights: %s – %s (avreise / leaves %s)\nTildelt av / Allocated by: %s\n",
-		h.Name, h.Name, st.Receipt, st.GuestName, st.FromDay, addDays(st.ToDay, -1), st.ToDay, st.Channel)
+		h.Name, h.Name, st.Receipt, st.FromDay, addDays(st.ToDay, -1), st.ToDay, st.Channel)
 	if st.GuardianStayID != 0 {
 		text += fmt.Sprintf("Deler rom med opphold / Shares the room of stay %d\n", st.GuardianStayID)
 	}

@@ -112,6 +112,10 @@ type traveller struct {
 	accType  string
 	employer beredskap.Employer
 	language string
+	// municipality is the quarantine municipality, 0301 when "".
+	municipality string
+	// residence is ResidenceNone when "".
+	residence string
 }
 
 // register stores a registration evaluated under the rules of its arrival.
@@ -133,6 +137,12 @@ func (e *env) register(tr traveller) *beredskap.StoredRegistration {
 	if tr.docs == nil {
 		tr.docs = []string{}
 	}
+	if tr.municipality == "" {
+		tr.municipality = "0301"
+	}
+	if tr.residence == "" {
+		tr.residence = beredskap.ResidenceNone
+	}
 	r := beredskap.Registration{
 		ArrivalTime: tr.arrival.Format(time.RFC3339),
 		Traveller: beredskap.Traveller{
@@ -142,7 +152,7 @@ func (e *env) register(tr traveller) *beredskap.StoredRegistration {
 		},
 		CountriesVisited: []string{"PL"},
 		Arrival:          beredskap.Arrival{Mode: tr.mode, Point: "OSL"},
-		Residence:        beredskap.ResidenceNone,
+		Residence:        tr.residence,
 		Purpose:          tr.purpose,
 		Employer:         tr.employer,
 		Accommodation: beredskap.Accommodation{
@@ -160,7 +170,7 @@ func (e *env) register(tr traveller) *beredskap.StoredRegistration {
 		e.t.Fatalf("Evaluate: %v", err)
 	}
 	reg, _, err := e.regs.CreateRegistration(context.Background(), beredskap.NewRegistration{
-		Registration: r, Decision: d, Municipality: "0301",
+		Registration: r, Decision: d, Municipality: tr.municipality,
 	})
 	if err != nil {
 		e.t.Fatalf("CreateRegistration: %v", err)

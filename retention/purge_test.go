@@ -220,12 +220,27 @@ func testPurgeLeavesNoPerson(t *testing.T, kind string) {
 	people := []person{
 		{first: "Quillon", last: "Vasterbrekk", nationalID: nid(t, 101), phone: "+4791234501", email: "quillon.v@example.org"},
 		{first: "Ysolde", last: "Karmhaugen", nationalID: nid(t, 131), phone: "+4791234502", email: "ysolde.k@example.org", hotel: true},
-		{first: "Brannoc", last: "Tveitlund", nationalID: nid(t, 161), phone: "+4791234503", email: "brannoc.t@example.org"},
+		{first: "Brannoc", last: "Tveitlund", nationalID: nid(t, 161), phone: "+4791234503", email: "brannoc.t@example.org", hotel: true},
 		{first: "Ermengild", last: "Sorvikhaug", nationalID: nid(t, 191), phone: "+4791234504", email: "ermengild.s@example.org"},
 	}
+	// A § 6j dispensation, granted in the days the rules allowed it
+	// (13–23 December 2020).
+	december := time.Date(2020, 12, 15, 12, 0, 0, 0, oslo)
+	e.clock.Set(december)
+	dispensed := e.register(people[2], december.Add(-2*time.Hour), "key-c")
+	if _, err := e.hotel.GrantDispensation(system(), hotel.DispensationRequest{Receipt: dispensed.Receipt,
+		Purpose: beredskap.PurposeVisitIll, Relation: "parent", Place: "Ullevål sykehus",
+		From: december.Add(24 * time.Hour), To: december.Add(27 * time.Hour)}); err != nil {
+		t.Fatalf("GrantDispensation: %v", err)
+	}
+	e.clock.Set(start)
 	arrival := start.Add(-2 * time.Hour)
 	var regs []*beredskap.StoredRegistration
 	for i, p := range people {
+		if i == 2 {
+			regs = append(regs, dispensed)
+			continue
+		}
 		regs = append(regs, e.register(p, arrival, "key-"+string(rune('a'+i))))
 	}
 	// Follow-up: plans and their scheduled SMS, an ad-hoc SMS, a call
@@ -268,12 +283,6 @@ func testPurgeLeavesNoPerson(t *testing.T, kind string) {
 	if _, err := e.hotel.CheckIn(system(), st.ID, start); err != nil {
 		t.Fatalf("CheckIn: %v", err)
 	}
-	// A § 6j dispensation.
-	if _, err := e.hotel.GrantDispensation(system(), hotel.DispensationRequest{Receipt: regs[2].Receipt,
-		Purpose: beredskap.PurposeVisitIll, Relation: "parent", Place: "Ullevål sykehus",
-		From: start.Add(24 * time.Hour), To: start.Add(27 * time.Hour)}); err != nil {
-		t.Fatalf("GrantDispensation: %v", err)
-	}
 	// A citizen case with a copy of the ID, registered by citizen support
 	// and rejected, and a login.
 	support := e.as("veileder@helfo.example", beredskap.RoleCitizenSupport, "")
@@ -309,22 +318,27 @@ func testPurgeLeavesNoPerson(t *testing.T, kind string) {
 		t.Fatalf("statistics before the purge: %v; want counts of every flow", statsBefore)
 	}
 
-	// Within the period nothing goes.
-	rep, err := e.svc.Purge(context.Background(), nil)
-	if err != nil || rep.Registrations.Registrations != 0 {
-		t.Fatalf("Purge within the period: %+v, %v; want nothing purged", rep, err)
+	// Ten days after arrival only the December traveller's period has
+	// ended.
+	first, err := e.svc.Purge(context.Background(), nil)
+	if err != nil || first.Registrations.Registrations != 1 || first.Registrations.Dispensations != 1 {
+		t.Fatalf("Purge ten days after arrival: %+v, %v; want only the December traveller with the dispensation", first, err)
+	}
+	if _, err := e.regs.FindRegistration(context.Background(), regs[0].Receipt); err != nil {
+		t.Fatalf("a registration within its period is gone: %v", err)
 	}
 
 	// Eighteen months on, every period but the accounting one has ended.
 	e.clock.Set(start.AddDate(1, 6, 0))
-	rep, err = e.svc.Purge(context.Background(), nil)
+	rep, err := e.svc.Purge(context.Background(), nil)
 	if err != nil {
 		t.Fatalf("Purge: %v", err)
 	}
 	c1 := rep.Registrations
+	c1.Add(first.Registrations)
 	if c1.Registrations != 4 || c1.Plans == 0 || c1.CallReports != 1 || c1.SMS == 0 || c1.LabourNotices != 1 ||
 		c1.Stays != 1 || c1.Dispensations != 1 || rep.CitizenCases != 1 || rep.Batches != 2 {
-		t.Errorf("purge report %+v; want 4 registrations in 2 batches with their plans, report, SMS, notice, stay, dispensation and case", rep)
+		t.Errorf("purge reports %+v and %+v; want 4 registrations, 3 in 2 batches at last, with their plans, report, SMS, notice, stay, dispensation and case", first, rep)
 	}
 	after := tableRows(t, kind, e.dsn)
 	if hits := findPersonal(after, needles); len(hits) > 0 {

@@ -103,7 +103,7 @@ func messages(tb testing.TB, store beredskap.FollowUpStore, ids []int64) []*bere
 // returns its URL.
 func newHook(tb testing.TB, store beredskap.FollowUpStore) string {
 	tb.Helper()
-	srv := httptest.NewServer(sms.NewReceiptHandler(secret, store, time.Now, nil))
+	srv := httptest.NewServer(sms.NewReceiptHandler(secret, store, time.Now, nil, nil))
 	tb.Cleanup(srv.Close)
 	return srv.URL
 }

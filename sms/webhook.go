@@ -32,17 +32,26 @@ import (
 // failed with the provider's error, unless it was already delivered.
 // Receipts are idempotent, so one replayed within the replay window
 // changes nothing. A nil logger discards.
-func NewReceiptHandler(secret []byte, store beredskap.FollowUpStore, clock beredskap.Clock, logger *slog.Logger) http.Handler {
+//
+// Signatures are checked against wall, the real time the provider signs
+// by (time.Now when nil), never against clock, which a demo runs shifted
+// into the past: a shifted clock would refuse every real receipt and
+// accept receipts signed long ago.
+func NewReceiptHandler(secret []byte, store beredskap.FollowUpStore, clock, wall beredskap.Clock, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &receiptHandler{secret: secret, store: store, clock: clock, logger: logger}
+	if wall == nil {
+		wall = time.Now
+	}
+	return &receiptHandler{secret: secret, store: store, clock: clock, wall: wall, logger: logger}
 }
 
 type receiptHandler struct {
 	secret []byte
 	store  beredskap.FollowUpStore
 	clock  beredskap.Clock
+	wall   beredskap.Clock
 	logger *slog.Logger
 }
 
@@ -53,7 +62,7 @@ func (h *receiptHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	rc, err := ParseReceipt(h.secret, r, h.clock())
+	rc, err := ParseReceipt(h.secret, r, h.wall())
 	switch {
 	case errors.Is(err, ErrBadSignature):
 		h.logger.Warn("sms receipt refused: bad signature", "remote", r.RemoteAddr)

@@ -37,7 +37,7 @@ func TestReceiptHandler(t *testing.T) {
 	clk := newClock()
 	store := openStore(t, clk.Now)
 	var logs bytes.Buffer
-	h := sms.NewReceiptHandler(secret, store, clk.Now, slog.New(slog.NewTextHandler(&logs, nil)))
+	h := sms.NewReceiptHandler(secret, store, clk.Now, clk.Now, slog.New(slog.NewTextHandler(&logs, nil)))
 	ids := enqueue(t, store, 3, clk.Now(), nil)
 	markSent(t, store, ids[0], "msg-a")
 	markSent(t, store, ids[1], "msg-b")
@@ -128,5 +128,34 @@ func TestReceiptHandler(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/webhooks/sms", nil))
 	if w.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET: %d, want 405", w.Code)
+	}
+}
+
+// Issue 13, item 10: with the follow-up clock shifted into the past (the
+// demo's), signatures are still checked against the real time: a receipt
+// the provider signs now is taken, one signed at the shifted time refused.
+func TestReceiptSignaturesUseRealTime(t *testing.T) {
+	clk := newClock() // the shifted follow-up clock
+	if time.Since(clk.Now()) < time.Hour {
+		t.Fatalf("the test clock %v is not in the past", clk.Now())
+	}
+	store := openStore(t, clk.Now)
+	h := sms.NewReceiptHandler(secret, store, clk.Now, nil, nil)
+	ids := enqueue(t, store, 1, clk.Now(), nil)
+	markSent(t, store, ids[0], "msg-real")
+	body := `{"id":"msg-real","status":"delivered"}`
+	post := func(at time.Time) int {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, receiptRequest(body, sms.Sign(secret, at, []byte(body))))
+		return w.Code
+	}
+	if code := post(clk.Now()); code != http.StatusUnauthorized {
+		t.Errorf("signed at the shifted time: %d, want 401", code)
+	}
+	if code := post(time.Now()); code != http.StatusNoContent {
+		t.Errorf("signed at the real time: %d, want 204", code)
+	}
+	if m := messages(t, store, ids)[0]; m.Status != beredskap.SMSDelivered {
+		t.Errorf("message %s after the real receipt; want delivered", m.Status)
 	}
 }

@@ -42,7 +42,7 @@ func testWorkerEndToEnd(t *testing.T, kind string, receipts bool) {
 		Unreachable: []string{"+4790000007"}, Clock: clk.Now,
 	}
 	if receipts {
-		hook := httptest.NewServer(sms.NewReceiptHandler(secret, store, clk.Now, nil))
+		hook := httptest.NewServer(sms.NewReceiptHandler(secret, store, clk.Now, clk.Now, nil))
 		defer hook.Close()
 		opts.Webhook, opts.WebhookSecret = hook.URL, secret
 	}
@@ -241,7 +241,7 @@ func TestWorkerReceiptFirst(t *testing.T) {
 	clk := newClock()
 	store := openStore(t, clk.Now)
 	p := smstest.Start(t, smstest.Options{})
-	hook := sms.NewReceiptHandler(secret, store, clk.Now, nil)
+	hook := sms.NewReceiptHandler(secret, store, clk.Now, clk.Now, nil)
 	ids := enqueue(t, store, 3, clk.Now(), nil)
 	w := &sms.Worker{Store: store, Gateway: overtaken{gw: p.Client(), hook: hook, now: clk.Now}, Clock: clk.Now}
 	if sent, err := w.RunOnce(context.Background()); sent != 3 || err != nil {

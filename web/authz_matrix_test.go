@@ -94,7 +94,6 @@ var authzMatrix = []matrixRow{
 	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
-	{Route: "GET /metrics", Path: "/metrics", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /api/v1/evaluate", Path: "/api/v1/evaluate", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "POST /api/v1/registrations", Path: "/api/v1/registrations", JSON: true, Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /api/v1/openapi.json", Path: "/api/v1/openapi.json", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
@@ -221,7 +220,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		},
 		configure: withCitizens(provider, mailbox.None{})})
 
-	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix, hotelMatrix)
+	all := slices.Concat(authzMatrix, followUpMatrix, municipalMatrix, hotelMatrix, retentionMatrix)
 	named := map[string]bool{}
 	for _, row := range all {
 		if named[row.Route] {
@@ -306,6 +305,7 @@ func matrixFixture(t *testing.T, ts *testServer, provider *oidctest.Provider) []
 	}
 	followUpFixture(t, ts, centre, own, other)
 	hotelFixture(t, ts, own, other)
+	retentionFixture(t, ts, own, other)
 	person := mustCitizenLogIn(t, ts, provider, testNationalID("020290", 456))
 	return []matrixCaller{
 		{nil, nil, own}, {border, nil, own}, {centre, nil, own}, {officerA, nil, own}, {officerA, nil, other},

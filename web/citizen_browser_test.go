@@ -192,8 +192,16 @@ func TestCitizenBrowserBlockReopen(t *testing.T) {
 	}
 	checkAxe(t, colleagueTab, "staff-code-nb")
 
-	// The citizen logs in again and sees the officer's look.
+	// The citizen logs in again and sees the officer's look, proven in
+	// the signed checkpoint of the audit log.
+	cp := signAudit(t, ts)
 	citizenLogIn(t, citizenTab, ts, provider, nid, "#looks")
+	if size := eval[string](t, citizenTab, `document.querySelector("#looks-proven")?.dataset.size ?? ""`); size != itoa(cp.Size) {
+		t.Errorf("the page says the looks are proven up to a checkpoint of %q entries; want %d", size, cp.Size)
+	}
+	if proven := eval[int](t, citizenTab, `document.querySelectorAll('#looks .look-proof[data-proven="true"]').length`); proven == 0 {
+		t.Error("no look is shown as proven")
+	}
 	roles := eval[[]string](t, citizenTab, `[...document.querySelectorAll("#looks .look-role")].map(td => td.dataset.role)`)
 	orgs := eval[[]string](t, citizenTab, `[...document.querySelectorAll("#looks .look-organisation")].map(td => td.textContent.trim())`)
 	found := false

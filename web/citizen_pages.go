@@ -7,6 +7,7 @@ import (
 	"beredskap"
 	"beredskap/auditlog"
 	"beredskap/citizen"
+	"beredskap/retention"
 )
 
 // registerCitizenPages registers the citizen pages and citizen support's
@@ -53,6 +54,8 @@ func (s *Server) registerCitizenPages() {
 	s.handle("POST /citizen/logout", s.handleCitizenLogout)
 	s.handle("GET /citizen", s.handleCitizenHome)
 	s.handle("GET /citizen/looks.json", s.handleCitizenLooksJSON)
+	s.handle("GET /citizen/my-data.json", s.handleCitizenDataJSON)
+	s.handle("GET /citizen/my-data.pdf", s.handleCitizenDataPDF)
 	s.handle("GET /citizen/block", s.handleCitizenBlockForm)
 	s.handle("POST /citizen/block", s.handleCitizenBlock)
 	s.handle("GET /citizen/reopen", s.handleCitizenReopenForm)
@@ -83,6 +86,9 @@ type citizenHomePage struct {
 	Registrations []citizenRegistration
 	Cases         []*beredskap.AccessCase
 	Looks         []citizen.Look
+	// Retention says per item what is kept, why, for how long and when it
+	// is deleted.
+	Retention []retention.StatementItem
 	// Checkpoint is the signed checkpoint of the audit log up to which
 	// the looks are proven; nil when none is signed yet.
 	Checkpoint *auditlog.Checkpoint
@@ -115,6 +121,8 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
 		Cases: data.Cases, Looks: data.Looks, Checkpoint: data.Checkpoint}
 	page.Blocked = data.Account != nil && data.Account.Blocked
+	page.Retention = retention.Statement(s.retentionPolicy(), page.Lang,
+		retention.Subject{Registrations: data.Registrations, Cases: data.Cases, Account: data.Account})
 	public := allLocales.get(page.Lang)
 	for _, reg := range data.Registrations {
 		sf := staffFrame{}

@@ -21,7 +21,7 @@ func TestSMSReceiptsWebhook(t *testing.T) {
 	secret := []byte("webhook-secret-of-the-test-provider")
 	ts := startServerWith(t, web.Config{}, serverOptions{staff: manyLogins,
 		configure: func(tb testing.TB, ts *testServer, cfg *web.Config) {
-			cfg.SMSReceipts = sms.NewReceiptHandler(secret, ts.StaffStore.(beredskap.FollowUpStore), time.Now, nil)
+			cfg.SMSReceipts = sms.NewReceiptHandler(secret, ts.StaffStore.(beredskap.FollowUpStore), time.Now, nil, nil)
 		}})
 	centre := mustAddStaffUser(t, ts, "operator@kontrollsenter.test", beredskap.RoleControlCentre, national)
 	p := mustPlan(t, ts, mustRegistration(t, ts, municipalityA, "Kowalska"), municipalityA, "Kowalska")

@@ -20,6 +20,7 @@ import (
 	"beredskap/hotel"
 	"beredskap/intake"
 	"beredskap/mail"
+	"beredskap/retention"
 	"beredskap/rules"
 	"beredskap/sqlite"
 	"beredskap/staff"
@@ -41,6 +42,8 @@ type testServer struct {
 	FollowUpClock *testClock
 	// Hotels is the hotel service, on the follow-up's clock.
 	Hotels *hotel.Service
+	// Retention keeps legal holds, on the follow-up's clock.
+	Retention *retention.Service
 }
 
 // serverOptions change what startServerWith builds. The zero value gives
@@ -128,6 +131,10 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	if hs, ok := any(ts.StaffStore).(beredskap.HotelStore); ok {
 		ts.Hotels = hotel.New(hs, book, sender, ts.FollowUpClock.Now, hotel.Config{}, logger)
 		cfg.Hotels = ts.Hotels
+	}
+	if rs, ok := any(ts.StaffStore).(beredskap.RetentionStore); ok {
+		ts.Retention = retention.New(rs, retention.MustEmbedded(), ts.FollowUpClock.Now, logger, retention.Config{})
+		cfg.Retention = ts.Retention
 	}
 	if opts.oidc != nil {
 		cfg.OIDC = opts.oidc(tb, cfg.BaseURL)

@@ -288,7 +288,7 @@ func openAPIDocument(version, baseURL string) map[string]any {
 	}
 	paths := doc["paths"].(map[string]any)
 	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
-	for _, part := range []func(internal map[string]any) (map[string]any, map[string]any){followUpOpenAPI, municipalOpenAPI, hotelOpenAPI} {
+	for _, part := range []func(internal map[string]any) (map[string]any, map[string]any){followUpOpenAPI, municipalOpenAPI, hotelOpenAPI, retentionOpenAPI} {
 		ps, ss := part(internal)
 		maps.Copy(paths, ps)
 		maps.Copy(schemas, ss)

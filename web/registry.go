@@ -61,7 +61,7 @@ type navLink struct {
 func siteAreas() []area {
 	return []area{
 		publicArea(), authArea(), staffArea(), caseArea(), followUpArea(), municipalArea(), hotelArea(),
-		citizenArea(),
+		citizenArea(), retentionArea(),
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"beredskap/followup"
 	"beredskap/hotel"
 	"beredskap/intake"
+	"beredskap/retention"
 	"beredskap/staff"
 )
 
@@ -57,6 +58,9 @@ type Config struct {
 	// statements, § 6j dispensations and rule-change impact, pages and
 	// API.
 	Hotels *hotel.Service
+	// Retention, when not nil, serves the legal holds (pages and API);
+	// the citizen's copy of their data uses its policy.
+	Retention *retention.Service
 }
 
 // Server serves the JSON API, the operational endpoints, the public pages
@@ -114,8 +118,6 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 
 	s.handle("GET /healthz", s.handleHealth)
 	s.handle("GET /readyz", s.handleReady)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.routes = append(s.routes, "GET /metrics")
 
 	if cfg.SMSReceipts != nil {
 		s.handle("POST /api/v1/sms/receipts", s.handleSMSReceipts)
@@ -138,6 +140,16 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 	// mux saw.
 	s.handler = s.requestID(s.authenticate(s.accessLog(s.recoverPanic(s.securityHeaders(cop.Handler(s.unmatched(s.mux)))))))
 	return s
+}
+
+// MetricsHandler returns the Prometheus metrics as an HTTP handler, to be
+// served on a listen address of its own (--metrics-addr): the public
+// handler does not serve /metrics, which needs no login and tells about
+// the traffic.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler())
+	return mux
 }
 
 // Frame wraps h in the middleware every route runs through (request id,

@@ -95,7 +95,7 @@ func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s
 		logger:  logger,
 	}
 	if s.SMSWebhookSecret != "" {
-		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, logger)
+		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, time.Now, logger)
 	}
 	return f, nil
 }

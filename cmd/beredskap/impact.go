@@ -28,6 +28,8 @@ func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	atFlag := fs.String("at", "", "the instant the rule change takes effect, RFC 3339 (e.g. 2020-12-13T17:00:00+01:00)")
 	municipality := fs.String("municipality", "", "list only this municipality's travellers")
 	notify := fs.Bool("notify", false, "queue an SMS to each affected traveller, due at the instant")
+	var a auditSettings
+	a.bind(fs)
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -84,6 +86,9 @@ func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("rules impact: notify: %w", err)
 		}
 		fmt.Fprintf(stdout, "%d SMS queued, due at %s.\n", n, at.Format(time.RFC3339))
+	}
+	if err := signAtExit(ctx, a, st, *db, stderr); err != nil {
+		return fmt.Errorf("rules impact: %w", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -88,14 +89,21 @@ func TestRedactDSN(t *testing.T) {
 	}
 }
 
-// serve answers /healthz, and shuts down cleanly when its context ends.
+// serve answers /healthz, serves /metrics only on --metrics-addr (issue
+// 13, item 9), and shuts down cleanly when its context ends.
 func TestServeAndShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	db := filepath.Join(t.TempDir(), "serve.db")
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := free.Addr().String()
+	free.Close()
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "warn"}, nil, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr, "--db", db, "--log-level", "warn"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -114,6 +122,20 @@ func TestServeAndShutdown(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz status %d", resp.StatusCode)
+	}
+	if resp, err := http.Get(url + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on --addr: %v, %v; want 404", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	resp, err = http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "beredskap_http_requests_total") {
+		t.Errorf("/metrics on --metrics-addr: %d\n%s", resp.StatusCode, body)
 	}
 	cancel()
 	select {

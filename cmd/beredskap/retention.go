@@ -35,13 +35,12 @@ func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 // leads the job "retention.purge", and returns a function that waits for it
 // to stop; it does nothing when the purge is off. The day's claim in the
 // database keeps a purge from running twice even across a change of leader.
-func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) func() {
+func startPurge(ctx context.Context, st *store, svc *retention.Service, s retentionSettings) func() {
 	if !s.Purge {
 		return func() {}
 	}
 	host, _ := os.Hostname()
 	runner := fmt.Sprintf("%s/%d", host, os.Getpid())
-	svc := retention.New(st.retention, retention.MustEmbedded(), clock, logger, retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -50,6 +49,12 @@ func startPurge(ctx context.Context, st *store, clock beredskap.Clock, s retenti
 		})
 	}()
 	return func() { <-done }
+}
+
+// newRetention returns the retention service of serve and demo.
+func newRetention(st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) *retention.Service {
+	return retention.New(st.retention, retention.MustEmbedded(), clock, logger,
+		retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
 }
 
 // runRetention runs 'retention check [DIR]', 'retention purge --db DB',
@@ -107,6 +112,8 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	fset := newFlagSet("retention purge", stderr)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	batch := fset.Int("batch", 100, "registrations deleted per transaction")
+	var a auditSettings
+	a.bind(fset)
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
@@ -118,6 +125,9 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	svc := retention.New(st.retention, retention.MustEmbedded(), time.Now, nil, retention.Config{Batch: *batch})
 	rep, err := svc.Purge(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("retention purge: %w", err)
+	}
+	if err := signAtExit(ctx, a, st, *db, stderr); err != nil {
 		return fmt.Errorf("retention purge: %w", err)
 	}
 	out, _ := json.MarshalIndent(rep, "", "  ")

@@ -105,7 +105,8 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		stopWork()
 		return err
 	}
-	waitPurge := startPurge(workCtx, st, purgeClock, s.Retention, logger)
+	retentionService := newRetention(st, purgeClock, s.Retention, logger)
+	waitPurge := startPurge(workCtx, st, retentionService, s.Retention)
 	defer waitPurge()
 	defer stopWork()
 	srv := web.NewServer(web.Config{
@@ -119,6 +120,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		FollowUp:      fu.service,
 		SMSReceipts:   fu.receipts,
 		Hotels:        fu.hotels,
+		Retention:     retentionService,
 	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -132,8 +134,20 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	logger.Info("serving", "url", base, "db", st.kind, "rules", len(book.Versions()))
 	fmt.Fprintf(stdout, "beredskap is serving at %s/ (API at %s/api/v1/, database %s %s)\n", base, base, st.kind, redactDSN(s.DB))
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpServer.Serve(ln) }()
+	var metricsServer *http.Server
+	if s.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.MetricsAddr)
+		if err != nil {
+			httpServer.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		metricsServer = &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second,
+			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		logger.Info("serving metrics", "url", "http://"+mln.Addr().String()+"/metrics")
+		go func() { errc <- metricsServer.Serve(mln) }()
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -142,6 +156,9 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
 	defer cancel()
+	if metricsServer != nil {
+		_ = metricsServer.Shutdown(shutdownCtx)
+	}
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

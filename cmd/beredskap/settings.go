@@ -16,6 +16,7 @@ import (
 // settings are the options shared by the commands that open the register.
 type settings struct {
 	Addr              string
+	MetricsAddr       string
 	DB                string
 	RulesDir          string
 	LogLevel          string
@@ -41,6 +42,7 @@ func newFlagSet(name string, w io.Writer) *flag.FlagSet {
 // bindServer defines the flags of the commands that serve HTTP.
 func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	fs.StringVar(&s.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
+	fs.StringVar(&s.MetricsAddr, "metrics-addr", "", "address to serve Prometheus /metrics on, HOST:PORT, apart from --addr; off when empty")
 	fs.StringVar(&s.DB, "db", defaultDB, "SQLite file path or postgres:// URL")
 	fs.StringVar(&s.RulesDir, "rules", "", "directory of rule versions to use instead of the embedded ones")
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
