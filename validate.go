@@ -35,6 +35,11 @@ func (r *Registration) Validate(now time.Time) error {
 		ps.Add("arrival_time", "out_of_range", "must be between 2020 and one year from now")
 	}
 	r.Traveller.validate(&ps, now)
+	// The arrival's calendar date as written (its own UTC offset).
+	if _, err := ParseDate(r.Traveller.BirthDate); err == nil && arrival.Year() >= 2020 &&
+		r.Traveller.BirthDate > arrival.Format(time.DateOnly) {
+		ps.Add("traveller.birth_date", "after_arrival", "must not be after the arrival")
+	}
 	validateCodes(&ps, "countries_visited", r.CountriesVisited, isArea)
 	ps.enum("arrival.mode", r.Arrival.Mode, true)
 	ps.text("arrival.point", r.Arrival.Point, false, 40)
@@ -80,7 +85,7 @@ func (t *Traveller) validate(ps *Problems, now time.Time) {
 		ps.Add("traveller.national_id", "format_national_id", "must be eleven digits")
 	}
 	if t.Nationality != "" && !isCountry(t.Nationality) {
-		ps.Add("traveller.nationality", "format_country", "must be an ISO 3166-1 alpha-2 code such as PL")
+		ps.Add("traveller.nationality", "format_country", "must be an ISO 3166-1 alpha-2 country code such as PL")
 	}
 	d := t.IDDocument
 	ps.enum("traveller.id_document.type", d.Type, false)
@@ -170,42 +175,18 @@ func validateCodes(ps *Problems, field string, vs []string, ok func(string) bool
 	}
 	for i, v := range vs {
 		if !ok(v) {
-			ps.Add(field+"["+strconv.Itoa(i)+"]", "format_area", "must be an ISO 3166-1 alpha-2 code such as SE, or ISO 3166-2 such as FI-01")
+			ps.Add(field+"["+strconv.Itoa(i)+"]", "unknown_area", "must be an ISO 3166-1 alpha-2 country code such as SE (XX, UK and EU are not), or a Swedish, Finnish or Danish ISO 3166-2 area such as FI-01")
 		}
 	}
 }
 
-// isCountry reports whether s has the form of an ISO 3166-1 alpha-2 code.
-func isCountry(s string) bool {
-	return len(s) == 2 && isUpper(s)
-}
+// isCountry reports whether s is an ISO 3166-1 alpha-2 code of a country
+// or territory (see Countries).
+func isCountry(s string) bool { return IsCountryCode(s) }
 
-// isArea reports whether s has the form of an ISO 3166-1 alpha-2 code or an
-// ISO 3166-2 subdivision code (CC-XXX, one to three letters or digits).
-func isArea(s string) bool {
-	if isCountry(s) {
-		return true
-	}
-	cc, sub, ok := strings.Cut(s, "-")
-	if !ok || !isCountry(cc) || len(sub) < 1 || len(sub) > 3 {
-		return false
-	}
-	for _, c := range sub {
-		if !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-func isUpper(s string) bool {
-	for _, c := range s {
-		if c < 'A' || c > 'Z' {
-			return false
-		}
-	}
-	return true
-}
+// isArea reports whether s is a country code or an ISO 3166-2 code of an
+// area classified on its own (see IsAreaCode).
+func isArea(s string) bool { return IsAreaCode(s) }
 
 func isDigits(s string, n int) bool {
 	if len(s) != n {

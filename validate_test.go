@@ -2,6 +2,7 @@ package beredskap_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,16 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"control character", func(r *beredskap.Registration) { r.Traveller.LastName = "Nowak\x00" }, "traveller.last_name", "format_text"},
 		{"national id not digits", func(r *beredskap.Registration) { r.Traveller.NationalID = "1234" }, "traveller.national_id", "format_national_id"},
 		{"countries missing", func(r *beredskap.Registration) { r.CountriesVisited = nil }, "countries_visited", "required"},
-		{"country lower case", func(r *beredskap.Registration) { r.CountriesVisited = []string{"PL", "de"} }, "countries_visited[1]", "format_area"},
+		{"country lower case", func(r *beredskap.Registration) { r.CountriesVisited = []string{"PL", "de"} }, "countries_visited[1]", "unknown_area"},
+		// Issue 14: reserved, replaced and grouping codes are not countries.
+		{"country XX", func(r *beredskap.Registration) { r.CountriesVisited = []string{"XX"} }, "countries_visited[0]", "unknown_area"},
+		{"country UK", func(r *beredskap.Registration) { r.CountriesVisited = []string{"PL", "UK"} }, "countries_visited[1]", "unknown_area"},
+		{"country EU", func(r *beredskap.Registration) { r.CountriesVisited = []string{"EU"} }, "countries_visited[0]", "unknown_area"},
+		{"area not classified on its own", func(r *beredskap.Registration) { r.CountriesVisited = []string{"GB-ENG"} }, "countries_visited[0]", "unknown_area"},
+		{"area that does not exist", func(r *beredskap.Registration) { r.CountriesVisited = []string{"FI-99"} }, "countries_visited[0]", "unknown_area"},
+		{"nationality EZ", func(r *beredskap.Registration) { r.Traveller.Nationality = "EZ" }, "traveller.nationality", "format_country"},
+		{"document issuer UN", func(r *beredskap.Registration) { r.Traveller.IDDocument.Country = "UN" }, "traveller.id_document.country", "format_country"},
+		{"born after arrival", func(r *beredskap.Registration) { r.Traveller.BirthDate = "2020-12-21" }, "traveller.birth_date", "after_arrival"},
 		{"unknown residence", func(r *beredskap.Registration) { r.Residence = "maybe" }, "residence", "unknown_value"},
 		{"unknown document", func(r *beredskap.Registration) { r.Documents = []string{"selfie"} }, "documents[0]", "unknown_value"},
 		{"duplicate exemption", func(r *beredskap.Registration) {
@@ -104,5 +114,20 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	}
 	if got, want := strings.Join(fields, ","), "traveller.first_name,purpose,destination"; got != want {
 		t.Errorf("problems on %s; want %s", got, want)
+	}
+}
+
+// Issue 14: Åland may be given as AX or FI-01; Svalbard and Jan Mayen as
+// SJ; XK is Kosovo. A child born on the day of arrival is valid.
+func TestValidateAcceptsAreasAndCountries(t *testing.T) {
+	r := contractExample()
+	r.CountriesVisited = []string{"AX", "FI-01", "SE-AB", "DK-84", "SJ", "XK", "GB"}
+	r.Traveller.BirthDate = r.ArrivalTime[:10]
+	if err := r.Validate(now); err != nil {
+		t.Fatal(err)
+	}
+	cs := beredskap.Countries()
+	if len(cs) != 250 || !slices.IsSorted(cs) || slices.Contains(cs, "UK") || slices.Contains(cs, "EU") || !slices.Contains(cs, "NO") {
+		t.Errorf("Countries() has %d codes (want the 249 of ISO 3166-1 and XK), sorted %v", len(cs), slices.IsSorted(cs))
 	}
 }

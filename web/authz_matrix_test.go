@@ -91,6 +91,7 @@ var authzMatrix = []matrixRow{
 	{Route: "POST /register", Path: "/register", Form: "traveller.first_name=Anna", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /receipt/{receipt}", Path: "/receipt/{receipt}", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /receipt/{receipt}/qr.png", Path: "/receipt/{receipt}/qr.png", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
+	{Route: "GET /rules/changes", Path: "/rules/changes?from=2021-01-22&to=2021-01-25", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /assets/", Path: "/assets/site.css", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /healthz", Path: "/healthz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},
 	{Route: "GET /readyz", Path: "/readyz", Want: outcomes{A, A, A, A, A, A, A, A, A, A, A, A, A}},

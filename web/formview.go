@@ -190,8 +190,10 @@ func (f *FormPage) choices(name string) []Option {
 	return out
 }
 
-// regionOptions lists every country that golang.org/x/text knows, named and
-// sorted in the language of the page.
+// regionOptions lists the countries of beredskap.Countries (ISO 3166-1
+// from CLDR, without groupings such as Eurozone or United Nations and
+// without replaced codes), named by CLDR and sorted in the language of the
+// page.
 func regionOptions(lang string) []Option {
 	regionCache.Lock()
 	defer regionCache.Unlock()
@@ -201,16 +203,9 @@ func regionOptions(lang string) []Option {
 	tag := language.Make(lang)
 	names := display.Regions(tag)
 	var opts []Option
-	for a := 'A'; a <= 'Z'; a++ {
-		for b := 'A'; b <= 'Z'; b++ {
-			code := string([]rune{a, b})
-			r, err := language.ParseRegion(code)
-			if err != nil || !r.IsCountry() || r.String() != code {
-				continue
-			}
-			if name := names.Name(r); name != "" {
-				opts = append(opts, Option{Value: code, Label: name})
-			}
+	for _, code := range beredskap.Countries() {
+		if name := names.Name(language.MustParseRegion(code)); name != "" {
+			opts = append(opts, Option{Value: code, Label: name})
 		}
 	}
 	c := collate.New(tag)

@@ -43,7 +43,7 @@ var registrationRules = schemaRules{
 		"traveller.nationality":              "ISO 3166-1 alpha-2 code.",
 		"traveller.phone":                    "Phone number with country code, such as +4791234567.",
 		"traveller.language":                 "Language for contact and, when Accept-Language names none of nb, nn, en, for the reason texts.",
-		"countries_visited":                  "ISO 3166-1 alpha-2 codes (or ISO 3166-2 areas such as FI-01) of the countries stayed in during the 10 days before arrival; may be empty.",
+		"countries_visited":                  "ISO 3166-1 alpha-2 codes (or ISO 3166-2 areas of Sweden, Finland and Denmark such as FI-01; Åland is AX or FI-01) of the countries stayed in during the 10 days before arrival; XX, UK, EU and other codes that are not countries are refused; may be empty.",
 		"residence":                          "registered_resident, permanent_home (owns or rents a permanent home in Norway) or none.",
 		"family_of_resident":                 "Married to, or has a child with, a person with a permanent home in Norway; or a minor child of such a person.",
 		"employer.org_number":                "Norwegian organisation number (9 digits), checked.",

@@ -166,7 +166,7 @@ func publicArea() area {
 	return area{
 		Name:   "public",
 		Public: true,
-		Pages:  []string{"form.html", "receipt.html", "error.html"},
+		Pages:  []string{"form.html", "receipt.html", "error.html", "rule_changes.html"},
 		Routes: (*Server).registerPublicPages,
 	}
 }
@@ -176,6 +176,7 @@ func (s *Server) registerPublicPages() {
 	s.handle("POST /register", s.handleFormSubmit)
 	s.handle("GET /receipt/{receipt}", s.handleReceipt)
 	s.handle("GET /receipt/{receipt}/qr.png", s.handleQR)
+	s.handle("GET /rules/changes", s.handleRuleChanges)
 	s.handle("GET /assets/", s.handleAsset)
 }
 

@@ -237,7 +237,7 @@ func TestInvalidFormShowsMessagesNextToFields(t *testing.T) {
 				}
 			}
 			other := strings.TrimSpace(doc.Find("#f-countries_visited-other-error").Text())
-			if !strings.Contains(other, "GERMANY") || !strings.HasPrefix(other, loc["reason.format_area"]) {
+			if !strings.Contains(other, "GERMANY") || !strings.HasPrefix(other, loc["reason.unknown_area"]) {
 				t.Errorf("countries message %q; want the reason and the wrong value", other)
 			}
 			summary := doc.Find(".ds-error-summary")
@@ -330,6 +330,21 @@ func TestFormRegistersAndShowsReceipt(t *testing.T) {
 			}
 			if doc.Find(".reasons li").Length() == 0 {
 				t.Errorf("no reasons shown")
+			}
+			// Issue 14: the summary says what the reasons say: the test
+			// duty (a foreign visitor shows a pre-arrival test), why the
+			// hotel is not required (group 4 in words, not its number)
+			// and the registration duty.
+			tests := doc.Find("#decision-tests li")
+			if tests.Length() != 1 || !strings.Contains(doc.Find(".reasons").Text(), strings.TrimSpace(tests.First().Text())) {
+				t.Errorf("tests in the summary: %d %q", tests.Length(), tests.Text())
+			}
+			why := strings.TrimSpace(doc.Find("#decision-hotel-why").Text())
+			if why == "" || !strings.Contains(doc.Find(".reasons").Text(), why) {
+				t.Errorf("no reason for the hotel in the summary: %q", why)
+			}
+			if doc.Find("#decision-other li").Length() == 0 {
+				t.Errorf("the registration duty is not in the summary")
 			}
 			checkAccessibleMarkup(t, doc)
 		})

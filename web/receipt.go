@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,14 +26,23 @@ type ReceiptPage struct {
 
 // DecisionView is a decision written out as sentences in the page's language.
 type DecisionView struct {
-	Required     bool
-	Headline     string
-	Scope        string
-	Period       string
-	EarlyEnd     string
-	Hotel        string
-	Group        string
-	Fee          string
+	Required bool
+	Headline string
+	Scope    string
+	Period   string
+	EarlyEnd string
+	// Exemption is the text of the exemption from quarantine that applied.
+	Exemption string
+	Hotel     string
+	// Group says why the quarantine hotel is or is not required (the
+	// hotel reason's text), and what would change that.
+	Group string
+	Fee   string
+	// Tests are the covid-19 tests the rules ask for, in sentences.
+	Tests []string
+	// Other are the other duties and rights the reasons state
+	// (registration, § 6j, follow-up, the end of the measures).
+	Other        []string
 	Documents    []string
 	Restrictions []string
 	Reasons      []beredskap.Reason
@@ -113,6 +123,37 @@ func formatDate(l *Locale, s string) string {
 	return l.T("date.format", "day", t.Day(), "month", l.T("month."+strconv.Itoa(int(t.Month()))), "year", t.Year())
 }
 
+// summaryNotices are the reason codes, besides exemptions, the hotel and
+// tests, whose text the summary repeats: what to do and what may be done.
+var summaryNotices = map[string]bool{
+	"registration_duty": true, "registration_duty_child": true, "exemption_6j_close_relative": true,
+	"dispensation_6j": true, "follow_up_control_centre": true, "leaving_norway": true, "minor_carers_at_hotel": true,
+	"quarantine_abolished": true, "no_entry_measures": true,
+}
+
+// summarise puts into v's summary what the reasons say: the exemption that
+// applied, why the hotel is or is not required, the tests and the other
+// duties, so that the summary says everything the reasons do.
+func summarise(v *DecisionView, d beredskap.Decision) {
+	warned := map[string]bool{}
+	for _, w := range d.Warnings {
+		warned[w.Code] = true
+	}
+	for _, r := range d.Reasons {
+		switch {
+		case warned[r.Code]:
+		case slices.Contains(d.TestsRequired, r.Code):
+			v.Tests = append(v.Tests, r.Text)
+		case summaryNotices[r.Code]:
+			v.Other = append(v.Other, r.Text)
+		case r.Code == "hotel_required" || r.Code == "hotel_not_applicable_leisure" || strings.HasPrefix(r.Code, "hotel_group_"):
+			v.Group = r.Text
+		case strings.HasPrefix(r.Code, "exemption_") && v.Exemption == "":
+			v.Exemption = r.Text
+		}
+	}
+}
+
 // decisionView writes the decision out in sentences.
 func decisionView(l *Locale, d beredskap.Decision) DecisionView {
 	v := DecisionView{Required: d.Quarantine.Required, Reasons: d.Reasons}
@@ -141,9 +182,7 @@ func decisionView(l *Locale, d beredskap.Decision) DecisionView {
 	} else {
 		v.Hotel = l.T("decision.hotel.not_required")
 	}
-	if h.ExemptionGroup != nil {
-		v.Group = l.T("decision.hotel.group", "group", *h.ExemptionGroup)
-	}
+	summarise(&v, d)
 	if h.FeeNOKPerNight > 0 {
 		v.Fee = l.T("decision.fee", "fee", h.FeeNOKPerNight, "payer", l.T("payer."+h.Payer))
 	} else if h.Required {

@@ -162,3 +162,22 @@ func TestRulesCheckEmbeddedAndDirectory(t *testing.T) {
 		t.Errorf("rules check no-such-dir: %v; want a usage error", err)
 	}
 }
+
+// 'rules diff' names what changed in plain words: on 2020-12-23 12:00 the
+// § 6j dispensation became a direct exemption (asker.kommune.no).
+func TestRulesDiff(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"rules", "diff", "--lang", "nb", "2020-12-21-1200", "2020-12-23-1200"}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("rules diff: %v", err)
+	}
+	if s := out.String(); !strings.Contains(s, "- Kommunelegen kan gi dispensasjon") || !strings.Contains(s, "+ Du er unntatt fra innreisekarantene den tiden") {
+		t.Errorf("rules diff output:\n%s", s)
+	}
+	var ue usageError
+	if err := run(context.Background(), []string{"rules", "diff", "2020-12-21-1200"}, nil, io.Discard, io.Discard); !errors.As(err, &ue) {
+		t.Errorf("one version: %v; want a usage error", err)
+	}
+	if err := run(context.Background(), []string{"rules", "diff", "2020-12-21-1200", "no-such"}, nil, io.Discard, io.Discard); !errors.As(err, &ue) {
+		t.Errorf("unknown version: %v; want a usage error", err)
+	}
+}

@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"beredskap/web"
+)
+
+// Issue 14: a public page lists, in plain words and in the page's
+// language, what changed between two rule versions. From 2021-01-22 to
+// 2021-01-25 the pre-arrival test went from 72 to 24 hours
+// (lund.kommune.no) and parent–child visitation stopped being a full
+// exemption (asnes.kommune.no).
+func TestRuleChangesPage(t *testing.T) {
+	ts := mustServer(t, web.Config{})
+	for lang, want := range map[string][]string{
+		"nb": {"24 timer før ankomst", "72 timer før ankomst", "Gjelder ikke lenger:", "25. januar 2021"},
+		"nn": {"24 timar før ankomst", "Gjeld ikkje lenger:"},
+		"en": {"24 hours before arrival", "No longer:", "25 January 2021"},
+	} {
+		resp := ts.get(t, "/rules/changes?from=2021-01-22&to=2021-01-25&lang="+lang)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", lang, resp.StatusCode)
+		}
+		doc := document(t, resp)
+		text := doc.Find("#changes").Text() + doc.Find("#changes-heading").Text()
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the changes lack %q:\n%s", lang, w, text)
+			}
+		}
+		if strings.Contains(text, "seed") || strings.Contains(text, "_") {
+			t.Errorf("%s: internal names on the page:\n%s", lang, text)
+		}
+		checkAccessibleMarkup(t, doc)
+	}
+	resp := ts.get(t, "/rules/changes?from=2021-01-22&to=1999-01-01&lang=en")
+	readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown version: status %d; want 400", resp.StatusCode)
+	}
+	resp = ts.get(t, "/rules/changes?lang=en")
+	doc := document(t, resp)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find("#changes").Text(), "no entry measures") {
+		t.Errorf("the default page (the last two versions) does not show the end of the measures: %d", resp.StatusCode)
+	}
+}
