@@ -17,6 +17,7 @@ const (
 	EUNAUTHORIZED Code = "unauthorized" // no or bad credentials
 	EFORBIDDEN    Code = "forbidden"    // credentials fine, action not allowed
 	ETOOLARGE     Code = "too_large"    // the request body is over its limit
+	EUNAVAILABLE  Code = "unavailable"  // the database cannot be reached or written now; try again
 	EINTERNAL     Code = "internal"     // anything else; its text is never shown
 )
 

@@ -166,7 +166,7 @@ func (t *staffTx) SearchAudit(ctx context.Context, f beredskap.AuditFilter) ([]*
 func (s *StaffStore) ScanAudit(ctx context.Context, fn func(*beredskap.AuditEntry) error) error {
 	tx, err := s.db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return fmt.Errorf("scan audit: %w", err)
+		return fmt.Errorf("scan audit: %w", s.db.unavailable(err))
 	}
 	defer tx.Rollback(context.Background())
 	after := int64(-1 << 63)

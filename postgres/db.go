@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -22,6 +24,13 @@ type DB struct {
 	head audithead.Hint
 	// Logger logs background work (see Lead); nil discards.
 	Logger *slog.Logger
+	// waits notes commits whose wait for the synchronous standby was
+	// cancelled.
+	waits syncWaits
+	// offset is how far the server's clock is ahead of the local one, in
+	// nanoseconds (see Now); stopClock ends its measuring.
+	offset    atomic.Int64
+	stopClock context.CancelFunc
 }
 
 // Open connects to the PostgreSQL database at url (postgres://...) and
@@ -32,11 +41,20 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// A server that stopped answering (a frozen primary) must not hold a
+	// request for long: connecting and the liveness ping of an idle
+	// connection give up after a few seconds.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	cfg.PingTimeout = 2 * time.Second
+	db := &DB{}
+	cfg.ConnConfig.OnNotice = db.waits.notice
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool}
+	db.pool = pool
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -45,11 +63,19 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	if err := db.measureClock(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	clockCtx, stop := context.WithCancel(context.Background())
+	db.stopClock = stop
+	go db.keepClock(clockCtx)
 	return db, nil
 }
 
 // Close closes every connection of the pool, waiting for those in use.
 func (db *DB) Close() error {
+	db.stopClock()
 	db.pool.Close()
 	return nil
 }
@@ -72,17 +98,28 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // inTx runs fn in a read committed transaction and commits when fn returns
-// nil.
+// nil. A database that cannot take the work now is EUNAVAILABLE, and so is
+// a commit whose wait for the synchronous standby was cancelled: it stands
+// on this server but might not survive a failover, so it is not
+// acknowledged (a retry with the same idempotency key confirms it).
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
-		return err
+		return db.unavailable(err)
 	}
 	defer tx.Rollback(context.Background())
 	if err := fn(tx); err != nil {
-		return err
+		return db.unavailable(err)
 	}
-	return tx.Commit(ctx)
+	conn := tx.Conn().PgConn()
+	if err := tx.Commit(ctx); err != nil {
+		db.waits.take(conn)
+		return db.unavailable(err)
+	}
+	if db.waits.take(conn) {
+		return fmt.Errorf("commit: %w", errUnavailable)
+	}
+	return nil
 }
 
 // uniqueViolation is the SQLSTATE of a unique or primary key violation.

@@ -52,7 +52,7 @@ func (s *StaffStore) ActiveRegistrations(ctx context.Context, day string, until 
 	}
 	tx, err := s.db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return fmt.Errorf("active registrations: %w", err)
+		return fmt.Errorf("active registrations: %w", s.db.unavailable(err))
 	}
 	defer tx.Rollback(context.Background())
 	qctx, cancel := context.WithCancel(ctx)

@@ -35,13 +35,31 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
-	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// The table is looked for before it is made or changed, so that a
+	// process can start against an up-to-date database whose server takes
+	// no writes (a standby, or a primary during a failover).
+	var exists, hasExpand bool
+	err = conn.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL,
+	EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'schema_migrations' AND column_name = 'expand')`).Scan(&exists, &hasExpand)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if !exists {
+		_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    integer PRIMARY KEY,
 	name       text NOT NULL,
 	applied_at timestamptz NOT NULL DEFAULT now()
 )`)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if !hasExpand {
+		// Whether a migration only expanded the schema, so that an older
+		// release may run on it (internal/migrate).
+		if _, err := conn.Exec(ctx, `ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS expand boolean NOT NULL DEFAULT false`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
 	}
 	return migrate.Run(ctx, migrationTarget{conn}, ms)
 }
@@ -64,7 +82,15 @@ func (t migrationTarget) Apply(ctx context.Context, m migrate.Migration) error {
 		if _, err := tx.Exec(ctx, m.SQL); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, expand) VALUES ($1, $2, $3)`, m.Version, m.Name, m.Expand)
 		return err
 	})
+}
+
+// OnlyExpandAfter reports whether every migration recorded above known is
+// an expand migration.
+func (t migrationTarget) OnlyExpandAfter(ctx context.Context, known int) (bool, error) {
+	var contracts int
+	err := t.conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version > $1 AND NOT expand`, known).Scan(&contracts)
+	return contracts == 0, err
 }

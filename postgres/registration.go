@@ -115,9 +115,17 @@ ON CONFLICT (receipt) DO NOTHING`,
 
 // replay returns the registration stored under n's idempotency key, or
 // ECONFLICT when the key was used for another request.
+//
+// A replay must not acknowledge a registration that a failover could
+// lose: the first request's commit may stand on the primary while its wait
+// for the synchronous standby was cancelled. So the replaying transaction
+// writes: it locks the key's row, which is logged, and so its own commit
+// waits until the synchronous standby holds everything logged before it,
+// the stored registration included (without synchronous replication it
+// waits for nothing).
 func (s *RegistrationService) replay(ctx context.Context, tx pgx.Tx, n beredskap.NewRegistration) (*beredskap.StoredRegistration, error) {
 	var receipt, hash string
-	err := tx.QueryRow(ctx, `SELECT receipt, request_hash FROM idempotency WHERE key = $1`, n.IdempotencyKey).Scan(&receipt, &hash)
+	err := tx.QueryRow(ctx, `SELECT receipt, request_hash FROM idempotency WHERE key = $1 FOR UPDATE`, n.IdempotencyKey).Scan(&receipt, &hash)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +181,7 @@ func (s *RegistrationService) FindRegistration(ctx context.Context, receipt stri
 	}
 	reg, err := findRegistration(ctx, s.db.pool, receipt, "")
 	if err != nil {
-		return nil, fmt.Errorf("find registration: %w", err)
+		return nil, fmt.Errorf("find registration: %w", s.db.unavailable(err))
 	}
 	return reg, nil
 }
@@ -204,7 +212,7 @@ func findRegistration(ctx context.Context, q queryer, receipt, municipality stri
 func (s *RegistrationService) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {
 	regs, next, err := listRegistrations(ctx, s.db.pool, f)
 	if err != nil {
-		return nil, "", fmt.Errorf("list registrations: %w", err)
+		return nil, "", fmt.Errorf("list registrations: %w", s.db.unavailable(err))
 	}
 	return regs, next, nil
 }

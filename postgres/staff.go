@@ -47,15 +47,20 @@ func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
 	fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
 	tx, err := s.db.pool.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("begin staff transaction: %w", err)
+		return fmt.Errorf("begin staff transaction: %w", s.db.unavailable(err))
 	}
 	defer tx.Rollback(context.Background())
 	t := &staffTx{tx: tx, db: s.db, clock: s.clock, readOnly: readOnly}
 	if err := fn(ctx, t); err != nil {
-		return err
+		return s.db.unavailable(err)
 	}
+	conn := tx.Conn().PgConn()
 	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit staff transaction: %w", translate(err))
+		s.db.waits.take(conn)
+		return fmt.Errorf("commit staff transaction: %w", s.db.unavailable(translate(err)))
+	}
+	if s.db.waits.take(conn) {
+		return fmt.Errorf("commit staff transaction: %w", errUnavailable)
 	}
 	if t.head != nil {
 		s.db.head.Set(*t.head)

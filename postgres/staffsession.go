@@ -222,7 +222,7 @@ func (t *staffTx) FindTokenByHash(ctx context.Context, hash string) (*beredskap.
 func (s *StaffStore) AuthEpoch(ctx context.Context) (int64, error) {
 	var epoch int64
 	if err := s.db.pool.QueryRow(ctx, `SELECT epoch FROM auth_epoch WHERE id = 1`).Scan(&epoch); err != nil {
-		return 0, fmt.Errorf("auth epoch: %w", err)
+		return 0, fmt.Errorf("auth epoch: %w", s.db.unavailable(err))
 	}
 	return epoch, nil
 }

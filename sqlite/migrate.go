@@ -27,6 +27,17 @@ func (db *DB) migrate(ctx context.Context) error {
 	name       TEXT NOT NULL,
 	applied_at TEXT NOT NULL
 ) STRICT`)
+		if err != nil {
+			return err
+		}
+		// Whether a migration only expanded the schema, so that an older
+		// release may run on it (internal/migrate).
+		var hasExpand bool
+		err = tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('schema_migrations') WHERE name = 'expand'`).Scan(&hasExpand)
+		if err != nil || hasExpand {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `ALTER TABLE schema_migrations ADD COLUMN expand INTEGER NOT NULL DEFAULT 0`)
 		return err
 	})
 	if err != nil {
@@ -55,10 +66,18 @@ func (t migrationTarget) Apply(ctx context.Context, m migrate.Migration) error {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.Version, m.Name, time.Now().UTC().Format(timeFormat))
+		_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at, expand) VALUES (?, ?, ?, ?)`,
+			m.Version, m.Name, time.Now().UTC().Format(timeFormat), m.Expand)
 		return err
 	})
+}
+
+// OnlyExpandAfter reports whether every migration recorded above known is
+// an expand migration.
+func (t migrationTarget) OnlyExpandAfter(ctx context.Context, known int) (bool, error) {
+	var contracts int
+	err := t.db.write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version > ? AND NOT expand`, known).Scan(&contracts)
+	return contracts == 0, err
 }
 
 // schemaVersion returns the highest version in schema_migrations.

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"beredskap"
 	"beredskap/web"
@@ -360,7 +362,7 @@ func TestOperationalEndpoints(t *testing.T) {
 
 func TestReadyzFailsWhenNotReady(t *testing.T) {
 	down := errors.New("database is down")
-	ts := startServer(t, web.Config{}, func(context.Context) error { return down })
+	ts := startServer(t, web.Config{ReadyGrace: time.Nanosecond}, func(context.Context) error { return down })
 	resp := ts.get(t, "/readyz")
 	readBody(t, resp)
 	if resp.StatusCode != http.StatusServiceUnavailable {
@@ -402,5 +404,39 @@ func TestUnknownRoutes(t *testing.T) {
 	body := string(readBody(t, resp))
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "<html") {
 		t.Errorf("unknown receipt: %d; want 404 page", resp.StatusCode)
+	}
+}
+
+// While the database does not answer for less than the grace (a failover),
+// /readyz stays ready on every instance, so that the balancer keeps them
+// and they answer 503 with Retry-After themselves; a draining instance is
+// not ready whatever the database does.
+func TestReadyzWithinGraceAndDraining(t *testing.T) {
+	var mu sync.Mutex
+	var dbErr error
+	ts := startServer(t, web.Config{ReadyGrace: time.Hour}, func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return dbErr
+	})
+	ready := func() (int, string) {
+		resp := ts.get(t, "/readyz")
+		return resp.StatusCode, string(readBody(t, resp))
+	}
+	if code, body := ready(); code != http.StatusOK || body != "ready\n" {
+		t.Errorf("/readyz with the database up: %d %q", code, body)
+	}
+	mu.Lock()
+	dbErr = errors.New("failover")
+	mu.Unlock()
+	if code, body := ready(); code != http.StatusOK || !strings.Contains(body, "has not answered") {
+		t.Errorf("/readyz in a failover: %d %q; want 200 saying the database has not answered", code, body)
+	}
+	mu.Lock()
+	dbErr = nil
+	mu.Unlock()
+	ts.Web.Drain()
+	if code, body := ready(); code != http.StatusServiceUnavailable || body != "draining\n" {
+		t.Errorf("/readyz while draining: %d %q; want 503", code, body)
 	}
 }

@@ -43,12 +43,18 @@ func statusOf(code beredskap.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case eUnsupportedMediaType:
 		return http.StatusUnsupportedMediaType
+	case beredskap.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	case eMethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}
 }
+
+// retryAfterSeconds is the Retry-After of a 503: the database cannot take
+// work now, as during a failover.
+const retryAfterSeconds = "3"
 
 // errorBody is the JSON of an API error.
 type errorBody struct {
@@ -93,6 +99,11 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		detail.Field, detail.Reason, detail.Problems = "", "", nil
 	}
 
+	if status == http.StatusServiceUnavailable {
+		// A failover takes some ten seconds; a client that waits a few
+		// and retries (with its idempotency key) finds the new primary.
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 	if isAPI(r) {
 		writeJSON(w, status, errorBody{Error: detail})
 		return

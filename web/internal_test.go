@@ -2,6 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,7 @@ import (
 
 	"beredskap"
 	"beredskap/intake"
+	"beredskap/sqlite"
 	"beredskap/staff"
 )
 
@@ -51,11 +55,37 @@ func TestPanicBecomes500(t *testing.T) {
 func TestStatusOfEveryCode(t *testing.T) {
 	tests := map[beredskap.Code]int{
 		"invalid": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404, "conflict": 409,
-		"too_large": 413, "unsupported_media_type": 415, "internal": 500, "": 500, "whatever": 500,
+		"too_large": 413, "unsupported_media_type": 415, "unavailable": 503, "internal": 500, "": 500, "whatever": 500,
 	}
 	for code, want := range tests {
 		if got := statusOf(code); got != want {
 			t.Errorf("statusOf(%q) = %d; want %d", code, got, want)
+		}
+	}
+}
+
+// A database that cannot take work now (a failover) is answered with 503
+// and Retry-After, on the API and on pages, so that clients retry rather
+// than give up; its cause is not shown.
+func TestUnavailableIs503WithRetryAfter(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := staff.New(sqlite.NewStaffStore(db, time.Now), nil, time.Now, staff.Config{}, nil)
+	s := NewServer(Config{}, &intake.Intake{}, svc, nil, slog.New(slog.DiscardHandler))
+	cause := fmt.Errorf("create registration: %w: %w",
+		&beredskap.Error{Code: beredskap.EUNAVAILABLE, Message: "the database is not available at the moment; try again shortly"},
+		errors.New("read-only transaction on 10.0.0.7"))
+	for _, path := range []string{"/api/v1/registrations", "/"} {
+		rec := httptest.NewRecorder()
+		s.Error(rec, httptest.NewRequest(http.MethodPost, path, nil), cause)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s: status %d, Retry-After %q; want 503 with Retry-After", path, rec.Code, rec.Header().Get("Retry-After"))
+		}
+		if strings.Contains(rec.Body.String(), "10.0.0.7") {
+			t.Errorf("%s: the cause reached the client: %s", path, rec.Body.String())
 		}
 	}
 }

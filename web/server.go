@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"beredskap/auth"
 	"beredskap/citizen"
@@ -26,6 +27,10 @@ type Config struct {
 	SecureCookies bool
 	// MaxBodyBytes limits request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// ReadyGrace is how long /readyz still reports ready while the
+	// database does not answer (DefaultReadyGrace when 0): longer than a
+	// failover, so that a failover takes no instance out of the balancer.
+	ReadyGrace time.Duration
 	// BaseURL is the public address of the site, such as https://example.no.
 	BaseURL string
 	// Version is shown in the OpenAPI document.
@@ -70,6 +75,7 @@ type Server struct {
 	in      *intake.Intake
 	staff   *staff.Service
 	ready   func(context.Context) error
+	health  readiness
 	logger  *slog.Logger
 	metrics *metrics
 	pages   *pages
@@ -102,6 +108,7 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 		in:      in,
 		staff:   staff,
 		ready:   ready,
+		health:  readiness{since: time.Now(), grace: cfg.ReadyGrace},
 		logger:  logger,
 		metrics: newMetrics(),
 		pages:   mustLoadPages(),
@@ -181,16 +188,4 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("ok\n"))
-}
-
-func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if err := s.ready(r.Context()); err != nil {
-		s.logger.Warn("not ready", "request_id", RequestID(r.Context()), "err", err)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("not ready\n"))
-		return
-	}
-	_, _ = w.Write([]byte("ready\n"))
 }

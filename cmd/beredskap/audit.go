@@ -59,7 +59,7 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("audit verify: %w", err)
 	}
@@ -127,7 +127,7 @@ func runAuditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("audit checkpoint: %w", err)
 	}

@@ -41,17 +41,22 @@ func (s *followUpSettings) bind(fs *flag.FlagSet) {
 	fs.StringVar(&s.Now, "register-now", "", "run the follow-up clock from this RFC 3339 instant (demos); empty means the real time")
 }
 
-// clock returns the register's follow-up clock.
-func (s followUpSettings) clock() (beredskap.Clock, error) {
+// clock returns the register's follow-up clock: the store's clock, or one
+// running from --register-now, which on PostgreSQL every instance shares
+// (the first to start records when it began).
+func (s followUpSettings) clock(ctx context.Context, st *store) (beredskap.Clock, error) {
 	if s.Now == "" {
-		return time.Now, nil
+		return st.now, nil
 	}
 	start, err := time.Parse(time.RFC3339, s.Now)
 	if err != nil {
 		return nil, usageError{fmt.Sprintf("--register-now: %q is not an RFC 3339 instant", s.Now)}
 	}
-	offset := time.Until(start)
-	return func() time.Time { return time.Now().Add(offset) }, nil
+	if st.registerClock != nil {
+		return st.registerClock(ctx, start)
+	}
+	offset := start.Sub(st.now())
+	return func() time.Time { return st.now().Add(offset) }, nil
 }
 
 // gateway returns the SMS gateway: the provider's REST client when a URL
@@ -78,8 +83,8 @@ type followUp struct {
 }
 
 // newFollowUp builds the follow-up over the store.
-func newFollowUp(st *store, book *rules.Book, sender mail.Sender, base string, s followUpSettings, logger *slog.Logger) (*followUp, error) {
-	clock, err := s.clock()
+func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.Sender, base string, s followUpSettings, logger *slog.Logger) (*followUp, error) {
+	clock, err := s.clock(ctx, st)
 	if err != nil {
 		return nil, err
 	}

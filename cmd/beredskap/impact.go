@@ -47,7 +47,7 @@ func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("rules impact: %w", err)
 	}

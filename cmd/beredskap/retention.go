@@ -117,7 +117,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("retention purge: %w", err)
 	}
@@ -142,7 +142,7 @@ func retentionStats(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("retention stats: %w", err)
 	}
@@ -197,7 +197,7 @@ func retentionBackup(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("retention backup: %w", err)
 	}

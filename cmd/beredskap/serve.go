@@ -44,12 +44,12 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, s.DB, time.Now, logger)
+	st, err := openStore(ctx, s.DB, nil, logger)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer st.close()
-	in := &intake.Intake{Rules: book, Registrations: st.registrations, Clock: time.Now, AllowSyntheticIDs: s.AllowSyntheticIDs}
+	in := &intake.Intake{Rules: book, Registrations: st.registrations, Clock: st.now, AllowSyntheticIDs: s.AllowSyntheticIDs}
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -67,7 +67,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
-	staffService := newStaffService(st, sender, time.Now, base, s.Staff, logger)
+	staffService := newStaffService(st, sender, st.now, base, s.Staff, logger)
 	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.Audit, s.AllowSyntheticIDs, logger)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
-	fu, err := newFollowUp(st, book, sender, base, s.FollowUp, logger)
+	fu, err := newFollowUp(ctx, st, book, sender, base, s.FollowUp, logger)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	workCtx, stopWork := context.WithCancel(ctx)
 	waitWork := fu.run(workCtx)
 	defer waitWork()
-	purgeClock, err := s.FollowUp.clock()
+	purgeClock, err := s.FollowUp.clock(ctx, st)
 	if err != nil {
 		stopWork()
 		return err
@@ -111,6 +111,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	defer stopWork()
 	srv := web.NewServer(web.Config{
 		SecureCookies: s.SecureCookies,
+		ReadyGrace:    s.ReadyGrace,
 		BaseURL:       base,
 		Version:       version,
 		OIDC:          oidc,
@@ -154,6 +155,14 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	// /readyz fails first, so that the balancer stops sending new
+	// requests here before the listener closes.
+	srv.Drain()
+	select {
+	case <-time.After(s.DrainDelay):
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
 	defer cancel()
 	if metricsServer != nil {

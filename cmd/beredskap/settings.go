@@ -25,6 +25,8 @@ type settings struct {
 	SecureCookies     bool
 	BaseURL           string
 	ShutdownTimeout   time.Duration
+	DrainDelay        time.Duration
+	ReadyGrace        time.Duration
 	Staff             staffSettings
 	Citizen           citizenSettings
 	FollowUp          followUpSettings
@@ -51,6 +53,8 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 	fs.BoolVar(&s.SecureCookies, "secure-cookies", false, "mark cookies Secure and send HSTS (set behind HTTPS)")
 	fs.StringVar(&s.BaseURL, "base-url", "", "public URL of the server, e.g. https://register.example (default: from --addr)")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	fs.DurationVar(&s.DrainDelay, "drain-delay", 0, "on shutdown, how long /readyz fails before the listener closes, so that a load balancer stops sending requests first (e.g. 5s behind HAProxy)")
+	fs.DurationVar(&s.ReadyGrace, "ready-grace", 30*time.Second, "how long /readyz stays ready while the database does not answer (longer than a failover)")
 	s.Staff.bind(fs)
 	s.Citizen.bind(fs)
 	s.FollowUp.bind(fs)

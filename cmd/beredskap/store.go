@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"beredskap"
 	"beredskap/auditlog"
@@ -23,6 +24,13 @@ type store struct {
 	// backup writes a copy of a SQLite database to a file; nil for
 	// PostgreSQL, whose backups are the operator's (docs/backups.md).
 	backup func(ctx context.Context, path string) error
+	// now is the real time the stores run on: PostgreSQL's server time
+	// as this process sees it (shared by every instance), or the local
+	// clock for SQLite.
+	now beredskap.Clock
+	// registerClock, when not nil, returns a clock running from an
+	// instant, shared by every process on the database (--register-now).
+	registerClock func(context.Context, time.Time) (beredskap.Clock, error)
 	// leader chooses the one process that runs each background job.
 	leader        beredskap.Leadership
 	ping          func(context.Context) error
@@ -33,7 +41,9 @@ type store struct {
 
 // openStore opens a PostgreSQL database for a postgres:// or postgresql://
 // URL, and a SQLite file otherwise; both run their migrations on open.
-// logger (nil: none) logs the store's background work.
+// The stores run on clock; nil means the real time, which for PostgreSQL
+// is the server's clock (postgres.DB.Now), so that every instance agrees
+// on leases. logger (nil: none) logs the store's background work.
 func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *slog.Logger) (*store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn)
@@ -41,6 +51,9 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 			return nil, err
 		}
 		db.Logger = logger
+		if clock == nil {
+			clock = db.Now
+		}
 		staffStore := postgres.NewStaffStore(db, clock)
 		return &store{
 			registrations: postgres.NewRegistrationService(db, clock),
@@ -50,6 +63,8 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 			hotels:        staffStore,
 			audit:         staffStore,
 			retention:     staffStore,
+			now:           clock,
+			registerClock: db.RegisterClock,
 			leader:        db,
 			ping:          db.Ping,
 			schemaVersion: db.SchemaVersion,
@@ -61,6 +76,9 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 	if err != nil {
 		return nil, err
 	}
+	if clock == nil {
+		clock = time.Now
+	}
 	staffStore := sqlite.NewStaffStore(db, clock)
 	return &store{
 		registrations: sqlite.NewRegistrationService(db, clock),
@@ -71,6 +89,7 @@ func openStore(ctx context.Context, dsn string, clock beredskap.Clock, logger *s
 		audit:         staffStore,
 		retention:     staffStore,
 		backup:        db.Backup,
+		now:           clock,
 		leader:        db,
 		ping:          db.Ping,
 		schemaVersion: db.SchemaVersion,

@@ -51,7 +51,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *ttl < 0 {
 		return usageError{"--ttl must not be negative"}
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
@@ -90,7 +90,7 @@ func runTokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout,
 	if token == "" {
 		return usageError{"token revoke: give the token on standard input"}
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("token revoke: %w", err)
 	}

@@ -45,7 +45,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case beredskap.ScopeCounty:
 		scope.Code = *county
 	}
-	st, err := openStore(ctx, *db, time.Now, nil)
+	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}

@@ -18,12 +18,22 @@ import (
 )
 
 // Migration is one embedded schema change, from a file named
-// NNNN_what.sql.
+// NNNN_what.sql. Expand is set by a first line that starts with
+// ExpandMarker: the migration only adds (tables, columns with defaults,
+// indexes), so that the release before it still runs on the schema after
+// it. Stores record the mark with the version, where an older binary,
+// which lacks the file, reads it.
 type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	Expand  bool
 }
+
+// ExpandMarker starts the first line of a migration after which the
+// previous release still runs (expand, then contract: what the previous
+// release uses is removed only in a later release).
+const ExpandMarker = "-- expand"
 
 // Load returns the migrations in dir of fsys (every *.sql file) in version
 // order. A file whose name does not start with a positive version and "_",
@@ -45,7 +55,8 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: base, SQL: string(b)})
+		first, _, _ := strings.Cut(string(b), "\n")
+		ms = append(ms, Migration{Version: v, Name: base, SQL: string(b), Expand: strings.HasPrefix(first, ExpandMarker)})
 	}
 	slices.SortFunc(ms, func(a, b Migration) int { return a.Version - b.Version })
 	for i := 1; i < len(ms); i++ {
@@ -68,22 +79,35 @@ func Latest(ms []Migration) int {
 type Target interface {
 	// Version returns the highest version recorded as applied, 0 for none.
 	Version(ctx context.Context) (int, error)
-	// Apply runs m's SQL and records m as applied in one transaction. It
-	// does nothing when a version at or above m's is recorded by the time
-	// its transaction starts (another process migrated meanwhile).
+	// Apply runs m's SQL and records m as applied, with m.Expand, in one
+	// transaction. It does nothing when a version at or above m's is
+	// recorded by the time its transaction starts (another process
+	// migrated meanwhile).
 	Apply(ctx context.Context, m Migration) error
+	// OnlyExpandAfter reports whether every migration recorded above
+	// version known was recorded as an expand migration.
+	OnlyExpandAfter(ctx context.Context, known int) (bool, error)
 }
 
-// Run applies the migrations of ms that t lacks, in order. It returns
-// ECONFLICT, applying nothing, when t's schema is newer than the newest
-// migration in ms.
+// Run applies the migrations of ms that t lacks, in order. When t's
+// schema is newer than the newest migration in ms it applies nothing: it
+// returns nil when every newer migration was recorded as an expand
+// migration (this release runs on that schema, as in a rolling upgrade),
+// and ECONFLICT otherwise.
 func Run(ctx context.Context, t Target, ms []Migration) error {
 	current, err := t.Version(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := CheckNotNewer(current, Latest(ms)); err != nil {
-		return err
+	if known := Latest(ms); current > known {
+		expand, err := t.OnlyExpandAfter(ctx, known)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if expand {
+			return nil
+		}
+		return CheckNotNewer(current, known)
 	}
 	for _, m := range ms {
 		if m.Version <= current {
@@ -97,11 +121,12 @@ func Run(ctx context.Context, t Target, ms []Migration) error {
 }
 
 // CheckNotNewer returns ECONFLICT when the database's schema version
-// current is newer than known, the newest migration this program embeds.
+// current is newer than known, the newest migration this program embeds,
+// for a schema that is not only expanded (see Run).
 func CheckNotNewer(current, known int) error {
 	if current > known {
 		return beredskap.Errorf(beredskap.ECONFLICT,
-			"database schema is at version %d, newer than this program knows (%d): run a newer beredskap", current, known)
+			"database schema is at version %d, newer than this program knows (%d), and a newer migration is not marked compatible with older releases: run a newer beredskap", current, known)
 	}
 	return nil
 }

@@ -31,10 +31,21 @@ func TestLoadOrdersAndRejectsBadNames(t *testing.T) {
 	}
 }
 
-// recorder is a Target that records what it applies.
+// recorder is a Target that records what it applies; expand marks the
+// versions recorded as expand migrations.
 type recorder struct {
 	version int
 	applied []string
+	expand  map[int]bool
+}
+
+func (r *recorder) OnlyExpandAfter(_ context.Context, known int) (bool, error) {
+	for v := known + 1; v <= r.version; v++ {
+		if !r.expand[v] {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func (r *recorder) Version(context.Context) (int, error) { return r.version, nil }
@@ -45,7 +56,7 @@ func (r *recorder) Apply(_ context.Context, m Migration) error {
 }
 
 func TestRunAppliesWhatIsMissingAndRefusesNewer(t *testing.T) {
-	ms := []Migration{{1, "1_a.sql", ""}, {2, "2_b.sql", ""}, {3, "3_c.sql", ""}}
+	ms := []Migration{{Version: 1, Name: "1_a.sql"}, {Version: 2, Name: "2_b.sql"}, {Version: 3, Name: "3_c.sql"}}
 	r := &recorder{version: 1}
 	if err := Run(context.Background(), r, ms); err != nil {
 		t.Fatal(err)
@@ -57,5 +68,26 @@ func TestRunAppliesWhatIsMissingAndRefusesNewer(t *testing.T) {
 	err := Run(context.Background(), r, ms)
 	if beredskap.ErrorCode(err) != beredskap.ECONFLICT || len(r.applied) != 0 {
 		t.Fatalf("newer schema: err %v, applied %v", err, r.applied)
+	}
+}
+
+// An older release starts on a schema that newer releases only expanded
+// (a rolling upgrade), and refuses one a newer release also contracted.
+func TestRunOnExpandedSchema(t *testing.T) {
+	ms := []Migration{{Version: 1, Name: "1_a.sql"}, {Version: 2, Name: "2_b.sql"}}
+	r := &recorder{version: 4, expand: map[int]bool{3: true, 4: true}}
+	if err := Run(context.Background(), r, ms); err != nil || len(r.applied) != 0 {
+		t.Fatalf("schema expanded by 3 and 4: err %v, applied %v; want nil, nothing", err, r.applied)
+	}
+	r = &recorder{version: 4, expand: map[int]bool{3: true}}
+	if err := Run(context.Background(), r, ms); beredskap.ErrorCode(err) != beredskap.ECONFLICT || len(r.applied) != 0 {
+		t.Fatalf("schema contracted by 4: err %v, applied %v; want ECONFLICT", err, r.applied)
+	}
+	loaded, err := Load(fstest.MapFS{
+		"m/0001_a.sql": {Data: []byte("-- expand: adds a column; the previous release runs on it\nALTER TABLE t ADD COLUMN c int;")},
+		"m/0002_b.sql": {Data: []byte("ALTER TABLE t DROP COLUMN d;\n-- expand")},
+	}, "m")
+	if err != nil || !loaded[0].Expand || loaded[1].Expand {
+		t.Fatalf("Load: %+v, %v; want the first marked expand, the second not", loaded, err)
 	}
 }

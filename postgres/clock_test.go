@@ -1,0 +1,61 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"beredskap/storetest"
+)
+
+// Instances started at different times with the same --register-now run
+// one register clock (issue 18: offsets differed between instances started
+// at different times), and the server's clock is what Now follows.
+func TestRegisterClockIsShared(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.FreshPostgresDB(t)
+	a, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var server time.Time
+	if err := a.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&server); err != nil {
+		t.Fatal(err)
+	}
+	if d := a.Now().Sub(server); d < -time.Second || d > time.Second {
+		t.Errorf("Now is %v off the server's clock", d)
+	}
+	start := time.Date(2021, 2, 17, 11, 58, 30, 0, time.UTC)
+	first, err := a.RegisterClock(ctx, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second instance starts once the first's register clock has
+	// moved on by a second.
+	for first().Sub(start) < time.Second {
+		time.Sleep(10 * time.Millisecond)
+	}
+	b, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	second, err := b.RegisterClock(ctx, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := first(), second()
+	if d := y.Sub(x); d < -100*time.Millisecond || d > 100*time.Millisecond {
+		t.Errorf("register clocks of two instances differ by %v (%v, %v); want the same clock", d, x, y)
+	}
+	// Another start replaces the shared one.
+	other := start.Add(24 * time.Hour)
+	third, err := b.RegisterClock(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := third(); got.Before(other) || got.After(other.Add(time.Minute)) {
+		t.Errorf("a new start: clock at %v; want just after %v", got, other)
+	}
+}

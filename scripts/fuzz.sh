@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the parsers of outside input for a short, bounded
+# time each (FUZZTIME, 5s by default), one after the other, and fails on the
+# first crash; the failing input is kept under the package's testdata/fuzz
+# for `go test` to replay. The seed corpora also run in every `go test`.
+#
+# Targets whose test binary links SQLite (forms, registration JSON, SMS
+# templates and webhook bodies) take minutes to build with fuzzing
+# instrumentation; they run with FUZZ_ALL=1 (CI runs the others, and their
+# seeds in the test suite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-5s}
+
+targets=(
+  "./internal/safecsv FuzzWriter"            # every CSV export cell
+  "./rules FuzzRuleVersionYAML"              # rule version YAML
+  ". FuzzPageToken"                          # page and sequence tokens
+  ". FuzzNormalizeReceipt"                   # receipt codes
+  "./norway FuzzParseNationalID"             # national identity numbers
+  "./norway FuzzValidOrgNumber"              # organisation numbers
+  "./norway FuzzNormalizePhone"              # phone numbers
+)
+if [ "${FUZZ_ALL:-}" = 1 ]; then
+  targets+=(
+    "./intake FuzzDecode"                    # registration JSON
+    "./web FuzzDecodeForm"                   # the registration form
+    "./sms FuzzTemplate"                     # SMS templates
+    "./sms FuzzCount"                        # SMS segment counting
+    "./sms FuzzReceiptWebhook"               # signed delivery receipts
+  )
+fi
+
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  echo "fuzz.sh: $name in $pkg for $fuzztime"
+  go test "$pkg" -run "^${name}\$" -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel 2
+done
