@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"beredskap"
 	"beredskap/demo"
 	"beredskap/intake"
 	"beredskap/rules"
@@ -104,5 +106,15 @@ func TestSurnamesAgreeWithGender(t *testing.T) {
 	}
 	if seen["PL"] == 0 || seen["LT"] == 0 {
 		t.Fatalf("no Polish or Lithuanian travellers among 2000: %v", seen)
+	}
+}
+
+// TestDemoHasEveryRole checks that the demo has a staff user of every
+// role, so that every page can be tried.
+func TestDemoHasEveryRole(t *testing.T) {
+	for _, role := range beredskap.Roles {
+		if !slices.ContainsFunc(demo.StaffUsers, func(u demo.StaffUser) bool { return u.Role == role }) {
+			t.Errorf("no demo user has the role %s", role)
+		}
 	}
 }

@@ -25,11 +25,9 @@ type StaffUser struct {
 	Provenance string
 }
 
-// StaffUsers are the demo staff: one of each role that sees something
-// (citizen support included), two
-// municipalities' medical officers (Oslo and Bergen), and a municipal
-// employee whose access the county governor ordered under the earlier
-// arrangement.
+// StaffUsers are the demo staff: one of every role, two municipalities'
+// medical officers (Oslo and Bergen), and a municipal employee whose
+// access the county governor ordered under the earlier arrangement.
 var StaffUsers = []StaffUser{
 	{"admin@demo.beredskap.no", "Astrid", "Tilgang", beredskap.RoleAccessAdmin, beredskap.Scope{Kind: beredskap.ScopeNational}, ""},
 	{"overlege.oslo@demo.beredskap.no", "Ola", "Overlege", beredskap.RoleMunicipalOfficer, municipality("0301"), ""},
@@ -39,6 +37,9 @@ var StaffUsers = []StaffUser{
 	{"grense@demo.beredskap.no", "Per", "Politi", beredskap.RoleBorderOfficer, beredskap.Scope{Kind: beredskap.ScopeNational}, ""},
 	{"arbeidstilsynet@demo.beredskap.no", "Arne", "Tilsyn", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate}, ""},
 	{"veiledning@demo.beredskap.no", "Vera", "Veileder", beredskap.RoleCitizenSupport, beredskap.Scope{Kind: beredskap.ScopeNational}, ""},
+	{"hotell.oslo@demo.beredskap.no", "Hans", "Hotellkoordinator", beredskap.RoleHotelCoordinator, municipality("0301"), ""},
+	{"statsforvalter.oslo@demo.beredskap.no", "Siri", "Statsforvalter", beredskap.RoleCountyGovernor,
+		beredskap.Scope{Kind: beredskap.ScopeCounty, Code: "03"}, ""},
 }
 
 func municipality(code string) beredskap.Scope {

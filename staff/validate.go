@@ -121,7 +121,11 @@ func validateNewUser(n NewUser, now time.Time) (NewUser, error) {
 	var ps beredskap.Problems
 	n.Email = checkEmail(&ps, "email", n.Email, true)
 	n.FirstName = checkName(&ps, "first_name", n.FirstName)
-	n.LastName = checkName(&ps, "last_name", n.LastName)
+	// A person known by one name has no last name.
+	n.LastName = checkText(&ps, "last_name", n.LastName, false, beredskap.MaxNameLength)
+	if strings.ContainsAny(n.LastName, "\r\n") {
+		ps.Add("last_name", "format_text", "must be one line")
+	}
 	n.Mobile = checkMobile(&ps, "mobile", n.Mobile, false)
 	n.NationalID = strings.TrimSpace(n.NationalID)
 	if n.NationalID != "" {

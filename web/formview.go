@@ -91,6 +91,9 @@ type FormPage struct {
 	Summary  []SummaryItem
 	Token    string
 	Conflict bool
+	// ClockNote says that the site runs on a set clock and the form
+	// suggests its date; empty on a site on real time.
+	ClockNote string
 }
 
 // fieldID returns the id attribute of the control named by a JSON path.

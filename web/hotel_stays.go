@@ -377,4 +377,3 @@ func (f *staffFrame) conflictText(err error) string {
 	}
 	return f.T("hotel.conflict.other", "message", beredskap.ErrorMessage(err))
 }
-

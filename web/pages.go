@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -187,7 +188,14 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request) {
 	values := url.Values{}
 	values.Set("destination", beredskap.DestinationMainland)
 	values.Set("traveller.language", pg.Lang)
-	s.renderForm(w, r, http.StatusOK, &FormPage{Page: pg, Values: values, Token: randomToken(16)})
+	page := &FormPage{Page: pg, Values: values, Token: randomToken(16)}
+	if s.cfg.Clock != nil {
+		at := s.cfg.Clock().In(oslo)
+		values.Set(fieldArrivalDate, at.Format(time.DateOnly))
+		values.Set(fieldArrivalClock, at.Format("15:04"))
+		page.ClockNote = pg.L.T("form.clock_note", "date", formatDate(pg.L, at.Format(time.DateOnly)))
+	}
+	s.renderForm(w, r, http.StatusOK, page)
 }
 
 // handleFormSubmit registers what the form holds and redirects to the

@@ -177,7 +177,7 @@ type navGroup struct {
 func (s *Server) staffMenu(f *staffFrame, current string) (*siteMenu, []staffLink) {
 	m := &siteMenu{
 		Label:      f.T("staff.nav.label"),
-		Who:        f.T("staff.nav.who", "name", f.Actor.User.Name, "role", f.Role(f.Actor.Role())),
+		Who:        f.T("staff.nav.who", "name", f.Actor.User.Name(), "role", f.Role(f.Actor.Role())),
 		Logout:     "/logout?lang=" + f.Lang,
 		LogoutID:   "logout",
 		LogoutText: f.T("staff.nav.logout"),

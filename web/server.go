@@ -63,6 +63,11 @@ type Config struct {
 	// statements, § 6j dispensations and rule-change impact, pages and
 	// API.
 	Hotels *hotel.Service
+	// Clock, when not nil, is the register's set follow-up clock (the
+	// demo's 2021): the public form suggests its date as the arrival and
+	// says why, so that a new registration lands in the same time as the
+	// follow-up and the demo data.
+	Clock func() time.Time
 	// Retention, when not nil, serves the legal holds (pages and API);
 	// the citizen's copy of their data uses its policy.
 	Retention *retention.Service

@@ -24,7 +24,7 @@ func TestStaffPageHome(t *testing.T) {
 	}{
 		{"officer@a.test", beredskap.RoleMunicipalOfficer, municipal(municipalityA),
 			[]string{"/staff/registrations", "/staff/access-orders", "/staff/access-orders/new", "/staff/followup/travellers",
-				"/staff/dispensations", "/staff/delegations", "/staff/rule-impact"}},
+				"/staff/dispensations", "/staff/delegations", "/staff/rule-impact", "/staff/legal-holds"}},
 		{"staff@a.test", beredskap.RoleMunicipalStaff, municipal(municipalityA),
 			[]string{"/staff/registrations", "/staff/followup/travellers", "/staff/dispensations"}},
 		{"centre@helfo.test", beredskap.RoleControlCentre, national,

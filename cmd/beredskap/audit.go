@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,17 +19,13 @@ import (
 // with itself or its checkpoints.
 var errAuditBroken = errors.New("the audit trail is broken")
 
-// auditUsage lists the audit subcommands.
-const auditUsage = `usage:
-  beredskap audit verify [--db DB] [--audit-dir DIR] [--audit-verifier KEY] [--audit-witness URL] [--audit-witness-key KEY] [--grace 5m]
-  beredskap audit checkpoint [--db DB] [--audit-dir DIR]
-  beredskap audit witness --log-key KEY [--addr 127.0.0.1:8090] [--dir beredskap-witness]
-  beredskap audit verify-proof --key KEY [--receipt R] FILE|-`
-
 // runAudit runs the audit subcommands.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := groupHelp("audit", args, stdout); err != nil {
+		return err
+	}
 	if len(args) == 0 {
-		return usageError{auditUsage}
+		return usageError{"audit: want 'verify', 'checkpoint', 'witness' or 'verify-proof' (run 'beredskap audit -h')"}
 	}
 	switch args[0] {
 	case "verify":
@@ -42,21 +37,18 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "verify-proof":
 		return runAuditVerifyProof(args[1:], stdout, stderr)
 	}
-	return usageError{auditUsage}
+	return usageError{fmt.Sprintf("audit: unknown subcommand %q (run 'beredskap audit -h')", args[0])}
 }
 
 // runAuditVerify runs "audit verify": the hash chain, the stored tree, and
 // the trail against the signed checkpoints kept outside the database.
 func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("audit verify", stderr)
+	fs := newFlagSet("audit verify", stdout)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	grace := fs.Duration("grace", 5*time.Minute, "how old an entry may be and yet in no signed checkpoint")
 	var a auditSettings
 	a.bind(fs)
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	st, err := openStore(ctx, *db, nil, nil)
@@ -117,14 +109,11 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 // runAuditCheckpoint runs "audit checkpoint": it makes every entry a leaf
 // and signs a checkpoint now, as a server does every few seconds.
 func runAuditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("audit checkpoint", stderr)
+	fs := newFlagSet("audit checkpoint", stdout)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	var a auditSettings
 	a.bind(fs)
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	st, err := openStore(ctx, *db, nil, nil)
@@ -147,14 +136,11 @@ func runAuditCheckpoint(ctx context.Context, args []string, stdout, stderr io.Wr
 // runAuditWitness runs "audit witness": a separate process, with its own
 // key, that cosigns each checkpoint consistent with the last one it saw.
 func runAuditWitness(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("audit witness", stderr)
+	fs := newFlagSet("audit witness", stdout)
 	addr := fs.String("addr", "127.0.0.1:8090", "address to listen on")
 	dir := fs.String("dir", "beredskap-witness", "directory of the witness's key and the newest checkpoint it cosigned")
 	logKey := fs.String("log-key", "", "the audit log's verifier key (signing.pub in the log's audit directory), or a file holding it")
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	if *logKey == "" {
@@ -197,17 +183,14 @@ func runAuditWitness(ctx context.Context, args []string, stdout, stderr io.Write
 // runAuditVerifyProof runs "audit verify-proof": it checks a bundle of
 // inclusion proofs (the citizen API's answer) outside the system.
 func runAuditVerifyProof(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("audit verify-proof", stderr)
+	fs := newFlagSet("audit verify-proof", stdout)
 	key := fs.String("key", "", "the audit log's published verifier key, or a file holding it (default: the key the bundle names, which proves less)")
 	receipt := fs.String("receipt", "", "check that every entry names this receipt")
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"usage: beredskap audit verify-proof --key KEY [--receipt R] FILE|-"}
+		return usageError{"audit verify-proof: give one bundle FILE, or - for standard input"}
 	}
 	var r io.Reader = os.Stdin
 	if name := fs.Arg(0); name != "-" {

@@ -1,21 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"beredskap"
 	"beredskap/demo"
 	"beredskap/devportal"
-	"beredskap/followup"
-	"beredskap/intake"
-	"beredskap/staff"
 )
 
 // demoSeed fixes the demo data: the same travellers on every machine.
@@ -30,40 +27,34 @@ const demoRegisterNow = "2021-03-01T12:00:00+01:00"
 // offers.
 const demoCitizenCount = 3
 
-// runDemo fills a SQLite file with synthetic registrations (once; running it
-// again reuses them) and serves it. Unless a citizen OpenID Connect issuer
-// is set, it also starts a development ID portal (devportal) on a local
-// port whose demo persons have registrations, so that the citizen pages can
-// be tried.
+// runDemo fills a SQLite file with synthetic registrations, staff users of
+// every role and quarantine hotels (once; running it again reuses them)
+// and serves it. Unless a citizen OpenID Connect issuer is set, it also
+// starts a development ID portal (devportal) on a local port whose demo
+// persons have registrations, so that the citizen pages can be tried. It
+// logs only warnings by default, prints the logins last and writes them
+// to a file beside the database.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var s settings
-	fs := newFlagSet("demo", stderr)
+	fs := newFlagSet("demo", stdout)
 	s.bindServer(fs, "beredskap-demo.db")
 	count := fs.Int("count", 3000, "how many synthetic registrations to generate")
+	setDefault(fs, "allow-synthetic-ids", "true")
+	setDefault(fs, "log-level", "warn")
+	setDefault(fs, "mail-dir", "beredskap-demo-mail")
+	setDefault(fs, "register-now", demoRegisterNow)
+	// The demo's travellers arrived in 2021; a daily purge would delete
+	// most of them at start. 'beredskap retention purge' shows it instead.
+	setDefault(fs, "purge", "false")
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	if *count < 0 || *count > 1_000_000 {
 		return usageError{"--count must be between 0 and 1000000"}
 	}
-	s.AllowSyntheticIDs = true
 	logger, err := s.logger(stderr)
 	if err != nil {
 		return err
-	}
-	if !given(fs, "mail-dir") && os.Getenv("BEREDSKAP_MAIL_DIR") == "" {
-		s.Staff.MailDir = "beredskap-demo-mail"
-	}
-	if !given(fs, "register-now") && os.Getenv("BEREDSKAP_REGISTER_NOW") == "" {
-		s.FollowUp.Now = demoRegisterNow
-	}
-	// The demo's travellers arrived in 2021; a daily purge would delete
-	// most of them at start. 'beredskap retention purge' shows it instead.
-	if !given(fs, "purge") && os.Getenv("BEREDSKAP_PURGE") == "" {
-		s.Retention.Purge = false
 	}
 	citizens := demoCitizens()
 	var portal *devportal.Portal
@@ -80,66 +71,80 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		s.Citizen.OIDCClientID = portal.ClientID()
 		s.Citizen.OIDCClientSecret = portal.ClientSecret()
 	}
-	seed := func(ctx context.Context, in *intake.Intake, svc *staff.Service, fu *followup.Service) error {
+	seed := func(ctx context.Context, sv services) (func(), error) {
 		start := time.Now()
 		fmt.Fprintf(stdout, "Generating %d synthetic registrations in %s ...\n", *count, s.DB)
-		n, err := demo.Seed(ctx, in, *count, demoSeed)
+		n, err := demo.Seed(ctx, sv.in, *count, demoSeed)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fmt.Fprintf(stdout, "%d new, %d already there (%.1fs).\n", n, *count-n, time.Since(start).Seconds())
 		for i := range citizens {
-			if _, _, err := in.Register(ctx, &citizens[i], "", fmt.Sprintf("demo-citizen-%d-%d", demoSeed, i)); err != nil {
-				return fmt.Errorf("seed demo citizen %d: %w", i, err)
+			if _, _, err := sv.in.Register(ctx, &citizens[i], "", fmt.Sprintf("demo-citizen-%d-%d", demoSeed, i)); err != nil {
+				return nil, fmt.Errorf("seed demo citizen %d: %w", i, err)
 			}
 		}
 		sys := beredskap.WithActor(ctx, beredskap.SystemActor())
-		if _, err := demo.SeedStaff(sys, svc); err != nil {
-			return err
+		if _, err := demo.SeedStaff(sys, sv.staff); err != nil {
+			return nil, err
 		}
-		plans, reports, err := demo.SeedFollowUp(sys, fu, svc, 40)
+		if _, err := demo.SeedHotels(sys, sv.hotels); err != nil {
+			return nil, err
+		}
+		plans, reports, err := demo.SeedFollowUp(sys, sv.followUp, sv.staff, 40)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if plans > 0 {
-			fmt.Fprintf(stdout, "Follow-up: %d travellers planned, %d call reports filed; the follow-up clock runs from %s.\n", plans, reports, s.FollowUp.Now)
+			fmt.Fprintf(stdout, "Follow-up: %d travellers planned, %d call reports filed.\n", plans, reports)
 		}
-		printStaffLogins(stdout, svc.Config().BaseURL, s.Staff)
-		printCitizenLogin(stdout, svc.Config().BaseURL, portal)
-		return nil
+		return func() {
+			var logins bytes.Buffer
+			writeLogins(&logins, sv.staff.Config().BaseURL, s, portal)
+			_, _ = stdout.Write(logins.Bytes())
+			file := demoLoginsFile(s.DB)
+			if err := os.WriteFile(file, logins.Bytes(), 0o600); err != nil {
+				logger.Warn("the logins could not be written to a file", "file", file, "err", err)
+				return
+			}
+			fmt.Fprintf(stdout, "These logins are also in %s. Stop with Ctrl-C.\n", file)
+		}, nil
 	}
-	fmt.Fprintln(stdout, "Open the address below in a browser to register an arrival; the JSON API is at /api/v1/ (see /api/v1/openapi.json).")
-	fmt.Fprintln(stdout, "No login is needed for the public pages. Stop with Ctrl-C.")
 	return serve(ctx, s, logger, stdout, seed)
 }
 
-// printStaffLogins tells how to log in as the demo staff.
-func printStaffLogins(w io.Writer, base string, s staffSettings) {
+// demoLoginsFile is the file beside the demo database that keeps the
+// logins: beredskap-demo-logins.txt for beredskap-demo.db.
+func demoLoginsFile(db string) string {
+	return strings.TrimSuffix(db, filepath.Ext(db)) + "-logins.txt"
+}
+
+// writeLogins writes how to use the demo: the public form, the staff
+// logins and the citizen login.
+func writeLogins(w io.Writer, base string, s settings, portal *devportal.Portal) {
+	fmt.Fprintf(w, "\nPublic registration form: %s/ (no login; the JSON API is at %s/api/v1/)\n", base, base)
+	if t, err := time.Parse(time.RFC3339, s.FollowUp.Now); err == nil {
+		fmt.Fprintf(w, "The demo's clock stands at %s: the form suggests that arrival date, and follow-up counts days from it.\n",
+			t.Format("02.01.2006 15:04"))
+	}
 	fmt.Fprintf(w, "\nStaff pages: %s/login\n", base)
 	fmt.Fprintf(w, "Every demo staff user has the password %q. The second factor is a TOTP code from the secret\n", demo.StaffPassword)
 	fmt.Fprintf(w, "%s: add it to an authenticator app, or run `oathtool --totp -b %s`.\n", demo.StaffTOTPSecret, demo.StaffTOTPSecret)
 	for _, u := range demo.StaffUsers {
-		fmt.Fprintf(w, "  %-36s %s (%s)\n", u.Email, u.Role, u.Scope)
+		fmt.Fprintf(w, "  %-40s %s (%s)\n", u.Email, u.Role, u.Scope)
 	}
-	if s.SMTPHost == "" {
-		fmt.Fprintf(w, "E-mail (invitations, order copies) is written as .eml files to %s/.\n", s.MailDir)
+	if s.Staff.SMTPHost == "" {
+		fmt.Fprintf(w, "E-mail (invitations, order copies) is written as .eml files to %s/.\n", s.Staff.MailDir)
 	}
-	fmt.Fprintln(w)
-}
-
-// printCitizenLogin tells how to log in to the citizen pages: through the
-// development ID portal as one of its demo persons when portal is not nil,
-// else through the configured issuer.
-func printCitizenLogin(w io.Writer, base string, portal *devportal.Portal) {
 	if portal == nil {
-		fmt.Fprintf(w, "Citizen pages: %s/citizen/login (through the configured ID portal)\n\n", base)
+		fmt.Fprintf(w, "\nCitizen pages: %s/citizen/login (through the configured ID portal)\n\n", base)
 		return
 	}
 	var names []string
 	for _, p := range portal.People() {
 		names = append(names, p.Name)
 	}
-	fmt.Fprintf(w, "Citizen pages: open %s/citizen/login and pick a demo person (%s).\n", base, strings.Join(names, ", "))
+	fmt.Fprintf(w, "\nCitizen pages: open %s/citizen/login and pick a demo person (%s).\n", base, strings.Join(names, ", "))
 	fmt.Fprintf(w, "The pick page is a development stand-in for ID-porten at %s; `serve` never starts it.\n\n", portal.Issuer())
 }
 
@@ -193,11 +198,4 @@ func control(digits, weights []int) int {
 		sum += v * weights[i]
 	}
 	return (11 - sum%11) % 11
-}
-
-// given reports whether the flag name was set on the command line.
-func given(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

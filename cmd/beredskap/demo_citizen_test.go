@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -70,7 +71,7 @@ func TestDemoCitizenLoginThroughPortal(t *testing.T) {
 
 	var out strings.Builder
 	lines := bufio.NewReader(pr)
-	for !strings.Contains(out.String(), "beredskap is serving at") {
+	for !strings.Contains(out.String(), "Stop with Ctrl-C.") {
 		line, err := lines.ReadString('\n')
 		if err != nil {
 			t.Fatalf("reading the demo's output: %v\n%s", err, out.String())
@@ -78,6 +79,14 @@ func TestDemoCitizenLoginThroughPortal(t *testing.T) {
 		out.WriteString(line)
 	}
 	go io.Copy(io.Discard, lines)
+	// The logins come last, after the address, and are kept in a file.
+	if strings.Index(out.String(), "Staff pages:") < strings.Index(out.String(), "beredskap is serving at") {
+		t.Errorf("the logins are not printed last:\n%s", out.String())
+	}
+	kept, err := os.ReadFile(filepath.Join(dir, "demo-logins.txt"))
+	if err != nil || !strings.Contains(string(kept), "hotell.oslo@demo.beredskap.no") || !strings.Contains(out.String(), string(kept)) {
+		t.Errorf("the logins file holds %q (%v); want what was printed", kept, err)
+	}
 	login := regexp.MustCompile(`Citizen pages: open (http://[0-9.:]+/citizen/login) and pick a demo person \(([^)]*)\)`).
 		FindStringSubmatch(out.String())
 	if login == nil {

@@ -80,6 +80,8 @@ type followUp struct {
 	hotels   *hotel.Service
 	leader   beredskap.Leadership
 	logger   *slog.Logger
+	// setClock is the follow-up clock when --register-now set it, else nil.
+	setClock func() time.Time
 }
 
 // newFollowUp builds the follow-up over the store.
@@ -98,6 +100,9 @@ func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.S
 		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
 		leader:  st.leader,
 		logger:  logger,
+	}
+	if s.Now != "" {
+		f.setClock = clock
 	}
 	if s.SMSWebhookSecret != "" {
 		f.receipts = sms.NewReceiptHandler([]byte(s.SMSWebhookSecret), st.followUp, clock, time.Now, logger)

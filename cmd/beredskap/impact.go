@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,7 +20,7 @@ import (
 // how. With --notify it also puts the SMS to the affected travellers on
 // the outbox, due at the instant; the server's SMS worker sends them.
 func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("rules impact", stderr)
+	fs := newFlagSet("rules impact", stdout)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	rulesDir := fs.String("rules", "", "directory of rule versions to use instead of the embedded ones")
 	atFlag := fs.String("at", "", "the instant the rule change takes effect, RFC 3339 (e.g. 2020-12-13T17:00:00+01:00)")
@@ -31,9 +29,6 @@ func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var a auditSettings
 	a.bind(fs)
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	if *atFlag == "" {

@@ -10,8 +10,8 @@
 //	beredskap rules check [DIR]
 //	beredskap rules list  [--rules DIR]
 //	beredskap rules impact --at INSTANT [--db DB] [--municipality M] [--notify]
-//	beredskap user add    --db DB --email E --name NAME --role ROLE [--municipality CODE]
-//	beredskap token create --db DB --user E [--ttl DURATION]
+//	beredskap user add    --db DB --email E --name NAME --role ROLE [--municipality CODE | --county CODE]
+//	beredskap token create --db DB --user E [--name NAME] [--ttl DURATION]
 //	beredskap token revoke --db DB < TOKEN
 //	beredskap audit verify --db DB
 //	beredskap retention check [DIR] | purge --db DB | stats --db DB | doc --out DIR | backup --db FILE --dir DIR
@@ -24,6 +24,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -57,8 +58,16 @@ func main() {
 	}
 }
 
-// run executes one subcommand with the given arguments and streams.
+// run executes one subcommand with the given arguments and streams. A
+// command's -h is a success.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := dispatch(ctx, args, stdin, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
@@ -90,8 +99,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	return usageError{fmt.Sprintf("unknown command %q (run 'beredskap -h' for the commands)", cmd)}
 }
 
 const usage = `Usage: beredskap COMMAND [flags]

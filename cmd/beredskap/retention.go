@@ -61,6 +61,9 @@ func newRetention(st *store, clock beredskap.Clock, s retentionSettings, logger 
 // 'retention stats --db DB', 'retention doc --out DIR' and 'retention
 // backup --db FILE --dir DIR'.
 func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := groupHelp("retention", args, stdout); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return usageError{"retention: want 'check [DIR]', 'purge', 'stats', 'doc' or 'backup'"}
 	}
@@ -80,7 +83,7 @@ func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func retentionCheck(args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention check", stderr)
+	fset := newFlagSet("retention check", stdout)
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
 	}
@@ -109,7 +112,7 @@ func retentionCheck(args []string, stdout, stderr io.Writer) error {
 }
 
 func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention purge", stderr)
+	fset := newFlagSet("retention purge", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	batch := fset.Int("batch", 100, "registrations deleted per transaction")
 	var a auditSettings
@@ -136,7 +139,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func retentionStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention stats", stderr)
+	fset := newFlagSet("retention stats", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	municipality := fset.String("municipality", "", "one municipality's counts (all when empty)")
 	if err := parse(fset, args); err != nil {
@@ -162,7 +165,7 @@ func retentionStats(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func retentionDoc(args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention doc", stderr)
+	fset := newFlagSet("retention doc", stdout)
 	out := fset.String("out", "docs", "directory to write the record of processing and the impact summary to")
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
@@ -191,7 +194,7 @@ const (
 )
 
 func retentionBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("retention backup", stderr)
+	fset := newFlagSet("retention backup", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path")
 	dir := fset.String("dir", "backups", "directory of the backups")
 	if err := parse(fset, args); err != nil {

@@ -15,6 +15,9 @@ import (
 // A B' (what changed from version A to version B, in plain words) and
 // 'rules impact --at INSTANT'.
 func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := groupHelp("rules", args, stdout); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return usageError{"rules: want 'check [DIR]', 'list', 'diff A B' or 'impact --at INSTANT'"}
 	}

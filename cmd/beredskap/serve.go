@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"beredskap/followup"
+	"beredskap/hotel"
 	"beredskap/intake"
 	"beredskap/staff"
 	"beredskap/web"
@@ -21,12 +20,9 @@ import (
 // SIGTERM), then shuts down in order: HTTP first, the database last.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var s settings
-	fs := newFlagSet("serve", stderr)
+	fs := newFlagSet("serve", stdout)
 	s.bindServer(fs, "beredskap.db")
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	logger, err := s.logger(stderr)
@@ -36,10 +32,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, s, logger, stdout, nil)
 }
 
+// services are the services serve builds, for the demo to fill.
+type services struct {
+	in       *intake.Intake
+	staff    *staff.Service
+	followUp *followup.Service
+	hotels   *hotel.Service
+}
+
 // serve opens the store and serves until ctx ends. When seed is not nil it
-// runs on the open intake, staff service and follow-up service before the
-// server starts serving.
-func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, *intake.Intake, *staff.Service, *followup.Service) error) error {
+// runs on the open services before the server starts serving, and the
+// function it returns (if any) once the server listens.
+func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Writer, seed func(context.Context, services) (func(), error)) error {
 	book, err := loadRules(s.RulesDir)
 	if err != nil {
 		return err
@@ -80,8 +84,9 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return err
 	}
+	var after func()
 	if seed != nil {
-		if err := seed(ctx, in, staffService, fu.service); err != nil {
+		if after, err = seed(ctx, services{in: in, staff: staffService, followUp: fu.service, hotels: fu.hotels}); err != nil {
 			return err
 		}
 	}
@@ -121,6 +126,7 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		FollowUp:      fu.service,
 		SMSReceipts:   fu.receipts,
 		Hotels:        fu.hotels,
+		Clock:         fu.setClock,
 		Retention:     retentionService,
 	}, in, staffService, st.ping, logger)
 	httpServer := &http.Server{
@@ -134,6 +140,9 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 	}
 	logger.Info("serving", "url", base, "db", st.kind, "rules", len(book.Versions()))
 	fmt.Fprintf(stdout, "beredskap is serving at %s/ (API at %s/api/v1/, database %s %s)\n", base, base, st.kind, redactDSN(s.DB))
+	if after != nil {
+		after()
+	}
 
 	errc := make(chan error, 2)
 	go func() { errc <- httpServer.Serve(ln) }()

@@ -34,11 +34,78 @@ type settings struct {
 	Retention         retentionSettings
 }
 
-// newFlagSet returns a flag set that prints its usage to w.
-func newFlagSet(name string, w io.Writer) *flag.FlagSet {
+// synopses are the usage lines of the commands, arguments included, by
+// the name their flag set has.
+var synopses = map[string]string{
+	"serve":        "beredskap serve [flags]",
+	"demo":         "beredskap demo [flags]",
+	"migrate":      "beredskap migrate [--db DB]",
+	"evaluate":     "beredskap evaluate [--lang LANG] [--rules DIR] [--allow-synthetic-ids] < registration.json",
+	"rules check":  "beredskap rules check [DIR]",
+	"rules list":   "beredskap rules list [--rules DIR]",
+	"rules diff":   "beredskap rules diff [--lang LANG] [--rules DIR] VERSION VERSION",
+	"rules impact": "beredskap rules impact --at INSTANT [--db DB] [--rules DIR] [--municipality CODE] [--notify]",
+	"user add":     "beredskap user add --email E --name NAME --role ROLE [--municipality CODE | --county CODE] [--db DB]",
+	"token create": "beredskap token create --user E [--name NAME] [--ttl DURATION] [--db DB]",
+	"token revoke": "beredskap token revoke [--db DB] < TOKEN",
+	"audit verify": "beredskap audit verify [--db DB] [--audit-dir DIR] [--audit-verifier KEY] [--audit-witness URL] " +
+		"[--audit-witness-key KEY] [--grace 5m]",
+	"audit checkpoint":   "beredskap audit checkpoint [--db DB] [--audit-dir DIR]",
+	"audit witness":      "beredskap audit witness --log-key KEY [--addr 127.0.0.1:8090] [--dir beredskap-witness]",
+	"audit verify-proof": "beredskap audit verify-proof [--key KEY] [--receipt R] FILE|-",
+	"retention check":    "beredskap retention check [DIR]",
+	"retention purge":    "beredskap retention purge [--db DB] [--batch N]",
+	"retention stats":    "beredskap retention stats [--db DB] [--municipality CODE]",
+	"retention doc":      "beredskap retention doc [--out DIR]",
+	"retention backup":   "beredskap retention backup [--db FILE] [--dir DIR]",
+}
+
+// groups are the commands with subcommands, for their -h.
+var groups = map[string][]string{
+	"rules":     {"rules check", "rules list", "rules diff", "rules impact"},
+	"user":      {"user add"},
+	"token":     {"token create", "token revoke"},
+	"audit":     {"audit verify", "audit checkpoint", "audit witness", "audit verify-proof"},
+	"retention": {"retention check", "retention purge", "retention stats", "retention doc", "retention backup"},
+}
+
+// groupHelp prints the usage lines of the subcommands of group and
+// returns flag.ErrHelp when args ask for help, else nil.
+func groupHelp(group string, args []string, stdout io.Writer) error {
+	if !helpAsked(args) {
+		return nil
+	}
+	for i, name := range groups[group] {
+		prefix := "       "
+		if i == 0 {
+			prefix = "Usage: "
+		}
+		fmt.Fprintln(stdout, prefix+synopses[name])
+	}
+	fmt.Fprintf(stdout, "\nRun 'beredskap %s SUBCOMMAND -h' for the flags of one.\n", group)
+	return flag.ErrHelp
+}
+
+// newFlagSet returns the flag set of the command name, whose -h prints the
+// command's usage and flags with their defaults to stdout.
+func newFlagSet(name string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(w)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\nFlags:\n", synopses[name])
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// setDefault changes the default of the flag name to value, as -h shows
+// it; the environment and the command line still override it.
+func setDefault(fs *flag.FlagSet, name, value string) {
+	f := fs.Lookup(name)
+	if err := f.Value.Set(value); err != nil {
+		panic(err)
+	}
+	f.DefValue = value
 }
 
 // bindServer defines the flags of the commands that serve HTTP.
@@ -64,12 +131,20 @@ func (s *settings) bindServer(fs *flag.FlagSet, defaultDB string) {
 
 // parse parses args, then fills every flag not given on the command line
 // from its BEREDSKAP_* environment variable.
+//
+// -h prints the usage and returns flag.ErrHelp, which run turns into exit
+// status 0; a wrong flag is one line naming it and a hint.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	perr := fs.Parse(args)
+	fs.SetOutput(out)
+	if err := perr; err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
 			return err
 		}
-		return usageError{err.Error()}
+		return usageError{fmt.Sprintf("%s: %v (run 'beredskap %s -h' for its flags)", fs.Name(), err, fs.Name())}
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -114,4 +189,9 @@ func loadRules(dir string) (*rules.Book, error) {
 		return nil, fmt.Errorf("load rules from %s: %w", dir, err)
 	}
 	return book, nil
+}
+
+// helpAsked reports whether args ask for help: -h, -help or --help first.
+func helpAsked(args []string) bool {
+	return len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help")
 }

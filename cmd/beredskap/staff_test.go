@@ -74,7 +74,7 @@ func TestUserTokenAndAuditVerify(t *testing.T) {
 	}
 }
 
-// Bad input to user add names the field and changes nothing.
+// Bad input to user add names the flag and changes nothing.
 func TestUserAddRejectsBadInput(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "staff.db")
 	for _, tt := range []struct {
@@ -87,8 +87,9 @@ func TestUserAddRejectsBadInput(t *testing.T) {
 	} {
 		args := append([]string{"user", "add", "--db", db}, tt.args...)
 		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
-		if !isInvalid(err) || !strings.Contains(err.Error(), tt.field) {
-			t.Errorf("%v: err = %v; want an invalid-input error naming %s", tt.args, err, tt.field)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--"+tt.field) {
+			t.Errorf("%v: err = %v; want a usage error naming --%s", tt.args, err, tt.field)
 		}
 	}
 	if out := runOK(t, "audit", "verify", "--db", db); !strings.Contains(out, "intact: 0 entries") {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,11 +14,13 @@ import (
 	"beredskap/staff"
 )
 
-const tokenUsage = "usage: beredskap token create --db DB --user E [--name NAME] [--ttl DURATION]\n" +
-	"       beredskap token revoke --db DB < TOKEN"
+const tokenUsage = "token: want 'create' or 'revoke' (run 'beredskap token create -h' for its flags)"
 
 // runToken runs "token create" and "token revoke".
 func runToken(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := groupHelp("token", args, stdout); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return usageError{tokenUsage}
 	}
@@ -35,7 +36,7 @@ func runToken(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // runTokenCreate prints a bearer token for API clients acting as a user,
 // in that user's role and scope.
 func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("token create", stderr)
+	fs := newFlagSet("token create", stdout)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	user := fs.String("user", "", "e-mail of the user the token acts as (required)")
 	name := fs.String("name", "cli", "a name that says what the token is for")
@@ -43,9 +44,6 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	var a auditSettings
 	a.bind(fs)
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	if *ttl < 0 {
@@ -72,14 +70,11 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 // runTokenRevoke revokes the bearer token read from stdin (not from a flag,
 // so that it stays out of the shell history and the process list).
 func runTokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("token revoke", stderr)
+	fs := newFlagSet("token revoke", stdout)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	var a auditSettings
 	a.bind(fs)
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,10 +15,13 @@ import (
 
 // runUser runs "user add".
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usageError{"usage: beredskap user add --db DB --email E --name NAME --role ROLE [--municipality CODE]"}
+	if err := groupHelp("user", args, stdout); err != nil {
+		return err
 	}
-	fs := newFlagSet("user add", stderr)
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{"user: want 'add' (run 'beredskap user add -h' for its flags)"}
+	}
+	fs := newFlagSet("user add", stdout)
 	db := fs.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	email := fs.String("email", "", "the user's e-mail address (required)")
 	name := fs.String("name", "", "the user's full name (required)")
@@ -31,19 +33,35 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var a auditSettings
 	a.bind(fs)
 	if err := parse(fs, args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	first, last := splitName(*name)
 	r := beredskap.Role(*role)
 	scope := beredskap.Scope{Kind: beredskap.ScopeKindOf(r)}
+	var problems []string
+	if strings.TrimSpace(*email) == "" {
+		problems = append(problems, "--email is required")
+	}
+	if first == "" {
+		problems = append(problems, "--name is required")
+	}
+	if !r.Valid() {
+		problems = append(problems, fmt.Sprintf("--role must be one of %s", roleNames()))
+	}
 	switch scope.Kind {
 	case beredskap.ScopeMunicipality:
 		scope.Code = *municipality
+		if scope.Code == "" && r.Valid() {
+			problems = append(problems, fmt.Sprintf("--municipality is required for the role %s", r))
+		}
 	case beredskap.ScopeCounty:
 		scope.Code = *county
+		if scope.Code == "" {
+			problems = append(problems, fmt.Sprintf("--county is required for the role %s", r))
+		}
+	}
+	if len(problems) > 0 {
+		return usageError{"user add: " + strings.Join(problems, "; ")}
 	}
 	st, err := openStore(ctx, *db, nil, nil)
 	if err != nil {
@@ -61,7 +79,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Scope:     scope,
 	})
 	if err != nil {
-		return fmt.Errorf("user add: %w", err)
+		return fmt.Errorf("user add: %w", flagNames(err))
 	}
 	link, expires, err := svc.NewEnrolmentLink(ctx, u.ID)
 	if err != nil {
@@ -92,4 +110,29 @@ func roleNames() string {
 		names[i] = string(r)
 	}
 	return strings.Join(names, ", ")
+}
+
+// userFlags are the flags of "user add" by the field names the staff
+// service gives in its errors.
+var userFlags = map[string]string{
+	"email": "--email", "first_name": "--name", "last_name": "--name", "role": "--role",
+	"scope": "--municipality or --county", "municipality": "--municipality", "county": "--county", "mobile": "--mobile",
+}
+
+// flagNames rewrites the fields of an EINVALID error as the flags that
+// set them, so that "first_name: is required" reads "--name: is required".
+func flagNames(err error) error {
+	var e *beredskap.Error
+	if !errors.As(err, &e) || e.Code != beredskap.EINVALID {
+		return err
+	}
+	var parts []string
+	for _, p := range e.Problems {
+		name := userFlags[p.Field]
+		if name == "" {
+			name = p.Field
+		}
+		parts = append(parts, name+": "+p.Message)
+	}
+	return usageError{strings.Join(parts, "; ")}
 }
