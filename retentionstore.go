@@ -103,6 +103,21 @@ type HoldFilter struct {
 	Day          string
 }
 
+// CorrectionRequest is a person's request to correct their data (GDPR
+// art. 16), a case for citizen support: Text says what is wrong, Receipt
+// the registration concerned ("" for none).
+type CorrectionRequest struct {
+	ID         int64      `json:"id"`
+	NationalID string     `json:"-"`
+	Receipt    string     `json:"receipt,omitempty"`
+	Text       string     `json:"text"`
+	Status     string     `json:"status"` // "open" or "closed"
+	Answer     string     `json:"answer,omitempty"`
+	ClosedBy   string     `json:"closed_by,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+}
+
 // RetentionTx is the statements of one RetentionStore transaction.
 type RetentionTx interface {
 	StaffTx
@@ -120,8 +135,9 @@ type RetentionTx interface {
 	// PurgeFeeRows deletes de-identified hotel stays whose last night is
 	// before lastNightBefore (YYYY-MM-DD), at most limit.
 	PurgeFeeRows(ctx context.Context, lastNightBefore string, limit int) (int, error)
-	// PurgeCitizenCases deletes citizen cases closed before closedBefore,
-	// with their attachments and letters, at most limit.
+	// PurgeCitizenCases deletes citizen cases and correction requests
+	// closed before closedBefore, with their attachments and letters, at
+	// most limit of each.
 	PurgeCitizenCases(ctx context.Context, closedBefore time.Time, limit int) (int, error)
 	// PurgeCitizenAccounts deletes accounts that are not blocked and were
 	// last changed before changedBefore, at most limit, and every citizen
@@ -157,6 +173,15 @@ type RetentionTx interface {
 	RegistrationsOf(ctx context.Context, nationalID string) ([]*StoredRegistration, error)
 	// HoldsOf returns the holds naming the receipt.
 	HoldsOf(ctx context.Context, receipt string) ([]*LegalHold, error)
+
+	// CreateCorrection stores c as open and sets its ID and CreatedAt.
+	CreateCorrection(ctx context.Context, c *CorrectionRequest) error
+	// ListCorrections returns the open requests, oldest first, or the
+	// person's (nationalID not "") newest first; at most MaxPageSize.
+	ListCorrections(ctx context.Context, nationalID string) ([]*CorrectionRequest, error)
+	// CloseCorrection closes an open request with the answer; ENOTFOUND
+	// when none is open with the id.
+	CloseCorrection(ctx context.Context, id int64, by, answer string, at time.Time) error
 
 	// Statistics returns the counts of StatKeys per arrival month and
 	// municipality ("" for all municipalities): live rows plus purged

@@ -163,7 +163,13 @@ func (t *retentionTx) PurgeCitizenCases(ctx context.Context, closedBefore time.T
 			return 0, err
 		}
 	}
-	return t.exec(ctx, "citizen cases", `DELETE FROM access_cases WHERE id IN (`+ids+`)`, stamp(closedBefore), limit)
+	n, err := t.exec(ctx, "citizen cases", `DELETE FROM access_cases WHERE id IN (`+ids+`)`, stamp(closedBefore), limit)
+	if err != nil {
+		return n, err
+	}
+	m, err := t.exec(ctx, "correction requests", `DELETE FROM correction_requests WHERE id IN (
+		SELECT id FROM correction_requests WHERE closed_at IS NOT NULL AND closed_at < $1 LIMIT $2)`, stamp(closedBefore), limit)
+	return n + m, err
 }
 
 // PurgeCitizenAccounts deletes accounts not blocked and unchanged since

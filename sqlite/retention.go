@@ -178,7 +178,13 @@ func (t *retentionTx) PurgeCitizenCases(ctx context.Context, closedBefore time.T
 			return 0, fmt.Errorf("purge citizen cases: %w", err)
 		}
 	}
-	return t.deleteLimited(ctx, "access_cases", ids, fmtTime(closedBefore), limit)
+	n, err := t.deleteLimited(ctx, "access_cases", ids, fmtTime(closedBefore), limit)
+	if err != nil {
+		return n, err
+	}
+	m, err := t.deleteLimited(ctx, "correction_requests",
+		`SELECT id FROM correction_requests WHERE closed_at IS NOT NULL AND closed_at < ?1 LIMIT ?2`, fmtTime(closedBefore), limit)
+	return n + m, err
 }
 
 // PurgeCitizenAccounts deletes accounts not blocked and unchanged since

@@ -26,6 +26,13 @@ var retentionMatrix = []matrixRow{
 	{Route: "POST /api/v1/legal-holds", Path: "/api/v1/legal-holds", JSON: true, Want: outcomes{U, F, F, A, A, F, F, F, F, F, F, U, F}},
 	{Route: "POST /api/v1/legal-holds/{hold}/release", Path: "/api/v1/legal-holds/{hold}/release",
 		Want: outcomes{U, F, F, A, N, F, F, F, F, F, F, U, F}},
+	{Route: "GET /staff/corrections", Path: "/staff/corrections", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "POST /staff/corrections/{correction}/close", Path: "/staff/corrections/{correction}/close", Form: "answer=",
+		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
+	{Route: "GET /api/v1/corrections", Path: "/api/v1/corrections", Want: outcomes{U, F, F, F, F, F, F, F, F, F, A, U, F}},
+	{Route: "POST /api/v1/corrections/{correction}/close", Path: "/api/v1/corrections/{correction}/close", JSON: true,
+		Want: outcomes{U, F, F, F, F, F, F, F, F, F, A, U, F}},
+	{Route: "POST /citizen/correction", Path: "/citizen/correction", Form: "text=", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "GET /citizen/my-data.json", Path: "/citizen/my-data.json", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 	{Route: "GET /citizen/my-data.pdf", Path: "/citizen/my-data.pdf", Want: outcomes{C, C, C, C, C, C, C, C, C, C, C, A, C}},
 }
@@ -43,5 +50,6 @@ func retentionFixture(t *testing.T, ts *testServer, own, other map[string]string
 			}
 			m[key] = fmt.Sprint(h.ID)
 		}
+		m["correction"] = "1"
 	}
 }

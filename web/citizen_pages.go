@@ -89,6 +89,10 @@ type citizenHomePage struct {
 	// Retention says per item what is kept, why, for how long and when it
 	// is deleted.
 	Retention []retention.StatementItem
+	// CorrectionAction is where the correction form posts ("" without a
+	// retention service); CorrectionDone says a request was just filed.
+	CorrectionAction string
+	CorrectionDone   bool
 	// Checkpoint is the signed checkpoint of the audit log up to which
 	// the looks are proven; nil when none is signed yet.
 	Checkpoint *auditlog.Checkpoint
@@ -121,6 +125,10 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
 		Cases: data.Cases, Looks: data.Looks, Checkpoint: data.Checkpoint}
 	page.Blocked = data.Account != nil && data.Account.Blocked
+	if s.cfg.Retention != nil {
+		page.CorrectionAction = "/citizen/correction?lang=" + page.Lang
+		page.CorrectionDone = r.URL.Query().Get("done") == "correction"
+	}
 	page.Retention = retention.Statement(s.retentionPolicy(), page.Lang,
 		retention.Subject{Registrations: data.Registrations, Cases: data.Cases, Account: data.Account})
 	public := allLocales.get(page.Lang)

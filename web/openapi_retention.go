@@ -41,14 +41,30 @@ func retentionOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	list := op("listLegalHolds", "The caller's municipality's legal holds for review, soonest end first: those in force, "+
 		"or every one with all=true.", "200", okJSON("The holds.", "LegalHoldList"), map[string]string{"403": mayNot})
 	list["parameters"] = []any{queryParam("all", "true to list ended and released holds too.", map[string]any{"type": "string", "enum": []any{"true", "false"}})}
+	mayNotCorrect := "Only citizen support handles correction requests."
+	corrections := op("listCorrections", "The open requests of people to correct their data (GDPR art. 16), oldest first. Audited.",
+		"200", okJSON("The requests.", "CorrectionList"), map[string]string{"403": mayNotCorrect})
+	closeCorrection := op("closeCorrection", "Close a correction request with an answer to the person. Audited.",
+		"204", map[string]any{"description": "Closed."}, map[string]string{"403": mayNotCorrect,
+			"400": "The body is not valid; error.field names it (answer).", "404": "No open request has the id."})
+	closeCorrection["parameters"] = []any{map[string]any{"name": "correction", "in": "path", "required": true,
+		"description": "The request's id.", "schema": map[string]any{"type": "integer", "minimum": 1}}}
+	closeCorrection["requestBody"] = map[string]any{"required": true, "content": jsonContent(map[string]any{
+		"type": "object", "required": []any{"answer"}, "additionalProperties": false,
+		"properties": map[string]any{"answer": map[string]any{"type": "string", "maxLength": retention.MaxCorrectionLength}}})}
 	paths = map[string]any{
-		"/api/v1/legal-holds":                map[string]any{"get": list, "post": create},
-		"/api/v1/legal-holds/{hold}/release": map[string]any{"post": release},
+		"/api/v1/legal-holds":                    map[string]any{"get": list, "post": create},
+		"/api/v1/legal-holds/{hold}/release":     map[string]any{"post": release},
+		"/api/v1/corrections":                    map[string]any{"get": corrections},
+		"/api/v1/corrections/{correction}/close": map[string]any{"post": closeCorrection},
 	}
 	schemas = map[string]any{
 		"LegalHold": withInstants(staffRules.schema(reflect.TypeFor[beredskap.LegalHold](), ""),
 			[]string{"created_at"}, []string{"released_at"}),
 		"LegalHoldList": itemsSchema(ref("LegalHold")),
+		"Correction": withInstants(staffRules.schema(reflect.TypeFor[beredskap.CorrectionRequest](), ""),
+			[]string{"created_at"}, []string{"closed_at"}),
+		"CorrectionList": itemsSchema(ref("Correction")),
 		"LegalHoldInput": (&schemaRules{required: setOf("receipt", "reason", "until"),
 			descriptions: map[string]string{"until": "The last day held, YYYY-MM-DD, within two years."}}).schema(reflect.TypeFor[retention.HoldRequest](), ""),
 	}

@@ -19,9 +19,10 @@ func retentionArea() area {
 		Name:    "retention",
 		Enabled: func(c *Config) bool { return c.Retention != nil },
 		Wide:    true,
-		Pages:   []string{"legal_holds.html"},
+		Pages:   []string{"legal_holds.html", "corrections.html"},
 		Links: []navLink{
 			{Group: "registrations", Path: "/staff/legal-holds", Key: "retention.nav.holds", Allowed: can(beredskap.PermLegalHold)},
+			{Group: "citizens", Path: "/staff/corrections", Key: "retention.nav.corrections", Allowed: canAnywhere(beredskap.PermProcessCitizenCases)},
 		},
 		Routes: (*Server).registerRetention,
 	}
@@ -34,6 +35,13 @@ func (s *Server) registerRetention() {
 	s.handle("GET /api/v1/legal-holds", s.apiLegalHolds)
 	s.handle("POST /api/v1/legal-holds", s.apiLegalHoldCreate)
 	s.handle("POST /api/v1/legal-holds/{hold}/release", s.apiLegalHoldRelease)
+	s.handle("GET /staff/corrections", s.handleCorrections)
+	s.handle("POST /staff/corrections/{correction}/close", s.handleCorrectionClose)
+	s.handle("GET /api/v1/corrections", s.apiCorrections)
+	s.handle("POST /api/v1/corrections/{correction}/close", s.apiCorrectionClose)
+	if s.cfg.Citizens != nil {
+		s.handle("POST /citizen/correction", s.handleCitizenCorrection)
+	}
 }
 
 // legalHoldsPage lists the holds in force for review, with the form that
