@@ -95,6 +95,9 @@ type FollowUpTx interface {
 	// plan, or one already corrected, is ECONFLICT.
 	CreateCallReport(ctx context.Context, r *CallReport) error
 	FindCallReport(ctx context.Context, id int64) (*CallReport, error)
+	// FindCallReports returns the reports with the ids, in one query, in
+	// no set order; ids without a report are left out.
+	FindCallReports(ctx context.Context, ids []int64) ([]*CallReport, error)
 	// ListCallReports returns the plan's reports, oldest first,
 	// corrected ones included.
 	ListCallReports(ctx context.Context, planID int64) ([]*CallReport, error)

@@ -121,7 +121,11 @@ type StayFilter struct {
 	Receipt      string
 	Status       StayStatus
 	Night        string // stays that take night (YYYY-MM-DD)
-	Limit        int
+	// FromNight and ToNight (YYYY-MM-DD, both set or neither) keep the
+	// stays that take a night from FromNight to ToNight, both included.
+	FromNight, ToNight string
+	Payer              string // stays paid by Payer (PayerEmployer, …)
+	Limit              int
 	PageToken    string
 }
 

@@ -129,6 +129,10 @@ type StaffTx interface {
 	// quarantine municipality is municipality ("" matches any), else
 	// ENOTFOUND.
 	FindRegistration(ctx context.Context, receipt, municipality string) (*StoredRegistration, error)
+	// FindRegistrations returns the registrations of receipts (in their
+	// stored form) by receipt, in one query, only those of municipality
+	// when it is not ""; receipts without one are absent from the map.
+	FindRegistrations(ctx context.Context, receipts []string, municipality string) (map[string]*StoredRegistration, error)
 	// ListRegistrations is RegistrationService.ListRegistrations within
 	// this transaction.
 	ListRegistrations(ctx context.Context, f RegistrationFilter) ([]*StoredRegistration, string, error)

@@ -171,8 +171,8 @@ var travellerHeader = []string{
 //
 // Scoping and filters are those of ListTravellers; a format other than
 // csv and xlsx is EINVALID "format". The rows are read page by page in one
-// read-only snapshot, with each traveller's registration for the code
-// columns, into a temporary table; the audit entry
+// read-only snapshot, with the page's registrations (one query a page) for
+// the code columns, into a temporary table; the audit entry
 // "followup.travellers.export" then commits with every exported receipt as
 // a subject (so that each person finds the export among the looks at their
 // data, seed 003), and only after that is anything written to w.
@@ -201,12 +201,16 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 			if err != nil {
 				return err
 			}
+			pageReceipts := make([]string, len(plans))
+			for i, p := range plans {
+				pageReceipts[i] = p.Receipt
+			}
+			regs, err := tx.FindRegistrations(ctx, pageReceipts, m)
+			if err != nil {
+				return err
+			}
 			for _, p := range plans {
-				reg, err := tx.FindRegistration(ctx, p.Receipt, m)
-				if err != nil && beredskap.ErrorCode(err) != beredskap.ENOTFOUND {
-					return err
-				}
-				if err := t.row(travellerRow(p, reg)); err != nil {
+				if err := t.row(travellerRow(p, regs[p.Receipt])); err != nil {
 					return err
 				}
 				receipts = append(receipts, p.Receipt)

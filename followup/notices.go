@@ -129,17 +129,24 @@ func noticeRow(n *beredskap.LabourNotice) []any {
 }
 
 // noticeReceipts appends to receipts those of the travellers whose reports
-// made the notices, for the audit entry's subjects.
+// made the notices, for the audit entry's subjects, read in one query.
 func noticeReceipts(ctx context.Context, tx beredskap.FollowUpTx, notices []*beredskap.LabourNotice, receipts []string) ([]string, error) {
+	ids := make([]int64, len(notices))
+	for i, n := range notices {
+		ids[i] = n.ReportID
+	}
+	reports, err := tx.FindCallReports(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reports of notices: %w", err)
+	}
+	byID := make(map[int64]string, len(reports))
+	for _, r := range reports {
+		byID[r.ID] = r.Receipt
+	}
 	for _, n := range notices {
-		r, err := tx.FindCallReport(ctx, n.ReportID)
-		switch {
-		case beredskap.ErrorCode(err) == beredskap.ENOTFOUND:
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("report of notice %d: %w", n.ID, err)
+		if r, ok := byID[n.ReportID]; ok {
+			receipts = append(receipts, r)
 		}
-		receipts = append(receipts, r.Receipt)
 	}
 	return receipts, nil
 }

@@ -241,6 +241,21 @@ func testFeeStatement(t *testing.T, kind string) {
 	if err != nil || len(invs) != 1 || invs[0].OrgNumber != "123456785" || invs[0].TotalNOK != 4500 {
 		t.Errorf("EmployerInvoices = %+v, %v", invs, err)
 	}
+	// The range is applied in the store: the last night alone, then the
+	// day the stay ends (no night), then before it.
+	for _, tt := range []struct {
+		from, to string
+		total    int
+	}{{"2020-12-15", "2020-12-15", 500}, {"2020-12-16", "2020-12-31", 0}, {"2020-11-01", "2020-12-10", 0}} {
+		invs, err := e.svc.EmployerInvoices(coord, "", tt.from, tt.to)
+		total := 0
+		for _, inv := range invs {
+			total += inv.TotalNOK
+		}
+		if err != nil || total != tt.total {
+			t.Errorf("EmployerInvoices(%s..%s) total %d, %v; want %d", tt.from, tt.to, total, err, tt.total)
+		}
+	}
 	youth := e.register(traveller{arrival: time.Date(2020, 12, 14, 12, 0, 0, 0, oslo), birth: "2006-01-01"})
 	ys, err := e.svc.Allocate(coord, hotel.AllocateRequest{Receipt: youth.Receipt, HotelID: h.ID})
 	if err != nil {

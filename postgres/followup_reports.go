@@ -103,6 +103,18 @@ func (t *followUpTx) FindCallReport(ctx context.Context, id int64) (*beredskap.C
 	return r, nil
 }
 
+// FindCallReports returns the reports with the ids (see beredskap.FollowUpTx).
+func (t *followUpTx) FindCallReports(ctx context.Context, ids []int64) ([]*beredskap.CallReport, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rs, err := queryReports(ctx, t.tx, `SELECT `+reportColumns+` FROM call_reports WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("find call reports: %w", err)
+	}
+	return rs, nil
+}
+
 // ListCallReports returns the plan's reports, oldest first, corrected ones
 // included.
 func (t *followUpTx) ListCallReports(ctx context.Context, planID int64) ([]*beredskap.CallReport, error) {

@@ -200,6 +200,20 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 		n := arg(night)
 		query += ` AND from_day <= ` + n + ` AND to_day > ` + n
 	}
+	if f.FromNight != "" && f.ToNight != "" {
+		from, err := requiredDate("from", f.FromNight)
+		if err != nil {
+			return nil, "", fmt.Errorf("list stays: %w", err)
+		}
+		to, err := requiredDate("to", f.ToNight)
+		if err != nil {
+			return nil, "", fmt.Errorf("list stays: %w", err)
+		}
+		query += ` AND from_day <= ` + arg(to) + ` AND to_day > ` + arg(from)
+	}
+	if f.Payer != "" {
+		query += ` AND payer = ` + arg(f.Payer)
+	}
 	if f.PageToken != "" {
 		day, id, err := decodeStayToken(f.PageToken)
 		if err != nil {

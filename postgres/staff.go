@@ -177,6 +177,31 @@ func (t *staffTx) FindRegistration(ctx context.Context, receipt, municipality st
 	return reg, nil
 }
 
+// FindRegistrations returns the registrations of receipts by receipt (see
+// beredskap.StaffTx), in one query.
+func (t *staffTx) FindRegistrations(ctx context.Context, receipts []string, municipality string) (map[string]*beredskap.StoredRegistration, error) {
+	out := make(map[string]*beredskap.StoredRegistration, len(receipts))
+	if len(receipts) == 0 {
+		return out, nil
+	}
+	rows, err := t.tx.Query(ctx, selectRegistration+` WHERE receipt = ANY($1) AND ($2 = '' OR municipality = $2)`, receipts, municipality)
+	if err != nil {
+		return nil, fmt.Errorf("find registrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		reg, err := scanRegistration(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find registrations: %w", err)
+		}
+		out[reg.Receipt] = reg
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find registrations: %w", err)
+	}
+	return out, nil
+}
+
 // ListRegistrations returns registrations newest first and the next page's
 // token, as RegistrationService.ListRegistrations does, within this
 // transaction. A malformed page token is EINVALID on page_token.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -70,6 +71,22 @@ func (t *followUpTx) FindCallReport(ctx context.Context, id int64) (*beredskap.C
 		return nil, fmt.Errorf("find call report %d: %w", id, noRows(err, "call report"))
 	}
 	return r, nil
+}
+
+// FindCallReports returns the reports with the ids (see beredskap.FollowUpTx).
+func (t *followUpTx) FindCallReports(ctx context.Context, ids []int64) ([]*beredskap.CallReport, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := t.queryReports(ctx, `SELECT `+reportColumns+` FROM call_reports WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("find call reports: %w", err)
+	}
+	return rs, nil
 }
 
 // ListCallReports returns the plan's reports, oldest first, corrected ones

@@ -115,6 +115,14 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 		query += ` AND from_day <= ? AND to_day > ?`
 		args = append(args, f.Night, f.Night)
 	}
+	if f.FromNight != "" && f.ToNight != "" {
+		query += ` AND from_day <= ? AND to_day > ?`
+		args = append(args, f.ToNight, f.FromNight)
+	}
+	if f.Payer != "" {
+		query += ` AND payer = ?`
+		args = append(args, f.Payer)
+	}
 	if f.PageToken != "" {
 		day, id, err := decodeStayToken(f.PageToken)
 		if err != nil {

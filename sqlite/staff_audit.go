@@ -171,6 +171,36 @@ func (t *staffTx) FindRegistration(ctx context.Context, receipt, municipality st
 	return reg, nil
 }
 
+// FindRegistrations returns the registrations of receipts by receipt (see
+// beredskap.StaffTx), in one query.
+func (t *staffTx) FindRegistrations(ctx context.Context, receipts []string, municipality string) (map[string]*beredskap.StoredRegistration, error) {
+	out := make(map[string]*beredskap.StoredRegistration, len(receipts))
+	if len(receipts) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(receipts)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.QueryContext(ctx, selectRegistration+` WHERE receipt IN (SELECT value FROM json_each(?)) AND (? = '' OR municipality = ?)`,
+		string(list), municipality, municipality)
+	if err != nil {
+		return nil, fmt.Errorf("find registrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		reg, err := scanRegistration(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find registrations: %w", err)
+		}
+		out[reg.Receipt] = reg
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find registrations: %w", err)
+	}
+	return out, nil
+}
+
 // ListRegistrations is RegistrationService.ListRegistrations within this
 // transaction.
 func (t *staffTx) ListRegistrations(ctx context.Context, f beredskap.RegistrationFilter) ([]*beredskap.StoredRegistration, string, error) {

@@ -77,6 +77,18 @@ func testCallReports(t *testing.T, h StaffHarness) {
 		}
 		_, err = tx.FindCallReport(ctx, elsewhere.ID+100)
 		wantCode(t, err, beredskap.ENOTFOUND, "FindCallReport of an unknown id")
+		found, err := tx.FindCallReports(ctx, []int64{missed.ID, elsewhere.ID + 100, full.ID})
+		if err != nil {
+			return err
+		}
+		if len(found) != 2 {
+			t.Errorf("FindCallReports: %d found; want 2", len(found))
+		}
+		for _, r := range found {
+			if want := map[int64]*beredskap.CallReport{full.ID: full, missed.ID: missed}[r.ID]; want == nil || fuJSON(t, r) != fuJSON(t, want) {
+				t.Errorf("FindCallReports returned %s", fuJSON(t, r))
+			}
+		}
 		rs, err := tx.ListCallReports(ctx, p.ID)
 		if err != nil {
 			return err

@@ -244,6 +244,21 @@ func testRegistrationsInTx(t *testing.T, h StaffHarness) {
 		wantCode(t, err, beredskap.ENOTFOUND, "FindRegistration of another municipality's registration")
 		_, err = tx.FindRegistration(ctx, beredskap.NewReceipt(), "")
 		wantCode(t, err, beredskap.ENOTFOUND, "FindRegistration of an unknown receipt")
+		unknown := beredskap.NewReceipt()
+		found, err := tx.FindRegistrations(ctx, []string{oslo[2].Receipt, bergen[0].Receipt, unknown, oslo[0].Receipt}, "0301")
+		if err != nil {
+			return err
+		}
+		if len(found) != 2 || found[oslo[2].Receipt] == nil || found[oslo[0].Receipt] == nil ||
+			asJSON(t, found[oslo[2].Receipt]) != asJSON(t, oslo[2]) {
+			t.Errorf("FindRegistrations in 0301: %d found; want oslo[2] and oslo[0] only", len(found))
+		}
+		if found, err := tx.FindRegistrations(ctx, []string{bergen[0].Receipt, oslo[1].Receipt}, ""); err != nil || len(found) != 2 {
+			t.Errorf("FindRegistrations with no municipality: %d found, %v; want 2", len(found), err)
+		}
+		if found, err := tx.FindRegistrations(ctx, nil, ""); err != nil || len(found) != 0 {
+			t.Errorf("FindRegistrations of none: %d found, %v", len(found), err)
+		}
 
 		regs, next, err := tx.ListRegistrations(ctx, beredskap.RegistrationFilter{Municipality: "0301", Limit: 3})
 		if err != nil {
