@@ -46,10 +46,7 @@ type Version struct {
 	// next version are refused.
 	CoveredUntil time.Time
 
-	ruleSet beredskap.RuleSetRef
-	// ended is the reason given when the entry measures have ended (nil
-	// while they apply; p is then nil).
-	ended    *message
+	ruleSet  beredskap.RuleSetRef
 	p        *params
 	followUp *FollowUpParams
 	// dispensation is nil before § 6j (2020-12-23 12:00).
