@@ -126,7 +126,7 @@ type StayFilter struct {
 	FromNight, ToNight string
 	Payer              string // stays paid by Payer (PayerEmployer, …)
 	Limit              int
-	PageToken    string
+	PageToken          string
 }
 
 // FeeLine is one night of a fee statement: the rule version in force that
