@@ -18,10 +18,12 @@ import (
 // demoSeed fixes the demo data: the same travellers on every machine.
 const demoSeed = 2020_12_13
 
-// demoRegisterNow is where the demo's follow-up clock starts: the last day
-// of its arrivals, so that the control centre's queue and the municipal
-// reports have travellers in quarantine.
-const demoRegisterNow = "2021-03-01T12:00:00+01:00"
+// demoRegisterNow is where the demo's follow-up clock starts: the evening
+// of the last day of its arrivals, so that the control centre's queue and
+// the municipal reports have travellers in quarantine, and the arrival date
+// the public form suggests is one the encoded rules decide (arrivals from
+// 23 February 2021 are refused until that period is encoded).
+const demoRegisterNow = "2021-02-22T22:00:00+01:00"
 
 // demoCitizenCount is how many demo persons the development ID portal
 // offers.
