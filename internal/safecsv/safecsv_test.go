@@ -83,15 +83,15 @@ func FuzzWriter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, cell string, comma rune) {
 		if !utf8.ValidString(cell) {
-			t.Skip("csv writes text; cells are valid UTF-8")
+			return // csv writes text: cells are valid UTF-8
 		}
 		var b bytes.Buffer
 		w, err := safecsv.NewWriter(&b, safecsv.Options{Comma: comma, BOM: true})
 		if err != nil {
-			t.Skip("not a delimiter csv can use")
+			return // not a delimiter csv can use
 		}
 		if err := w.WriteStrings([]string{cell, "x"}); err != nil {
-			t.Skip("csv refuses the cell:", err)
+			return // csv refuses the cell
 		}
 		if err := w.Flush(); err != nil {
 			t.Fatal(err)
