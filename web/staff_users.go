@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -157,37 +158,7 @@ func (f *staffFrame) provenance(p string) (text, href string) {
 // handleStaffUserRemove removes a user at once, giving a reason: their
 // grants end and their sessions and tokens die.
 func (s *Server) handleStaffUserRemove(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.requireActor(w, r)
-	if !ok {
-		return
-	}
-	if err := s.parseStaffForm(w, r); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	err = s.staff.RemoveUser(r.Context(), id, strings.TrimSpace(r.PostForm.Get("reason")))
-	var e *beredskap.Error
-	switch {
-	case err == nil:
-		http.Redirect(w, r, userHref(id, staffLocales.pageLanguage(r), "removed"), http.StatusSeeOther)
-	case errors.As(err, &e) && e.Code == beredskap.EINVALID:
-		page, perr := s.staffUserPage(w, r, a)
-		if perr != nil {
-			s.Error(w, r, perr)
-			return
-		}
-		page.Values = r.PostForm
-		page.setProblems(e.Problems, "remove-form")
-		page.Title = page.T("staff.form.title_errors", "title", page.Title)
-		s.render(w, r, statusOf(e.Code), "staff_user.html", page)
-	default:
-		s.Error(w, r, err)
-	}
+	s.userActionWithReason(w, r, "reason", "remove-form", "removed", s.staff.RemoveUser)
 }
 
 // handleStaffUserInvitation sends a user a fresh invitation with a new
@@ -216,6 +187,15 @@ func (s *Server) handleStaffUserInvitation(w http.ResponseWriter, r *http.Reques
 // password, second factor and recovery codes stop working, their sessions
 // and tokens die, and a new invitation is mailed.
 func (s *Server) handleStaffUserReset(w http.ResponseWriter, r *http.Request) {
+	s.userActionWithReason(w, r, "reset_reason", "reset-form", "reset", s.staff.ResetCredentials)
+}
+
+// userActionWithReason runs do on the user of the path with the reason
+// posted in reasonField. On success it goes back to the user's page with
+// notice; a refused reason shows the page again with the problems on the
+// form formID (a problem of the service's field "reason" is reasonField's).
+func (s *Server) userActionWithReason(w http.ResponseWriter, r *http.Request, reasonField, formID, notice string,
+	do func(ctx context.Context, id int64, reason string) error) {
 	a, ok := s.requireActor(w, r)
 	if !ok {
 		return
@@ -229,11 +209,11 @@ func (s *Server) handleStaffUserReset(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	err = s.staff.ResetCredentials(r.Context(), id, strings.TrimSpace(r.PostForm.Get("reset_reason")))
+	err = do(r.Context(), id, strings.TrimSpace(r.PostForm.Get(reasonField)))
 	var e *beredskap.Error
 	switch {
 	case err == nil:
-		http.Redirect(w, r, userHref(id, staffLocales.pageLanguage(r), "reset"), http.StatusSeeOther)
+		http.Redirect(w, r, userHref(id, staffLocales.pageLanguage(r), notice), http.StatusSeeOther)
 	case errors.As(err, &e) && e.Code == beredskap.EINVALID:
 		page, perr := s.staffUserPage(w, r, a)
 		if perr != nil {
@@ -243,11 +223,11 @@ func (s *Server) handleStaffUserReset(w http.ResponseWriter, r *http.Request) {
 		problems := append([]beredskap.Problem(nil), e.Problems...)
 		for i := range problems {
 			if problems[i].Field == "reason" {
-				problems[i].Field = "reset_reason"
+				problems[i].Field = reasonField
 			}
 		}
 		page.Values = r.PostForm
-		page.setProblems(problems, "reset-form")
+		page.setProblems(problems, formID)
 		page.Title = page.T("staff.form.title_errors", "title", page.Title)
 		s.render(w, r, statusOf(e.Code), "staff_user.html", page)
 	default:
