@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/letter"
 	"beredskap/mailbox"
 )
@@ -49,11 +50,11 @@ func (s *Service) content(c *beredskap.AccessCase, now time.Time, code string) l
 		l.Heading = "Kode for å gjenåpne tilgangen til innloggede tjenester på Helsenorge"
 		l.Paragraphs = []string{
 			"Vi har mottatt skjemaet ditt om å gjenåpne tilgangen til innloggede tjenester på Helsenorge. Av personvernhensyn trenger vi en ekstra bekreftelse før vi gjenåpner tilgangen.",
-			fmt.Sprintf("Koden gjelder til %s og kan brukes én gang.", c.CodeExpiresAt.In(oslo).Format("02.01.2006")),
+			fmt.Sprintf("Koden gjelder til %s og kan brukes én gang.", datefmt.Day("nb", *c.CodeExpiresAt)),
 		}
 		l.English = []string{
 			"We have received your form to reopen your access to the logged-in services on Helsenorge. To protect your privacy we need an extra confirmation before we reopen it.",
-			fmt.Sprintf("The code is valid until %s and can be used once.", c.CodeExpiresAt.In(oslo).Format("2 January 2006")),
+			fmt.Sprintf("The code is valid until %s and can be used once.", datefmt.Day("en", *c.CodeExpiresAt)),
 		}
 	}
 	return l

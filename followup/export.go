@@ -7,11 +7,11 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"beredskap"
+	"beredskap/internal/export"
 	"beredskap/internal/safecsv"
 )
 
@@ -32,19 +32,20 @@ type table interface {
 	close()
 }
 
-// newTable returns an empty table in format with the header row written,
-// or EINVALID "format" for a format other than csv and xlsx.
-func newTable(format, sheet string, header []string) (table, error) {
+// newTable returns an empty table in format and layout with the header
+// row written in the layout's words, or EINVALID "format" for a format
+// other than csv and xlsx.
+func newTable(format, sheet string, header []string, layout export.Layout) (table, error) {
 	var t table
 	switch format {
 	case FormatCSV:
-		c, err := newCSVTable()
+		c, err := newCSVTable(layout)
 		if err != nil {
 			return nil, err
 		}
 		t = c
 	case FormatXLSX:
-		x, err := newXLSXTable(sheet)
+		x, err := newXLSXTable(sheet, layout.Lang)
 		if err != nil {
 			return nil, err
 		}
@@ -54,7 +55,7 @@ func newTable(format, sheet string, header []string) (table, error) {
 	}
 	cells := make([]any, len(header))
 	for i, h := range header {
-		cells[i] = h
+		cells[i] = layout.Word(h)
 	}
 	if err := t.row(cells); err != nil {
 		t.close()
@@ -63,32 +64,34 @@ func newTable(format, sheet string, header []string) (table, error) {
 	return t, nil
 }
 
-// csvTable writes CSV through the one export writer (RFC 4180, comma-
-// separated, CRLF line ends, every cell guarded against formula
-// injection) behind a UTF-8 byte order mark, so that spreadsheet
-// programs, which the municipalities open exports in, read æ, ø and å
-// right. The rows go to a temporary file (mode 0600, removed by close) so
-// that a large export does not sit in memory.
+// csvTable writes CSV through the one export writer (RFC 4180, CRLF line
+// ends, every cell guarded against formula injection) with the layout's
+// delimiter and byte order mark and its days and times written in its
+// language. The rows go to a temporary file (mode 0600, removed by close)
+// so that a large export does not sit in memory.
 type csvTable struct {
-	f *os.File
-	w *safecsv.Writer
+	f      *os.File
+	w      *safecsv.Writer
+	layout export.Layout
 }
 
-func newCSVTable() (*csvTable, error) {
+func newCSVTable(layout export.Layout) (*csvTable, error) {
 	f, err := os.CreateTemp("", "beredskap-export-*.csv")
 	if err != nil {
 		return nil, fmt.Errorf("csv export: %w", err)
 	}
-	w, err := safecsv.NewWriter(f, safecsv.Options{BOM: true})
+	w, err := safecsv.NewWriter(f, layout.CSV)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("csv export: %w", err)
 	}
-	return &csvTable{f: f, w: w}, nil
+	return &csvTable{f: f, w: w, layout: layout}, nil
 }
 
-func (t *csvTable) row(cells []any) error { return t.w.Write(cells...) }
+func (t *csvTable) row(cells []any) error {
+	return t.layout.WriteCSV(t.w, cells...)
+}
 
 func (t *csvTable) finish(w io.Writer) error {
 	if err := t.w.Flush(); err != nil {
@@ -110,17 +113,24 @@ func (t *csvTable) close() {
 
 // xlsxTable writes one sheet with excelize's stream writer, which keeps
 // only a bounded buffer in memory and spills the rest to temporary files
-// that close removes. Cells are typed (strings as text, never formulas),
-// so they need no guard against formula injection.
+// that close removes. Cells are typed (strings as text, never formulas;
+// numbers as numbers; days and instants as dates in the language's
+// format), so they need no guard against formula injection.
 type xlsxTable struct {
-	f  *excelize.File
-	sw *excelize.StreamWriter
-	n  int // rows written
+	f                      *excelize.File
+	sw                     *excelize.StreamWriter
+	n                      int // rows written
+	dayStyle, instantStyle int
 }
 
-func newXLSXTable(sheet string) (*xlsxTable, error) {
+func newXLSXTable(sheet, lang string) (*xlsxTable, error) {
 	f := excelize.NewFile()
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("xlsx export: %w", err)
+	}
+	dayStyle, instantStyle, err := xlsxStyles(f, lang)
+	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("xlsx export: %w", err)
 	}
@@ -129,7 +139,7 @@ func newXLSXTable(sheet string) (*xlsxTable, error) {
 		f.Close()
 		return nil, fmt.Errorf("xlsx export: %w", err)
 	}
-	return &xlsxTable{f: f, sw: sw}, nil
+	return &xlsxTable{f: f, sw: sw, dayStyle: dayStyle, instantStyle: instantStyle}, nil
 }
 
 func (t *xlsxTable) row(cells []any) error {
@@ -138,7 +148,11 @@ func (t *xlsxTable) row(cells []any) error {
 	if err != nil {
 		return fmt.Errorf("xlsx export: %w", err)
 	}
-	if err := t.sw.SetRow(cell, cells); err != nil {
+	out := make([]any, len(cells))
+	for i, c := range cells {
+		out[i] = xlsxCell(c, t.dayStyle, t.instantStyle)
+	}
+	if err := t.sw.SetRow(cell, out); err != nil {
 		return fmt.Errorf("xlsx export row %d: %w", t.n, err)
 	}
 	return nil
@@ -166,8 +180,8 @@ var travellerHeader = []string{
 }
 
 // Export writes every traveller f selects (ignoring Limit and PageToken)
-// to w as CSV or XLSX, with the follow-up code lists of RULES.md as
-// columns. Needs PermViewReports; audited.
+// to w as CSV or XLSX in layout, with the follow-up code lists of
+// RULES.md as columns. Needs PermViewReports; audited.
 //
 // Scoping and filters are those of ListTravellers; a format other than
 // csv and xlsx is EINVALID "format". The rows are read page by page in one
@@ -176,7 +190,7 @@ var travellerHeader = []string{
 // "followup.travellers.export" then commits with every exported receipt as
 // a subject (so that each person finds the export among the looks at their
 // data, seed 003), and only after that is anything written to w.
-func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format string, w io.Writer) error {
+func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format string, layout export.Layout, w io.Writer) error {
 	const action = "followup.travellers.export"
 	a := beredskap.ActorFrom(ctx)
 	m, err := s.reportMunicipality(ctx, a, f.Municipality, action)
@@ -188,7 +202,7 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 	if err := checkReportFilter(&f, false); err != nil {
 		return err
 	}
-	t, err := newTable(format, "travellers", travellerHeader)
+	t, err := newTable(format, layout.Word("sheet.travellers"), travellerHeader, layout)
 	if err != nil {
 		return err
 	}
@@ -210,7 +224,7 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 				return err
 			}
 			for _, p := range plans {
-				if err := t.row(travellerRow(p, regs[p.Receipt])); err != nil {
+				if err := t.row(travellerRow(p, regs[p.Receipt], layout)); err != nil {
 					return err
 				}
 				receipts = append(receipts, p.Receipt)
@@ -234,12 +248,12 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 	return beredskap.Wrap("export travellers", t.finish(w))
 }
 
-// travellerRow returns the cells of one traveller; reg may be nil, which
-// leaves the code columns that need it empty.
-func travellerRow(p *beredskap.FollowUpPlan, reg *beredskap.StoredRegistration) []any {
-	lastReport := ""
+// travellerRow returns the cells of one traveller in layout's words; reg
+// may be nil, which leaves the code columns that need it empty.
+func travellerRow(p *beredskap.FollowUpPlan, reg *beredskap.StoredRegistration, layout export.Layout) []any {
+	var lastReport export.Instant
 	if p.LastReportAt != nil {
-		lastReport = p.LastReportAt.In(oslo).Format(time.RFC3339)
+		lastReport = export.Instant(*p.LastReportAt)
 	}
 	var quarantine, exemption, accommodation string
 	if reg != nil {
@@ -248,9 +262,9 @@ func travellerRow(p *beredskap.FollowUpPlan, reg *beredskap.StoredRegistration) 
 		accommodation = accommodationCode(reg.Registration.Accommodation.Type)
 	}
 	return []any{
-		p.Receipt, p.FirstName, p.LastName, p.BirthDate, p.Phone, p.Language,
-		p.ArrivalAt.In(oslo).Format(dayLayout), p.FirstDay, p.LastDay, string(p.Status),
-		yesNo(p.Reached), yesNo(p.BreachSuspected), p.Attempts, lastReport,
+		p.Receipt, p.FirstName, p.LastName, export.Day(p.BirthDate), p.Phone, p.Language,
+		export.Day(p.ArrivalAt.In(oslo).Format(dayLayout)), export.Day(p.FirstDay), export.Day(p.LastDay), layout.Word("status." + string(p.Status)),
+		layout.Word(yesNo(p.Reached)), layout.Word(yesNo(p.BreachSuspected)), p.Attempts, lastReport,
 		quarantine, exemption, accommodation,
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/export"
 	"beredskap/internal/teststore"
 )
 
@@ -64,6 +65,9 @@ func wantExportRows(e *muniEnv, ps map[string]*beredskap.FollowUpPlan, guarded b
 		last := ""
 		if fp.LastReportAt != nil {
 			last = fp.LastReportAt.In(muniOslo).Format(time.RFC3339)
+			if !guarded { // a date cell of the spreadsheet, shown to the minute
+				last = fp.LastReportAt.In(muniOslo).Format("2006-01-02 15:04")
+			}
 		}
 		return []string{
 			p.Receipt, g(p.FirstName), g(p.LastName), p.BirthDate, g(p.Phone), p.Language,
@@ -96,7 +100,7 @@ func testExportCSV(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
 	ps := exportSet(e)
 	var buf bytes.Buffer
-	if err := e.svc.Export(e.oslo, beredskap.ReportFilter{Limit: 1, PageToken: "ignored"}, followup.FormatCSV, &buf); err != nil {
+	if err := e.svc.Export(e.oslo, beredskap.ReportFilter{Limit: 1, PageToken: "ignored"}, followup.FormatCSV, export.API, &buf); err != nil {
 		t.Fatalf("Export: %v", err)
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF")) {
@@ -129,7 +133,7 @@ func testExportCSV(t *testing.T, kind string) {
 
 	// Filters apply to the export as to the list.
 	buf.Reset()
-	if err := e.svc.Export(e.osloStaff, beredskap.ReportFilter{Breach: true}, followup.FormatCSV, &buf); err != nil {
+	if err := e.svc.Export(e.osloStaff, beredskap.ReportFilter{Breach: true}, followup.FormatCSV, export.API, &buf); err != nil {
 		t.Fatalf("Export breach: %v", err)
 	}
 	rows, _ = csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
@@ -147,7 +151,7 @@ func testExportXLSX(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
 	ps := exportSet(e)
 	var buf bytes.Buffer
-	if err := e.svc.Export(e.centre, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatXLSX, &buf); err != nil {
+	if err := e.svc.Export(e.centre, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatXLSX, export.API, &buf); err != nil {
 		t.Fatalf("Export: %v", err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -183,6 +187,14 @@ func testExportXLSX(t *testing.T, kind string) {
 	if formula, _ := f.GetCellFormula("travellers", cell); formula != "" {
 		t.Errorf("%s holds the formula %q", cell, formula)
 	}
+	// Issue 16, item 10: days and instants are date cells and counts are
+	// numbers (their raw values are serial numbers), not text.
+	for _, c := range []string{"D2", "G2", "H2", "I2", "M2", "N2"} {
+		raw, _ := f.GetCellValue("travellers", c, excelize.Options{RawCellValue: true})
+		if _, err := strconv.ParseFloat(raw, 64); err != nil {
+			t.Errorf("%s holds %q, not a number or date cell", c, raw)
+		}
+	}
 	e.wantAudit("followup.travellers.export", "operator@kontrollsenter.no", beredskap.OutcomeOK,
 		[]string{ps["hotel"].Receipt, ps["critical"].Receipt, ps["transport"].Receipt, ps["other"].Receipt})
 }
@@ -194,14 +206,14 @@ func testExportRefused(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
 	exportSet(e)
 	var buf bytes.Buffer
-	err := e.svc.Export(e.bergen, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatCSV, &buf)
+	err := e.svc.Export(e.bergen, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatCSV, export.API, &buf)
 	code(t, err, beredskap.EFORBIDDEN, "")
 	e.wantAudit("followup.travellers.export", "lege@bergen.kommune.no", beredskap.OutcomeDenied, nil)
-	err = e.svc.Export(e.inspector, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatXLSX, &buf)
+	err = e.svc.Export(e.inspector, beredskap.ReportFilter{Municipality: oslo0301}, followup.FormatXLSX, export.API, &buf)
 	code(t, err, beredskap.EFORBIDDEN, "")
-	err = e.svc.Export(e.oslo, beredskap.ReportFilter{}, "pdf", &buf)
+	err = e.svc.Export(e.oslo, beredskap.ReportFilter{}, "pdf", export.API, &buf)
 	code(t, err, beredskap.EINVALID, "format")
-	err = e.svc.Export(e.oslo, beredskap.ReportFilter{Status: "gone"}, followup.FormatCSV, &buf)
+	err = e.svc.Export(e.oslo, beredskap.ReportFilter{Status: "gone"}, followup.FormatCSV, export.API, &buf)
 	code(t, err, beredskap.EINVALID, "status")
 	if buf.Len() != 0 {
 		t.Errorf("refused exports wrote %d bytes", buf.Len())
@@ -226,7 +238,7 @@ func testExportManyPages(t *testing.T, kind string) {
 	}
 	for _, format := range []string{followup.FormatCSV, followup.FormatXLSX} {
 		var buf bytes.Buffer
-		if err := e.svc.Export(e.oslo, beredskap.ReportFilter{}, format, &buf); err != nil {
+		if err := e.svc.Export(e.oslo, beredskap.ReportFilter{}, format, export.API, &buf); err != nil {
 			t.Fatalf("Export %s: %v", format, err)
 		}
 		var rows [][]string

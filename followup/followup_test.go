@@ -62,7 +62,7 @@ func testPlanFromControlCentreRules(t *testing.T, kind string) {
 			m.Status != beredskap.SMSQueued || m.SentBy != "system" {
 			t.Errorf("SMS %d = %+v; want %s at %v in pl", i, m, w.key, w.at)
 		}
-		if !strings.Contains(m.Body, "Anna") || !strings.Contains(m.Body, "2021-02-26") || m.Segments < 1 || m.Encoding == "" {
+		if !strings.Contains(m.Body, "Anna") || !strings.Contains(m.Body, "26.02.2021") || m.Segments < 1 || m.Encoding == "" {
 			t.Errorf("SMS %d body %q (%s, %d segments) lacks the name, last day or counts", i, m.Body, m.Encoding, m.Segments)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/export"
 	"beredskap/norway"
 )
 
@@ -59,7 +60,8 @@ func (s *Service) LabourNotices(ctx context.Context, f beredskap.NoticeFilter) (
 // needs and nothing else of the traveller.
 var noticeHeader = []string{"org_number", "employer_name", "suspicion", "municipality", "arrival_date", "created_at"}
 
-// ExportNotices writes the notices f selects to w as CSV or XLSX. Needs
+// ExportNotices writes the notices f selects to w as CSV or XLSX in
+// layout. Needs
 // PermViewLabourNotices; audited.
 //
 // Limit and PageToken are ignored: every notice f selects is written,
@@ -68,7 +70,7 @@ var noticeHeader = []string{"org_number", "employer_name", "suspicion", "municip
 // one read-only snapshot into a temporary table, the audit entry
 // "followup.notices.export" commits, and only then is anything written to
 // w.
-func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, format string, w io.Writer) error {
+func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, format string, layout export.Layout, w io.Writer) error {
 	const action = "followup.notices.export"
 	a := beredskap.ActorFrom(ctx)
 	if !beredskap.Can(a, beredskap.PermViewLabourNotices, "") {
@@ -78,7 +80,7 @@ func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, f
 	if err := checkNoticeFilter(&f, false); err != nil {
 		return err
 	}
-	t, err := newTable(format, "notices", noticeHeader)
+	t, err := newTable(format, layout.Word("sheet.notices"), noticeHeader, layout)
 	if err != nil {
 		return err
 	}
@@ -123,8 +125,7 @@ func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, f
 // noticeRow returns the cells of one notice.
 func noticeRow(n *beredskap.LabourNotice) []any {
 	return []any{
-		n.OrgNumber, n.EmployerName, n.Suspicion, n.Municipality, n.ArrivalDate,
-		n.CreatedAt.In(oslo).Format(time.RFC3339),
+		n.OrgNumber, n.EmployerName, n.Suspicion, n.Municipality, export.Day(n.ArrivalDate), export.Instant(n.CreatedAt),
 	}
 }
 

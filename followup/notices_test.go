@@ -11,6 +11,7 @@ import (
 
 	"beredskap"
 	"beredskap/followup"
+	"beredskap/internal/export"
 	"beredskap/internal/teststore"
 )
 
@@ -89,7 +90,7 @@ func testExportNotices(t *testing.T, kind string) {
 	header := []string{"org_number", "employer_name", "suspicion", "municipality", "arrival_date", "created_at"}
 
 	var buf bytes.Buffer
-	if err := e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{Limit: 1}, followup.FormatCSV, &buf); err != nil {
+	if err := e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{Limit: 1}, followup.FormatCSV, export.API, &buf); err != nil {
 		t.Fatalf("ExportNotices: %v", err)
 	}
 	text := buf.String()
@@ -120,7 +121,7 @@ func testExportNotices(t *testing.T, kind string) {
 	}
 
 	buf.Reset()
-	if err := e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{OrgNumber: "974760673"}, followup.FormatXLSX, &buf); err != nil {
+	if err := e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{OrgNumber: "974760673"}, followup.FormatXLSX, export.API, &buf); err != nil {
 		t.Fatalf("ExportNotices xlsx: %v", err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -134,11 +135,11 @@ func testExportNotices(t *testing.T, kind string) {
 	}
 
 	buf.Reset()
-	err = e.svc.ExportNotices(e.osloStaff, beredskap.NoticeFilter{}, followup.FormatCSV, &buf)
+	err = e.svc.ExportNotices(e.osloStaff, beredskap.NoticeFilter{}, followup.FormatCSV, export.API, &buf)
 	code(t, err, beredskap.EFORBIDDEN, "")
-	err = e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{}, "json", &buf)
+	err = e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{}, "json", export.API, &buf)
 	code(t, err, beredskap.EINVALID, "format")
-	err = e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{OrgNumber: "12345"}, followup.FormatCSV, &buf)
+	err = e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{OrgNumber: "12345"}, followup.FormatCSV, export.API, &buf)
 	code(t, err, beredskap.EINVALID, "org_number")
 	if buf.Len() != 0 {
 		t.Errorf("refused exports wrote %d bytes", buf.Len())

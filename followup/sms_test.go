@@ -56,7 +56,7 @@ func testTemplatesAndSMS(t *testing.T, kind string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Cześć Anna! Kwarantanna do 2021-02-26. Tel. +47 21 49 56 90"; pv.Body != want || pv.Language != "pl" || pv.FellBack {
+	if want := "Cześć Anna! Kwarantanna do 26.02.2021. Tel. +47 21 49 56 90"; pv.Body != want || pv.Language != "pl" || pv.FellBack {
 		t.Errorf("preview %+v; want %q in pl", pv, want)
 	}
 	if pv.Encoding != "UCS-2" || pv.Segments != 1 {

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/sms"
 )
 
@@ -91,7 +92,7 @@ func (s *Service) render(set templateSet, p *beredskap.FollowUpPlan, key, langua
 		return nil, err
 	}
 	body, err := sms.Render(t.Body, map[string]string{
-		"name": p.FirstName, "last_day": p.LastDay, "hotline": s.cfg.Hotline,
+		"name": p.FirstName, "last_day": datefmt.DayOf(t.Language, p.LastDay), "hotline": s.cfg.Hotline,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render template %s/%s: %w", t.Key, t.Language, err)

@@ -305,7 +305,7 @@ func (s *Service) notifyContact(ctx context.Context, h *beredskap.QuarantineHote
 	}
 	text := fmt.Sprintf("Ny gjest ved %s / New guest at %s\n\nKvittering / Receipt: %s\n"+
 		"Netter / Nights: %s – %s (avreise / leaves %s)\nTildelt av / Allocated by: %s\n",
-		h.Name, h.Name, st.Receipt, st.FromDay, addDays(st.ToDay, -1), st.ToDay, st.Channel)
+		h.Name, h.Name, st.Receipt, day(st.FromDay), day(addDays(st.ToDay, -1)), day(st.ToDay), stayWord(st.Channel))
 	if st.GuardianStayID != 0 {
 		text += fmt.Sprintf("Deler rom med opphold / Shares the room of stay %d\n", st.GuardianStayID)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
+	"beredskap/internal/export"
 	"beredskap/internal/safecsv"
 )
 
@@ -25,6 +27,37 @@ var categoryNames = map[string]string{
 	"fee_none":                "Ingen egenandel / No fee",
 }
 
+// stayWords are the statement's words for the kinds and states of a stay,
+// the payers and the channels, in bokmål / English.
+var stayWords = map[string]string{
+	string(beredskap.StayQuarantine):  "karanteneopphold / quarantine stay",
+	string(beredskap.StayIsolation):   "isolasjonsopphold / isolation stay",
+	string(beredskap.StayAllocated):   "tildelt / allocated",
+	string(beredskap.StayCheckedIn):   "sjekket inn / checked in",
+	string(beredskap.StayCheckedOut):  "sjekket ut / checked out",
+	string(beredskap.StayDeparted):    "reist fra Norge / left Norway",
+	string(beredskap.StayTransferred): "overført til annet egnet sted / moved to another suitable place",
+	string(beredskap.StayCancelled):   "avlyst / cancelled",
+	beredskap.PayerTraveller:          "Den reisende / The traveller",
+	beredskap.PayerEmployer:           "Arbeidsgiveren / The employer",
+	beredskap.PayerNone:               "Ingen (kostnadsfritt) / Nobody (free of charge)",
+	beredskap.ChannelBorder:           "politiet på grensen / the police at the border",
+	beredskap.ChannelMunicipality:     "kommunen / the municipality",
+}
+
+// stayWord returns the bokmål / English words for a stay's kind, state,
+// payer or channel, or the code itself when it has none.
+func stayWord(code string) string {
+	if w, ok := stayWords[code]; ok {
+		return w
+	}
+	return code
+}
+
+// day writes a stored day (YYYY-MM-DD) as the bilingual documents of this
+// package write days: the Norwegian way, dd.mm.yyyy.
+func day(s string) string { return datefmt.DayOf("nb", s) }
+
 // CategoryName returns the bokmål / English words for a fee category.
 func CategoryName(code string) string {
 	if n, ok := categoryNames[code]; ok {
@@ -33,47 +66,48 @@ func CategoryName(code string) string {
 	return code
 }
 
-// WriteFeeCSV writes a statement as CSV (UTF-8, comma-separated, through
-// the one export writer, which guards every cell against formula
-// injection): a header row, one row per night (night, rule version,
-// category, NOK) and a total row.
-func WriteFeeCSV(w io.Writer, st *beredskap.FeeStatement) error {
-	cw, err := safecsv.NewWriter(w, safecsv.Options{})
+// WriteFeeCSV writes a statement as CSV in layout through the one export
+// writer, which guards every cell against formula injection: a header
+// row, one row per night (night, rule version, category, NOK) and a total
+// row.
+func WriteFeeCSV(w io.Writer, st *beredskap.FeeStatement, layout export.Layout) error {
+	cw, err := safecsv.NewWriter(w, layout.CSV)
 	if err != nil {
 		return fmt.Errorf("write fee csv: %w", err)
 	}
-	_ = cw.WriteStrings([]string{"stay", "receipt", "night", "rule_id", "category", "nok"})
+	_ = cw.WriteStrings(layout.Header([]string{"stay", "receipt", "night", "rule_id", "category", "nok"}))
 	var id any = ""
 	receipt := ""
 	if st.Stay != nil {
 		id, receipt = st.Stay.ID, st.Stay.Receipt
 	}
 	for _, l := range st.Lines {
-		_ = cw.Write(id, receipt, l.Night, l.RuleID, l.Category, l.NOK)
+		_ = layout.WriteCSV(cw, id, receipt, export.Day(l.Night), export.RuleVersion(l.RuleID), layout.Word("category."+l.Category), l.NOK)
 	}
-	_ = cw.Write(id, receipt, "total", "", "", st.TotalNOK)
+	_ = cw.Write(id, receipt, layout.Word("row.total"), "", "", st.TotalNOK)
 	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write fee csv: %w", err)
 	}
 	return nil
 }
 
-// WriteInvoicesCSV writes employer invoice data as CSV through the one
-// export writer, which guards every cell against formula injection
-// (employer and guest names come from the public form): one row per stay
-// (organisation number, employer, stay, receipt, guest, hotel, first and
-// last night, nights, NOK) and a total row per employer.
-func WriteInvoicesCSV(w io.Writer, invs []*EmployerInvoice) error {
-	cw, err := safecsv.NewWriter(w, safecsv.Options{})
+// WriteInvoicesCSV writes employer invoice data as CSV in layout through
+// the one export writer, which guards every cell against formula
+// injection (employer and guest names come from the public form): one row
+// per stay (organisation number, employer, stay, receipt, guest, hotel,
+// first and last night, nights, NOK) and a total row per employer.
+func WriteInvoicesCSV(w io.Writer, invs []*EmployerInvoice, layout export.Layout) error {
+	cw, err := safecsv.NewWriter(w, layout.CSV)
 	if err != nil {
 		return fmt.Errorf("write invoice csv: %w", err)
 	}
-	_ = cw.WriteStrings([]string{"org_number", "employer", "stay", "receipt", "guest", "hotel", "from_night", "to_night", "nights", "nok"})
+	_ = cw.WriteStrings(layout.Header([]string{"org_number", "employer", "stay", "receipt", "guest", "hotel", "from_night", "to_night", "nights", "nok"}))
 	for _, inv := range invs {
 		for _, l := range inv.Lines {
-			_ = cw.Write(inv.OrgNumber, inv.Name, l.StayID, l.Receipt, l.GuestName, l.HotelName, l.FromNight, l.ToNight, l.Nights, l.NOK)
+			_ = layout.WriteCSV(cw, inv.OrgNumber, inv.Name, l.StayID, l.Receipt, l.GuestName, l.HotelName,
+				export.Day(l.FromNight), export.Day(l.ToNight), l.Nights, l.NOK)
 		}
-		_ = cw.Write(inv.OrgNumber, inv.Name, "total", "", "", "", "", "", "", inv.TotalNOK)
+		_ = cw.Write(inv.OrgNumber, inv.Name, layout.Word("row.total"), "", "", "", "", "", "", inv.TotalNOK)
 	}
 	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write invoice csv: %w", err)
@@ -120,17 +154,17 @@ func FeePDF(st *beredskap.FeeStatement) ([]byte, error) {
 		info("Hotell / Hotel", st.Hotel.Name+", "+st.Hotel.Address+", "+st.Hotel.PostalCode)
 	}
 	if s := st.Stay; s != nil {
-		info("Opphold / Stay", strconv.FormatInt(s.ID, 10)+" ("+string(s.Kind)+", "+string(s.Status)+")")
+		info("Opphold / Stay", fmt.Sprintf("nr. / no. %d: %s, %s", s.ID, stayWord(string(s.Kind)), stayWord(string(s.Status))))
 		info("Kvittering / Receipt", s.Receipt)
 		info("Gjest / Guest", s.GuestName)
-		info("Netter / Nights", fmt.Sprintf("%s – %s (%d)", s.FromDay, addDays(s.ToDay, -1), len(st.Lines)))
+		info("Netter / Nights", day(s.FromDay)+" – "+day(addDays(s.ToDay, -1)))
 	}
-	info("Betaler / Payer", st.Payer)
+	info("Betaler / Payer", stayWord(st.Payer))
 	pdf.Ln(4)
 
 	cols := []float64{30, 38, tw - 30 - 38 - 28, 28}
 	pdf.SetFont("Helvetica", "B", 10)
-	for i, h := range []string{"Natt / Night", "Regelversjon / Rules", "Kategori / Category", "Beløp / Amount"} {
+	for i, h := range []string{"Natt / Night", "Regler fra / Rules of", "Kategori / Category", "Beløp / Amount"} {
 		align := "L"
 		if i == 3 {
 			align = "R"
@@ -140,8 +174,8 @@ func FeePDF(st *beredskap.FeeStatement) ([]byte, error) {
 	pdf.Ln(-1)
 	pdf.SetFont("Helvetica", "", 9)
 	for _, l := range st.Lines {
-		pdf.CellFormat(cols[0], 6, l.Night, "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[1], 6, l.RuleID, "", 0, "L", false, 0, "")
+		pdf.CellFormat(cols[0], 6, day(l.Night), "", 0, "L", false, 0, "")
+		pdf.CellFormat(cols[1], 6, datefmt.RuleVersion("nb", l.RuleID), "", 0, "L", false, 0, "")
 		pdf.CellFormat(cols[2], 6, tr(CategoryName(l.Category)), "", 0, "L", false, 0, "")
 		pdf.CellFormat(cols[3], 6, tr(nok(l.NOK)), "", 1, "R", false, 0, "")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"beredskap"
 	"beredskap/hotel"
+	"beredskap/internal/export"
 	"beredskap/internal/teststore"
 )
 
@@ -36,7 +37,7 @@ func testAllocate(t *testing.T, kind string) {
 		t.Errorf("stay = %s..%s %s, want 2020-12-11..2020-12-21 municipality", st.FromDay, st.ToDay, st.Channel)
 	}
 	m := e.smtp.WaitFor(t, "kontakt@kommune.example", 5*time.Second)
-	if !strings.Contains(m.Text, air.Receipt) || !strings.Contains(m.Text, "2020-12-11") {
+	if !strings.Contains(m.Text, air.Receipt) || !strings.Contains(m.Text, "11.12.2020") {
 		t.Errorf("contact mail lacks receipt or nights:\n%s", m.Text)
 	}
 	// The hotel is full for the second guest; the night is named.
@@ -234,7 +235,7 @@ func testFeeStatement(t *testing.T, kind string) {
 		}
 	}
 	var csv strings.Builder
-	if err := hotel.WriteFeeCSV(&csv, fs); err != nil || !strings.Contains(csv.String(), "total,,,4500") {
+	if err := hotel.WriteFeeCSV(&csv, fs, export.API); err != nil || !strings.Contains(csv.String(), "total,,,4500") {
 		t.Errorf("CSV = %q, %v", csv.String(), err)
 	}
 	invs, err := e.svc.EmployerInvoices(coord, "", "2020-12-01", "2020-12-31")

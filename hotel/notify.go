@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/sms"
 )
 
@@ -161,7 +162,7 @@ func (s *Service) enqueueChange(ctx context.Context, tx beredskap.HotelTx, set t
 	if lastDay == "" {
 		lastDay = c.OldLastDay
 	}
-	body, err := sms.Render(t.Body, map[string]string{"name": r.FirstName, "last_day": lastDay, "hotline": s.cfg.Hotline})
+	body, err := sms.Render(t.Body, map[string]string{"name": r.FirstName, "last_day": datefmt.DayOf(t.Language, lastDay), "hotline": s.cfg.Hotline})
 	if err != nil {
 		return fmt.Errorf("render template %s/%s: %w", t.Key, t.Language, err)
 	}

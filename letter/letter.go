@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"beredskap/internal/datefmt"
 )
 
 // Sender is the return address printed on every letter (seed 003: HELFO,
@@ -77,7 +79,7 @@ func Render(l Content) ([]byte, error) {
 		date = time.Now()
 	}
 	pdf.SetFont("Helvetica", "", 10)
-	pdf.CellFormat(textWidth, 5, tr("Dato / Date: "+date.Format("02.01.2006")), "", 1, "R", false, 0, "")
+	pdf.CellFormat(textWidth, 5, tr("Dato / Date: "+datefmt.Day("nb", date)), "", 1, "R", false, 0, "")
 	pdf.CellFormat(textWidth, 5, tr("Saksnummer / Case number: "+l.CaseNumber), "", 1, "R", false, 0, "")
 	pdf.Ln(8)
 

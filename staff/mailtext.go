@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 )
 
 // The mail texts, bokmål first and English after, in one message. They
@@ -137,4 +138,4 @@ func render(name string, d mailData) (string, error) {
 }
 
 // osloTime writes t as a Norwegian local date and time.
-func osloTime(t time.Time) string { return t.In(oslo).Format("02.01.2006 15:04") }
+func osloTime(t time.Time) string { return datefmt.Minute("nb", t) }

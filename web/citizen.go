@@ -15,6 +15,7 @@ import (
 	"beredskap"
 	"beredskap/auth"
 	"beredskap/citizen"
+	"beredskap/internal/datefmt"
 )
 
 // citizenLocales are the languages of the citizen pages (locales/citizen/:
@@ -261,11 +262,11 @@ func (f *citizenFrame) Href(path string) string {
 
 // Time writes an instant in Europe/Oslo to the minute.
 func (f *citizenFrame) Time(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(oslo).Format("02.01.2006 15:04")
+	return datefmt.Minute(f.Lang, t)
 }
+
+// DateOf writes a YYYY-MM-DD day in the page's language.
+func (f *citizenFrame) DateOf(s string) string { return datefmt.DayOf(f.Lang, s) }
 
 // newCitizenFrame returns the frame of a citizen page at path for the
 // session sess, which is nil on the public pages.

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -76,19 +77,21 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 
 	period := "from=" + st.FromDay + "&to=" + st.ToDay
 	for _, tt := range []struct {
-		path string
-		as   *staffUser
-		api  bool
-		want []string // hostile values the export holds
+		path   string
+		as     *staffUser
+		api    bool
+		header string   // the first column's name
+		want   []string // hostile values the export holds
 	}{
-		{"/api/v1/stays/invoices?format=csv&" + period, coord, true, []string{hostileEmployer, hostileFirst, hostileHotel}},
-		{"/staff/invoices?format=csv&" + period, coord, false, []string{hostileEmployer, hostileFirst, hostileHotel}},
-		{fmt.Sprintf("/api/v1/stays/%d/fees?format=csv", st.ID), coord, true, nil},
-		{fmt.Sprintf("/staff/stays/%d/fees.csv", st.ID), coord, false, nil},
-		{"/api/v1/followup/export?format=csv", f.officerA, true, []string{hostileFirst, hostileLast}},
-		{"/staff/followup/export?format=csv", f.officerA, false, []string{hostileFirst, hostileLast}},
-		{"/api/v1/labour-notices?format=csv", labour, true, []string{hostileEmployer}},
-		{"/staff/labour/notices?format=csv", labour, false, []string{hostileEmployer}},
+		{"/api/v1/stays/invoices?format=csv&" + period, coord, true, "org_number", []string{hostileEmployer, hostileFirst, hostileHotel}},
+		{"/staff/invoices?lang=nb&format=csv&" + period, coord, false, "Organisasjonsnummer", []string{hostileEmployer, hostileFirst, hostileHotel}},
+		{fmt.Sprintf("/api/v1/stays/%d/fees?format=csv", st.ID), coord, true, "stay", nil},
+		{fmt.Sprintf("/staff/stays/%d/fees.csv?lang=nb", st.ID), coord, false, "Opphold", nil},
+		{"/api/v1/followup/export?format=csv", f.officerA, true, "receipt", []string{hostileFirst, hostileLast}},
+		{"/staff/followup/export?lang=nb&format=csv", f.officerA, false, "Kvittering", []string{hostileFirst, hostileLast}},
+		{"/staff/followup/export?lang=en&format=csv", f.officerA, false, "Receipt", []string{hostileFirst, hostileLast}},
+		{"/api/v1/labour-notices?format=csv", labour, true, "org_number", []string{hostileEmployer}},
+		{"/staff/labour/notices?lang=nb&format=csv", labour, false, "Organisasjonsnummer", []string{hostileEmployer}},
 	} {
 		var resp *http.Response
 		if tt.api {
@@ -101,10 +104,31 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 			t.Errorf("%s: status %d, %s; want a CSV file", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"))
 			continue
 		}
-		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, safecsv.BOM))).ReadAll()
+		// Issue 16, item 10: a download from a staff page is for a
+		// spreadsheet set up for its language: a byte order mark, ';'
+		// between Norwegian cells, column names and days in words.
+		rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, safecsv.BOM)))
+		norwegian := strings.Contains(tt.path, "lang=nb")
+		if norwegian {
+			rd.Comma = ';'
+		}
+		if !tt.api && !strings.HasPrefix(body, safecsv.BOM) {
+			t.Errorf("%s: no UTF-8 byte order mark", tt.path)
+		}
+		rows, err := rd.ReadAll()
 		if err != nil || len(rows) < 2 {
 			t.Errorf("%s: %d rows, %v:\n%s", tt.path, len(rows), err, body)
 			continue
+		}
+		if rows[0][0] != tt.header {
+			t.Errorf("%s: header %q; want it to begin with %q", tt.path, rows[0], tt.header)
+		}
+		for _, row := range rows[1:] {
+			for _, c := range row {
+				if norwegian && isoDay.MatchString(c) {
+					t.Errorf("%s: cell %q is an ISO date in a Norwegian export", tt.path, c)
+				}
+			}
 		}
 		cells := map[string]bool{}
 		for _, row := range rows {
@@ -122,6 +146,9 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 		}
 	}
 }
+
+// isoDay matches a cell that begins with an ISO 8601 day.
+var isoDay = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 
 // containsCell reports whether a cell begins with prefix (the guest's
 // name is first and last name in one cell).

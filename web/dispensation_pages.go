@@ -36,7 +36,7 @@ func (f *staffFrame) dispensationRowOf(d *beredskap.Dispensation) dispensationRo
 		ID: d.ID, Receipt: d.Receipt, Purpose: f.T("hotel.purpose." + string(d.Purpose)),
 		Relation: f.T("hotel.relation." + d.Relation), Place: d.Place,
 		Window: f.T("hotel.dispensation.window", "from", f.Time(d.From), "to", f.Time(d.To)),
-		Status: f.T("hotel.dispensation.status." + string(d.Status)), GrantedBy: d.GrantedBy, Rule: d.RuleID,
+		Status: f.T("hotel.dispensation.status." + string(d.Status)), GrantedBy: d.GrantedBy, Rule: f.RuleVersion(d.RuleID),
 		Active:    d.Status == beredskap.DispensationGranted,
 		EndAction: f.Href(hotelPath("dispensations", d.ID, "end")),
 	}
@@ -116,7 +116,7 @@ func (s *Server) newDispensationForm(w http.ResponseWriter, r *http.Request, a *
 	page.Values = values
 	page.Action = page.Href("/staff/dispensations")
 	p, id := dispensationParams(s.cfg.Hotels.Book(), time.Now())
-	page.Rule = id
+	page.Rule = page.RuleVersion(id)
 	for _, v := range p.Purposes {
 		page.Form.opts["purpose"] = append(page.Form.opts["purpose"], Option{Value: v, Label: page.T("hotel.purpose." + v)})
 	}

@@ -63,8 +63,9 @@ func TestFollowUpBrowserReportReachesMunicipality(t *testing.T) {
 	if err != nil {
 		t.Fatalf("preview an SMS: %v", err)
 	}
-	if got := text(t, centreTab, "#sms-count"); !strings.Contains(got, "GSM-7") && !strings.Contains(got, "UCS-2") {
-		t.Errorf("the preview shows no encoding: %q", got)
+	// Issue 16, item 7: the count in words, not the encoding's code.
+	if got := text(t, centreTab, "#sms-count"); !strings.Contains(got, "SMS") || strings.Contains(got, "GSM-7") || strings.Contains(got, "UCS-2") {
+		t.Errorf("the preview does not say in words how many SMS it takes: %q", got)
 	}
 
 	// The call: reached, partly understood, works at a building site with

@@ -138,8 +138,9 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request, a *beredskap.A
 		page.Mine = p.ClaimedBy == a.User.Email
 	}
 	page.TimelineHref = timelineHref(p.Receipt, page.Lang)
-	for _, e := range tl.Events {
-		page.Events = append(page.Events, followUpEventRow{At: page.Time(e.At), Kind: page.T("centre.event." + e.Kind), Detail: e.Detail})
+	details := page.eventDetails(tl)
+	for i, e := range tl.Events {
+		page.Events = append(page.Events, followUpEventRow{At: page.Time(e.At), Kind: page.T("centre.event." + e.Kind), Detail: details[i]})
 	}
 	corrected := map[int64]bool{}
 	for _, rep := range tl.Reports {

@@ -5,9 +5,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 )
 
 // followUpQueuePage is the control centre's work queue: the travellers
@@ -136,11 +136,7 @@ func (s *Server) fillQueue(r *http.Request, page *followUpQueuePage, f beredskap
 // DateOf writes a YYYY-MM-DD date as the pages write dates, or as it is when
 // it does not parse.
 func (f *staffFrame) DateOf(s string) string {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return d.Format("02.01.2006")
+	return datefmt.DayOf(f.Lang, s)
 }
 
 // handleFollowUpClaimNext claims the first free traveller of the queue

@@ -389,7 +389,7 @@ func (s *Server) apiInvoices(w http.ResponseWriter, r *http.Request) {
 	}
 	if q.Get("format") == "csv" {
 		var buf strings.Builder
-		if err := hotel.WriteInvoicesCSV(&buf, invs); err != nil {
+		if err := hotel.WriteInvoicesCSV(&buf, invs, exportLayout(r)); err != nil {
 			s.Error(w, r, err)
 			return
 		}

@@ -63,7 +63,7 @@ func (s *Server) handleFeeStatement(w http.ResponseWriter, r *http.Request) {
 		if page.text.Has("hotel.fee." + cat) {
 			cat = page.T("hotel.fee." + cat)
 		}
-		page.Lines = append(page.Lines, feeRow{Night: municipalDay(l.Night), RuleID: l.RuleID, Category: cat, Amount: nokText(l.NOK)})
+		page.Lines = append(page.Lines, feeRow{Night: page.DateOf(l.Night), RuleID: l.RuleID, Category: cat, Amount: nokText(l.NOK)})
 	}
 	page.Total = nokText(st.TotalNOK)
 	page.Payer = page.T("hotel.payer." + st.Payer)
@@ -114,7 +114,7 @@ func (s *Server) handleFeeCSV(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) feeCSV(w http.ResponseWriter, r *http.Request, st *beredskap.FeeStatement) {
 	var buf bytes.Buffer
-	if err := hotel.WriteFeeCSV(&buf, st); err != nil {
+	if err := hotel.WriteFeeCSV(&buf, st, exportLayout(r)); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -185,7 +185,7 @@ func (s *Server) handleInvoices(w http.ResponseWriter, r *http.Request) {
 	}
 	if q.Get("format") == "csv" {
 		var buf bytes.Buffer
-		if err := hotel.WriteInvoicesCSV(&buf, invs); err != nil {
+		if err := hotel.WriteInvoicesCSV(&buf, invs, exportLayout(r)); err != nil {
 			s.Error(w, r, err)
 			return
 		}

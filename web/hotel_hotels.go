@@ -220,7 +220,7 @@ func (s *Server) hotelPageOf(w http.ResponseWriter, r *http.Request, a *beredska
 	page.CapacityForm = newHotelForm(&page.capacity)
 	page.CapacityForm.rename = map[string]string{"from": "cap_from", "to": "cap_to", "rooms": "cap_rooms"}
 	for _, c := range changes {
-		page.Changes = append(page.Changes, capacityRow{From: municipalDay(c.From), To: municipalDay(c.To),
+		page.Changes = append(page.Changes, capacityRow{From: page.DateOf(c.From), To: page.DateOf(c.To),
 			By: c.CreatedBy, At: page.Time(c.CreatedAt), Rooms: c.Rooms})
 	}
 	q := r.URL.Query()

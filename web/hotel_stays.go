@@ -185,8 +185,8 @@ func (f *staffFrame) nightsText(st *beredskap.Stay) string {
 	if t, err := time.Parse(time.DateOnly, st.ToDay); err == nil {
 		last = t.AddDate(0, 0, -1).Format(time.DateOnly)
 	}
-	return f.T("hotel.stay.nights_text", "from", municipalDay(st.FromDay), "last", municipalDay(last),
-		"leaves", municipalDay(st.ToDay))
+	return f.T("hotel.stay.nights_text", "from", f.DateOf(st.FromDay), "last", f.DateOf(last),
+		"leaves", f.DateOf(st.ToDay))
 }
 
 // handleStays lists the stays of the actor's municipality.

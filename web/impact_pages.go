@@ -143,8 +143,8 @@ func (f *staffFrame) describeChange(c *beredskap.ImpactChange) []string {
 			out = append(out, code)
 			continue
 		}
-		out = append(out, f.T(key, "group", strconv.Itoa(c.Group), "old", municipalDay(c.OldLastDay),
-			"new", municipalDay(c.NewLastDay)))
+		out = append(out, f.T(key, "group", strconv.Itoa(c.Group), "old", f.DateOf(c.OldLastDay),
+			"new", f.DateOf(c.NewLastDay)))
 	}
 	return out
 }

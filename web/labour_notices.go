@@ -132,7 +132,7 @@ func (s *Server) exportNotices(w http.ResponseWriter, r *http.Request, q url.Val
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.cfg.FollowUp.ExportNotices(r.Context(), f, format, &buf); err != nil {
+	if err := s.cfg.FollowUp.ExportNotices(r.Context(), f, format, exportLayout(r), &buf); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -47,6 +48,26 @@ func (l *Locale) T(key string, args ...any) string {
 		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
 	}
 	return strings.NewReplacer(pairs...).Replace(msg)
+}
+
+// N returns the text of key for the count n, with {n} and the placeholders
+// of args filled: the key's plural forms are the keys key.one, key.other
+// (and key.zero, key.two, key.few, key.many where a language has them),
+// chosen by the language's CLDR plural rules, so that "1 dag" and "3
+// dager" come from one call. A form the language lacks falls back to
+// key.other.
+func (l *Locale) N(key string, n int, args ...any) string {
+	form := pluralForms[plural.Cardinal.MatchPlural(language.Make(l.Code), n, 0, 0, 0, 0)]
+	k := key + "." + form
+	if _, ok := l.Lookup(k); !ok {
+		k = key + ".other"
+	}
+	return l.T(k, append([]any{"n", n}, args...)...)
+}
+
+// pluralForms names the CLDR plural forms as locale keys end.
+var pluralForms = map[plural.Form]string{
+	plural.Other: "other", plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many",
 }
 
 // Lookup returns the text of key, falling back to English, and false when

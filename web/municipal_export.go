@@ -68,7 +68,7 @@ func (s *Server) writeMuniExport(w http.ResponseWriter, r *http.Request, f bered
 		ct = "application/octet-stream"
 	}
 	ew := &muniExportWriter{w: w, contentType: ct, filename: muniExportFilename(f.Municipality, format)}
-	err := s.cfg.FollowUp.Export(r.Context(), f, format, ew)
+	err := s.cfg.FollowUp.Export(r.Context(), f, format, exportLayout(r), ew)
 	switch {
 	case err == nil && !ew.started:
 		// An export always has a header row; nothing written means

@@ -133,9 +133,10 @@ func (page *municipalTravellerPage) fill() {
 			Suspicion: n.Suspicion, ReportID: n.ReportID,
 		})
 	}
+	details := page.eventDetails(tl)
 	for i, e := range tl.Events {
 		ev := municipalEvent{ID: "event-" + strconv.Itoa(i+1), Time: page.Time(e.At), What: page.T("muni.event." + e.Kind)}
-		ev.Detail = page.eventDetail(e, reports, sms)
+		ev.Detail = details[i]
 		if r, ok := reports[e.Ref]; ok && (e.Kind == "call_report" || e.Kind == "correction") {
 			ev.Breach = r.BreachSuspected()
 		}
@@ -143,27 +144,44 @@ func (page *municipalTravellerPage) fill() {
 	}
 }
 
+// eventDetails writes the details of each line of tl's timeline in the
+// page's language, from the data each line refers to: the same words on
+// the control centre's and the municipality's pages.
+func (f *staffFrame) eventDetails(tl *followup.Timeline) []string {
+	reports := map[int64]*beredskap.CallReport{}
+	for _, r := range tl.Reports {
+		reports[r.ID] = r
+	}
+	sms := map[int64]*beredskap.SMSMessage{}
+	for _, m := range tl.SMS {
+		sms[m.ID] = m
+	}
+	out := make([]string, len(tl.Events))
+	for i, e := range tl.Events {
+		out[i] = f.eventDetail(tl, e, reports, sms)
+	}
+	return out
+}
+
 // eventDetail writes the details of one timeline line from the data it
 // refers to.
-func (page *municipalTravellerPage) eventDetail(e followup.Event, reports map[int64]*beredskap.CallReport, sms map[int64]*beredskap.SMSMessage) string {
-	tl := page.TL
+func (page *staffFrame) eventDetail(tl *followup.Timeline, e followup.Event, reports map[int64]*beredskap.CallReport, sms map[int64]*beredskap.SMSMessage) string {
 	switch e.Kind {
 	case "registered":
 		return page.T("muni.detail.registered", "arrival", page.Time(tl.Plan.ArrivalAt), "receipt", tl.Plan.Receipt)
 	case "decided":
 		q := tl.Registration.Decision.Quarantine
 		if !q.Required || q.FirstDay == nil || q.LastDay == nil {
-			return page.T("muni.detail.no_quarantine", "rule", tl.Registration.Decision.RuleSet.ID)
+			return page.T("muni.detail.no_quarantine", "rule", page.RuleVersion(tl.Registration.Decision.RuleSet.ID))
 		}
-		return page.T("muni.detail.decided", "rule", tl.Registration.Decision.RuleSet.ID,
-			"first", municipalDay(*q.FirstDay), "last", municipalDay(*q.LastDay))
+		return page.T("muni.detail.decided", "rule", page.RuleVersion(tl.Registration.Decision.RuleSet.ID),
+			"first", page.DateOf(*q.FirstDay), "last", page.DateOf(*q.LastDay))
 	case "planned":
 		return page.T("muni.detail.planned", "sms", muniJoinInts(tl.Plan.SMSDays), "calls", muniJoinInts(tl.Plan.CallDays),
-			"last", municipalDay(tl.Plan.LastDay))
+			"last", page.DateOf(tl.Plan.LastDay))
 	case "sms_queued", "sms_sent", "sms_delivered", "sms_failed", "sms_cancelled":
 		if m, ok := sms[e.Ref]; ok {
-			return page.T("muni.detail.sms", "template", page.templateName(m.Template), "language", autonym(m.Language),
-				"attempts", strconv.Itoa(m.Attempts))
+			return page.N("muni.detail.sms", m.Attempts, "template", page.templateName(m.Template), "language", autonym(m.Language))
 		}
 	case "call_report", "correction":
 		if r, ok := reports[e.Ref]; ok {
@@ -193,7 +211,7 @@ func (page *municipalTravellerPage) eventDetail(e followup.Event, reports map[in
 
 // templateName names an SMS template in the page's language, or gives
 // its key when it has no name.
-func (page *municipalTravellerPage) templateName(key string) string {
+func (page *staffFrame) templateName(key string) string {
 	if page.text.Has("muni.template." + key) {
 		return page.T("muni.template." + key)
 	}
@@ -208,9 +226,6 @@ func muniJoinInts(ns []int) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// DayOf writes a YYYY-MM-DD date as the pages write dates.
-func (page *municipalTravellerPage) DayOf(s string) string { return municipalDay(s) }
 
 // LangName names a language in itself.
 func (page *municipalTravellerPage) LangName(code string) string { return autonym(code) }

@@ -103,7 +103,7 @@ func (s *Server) fillMunicipalTravellers(r *http.Request, page *municipalTravell
 			Language: p.Language,
 			LangName: autonym(p.Language),
 			Arrival:  page.Time(p.ArrivalAt),
-			LastDay:  municipalDay(p.LastDay),
+			LastDay:  page.DateOf(p.LastDay),
 			Active:   p.Status == beredskap.PlanActive,
 			Reached:  p.Reached,
 			Breach:   p.BreachSuspected,
@@ -131,13 +131,13 @@ func (s *Server) fillMunicipalTravellers(r *http.Request, page *municipalTravell
 	if err != nil {
 		return err
 	}
-	page.ChartFrom, page.ChartTo = municipalDay(from), municipalDay(to)
+	page.ChartFrom, page.ChartTo = page.DateOf(from), page.DateOf(to)
 	day := page.T("muni.chart.day")
 	page.Charts = []*muniChart{
 		newMuniChart("chart-arrivals", page.T("muni.chart.arrivals"), page.T("muni.chart.arrivals.desc", "from", page.ChartFrom, "to", page.ChartTo),
-			day, page.T("muni.chart.count"), muniEveryDay(st.ArrivalsPerDay, first, last), municipalDay),
+			day, page.T("muni.chart.count"), muniEveryDay(st.ArrivalsPerDay, first, last), page.DateOf),
 		newMuniChart("chart-active", page.T("muni.chart.active"), page.T("muni.chart.active.desc", "from", page.ChartFrom, "to", page.ChartTo),
-			day, page.T("muni.chart.count"), muniEveryDay(st.ActivePerDay, first, last), municipalDay),
+			day, page.T("muni.chart.count"), muniEveryDay(st.ActivePerDay, first, last), page.DateOf),
 		newMuniChart("chart-breaches", page.T("muni.chart.breaches"), page.T("muni.chart.breaches.desc", "from", page.ChartFrom, "to", page.ChartTo),
 			page.T("muni.chart.week"), page.T("muni.chart.count"), muniEveryWeek(st.BreachesPerWeek, first, last), func(k string) string { return k }),
 	}
@@ -145,14 +145,4 @@ func (s *Server) fillMunicipalTravellers(r *http.Request, page *municipalTravell
 		c.Summary = page.T("muni.chart.numbers", "title", c.Title)
 	}
 	return nil
-}
-
-// municipalDay writes a YYYY-MM-DD date as the pages write dates, or as
-// it is when it does not parse.
-func municipalDay(s string) string {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return d.Format("02.01.2006")
 }

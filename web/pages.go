@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/norway"
 )
 
@@ -51,6 +52,12 @@ type LanguageLink struct {
 // T returns the text of key in the page's language; see Locale.T.
 func (p *Page) T(key string, args ...any) string {
 	return p.L.T(key, args...)
+}
+
+// N returns the text of key for the count n in the page's language; see
+// Locale.N.
+func (p *Page) N(key string, n int, args ...any) string {
+	return p.L.N(key, n, args...)
 }
 
 // ErrorPage is shown for errors on pages.
@@ -193,7 +200,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request) {
 		at := s.cfg.Clock().In(oslo)
 		values.Set(fieldArrivalDate, at.Format(time.DateOnly))
 		values.Set(fieldArrivalClock, at.Format("15:04"))
-		page.ClockNote = pg.L.T("form.clock_note", "date", formatDate(pg.L, at.Format(time.DateOnly)))
+		page.ClockNote = pg.L.T("form.clock_note", "date", datefmt.Day(pg.Lang, at))
 	}
 	s.renderForm(w, r, http.StatusOK, page)
 }

@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/skip2/go-qrcode"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/rules"
 )
 
@@ -85,7 +85,7 @@ func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
 		Receipt:   stored.Receipt,
 		QRURL:     path + "/qr.png",
 		Name:      strings.TrimSpace(t.FirstName + " " + t.LastName),
-		BirthDate: formatDate(pg.L, t.BirthDate),
+		BirthDate: datefmt.DayOf(pg.Lang, t.BirthDate),
 		Decision:  s.storedDecisionView(r, pg.L, stored, pg.Lang),
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
@@ -127,7 +127,7 @@ func comingChangeViews(l *Locale, changes []beredskap.RuleChange) []ComingChange
 	for _, c := range changes {
 		when := c.InForceFrom
 		if t, err := time.Parse(time.RFC3339, c.InForceFrom); err == nil {
-			when = l.T("decision.change.when", "date", formatDate(l, t.Format(time.DateOnly)), "time", t.Format("15:04"))
+			when = l.T("decision.change.when", "date", datefmt.Day(l.Code, t), "time", t.Format("15:04"))
 		}
 		nv := decisionView(l, c.Decision)
 		var lines []string
@@ -177,16 +177,6 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(png)
 }
 
-// formatDate writes a YYYY-MM-DD date the way the language writes dates,
-// or returns it unchanged when it is not such a date.
-func formatDate(l *Locale, s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return l.T("date.format", "day", t.Day(), "month", l.T("month."+strconv.Itoa(int(t.Month()))), "year", t.Year())
-}
-
 // summaryNotices are the reason codes, besides exemptions, the hotel and
 // tests, whose text the summary repeats: what to do and what may be done.
 var summaryNotices = map[string]bool{
@@ -225,7 +215,7 @@ func decisionView(l *Locale, d beredskap.Decision) DecisionView {
 	v.Headline = l.T("decision.headline." + q.Scope)
 	v.Scope = l.T("decision.scope." + q.Scope)
 	if q.FirstDay != nil && q.LastDay != nil {
-		v.Period = l.T("decision.period", "first", formatDate(l, *q.FirstDay), "last", formatDate(l, *q.LastDay))
+		v.Period = l.T("decision.period", "first", datefmt.DayOf(l.Code, *q.FirstDay), "last", datefmt.DayOf(l.Code, *q.LastDay))
 	}
 	if e := q.EarlyEnd; e != nil {
 		cond, ok := l.Lookup("condition." + e.Condition)
@@ -237,7 +227,7 @@ func decisionView(l *Locale, d beredskap.Decision) DecisionView {
 				}
 			}
 		}
-		v.EarlyEnd = l.T("decision.early_end", "day", formatDate(l, e.EarliestDay), "condition", cond)
+		v.EarlyEnd = l.T("decision.early_end", "day", datefmt.DayOf(l.Code, e.EarliestDay), "condition", cond)
 	}
 
 	h := d.Hotel
@@ -276,6 +266,6 @@ func decisionView(l *Locale, d beredskap.Decision) DecisionView {
 	for _, w := range d.Warnings {
 		v.Warnings = append(v.Warnings, w.Text)
 	}
-	v.RuleSet = l.T("decision.rule_set", "id", d.RuleSet.ID)
+	v.RuleSet = l.T("decision.rule_set", "id", datefmt.RuleVersion(l.Code, d.RuleSet.ID))
 	return v
 }

@@ -9,6 +9,7 @@ import (
 
 	"beredskap"
 	"beredskap/citizen"
+	"beredskap/internal/datefmt"
 	"beredskap/letter"
 	"beredskap/retention"
 )
@@ -267,7 +268,7 @@ func (s *Server) handleCitizenDataPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	t := func(key string) string { return citizenLocales.get(lang).T(key) }
 	rep := letter.Report{Title: t("citizen.copy.title"),
-		Subtitle: fmt.Sprintf("%s, %s. %s %s", c.Name, c.NationalID, t("citizen.copy.generated"), c.Generated.In(oslo).Format("02.01.2006 15:04"))}
+		Subtitle: fmt.Sprintf("%s, %s. %s %s", c.Name, c.NationalID, t("citizen.copy.generated"), datefmt.Minute(lang, c.Generated))}
 	regs := letter.Section{Heading: t("citizen.home.registrations")}
 	public := allLocales.get(lang)
 	for _, reg := range c.Registrations {
@@ -278,7 +279,7 @@ func (s *Server) handleCitizenDataPDF(w http.ResponseWriter, r *http.Request) {
 			decision += " – " + dv.Period
 		}
 		regs.Paragraphs = append(regs.Paragraphs, fmt.Sprintf("%s: %s %s, %s. %s %s. %s, %s. %s %s, %s %s.",
-			reg.Receipt, tr.FirstName, tr.LastName, tr.BirthDate, t("citizen.home.arrival"), reg.Registration.ArrivalTime,
+			reg.Receipt, tr.FirstName, tr.LastName, datefmt.DayOf(lang, tr.BirthDate), t("citizen.home.arrival"), datefmt.Instant(lang, reg.Registration.ArrivalTime),
 			tr.Phone, tr.Email, reg.Registration.Accommodation.Address.Street, reg.Registration.Accommodation.Address.PostalCode,
 			t("citizen.home.decision"), decision))
 	}
@@ -288,7 +289,7 @@ func (s *Server) handleCitizenDataPDF(w http.ResponseWriter, r *http.Request) {
 	cases := letter.Section{Heading: t("citizen.home.cases")}
 	for _, k := range c.Cases {
 		cases.Paragraphs = append(cases.Paragraphs, fmt.Sprintf("%s: %s, %s, %s", k.Number,
-			t("case.kind."+k.Kind), t("case.status."+k.Status), k.CreatedAt.In(oslo).Format("02.01.2006")))
+			t("case.kind."+k.Kind), t("case.status."+k.Status), datefmt.Day(lang, k.CreatedAt)))
 	}
 	if len(cases.Paragraphs) == 0 {
 		cases.Paragraphs = []string{t("citizen.home.no_cases")}
@@ -299,14 +300,14 @@ func (s *Server) handleCitizenDataPDF(w http.ResponseWriter, r *http.Request) {
 		if name == "" {
 			name = t("citizen.home.look_name_later")
 		}
-		looks.Paragraphs = append(looks.Paragraphs, fmt.Sprintf("%s: %s, %s, %s", l.At.In(oslo).Format("02.01.2006 15:04"),
+		looks.Paragraphs = append(looks.Paragraphs, fmt.Sprintf("%s: %s, %s, %s", datefmt.Minute(lang, l.At),
 			l.Organisation, t("citizen.role."+l.Role), name))
 	}
 	keep := letter.Section{Heading: t("citizen.home.retention")}
 	for _, it := range c.Retention {
 		when := it.Until
 		if it.Deleted != "" {
-			when = t("citizen.home.retention_deleted") + " " + it.Deleted
+			when = t("citizen.home.retention_deleted") + " " + datefmt.DayOf(lang, it.Deleted)
 		}
 		keep.Paragraphs = append(keep.Paragraphs, strings.TrimSpace(it.Item+" "+it.Data)+" "+it.Why+" "+
 			t("citizen.home.retention_period")+": "+it.Period+". "+when)

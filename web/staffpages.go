@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/norway"
 )
 
@@ -115,6 +116,12 @@ func (f *staffFrame) T(key string, args ...any) string {
 	return f.text.T(key, args...)
 }
 
+// N returns the text of key for the count n in the page's language; see
+// Locale.N.
+func (f *staffFrame) N(key string, n int, args ...any) string {
+	return f.text.N(key, n, args...)
+}
+
 // staffText finds the texts of the staff pages: in the staff locale when
 // it has the key, else in the public locale of the same language, which
 // holds the site's frame (name, footer) and the shared reasons.
@@ -128,6 +135,14 @@ func (x staffText) T(key string, args ...any) string {
 		return x.staff.T(key, args...)
 	}
 	return x.public.T(key, args...)
+}
+
+// N returns the text of key for the count n; see Locale.N.
+func (x staffText) N(key string, n int, args ...any) string {
+	if _, ok := x.staff.Lookup(key + ".other"); ok {
+		return x.staff.N(key, n, args...)
+	}
+	return x.public.N(key, n, args...)
 }
 
 // Has reports whether either locale has key.
@@ -179,10 +194,7 @@ func (f *staffFrame) MunicipalityName(code string) string {
 
 // Time writes an instant in Europe/Oslo to the minute.
 func (f *staffFrame) Time(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(oslo).Format("02.01.2006 15:04")
+	return datefmt.Minute(f.Lang, t)
 }
 
 // TimeOr writes an instant like Time, or the text of key when it is nil.
@@ -196,11 +208,7 @@ func (f *staffFrame) TimeOr(t *time.Time, key string) string {
 // arrival writes an RFC 3339 arrival time in Europe/Oslo, or returns it
 // as stored when it does not parse.
 func (f *staffFrame) arrival(s string) string {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return s
-	}
-	return f.Time(t)
+	return datefmt.Instant(f.Lang, s)
 }
 
 // Date writes the Europe/Oslo calendar date of an instant, or the text of
@@ -209,7 +217,7 @@ func (f *staffFrame) Date(t *time.Time, key string) string {
 	if t == nil {
 		return f.T(key)
 	}
-	return t.In(oslo).Format("02.01.2006")
+	return datefmt.Day(f.Lang, *t)
 }
 
 // municipalityName returns "Name (code)" for a municipality known today,
@@ -258,3 +266,8 @@ func pathID(r *http.Request, name string) (int64, error) {
 func forbidden(what string) error {
 	return beredskap.Errorf(beredskap.EFORBIDDEN, "your role may not %s", what)
 }
+
+// RuleVersion names a rule version by the day it came into force, and the
+// time when that was not midnight, in the page's language: "15.02.2021"
+// for version 2021-02-15, "13.12.2020 17:00" for 2020-12-13-1700.
+func (f *staffFrame) RuleVersion(id string) string { return datefmt.RuleVersion(f.Lang, id) }

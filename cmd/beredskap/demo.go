@@ -13,6 +13,7 @@ import (
 	"beredskap"
 	"beredskap/demo"
 	"beredskap/devportal"
+	"beredskap/internal/datefmt"
 )
 
 // demoSeed fixes the demo data: the same travellers on every machine.
@@ -127,7 +128,7 @@ func writeLogins(w io.Writer, base string, s settings, portal *devportal.Portal)
 	fmt.Fprintf(w, "\nPublic registration form: %s/ (no login; the JSON API is at %s/api/v1/)\n", base, base)
 	if t, err := time.Parse(time.RFC3339, s.FollowUp.Now); err == nil {
 		fmt.Fprintf(w, "The demo's clock stands at %s: the form suggests that arrival date, and follow-up counts days from it.\n",
-			t.Format("02.01.2006 15:04"))
+			datefmt.Minute("en", t))
 	}
 	fmt.Fprintf(w, "\nStaff pages: %s/login\n", base)
 	fmt.Fprintf(w, "Every demo staff user has the password %q. The second factor is a TOTP code from the secret\n", demo.StaffPassword)

@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"beredskap"
+	"beredskap/followup"
+	"beredskap/hotel"
+)
+
+// isoDate finds an ISO 8601 day (2021-02-26) standing alone in text.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// shownText returns what a person reads on the page: the text of the
+// body without scripts, the values of form fields (which are machine
+// fields: a date input holds an ISO date) and what is marked as code.
+func shownText(doc *goquery.Document) string {
+	body := doc.Find("body").Clone()
+	body.Find("script, style, input, textarea, select, .code, code, [hidden]").Remove()
+	return body.Text()
+}
+
+// Issue 16, item 8: bokmål and nynorsk pages write every date people read
+// as dd.mm.yyyy, never as an ISO date: the staff pages of a followed-up
+// traveller (timelines, call reports, SMS, hotel stay and fees, rule
+// impact) and the public decision page.
+func TestNorwegianPagesShowNoISODates(t *testing.T) {
+	f := newMuniFixture(t)
+	ts := f.ts
+	coord := mustAddStaffUser(t, ts, "dates.coordinator@example.no", beredskap.RoleHotelCoordinator, municipal(municipalityA))
+	mustLogIn(t, ts, coord)
+	receipt := hostileRegistration(t, ts)
+	system := beredskap.WithActor(context.Background(), beredskap.SystemActor())
+	if _, _, err := ts.FollowUp.PlanPass(system); err != nil {
+		t.Fatalf("plan pass: %v", err)
+	}
+	tl, err := ts.FollowUp.Traveller(system, receipt)
+	if err != nil {
+		t.Fatalf("timeline: %v", err)
+	}
+	centre := actorOf(t, ts, f.centre)
+	if _, err := ts.FollowUp.Claim(centre, tl.Plan.ID); err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	if _, err := ts.FollowUp.FileReport(centre, tl.Plan.ID, followup.ReportInput{
+		Outcome: beredskap.CallReached, Language: "nb", Understood: beredskap.UnderstoodYes, StayingAt: "Hotell",
+		Breaches: []beredskap.BreachKind{beredskap.BreachNotAtAddress}, BreachText: "Ikke på hotellet",
+	}); err != nil {
+		t.Fatalf("file a report: %v", err)
+	}
+	h, err := ts.Hotels.CreateHotel(actorOf(t, ts, coord), hotel.HotelInput{
+		Name: "Karantenehotellet", Address: "Karl Johans gate 1", PostalCode: "0154", ContactName: "Kari Kontakt",
+		ContactEmail: "kontakt@oslo.test", ContactPhone: "+4722000000", Rooms: 5, Active: true,
+	})
+	if err != nil {
+		t.Fatalf("add hotel: %v", err)
+	}
+	st := mustStay(t, ts, coord, receipt, h)
+
+	for _, p := range []struct {
+		as   *staffUser
+		path string
+	}{
+		{f.officerA, "/staff/followup/travellers"},
+		{f.officerA, "/staff/followup/travellers/" + receipt},
+		{f.centre, fmt.Sprintf("/staff/followup/queue/%d?receipt=%s&", tl.Plan.ID, receipt)},
+		{f.centre, "/staff/registrations/" + receipt},
+		{coord, fmt.Sprintf("/staff/stays/%d", st.ID)},
+		{coord, fmt.Sprintf("/staff/stays/%d/fees", st.ID)},
+		{coord, fmt.Sprintf("/staff/hotels/%d", h.ID)},
+		{coord, "/staff/stays"},
+	} {
+		sep := "?"
+		if strings.HasSuffix(p.path, "&") {
+			sep = ""
+		}
+		resp := staffGet(t, ts, p.as, p.path+sep+"lang=nb")
+		checkNoISODates(t, p.path+" (nb)", resp)
+	}
+	for _, lang := range []string{"nb", "nn"} {
+		resp := ts.get(t, "/receipt/"+receipt+"?lang="+lang)
+		checkNoISODates(t, "/receipt ("+lang+")", resp)
+	}
+}
+
+// checkNoISODates reports each ISO date a person reads in resp's page.
+func checkNoISODates(t *testing.T, where string, resp *http.Response) {
+	t.Helper()
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("%s: status %d", where, resp.StatusCode)
+		return
+	}
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	text := shownText(doc)
+	for _, loc := range isoDate.FindAllStringIndex(text, -1) {
+		from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))
+		t.Errorf("%s shows the ISO date %s: %q", where, text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
+	}
+}
