@@ -102,7 +102,7 @@ func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.S
 		return nil, err
 	}
 	f := &followUp{
-		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline, DigestHour: s.DigestHour}, logger),
+		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline, DigestHour: s.DigestHour, Wall: st.now}, logger),
 		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
 		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
 		leader:  st.leader,
