@@ -217,11 +217,15 @@ func (l *loader) operate(ctx context.Context, op int, token string) {
 		from := time.Now()
 		time.Sleep(l.hold)
 		to := time.Now()
-		report := n%4 == 3
-		if report {
-			l.callBody(context.WithoutCancel(ctx), token, http.MethodPost, fmt.Sprintf("/api/v1/followup/plans/%d/reports", p.ID),
-				[]byte(`{"outcome":"not_reached"}`), nil)
-		} else {
+		report := false
+		if n%4 == 3 {
+			status, _ := l.callBody(context.WithoutCancel(ctx), token, http.MethodPost, fmt.Sprintf("/api/v1/followup/plans/%d/reports", p.ID),
+				[]byte(`{"outcome":"not_reached","language":"en"}`), nil)
+			if report = status == http.StatusCreated; !report {
+				l.count(fmt.Sprintf("report %d", status))
+			}
+		}
+		if !report {
 			l.call(context.WithoutCancel(ctx), token, http.MethodPost, fmt.Sprintf("/api/v1/followup/plans/%d/release", p.ID), nil)
 		}
 		l.mu.Lock()
