@@ -18,6 +18,12 @@ import (
 // isoDate finds an ISO 8601 day (2021-02-26) standing alone in text.
 var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 
+// rawWords finds what a Norwegian page must not show: snake_case codes
+// and the English words the timelines, SMS counts and fee lines used to
+// show ("arrival 2021-02-26", "rule 2021-02-15; quarantine (full)",
+// "suspected breach: not_at_address", "UCS-2, 3 segment(s)").
+var rawWords = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b|(?i)\b(arrival|rule|quarantine|suspected|breach|segments?|attempts|allocated|payer|traveller)\b|UCS-2|GSM-7`)
+
 // shownText returns what a person reads on the page: the text of the
 // body without scripts, the values of form fields (which are machine
 // fields: a date input holds an ISO date) and what is marked as code.
@@ -27,11 +33,12 @@ func shownText(doc *goquery.Document) string {
 	return body.Text()
 }
 
-// Issue 16, item 8: bokmål and nynorsk pages write every date people read
-// as dd.mm.yyyy, never as an ISO date: the staff pages of a followed-up
-// traveller (timelines, call reports, SMS, hotel stay and fees, rule
-// impact) and the public decision page.
-func TestNorwegianPagesShowNoISODates(t *testing.T) {
+// Issue 16, items 7 and 8: bokmål and nynorsk pages write every date
+// people read as dd.mm.yyyy, never as an ISO date, and show no codes or
+// English: the staff pages of a followed-up traveller with a suspected
+// breach (timelines, call reports, SMS, hotel stay and fees, rule impact)
+// and the public decision page.
+func TestNorwegianPagesShowNoISODatesOrCodes(t *testing.T) {
 	f := newMuniFixture(t)
 	ts := f.ts
 	coord := mustAddStaffUser(t, ts, "dates.coordinator@example.no", beredskap.RoleHotelCoordinator, municipal(municipalityA))
@@ -76,22 +83,25 @@ func TestNorwegianPagesShowNoISODates(t *testing.T) {
 		{coord, fmt.Sprintf("/staff/stays/%d/fees", st.ID)},
 		{coord, fmt.Sprintf("/staff/hotels/%d", h.ID)},
 		{coord, "/staff/stays"},
+		{coord, "/staff/allocate"},
+		{f.centre, "/staff/rule-impact"},
 	} {
 		sep := "?"
 		if strings.HasSuffix(p.path, "&") {
 			sep = ""
 		}
 		resp := staffGet(t, ts, p.as, p.path+sep+"lang=nb")
-		checkNoISODates(t, p.path+" (nb)", resp)
+		checkShown(t, p.path+" (nb)", resp)
 	}
 	for _, lang := range []string{"nb", "nn"} {
 		resp := ts.get(t, "/receipt/"+receipt+"?lang="+lang)
-		checkNoISODates(t, "/receipt ("+lang+")", resp)
+		checkShown(t, "/receipt ("+lang+")", resp)
 	}
 }
 
-// checkNoISODates reports each ISO date a person reads in resp's page.
-func checkNoISODates(t *testing.T, where string, resp *http.Response) {
+// checkShown reports each ISO date, code or English word a person reads
+// in resp's Norwegian page.
+func checkShown(t *testing.T, where string, resp *http.Response) {
 	t.Helper()
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -106,5 +116,9 @@ func checkNoISODates(t *testing.T, where string, resp *http.Response) {
 	for _, loc := range isoDate.FindAllStringIndex(text, -1) {
 		from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))
 		t.Errorf("%s shows the ISO date %s: %q", where, text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
+	}
+	for _, loc := range rawWords.FindAllStringIndex(text, -1) {
+		from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))
+		t.Errorf("%s shows %q: %q", where, text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
 	}
 }

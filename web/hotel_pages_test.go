@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"beredskap"
+	"beredskap/internal/safecsv"
 )
 
 // hotelFixture5 is the people, hotels and registrations of the hotel page
@@ -190,7 +191,8 @@ func TestHotelFeeStatementDownloads(t *testing.T) {
 		t.Errorf("PDF: status %d, starts %q", code, pdf[:min(8, len(pdf))])
 	}
 	code, _, csv := coord.do(http.MethodGet, path+".csv", nil)
-	if code != http.StatusOK || !strings.HasPrefix(csv, "stay,receipt,night") || strings.Count(csv, "\n") != 12 {
+	// Downloaded from the (English) page: the reader's column names.
+	if code != http.StatusOK || !strings.HasPrefix(csv, safecsv.BOM+"Stay,Receipt,Night") || strings.Count(csv, "\n") != 12 {
 		t.Errorf("CSV: status %d:\n%s", code, csv)
 	}
 

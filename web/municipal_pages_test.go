@@ -194,10 +194,10 @@ func TestMunicipalCharts(t *testing.T) {
 		}
 	}
 	row := doc.Find(`#chart-arrivals-table tbody tr`).FilterFunction(func(_ int, s *goquery.Selection) bool {
-		return strings.TrimSpace(s.Find("th").Text()) == "16.02.2021"
+		return strings.TrimSpace(s.Find("th").Text()) == "16 Feb 2021" // the English page's day format
 	})
 	if got := strings.TrimSpace(row.Find("td").Text()); got != "1" {
-		t.Errorf("arrivals on 16.02.2021: %q; want 1 (A's traveller only)", got)
+		t.Errorf("arrivals on 16 Feb 2021: %q; want 1 (A's traveller only)", got)
 	}
 }
 

@@ -165,45 +165,45 @@ func (f *staffFrame) eventDetails(tl *followup.Timeline) []string {
 
 // eventDetail writes the details of one timeline line from the data it
 // refers to.
-func (page *staffFrame) eventDetail(tl *followup.Timeline, e followup.Event, reports map[int64]*beredskap.CallReport, sms map[int64]*beredskap.SMSMessage) string {
+func (f *staffFrame) eventDetail(tl *followup.Timeline, e followup.Event, reports map[int64]*beredskap.CallReport, sms map[int64]*beredskap.SMSMessage) string {
 	switch e.Kind {
 	case "registered":
-		return page.T("muni.detail.registered", "arrival", page.Time(tl.Plan.ArrivalAt), "receipt", tl.Plan.Receipt)
+		return f.T("muni.detail.registered", "arrival", f.Time(tl.Plan.ArrivalAt), "receipt", tl.Plan.Receipt)
 	case "decided":
 		q := tl.Registration.Decision.Quarantine
 		if !q.Required || q.FirstDay == nil || q.LastDay == nil {
-			return page.T("muni.detail.no_quarantine", "rule", page.RuleVersion(tl.Registration.Decision.RuleSet.ID))
+			return f.T("muni.detail.no_quarantine", "rule", f.RuleVersion(tl.Registration.Decision.RuleSet.ID))
 		}
-		return page.T("muni.detail.decided", "rule", page.RuleVersion(tl.Registration.Decision.RuleSet.ID),
-			"first", page.DateOf(*q.FirstDay), "last", page.DateOf(*q.LastDay))
+		return f.T("muni.detail.decided", "rule", f.RuleVersion(tl.Registration.Decision.RuleSet.ID),
+			"first", f.DateOf(*q.FirstDay), "last", f.DateOf(*q.LastDay))
 	case "planned":
-		return page.T("muni.detail.planned", "sms", muniJoinInts(tl.Plan.SMSDays), "calls", muniJoinInts(tl.Plan.CallDays),
-			"last", page.DateOf(tl.Plan.LastDay))
+		return f.T("muni.detail.planned", "sms", muniJoinInts(tl.Plan.SMSDays), "calls", muniJoinInts(tl.Plan.CallDays),
+			"last", f.DateOf(tl.Plan.LastDay))
 	case "sms_queued", "sms_sent", "sms_delivered", "sms_failed", "sms_cancelled":
 		if m, ok := sms[e.Ref]; ok {
-			return page.N("muni.detail.sms", m.Attempts, "template", page.templateName(m.Template), "language", autonym(m.Language))
+			return f.N("muni.detail.sms", m.Attempts, "template", f.templateName(m.Template), "language", autonym(m.Language))
 		}
 	case "call_report", "correction":
 		if r, ok := reports[e.Ref]; ok {
-			d := page.T("muni.detail.report", "id", strconv.FormatInt(r.ID, 10), "outcome", page.T("muni.outcome."+string(r.Outcome)))
+			d := f.T("muni.detail.report", "id", strconv.FormatInt(r.ID, 10), "outcome", f.T("muni.outcome."+string(r.Outcome)))
 			if r.Corrects != 0 {
-				d = page.T("muni.detail.corrects", "id", strconv.FormatInt(r.Corrects, 10)) + " " + d
+				d = f.T("muni.detail.corrects", "id", strconv.FormatInt(r.Corrects, 10)) + " " + d
 			}
 			if r.BreachSuspected() {
-				d += " " + page.T("muni.detail.breach")
+				d += " " + f.T("muni.detail.breach")
 			}
 			return d
 		}
 	case "notice":
 		for _, n := range tl.Notices {
 			if n.ID == e.Ref {
-				return page.T("muni.detail.notice", "org", n.OrgNumber, "employer", n.EmployerName)
+				return f.T("muni.detail.notice", "org", n.OrgNumber, "employer", n.EmployerName)
 			}
 		}
 	case "ended":
 		key := "muni.end." + e.Detail
-		if page.text.Has(key) {
-			return page.T(key)
+		if f.text.Has(key) {
+			return f.T(key)
 		}
 	}
 	return ""
@@ -211,9 +211,9 @@ func (page *staffFrame) eventDetail(tl *followup.Timeline, e followup.Event, rep
 
 // templateName names an SMS template in the page's language, or gives
 // its key when it has no name.
-func (page *staffFrame) templateName(key string) string {
-	if page.text.Has("muni.template." + key) {
-		return page.T("muni.template." + key)
+func (f *staffFrame) templateName(key string) string {
+	if f.text.Has("muni.template." + key) {
+		return f.T("muni.template." + key)
 	}
 	return key
 }
