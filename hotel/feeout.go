@@ -159,7 +159,14 @@ func FeePDF(st *beredskap.FeeStatement) ([]byte, error) {
 		info("Gjest / Guest", s.GuestName)
 		info("Netter / Nights", day(s.FromDay)+" – "+day(addDays(s.ToDay, -1)))
 	}
-	info("Betaler / Payer", stayWord(st.Payer))
+	payer := stayWord(st.Payer)
+	if s := st.Stay; s != nil {
+		payer = stayWord(s.Payer)
+		if s.Payer == beredskap.PayerEmployer && s.EmployerOrg != "" {
+			payer += ": " + s.EmployerName + " (" + s.EmployerOrg + ")"
+		}
+	}
+	info("Betaler / Payer", payer)
 	pdf.Ln(4)
 
 	cols := []float64{30, 38, tw - 30 - 38 - 28, 28}

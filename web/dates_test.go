@@ -26,10 +26,11 @@ var rawWords = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b|(?i)\b(arrival|rule|quaran
 
 // shownText returns what a person reads on the page: the text of the
 // body without scripts, the values of form fields (which are machine
-// fields: a date input holds an ISO date) and what is marked as code.
+// fields: a date input holds an ISO date), what is marked as code, and
+// the logged-in user's name (the test users' names hold their roles).
 func shownText(doc *goquery.Document) string {
 	body := doc.Find("body").Clone()
-	body.Find("script, style, input, textarea, select, .code, code, [hidden]").Remove()
+	body.Find("script, style, input, textarea, select, .code, code, [hidden], #staff-who").Remove()
 	return body.Text()
 }
 

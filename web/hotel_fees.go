@@ -66,7 +66,13 @@ func (s *Server) handleFeeStatement(w http.ResponseWriter, r *http.Request) {
 		page.Lines = append(page.Lines, feeRow{Night: page.DateOf(l.Night), RuleID: l.RuleID, Category: cat, Amount: nokText(l.NOK)})
 	}
 	page.Total = nokText(st.TotalNOK)
-	page.Payer = page.T("hotel.payer." + st.Payer)
+	// The statement's Payer also names the employer; the words come from
+	// the stay's code.
+	payer := st.Payer
+	if st.Stay != nil {
+		payer = st.Stay.Payer
+	}
+	page.Payer = page.T("hotel.payer." + payer)
 	page.Nights = page.nightsText(st.Stay)
 	page.StayHref = page.Href(path)
 	page.CSVHref = page.Href(path + "/fees.csv")
