@@ -222,14 +222,19 @@ kill_leader() {
   start_node "$n"
 }
 stop_leader() {
-  local n p
+  local n p frozen
   n=$(leader)
   p=$(head -1 "$dir/pg$n/data/postmaster.pid")
-  log "stopping the leader pg$n (Patroni and PostgreSQL) with SIGSTOP for 30 s"
-  kill -STOP "$(cat "$dir/patroni$n.pid")" "$p"
+  # The whole node: Patroni, the postmaster and every PostgreSQL process
+  # it started (stopping the postmaster alone leaves the backends serving
+  # the connections they have).
+  frozen=("$(cat "$dir/patroni$n.pid")" "$p" $(pgrep -P "$p"))
+  log "stopping the leader pg$n (Patroni and all ${#frozen[@]} of its processes) with SIGSTOP for 30 s"
+  kill -STOP "${frozen[@]}"
   sleep 30
-  kill -CONT "$(cat "$dir/patroni$n.pid")" "$p"
-  log "pg$n continued; leader now pg$(leader)"
+  log "during the stop the leader became pg$(leader)"
+  kill -CONT "${frozen[@]}"
+  log "pg$n continued"
 }
 switchover() {
   local n
