@@ -21,14 +21,16 @@ import (
 
 // retentionSettings are the options of the daily purge in serve and demo.
 type retentionSettings struct {
-	Purge      bool
-	PurgeBatch int
+	Purge       bool
+	PurgeBatch  int
+	PurgeBudget time.Duration
 }
 
 // bind defines the retention flags on fs.
 func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 	fs.BoolVar(&s.Purge, "purge", purge, "run the retention purge once a day (one instance across all sharing the database)")
-	fs.IntVar(&s.PurgeBatch, "purge-batch", 100, "registrations deleted per purge transaction (smaller keeps registrations arriving meanwhile quicker)")
+	fs.IntVar(&s.PurgeBatch, "purge-batch", 1000, "the most registrations one purge transaction deletes")
+	fs.DurationVar(&s.PurgeBudget, "purge-budget", 10*time.Millisecond, "how long one purge transaction should hold the database's writer (shorter keeps registrations arriving meanwhile quicker)")
 }
 
 // startPurge runs the daily purge until ctx ends, in the one process that
@@ -54,7 +56,7 @@ func startPurge(ctx context.Context, st *store, svc *retention.Service, s retent
 // newRetention returns the retention service of serve and demo.
 func newRetention(st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) *retention.Service {
 	return retention.New(st.retention, retention.MustEmbedded(), clock, logger,
-		retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
+		retention.Config{Batch: s.PurgeBatch, Budget: s.PurgeBudget})
 }
 
 // runRetention runs 'retention check [DIR]', 'retention purge --db DB',
@@ -114,7 +116,8 @@ func retentionCheck(args []string, stdout, stderr io.Writer) error {
 func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("retention purge", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
-	batch := fset.Int("batch", 100, "registrations deleted per transaction")
+	batch := fset.Int("batch", 1000, "the most registrations one transaction deletes")
+	budget := fset.Duration("budget", 10*time.Millisecond, "how long one transaction should hold the database's writer")
 	var a auditSettings
 	a.bind(fset)
 	if err := parse(fset, args); err != nil {
@@ -125,7 +128,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("retention purge: %w", err)
 	}
 	defer st.close()
-	svc := retention.New(st.retention, retention.MustEmbedded(), time.Now, nil, retention.Config{Batch: *batch})
+	svc := retention.New(st.retention, retention.MustEmbedded(), time.Now, nil, retention.Config{Batch: *batch, Budget: *budget})
 	rep, err := svc.Purge(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("retention purge: %w", err)
