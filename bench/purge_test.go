@@ -272,4 +272,3 @@ func latencyQuantiles(ds []time.Duration) (p50, p99 time.Duration) {
 	slices.Sort(s)
 	return s[len(s)/2], s[len(s)*99/100]
 }
-
