@@ -57,7 +57,7 @@ var synopses = map[string]string{
 	"retention purge":    "beredskap retention purge [--db DB] [--batch N] [--budget D]",
 	"retention stats":    "beredskap retention stats [--db DB] [--municipality CODE]",
 	"retention doc":      "beredskap retention doc [--out DIR]",
-	"retention backup":   "beredskap retention backup [--db FILE] [--dir DIR]",
+	"retention backup":   "beredskap retention backup [--db DB] [--dir DIR]",
 }
 
 // groups are the commands with subcommands, for their -h.
