@@ -62,6 +62,10 @@ const (
 	// PermEndDispensation ends a dispensation at once when symptoms are
 	// reported.
 	PermEndDispensation Permission = "dispensations.end"
+	// PermReadDispensations reads the § 6j dispensations of the
+	// quarantine municipality (a dying relative, a funeral): its municipal
+	// officer and staff only, who grant and end them.
+	PermReadDispensations Permission = "dispensations.read"
 	// PermRuleImpact reads who a rule change affects and how.
 	PermRuleImpact Permission = "rules.impact"
 	// PermLegalHold holds a person's data past its retention period
@@ -75,7 +79,7 @@ var Permissions = []Permission{
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
 	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
 	PermManageHotels, PermAllocateStay, PermManageStays, PermGrantDispensation, PermDelegateDispensations,
-	PermEndDispensation, PermRuleImpact, PermLegalHold,
+	PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -98,7 +102,7 @@ func Can(a *Actor, p Permission, municipality string) bool {
 	case RoleControlCentre:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermFollowUp, PermManageTemplates,
-			PermViewReports, PermViewLabourNotices, PermEndDispensation, PermRuleImpact:
+			PermViewReports, PermViewLabourNotices, PermRuleImpact:
 			return true
 		}
 	case RoleBorderOfficer:
@@ -107,13 +111,13 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
 			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports, PermGrantDispensation,
-			PermDelegateDispensations, PermEndDispensation, PermRuleImpact, PermLegalHold:
+			PermDelegateDispensations, PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold:
 			return own
 		}
 	case RoleMunicipalStaff:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermViewReports, PermGrantDispensation,
-			PermEndDispensation:
+			PermEndDispensation, PermReadDispensations:
 			return own
 		}
 	case RoleHotelCoordinator:
