@@ -29,7 +29,7 @@ func TestStaffPageHome(t *testing.T) {
 			[]string{"/staff/registrations", "/staff/followup/travellers", "/staff/dispensations"}},
 		{"centre@helfo.test", beredskap.RoleControlCentre, national,
 			[]string{"/staff/registrations", "/staff/followup", "/staff/followup/templates", "/staff/labour/notices",
-				"/staff/dispensations", "/staff/rule-impact"}},
+				"/staff/rule-impact"}},
 		{"border@politiet.test", beredskap.RoleBorderOfficer, national, []string{"/staff/registrations", "/staff/allocate"}},
 		{"admin@helfo.test", beredskap.RoleAccessAdmin, national, []string{"/staff/access-orders", "/staff/users", "/staff/audit"}},
 		{"labour@arbeidstilsynet.test", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate},
