@@ -1,5 +1,7 @@
 package beredskap
 
+import "strings"
+
 // Permission names something an actor may be allowed to do.
 type Permission string
 
@@ -71,6 +73,11 @@ const (
 	// PermLegalHold holds a person's data past its retention period
 	// (rettslig hold), releases holds and lists them for review.
 	PermLegalHold Permission = "legal_holds.manage"
+	// PermViewStatistics reads the counts that remain after the purge,
+	// small counts suppressed: every municipality's for the control
+	// centre, the county's municipalities' for a county governor, the own
+	// municipality's for municipal officers and staff.
+	PermViewStatistics Permission = "statistics.view"
 )
 
 // Permissions lists every permission.
@@ -79,7 +86,7 @@ var Permissions = []Permission{
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
 	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
 	PermManageHotels, PermAllocateStay, PermManageStays, PermGrantDispensation, PermDelegateDispensations,
-	PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold,
+	PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold, PermViewStatistics,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -102,7 +109,7 @@ func Can(a *Actor, p Permission, municipality string) bool {
 	case RoleControlCentre:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermFollowUp, PermManageTemplates,
-			PermViewReports, PermViewLabourNotices, PermRuleImpact:
+			PermViewReports, PermViewLabourNotices, PermRuleImpact, PermViewStatistics:
 			return true
 		}
 	case RoleBorderOfficer:
@@ -111,13 +118,14 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
 			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports, PermGrantDispensation,
-			PermDelegateDispensations, PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold:
+			PermDelegateDispensations, PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold,
+			PermViewStatistics:
 			return own
 		}
 	case RoleMunicipalStaff:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermViewReports, PermGrantDispensation,
-			PermEndDispensation, PermReadDispensations:
+			PermEndDispensation, PermReadDispensations, PermViewStatistics:
 			return own
 		}
 	case RoleHotelCoordinator:
@@ -127,6 +135,11 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		}
 	case RoleLabourInspector:
 		return p == PermViewLabourNotices
+	case RoleCountyGovernor:
+		// A municipality's number begins with its county's.
+		county := a.Scope()
+		return p == PermViewStatistics && county.Kind == ScopeCounty && county.Code != "" &&
+			municipality != "" && strings.HasPrefix(municipality, county.Code)
 	case RoleAccessAdmin:
 		switch p {
 		case PermSearchAudit, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers:
@@ -136,6 +149,16 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		return p == PermProcessCitizenCases
 	}
 	return false
+}
+
+// StatisticsScope returns the code of a's scope as Can judges it for
+// PermViewStatistics: "" for national reach, else the municipality's or
+// the county's number.
+func StatisticsScope(a *Actor) string {
+	if a == nil || a.System {
+		return ""
+	}
+	return a.Scope().Code
 }
 
 // RegistrationScope returns the municipality a's queries for registrations

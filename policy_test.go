@@ -41,6 +41,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleControlCentre: {
 		beredskap.PermListRegistrations:     "yyy",
@@ -65,6 +66,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "yyy",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "yyy",
 	},
 	beredskap.RoleMunicipalOfficer: {
 		beredskap.PermListRegistrations:     "y--",
@@ -89,6 +91,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "y--",
 		beredskap.PermRuleImpact:            "y--",
 		beredskap.PermLegalHold:             "y--",
+		beredskap.PermViewStatistics:        "y--",
 	},
 	beredskap.RoleMunicipalStaff: {
 		beredskap.PermListRegistrations:     "y--",
@@ -113,6 +116,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "y--",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "y--",
 	},
 	beredskap.RoleLabourInspector: {
 		beredskap.PermListRegistrations:     "---",
@@ -137,6 +141,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleCountyGovernor: {
 		beredskap.PermListRegistrations:     "---",
@@ -161,6 +166,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "y--",
 	},
 	beredskap.RoleAccessAdmin: {
 		beredskap.PermListRegistrations:     "---",
@@ -185,6 +191,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleCitizenSupport: {
 		beredskap.PermListRegistrations:     "---",
@@ -209,6 +216,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleHotelCoordinator: {
 		beredskap.PermListRegistrations:     "---",
@@ -233,6 +241,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermReadDispensations:     "---",
 		beredskap.PermRuleImpact:            "y--",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 }
 
