@@ -197,6 +197,9 @@ func (d *differ) group(a, b *group) {
 	if !slices.Equal(a.notIf, b.notIf) {
 		d.msg(a.visitedMsg, b.visitedMsg)
 	}
+	if !slices.Equal(a.only, b.only) {
+		d.msg(a.outsideMsg, b.outsideMsg)
+	}
 }
 
 func (d *differ) notices(as, bs []notice) {

@@ -363,6 +363,7 @@ type failure struct {
 	trip      bool  // the trip was not of a purpose the group is for
 	tripDocs  uint8 // bit i: requirement i of the trip purpose unmet
 	visited   bool  // a stay in an area the group excludes
+	outside   bool  // a stay outside the areas the group is for
 }
 
 func (e *evaluation) hotel() {
@@ -409,7 +410,7 @@ func (e *evaluation) hotel() {
 			}
 		}
 		e.tripConditions(g, &f)
-		if !f.wrongType && !f.svalbard && f.nLacking == 0 && f.docs == 0 && !f.trip && f.tripDocs == 0 && !f.visited {
+		if !f.wrongType && !f.svalbard && f.nLacking == 0 && f.docs == 0 && !f.trip && f.tripDocs == 0 && !f.visited && !f.outside {
 			n := g.n
 			e.s.group = n
 			e.out.Hotel.ExemptionGroup = &e.s.group
@@ -444,6 +445,8 @@ func (e *evaluation) hotel() {
 			}
 		}
 		switch {
+		case f.outside:
+			e.warn(f.g.outsideMsg)
 		case f.visited:
 			e.warn(f.g.visitedMsg)
 		case f.trip:
@@ -475,7 +478,9 @@ func (e *evaluation) tripConditions(g *group, f *failure) {
 	for _, c := range e.r.CountriesVisited {
 		if inAreas(c, g.notIf) {
 			f.visited = true
-			break
+		}
+		if len(g.only) > 0 && !inAreas(c, g.only) {
+			f.outside = true
 		}
 	}
 	if len(g.trip) > 0 && !slices.Contains(g.trip, e.r.TripPurpose) {

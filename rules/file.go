@@ -149,6 +149,11 @@ type groupFile struct {
 	// NotIfVisited lists countries or areas a stay in which (in the 10
 	// days before arrival) excludes the group.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// OnlyVisited, when set, lists the countries or areas a stay outside
+	// which (in the 10 days before arrival) excludes the group; the reason
+	// then given is OnlyVisitedText (its code and text key), which names them.
+	OnlyVisited     []string `yaml:"only_visited"`
+	OnlyVisitedText string   `yaml:"only_visited_text"`
 }
 
 // placeFile is an accommodation type a group accepts and the features it
@@ -192,6 +197,11 @@ type earlyEndFile struct {
 	Condition string `yaml:"condition"`
 	// NotIfVisited lists countries or areas whose visitors may not end early.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// OnlyVisited, when set, lists the countries or areas a stay outside
+	// which (in the 10 days before arrival) excludes the group; the reason
+	// then given is OnlyVisitedText (its code and text key), which names them.
+	OnlyVisited     []string `yaml:"only_visited"`
+	OnlyVisitedText string   `yaml:"only_visited_text"`
 }
 
 // noticeFile is a reason (or, with kind warning, a warning) given when a

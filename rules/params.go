@@ -100,6 +100,8 @@ type group struct {
 	tripFailed  *message
 	notIf       []string
 	visitedMsg  *message
+	only        []string
+	outsideMsg  *message
 	// requires states each document requirement, and notResidents that
 	// the group is not for people who live in Norway, for rules diff.
 	requires     []*message
@@ -537,6 +539,18 @@ func (k *compiler) trip(fld string, g groupFile, gr *group) {
 		if !isAreaCode(a) {
 			k.fail(fmt.Sprintf("%s.not_if_visited[%d]", fld, i), "%q is not a country or area code", a)
 		}
+	}
+	for i, a := range g.OnlyVisited {
+		if !isAreaCode(a) {
+			k.fail(fmt.Sprintf("%s.only_visited[%d]", fld, i), "%q is not a country or area code", a)
+		}
+	}
+	if len(g.OnlyVisited) > 0 {
+		if g.OnlyVisitedText == "" {
+			k.fail(fld+".only_visited_text", "is required with only_visited")
+		}
+		gr.only = g.OnlyVisited
+		gr.outsideMsg = k.msg(fld, g.OnlyVisitedText, "", g.Ref, vars{"group": strconv.Itoa(g.Group)})
 	}
 	if len(g.NotIfVisited) > 0 {
 		gr.notIf = g.NotIfVisited
