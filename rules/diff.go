@@ -192,7 +192,7 @@ func (d *differ) group(a, b *group) {
 		d.msg(nil, b.notResidents)
 	}
 	if !slices.Equal(a.trip, b.trip) {
-		d.msg(a.tripFailed, b.tripFailed)
+		d.msg(a.tripDiff, b.tripDiff)
 	}
 	if !slices.Equal(a.notIf, b.notIf) {
 		d.msg(a.visitedMsg, b.visitedMsg)

@@ -98,6 +98,7 @@ type group struct {
 	tripDocs    map[string][][]string
 	tripMissing map[string][]*message
 	tripFailed  *message
+	tripDiff    *message
 	notIf       []string
 	visitedMsg  *message
 	only        []string
@@ -519,7 +520,9 @@ func (k *compiler) trip(fld string, g groupFile, gr *group) {
 	k.allOf(fld+".trip_purpose", g.TripPurpose, "trip_purpose")
 	if len(g.TripPurpose) > 0 {
 		gr.trip = g.TripPurpose
-		gr.tripFailed = k.msg(fld, "hotel_group_trip_not_necessary", "", g.Ref, vars{"group": strconv.Itoa(g.Group)})
+		gv := vars{"group": strconv.Itoa(g.Group)}
+		gr.tripFailed = k.msg(fld, "hotel_group_trip_not_necessary", "", g.Ref, gv)
+		gr.tripDiff = k.msg(fld, "diff_group_necessary_trip", "", g.Ref, gv)
 	}
 	for purpose, reqs := range g.TripDocuments {
 		if !slices.Contains(g.TripPurpose, purpose) {
