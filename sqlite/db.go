@@ -138,6 +138,12 @@ func params(writer bool) url.Values {
 		// ("fast": no extra writes of freed pages), so that what the
 		// retention purge deletes does not linger in the file.
 		q.Add("_pragma", "secure_delete(fast)")
+		// Statement journals (a statement that fails undoes only itself)
+		// stay in memory instead of spilling to a temporary file; the
+		// purge's deletes wrote most of theirs there. The page cache is
+		// 64 MiB instead of 2.
+		q.Add("_pragma", "temp_store(memory)")
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

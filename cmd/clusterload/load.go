@@ -63,6 +63,7 @@ func runLoad(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	base := fs.String("url", "http://127.0.0.1:8090", "the balancer's URL")
 	n := fs.Int("n", 200, "registrations to make")
+	first := fs.Int("first", 0, "number of the first registration, so that runs on one database make different travellers (phone numbers)")
 	workers := fs.Int("c", 8, "registrations made at once")
 	prefix := fs.String("prefix", "run", "prefix of idempotency keys and phone numbers (digits 0-9 only after it)")
 	arrival := fs.String("arrival", "2021-02-14T20:00:00+01:00", "arrival time of the registrations; several, comma-separated, are taken in turn")
@@ -105,7 +106,7 @@ func runLoad(ctx context.Context, args []string) error {
 	}
 	for i := range *n {
 		select {
-		case jobs <- i:
+		case jobs <- *first + i:
 		case <-ctx.Done():
 		}
 	}
