@@ -1,7 +1,9 @@
 // Package bench holds the end-to-end benchmarks that compare the register
 // with a baseline measured in the same run: registration ingest through the
 // HTTP API against a raw INSERT of the same rows with the same driver, on
-// SQLite and on PostgreSQL. It has no code of its own; run it with
+// SQLite and on PostgreSQL; the retention purge with registrations arriving
+// meanwhile, against the same arrivals with no purge (BenchmarkPurge,
+// scripts/bench-purge.sh). It has no code of its own; run it with
 //
 //	go test -run '^$' -bench Ingest -count 5 ./bench/
 package bench

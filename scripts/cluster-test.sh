@@ -75,7 +75,7 @@ stop() {
   sleep 2
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   for n in 1 2 3 single; do
-    [ -f "$dir/pg$n/data/postmaster.pid" ] && kill -9 "$(head -1 "$dir/pg$n/data/postmaster.pid")" 2>/dev/null
+    [ -f "$dir/pg$n/data/postmaster.pid" ] && kill -9 "$(head -1 "$dir/pg$n/data/postmaster.pid" 2>/dev/null)" 2>/dev/null
   done
   if $keep; then echo "cluster-test.sh: kept $dir"; else rm -rf "$dir"; fi
 }
