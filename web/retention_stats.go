@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"beredskap"
-	"beredskap/norway"
 	"beredskap/retention"
 )
 
@@ -68,7 +67,7 @@ func statisticsRows(counts []retention.ShownCount, month func(string) string) []
 	none := retention.Suppress([]beredskap.StatCount{{}})[0].Shown
 	rows := make([]statisticsRow, len(keys))
 	for i, k := range keys {
-		row := statisticsRow{Month: month(k.month), Municipality: municipalityNameAt(k.municipality, k.month)}
+		row := statisticsRow{Month: month(k.month), Municipality: municipalityInMonth(k.municipality, k.month)}
 		for _, sk := range beredskap.StatKeys {
 			v, ok := cells[k][sk]
 			if !ok {
@@ -90,15 +89,12 @@ func (f *staffFrame) monthName(month string) string {
 	return f.T("retention.stats.month."+t.Format("01"), "year", t.Format("2006"))
 }
 
-// municipalityNameAt returns "Name (code)" for a municipality as it was
-// named in the month YYYY-MM, or the code alone.
-func municipalityNameAt(code, month string) string {
+// municipalityInMonth returns "Name (code)" for a municipality as it was
+// named in the month YYYY-MM (see municipalityNameAt).
+func municipalityInMonth(code, month string) string {
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		return municipalityName(code)
 	}
-	if m, ok := norway.MunicipalityAt(code, t); ok {
-		return m.Name + " (" + code + ")"
-	}
-	return code
+	return municipalityNameAt(code, t)
 }
