@@ -32,12 +32,10 @@ func TestMunicipalAPI(t *testing.T) {
 	f := newMuniFixture(t)
 	f.report(t, followup.ReportInput{Outcome: beredskap.CallReached, Language: "pl", Understood: beredskap.UnderstoodYes,
 		Breaches: []beredskap.BreachKind{beredskap.BreachSchool}, BreachText: "Took the children to school."})
-	doc := fetchOpenAPI(t, f.ts)
-	v := &validator{schemas: doc.Components.Schemas}
 	conform := func(name string, body any, schema string) {
 		t.Helper()
-		if errs := v.validate(ref(schema), body, ""); len(errs) > 0 {
-			t.Errorf("%s does not conform to %s:\n%s", name, schema, strings.Join(errs, "\n"))
+		if errs := conformance(t, schema, body); errs != "" {
+			t.Errorf("%s does not conform to %s: %s", name, schema, errs)
 		}
 	}
 
