@@ -12,7 +12,7 @@ import (
 
 var now = time.Date(2021, 1, 10, 12, 0, 0, 0, time.UTC)
 
-// contractExample is the registration of CONTRACT.md.
+// contractExample is the registration of docs/contract.md.
 func contractExample() beredskap.Registration {
 	return beredskap.Registration{
 		ArrivalTime: "2020-12-20T14:30:00+01:00",

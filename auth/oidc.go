@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -117,49 +118,71 @@ func (o *OIDC) Begin() (authURL string, st OIDCState, err error) {
 // with gotState and code. It checks gotState against st in constant time,
 // exchanges code with st's PKCE verifier, verifies the ID token (signature,
 // issuer, audience, expiry) and its nonce, and returns the value of the
-// configured claim. For the "email" claim it refuses an address the
-// provider says is not verified. Every refusal is a *beredskap.Error
-// EUNAUTHORIZED; ctx bounds the calls to the provider.
-func (o *OIDC) Finish(ctx context.Context, st OIDCState, gotState, code string) (claimValue string, err error) {
+// configured claim, with the person's name when the token carries one.
+// For the "email" claim it refuses an address the provider says is not
+// verified. Every refusal is a *beredskap.Error EUNAUTHORIZED; ctx bounds
+// the calls to the provider.
+func (o *OIDC) Finish(ctx context.Context, st OIDCState, gotState, code string) (OIDCIdentity, error) {
+	var none OIDCIdentity
 	if st.State == "" || st.Nonce == "" || st.Verifier == "" {
-		return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the login has expired or was started elsewhere; please start again")
+		return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the login has expired or was started elsewhere; please start again")
 	}
 	if subtle.ConstantTimeCompare([]byte(st.State), []byte(gotState)) != 1 {
-		return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the login state does not match; please start again")
+		return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the login state does not match; please start again")
 	}
 	if code == "" {
-		return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider returned no authorization code")
+		return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider returned no authorization code")
 	}
 	ctx = oidc.ClientContext(ctx, o.client)
 	tok, err := o.oauth.Exchange(ctx, code, oauth2.VerifierOption(st.Verifier))
 	if err != nil {
-		return "", unauthorized("the identity provider did not accept the authorization code", err)
+		return none, unauthorized("the identity provider did not accept the authorization code", err)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok || raw == "" {
-		return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider returned no ID token")
+		return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider returned no ID token")
 	}
 	idt, err := o.verifier.Verify(ctx, raw)
 	if err != nil {
-		return "", unauthorized("the ID token from the identity provider is not valid", err)
+		return none, unauthorized("the ID token from the identity provider is not valid", err)
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(st.Nonce)) != 1 {
-		return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the ID token was issued for another login (nonce mismatch)")
+		return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the ID token was issued for another login (nonce mismatch)")
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
-		return "", unauthorized("the ID token's claims cannot be read", err)
+		return none, unauthorized("the ID token's claims cannot be read", err)
 	}
 	value, ok := claims[o.claim].(string)
 	if !ok || value == "" {
-		return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider did not send the %q claim", o.claim)
+		return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider did not send the %q claim", o.claim)
 	}
 	if o.claim == "email" {
 		if v, present := claims["email_verified"]; present && !isTrue(v) {
-			return "", beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider has not verified the e-mail address")
+			return none, beredskap.Errorf(beredskap.EUNAUTHORIZED, "the identity provider has not verified the e-mail address")
 		}
 	}
-	return value, nil
+	return OIDCIdentity{Claim: value, Name: claimedName(claims)}, nil
+}
+
+// OIDCIdentity is who a finished login identified: the value of the
+// configured claim and, when the provider sent it, the person's name.
+type OIDCIdentity struct {
+	Claim string
+	Name  string // "" when the token names no one
+}
+
+// claimedName returns the "name" claim, or the given and family names
+// joined, or "".
+func claimedName(claims map[string]any) string {
+	str := func(k string) string {
+		v, _ := claims[k].(string)
+		return strings.TrimSpace(v)
+	}
+	if n := str("name"); n != "" {
+		return n
+	}
+	return strings.TrimSpace(str("given_name") + " " + str("family_name"))
 }
 
 // isTrue reads a boolean claim, which some providers send as a string.

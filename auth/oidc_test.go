@@ -79,7 +79,7 @@ func TestOIDC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != "kari.nordmann@oslo.kommune.test" {
+		if got.Claim != "kari.nordmann@oslo.kommune.test" || got.Name != "" {
 			t.Errorf("claim = %q", got)
 		}
 		// The code is spent.
@@ -138,15 +138,15 @@ func TestOIDC(t *testing.T) {
 
 	t.Run("pid claim", func(t *testing.T) {
 		pid := newRP(t, p, "pid")
-		p.LoginUser(oidctest.User{PID: "01017012345"})
+		p.LoginUser(oidctest.User{PID: "01017012345", Name: "Kari Nordmann"})
 		authURL, st, _ := pid.Begin()
 		code, state := authorize(t, authURL)
 		got, err := pid.Finish(ctx, st, state, code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != "01017012345" {
-			t.Errorf("pid = %q", got)
+		if got.Claim != "01017012345" || got.Name != "Kari Nordmann" {
+			t.Errorf("pid = %+v; want the number and the name", got)
 		}
 		// A person without the claim is refused.
 		p.Login("ola@example.test")

@@ -168,7 +168,7 @@ func benchmarkList(b *testing.B, f *listFixture) {
 }
 
 // pageItem and page are the JSON shape of GET /api/v1/registrations
-// (CONTRACT.md), for the plain handler.
+// (docs/contract.md), for the plain handler.
 type pageItem struct {
 	Receipt      string              `json:"receipt"`
 	Municipality string              `json:"municipality"`

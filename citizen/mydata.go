@@ -15,28 +15,64 @@ import (
 // registration.
 const maxAuditPages = 20
 
-// organisation returns the organisation of an audit entry's actor as a
-// person reads it, from the role and scope acted in.
-func organisation(e *beredskap.AuditEntry) string {
+// Bodies that look at a person's data, named in the person's language by
+// the pages (Look.Body).
+const (
+	BodyMunicipality       = "municipality"
+	BodyControlCentre      = "control_centre"
+	BodyPolice             = "police"
+	BodyLabourInspectorate = "labour_inspectorate"
+	BodyCountyGovernor     = "county_governor"
+	BodyHelfo              = "helfo"
+	// BodyAutomatic is the system's own processing (planner, SMS, digests,
+	// rule-change watcher, purge), with no person behind it.
+	BodyAutomatic = "automatic"
+)
+
+// body returns the body an audit entry's actor acted for, and the name of
+// the municipality at the time of the entry for municipal roles (or "").
+func body(e *beredskap.AuditEntry) (string, string) {
 	kind, code, _ := strings.Cut(e.Scope, ":")
 	switch e.Role {
-	case beredskap.RoleMunicipalOfficer, beredskap.RoleMunicipalStaff:
+	case beredskap.RoleMunicipalOfficer, beredskap.RoleMunicipalStaff, beredskap.RoleHotelCoordinator:
 		if m, ok := norway.MunicipalityAt(code, e.At); ok && kind == string(beredskap.ScopeMunicipality) {
-			return m.Name + " kommune"
+			return BodyMunicipality, m.Name
 		}
-		return "Kommunen"
+		return BodyMunicipality, ""
 	case beredskap.RoleControlCentre:
-		return "Nasjonalt kontrollsenter for innreisende (Helfo)"
+		return BodyControlCentre, ""
 	case beredskap.RoleBorderOfficer:
-		return "Politiet"
+		return BodyPolice, ""
 	case beredskap.RoleLabourInspector:
-		return "Arbeidstilsynet"
+		return BodyLabourInspectorate, ""
 	case beredskap.RoleCountyGovernor:
-		return "Statsforvalteren"
-	case beredskap.RoleAccessAdmin, beredskap.RoleCitizenSupport:
-		return "Helfo"
+		return BodyCountyGovernor, ""
 	}
 	if e.Actor == "system" {
+		return BodyAutomatic, ""
+	}
+	return BodyHelfo, ""
+}
+
+// organisation returns the Norwegian name of the body an audit entry's
+// actor acted for, as the body names itself.
+func organisation(e *beredskap.AuditEntry) string {
+	b, municipality := body(e)
+	switch b {
+	case BodyMunicipality:
+		if municipality != "" {
+			return municipality + " kommune"
+		}
+		return "Kommunen"
+	case BodyControlCentre:
+		return "Nasjonalt kontrollsenter for innreisende (Helfo)"
+	case BodyPolice:
+		return "Politiet"
+	case BodyLabourInspectorate:
+		return "Arbeidstilsynet"
+	case BodyCountyGovernor:
+		return "Statsforvalteren"
+	case BodyAutomatic:
 		return "Helfo (automatisk behandling)"
 	}
 	return "Helfo"
@@ -130,6 +166,7 @@ func (s *Service) looks(ctx context.Context, tx beredskap.CitizenTx, receipts []
 	looks := make([]Look, len(entries))
 	for i, e := range entries {
 		l := Look{Seq: e.Seq, At: e.At, Organisation: organisation(e), Role: e.Role, Action: e.Action}
+		l.Body, l.Municipality = body(e)
 		if now.Sub(e.At) >= s.cfg.NameDelay && strings.Contains(e.Actor, "@") {
 			name, ok := names[e.Actor]
 			if !ok {

@@ -179,10 +179,14 @@ type AuditProver interface {
 type Look struct {
 	Seq          int64 // the audit entry's number
 	At           time.Time
-	Organisation string // e.g. "Oslo kommune", "Nasjonalt kontrollsenter for innreisende"
-	Role         beredskap.Role
-	Name         string // "" until NameDelay has passed
-	Action       string
+	Organisation string // in Norwegian, e.g. "Oslo kommune", "Nasjonalt kontrollsenter for innreisende (Helfo)"
+	// Body is the kind of body looked (BodyMunicipality…), for naming it
+	// in the reader's language; Municipality is the municipality's name
+	// as of At for a municipal role, or "".
+	Body, Municipality string
+	Role               beredskap.Role // "" for automatic processing
+	Name               string         // "" until NameDelay has passed
+	Action             string
 	// Proven says the entry is proven to be in the newest signed
 	// checkpoint of the audit log (MyData.Checkpoint).
 	Proven bool

@@ -67,7 +67,7 @@ func (s *Service) SetDigest(ctx context.Context, mode beredskap.DigestMode) erro
 	// hold the writer; reports made meanwhile come in the first digest.
 	var newest int64
 	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
-		for _, m := range digestMunicipalities(a.User, now) {
+		for _, m := range digestMunicipalities(a.User, s.cfg.Wall()) {
 			id, err := newestReport(ctx, tx, m)
 			if err != nil {
 				return err
@@ -118,14 +118,14 @@ func digestObject(a *beredskap.Actor) string {
 }
 
 // digestMunicipalities returns the municipalities whose reports u may get
-// by e-mail at now: those of u's valid municipal grants with
+// by e-mail at wall (the real time): those of u's valid municipal grants with
 // PermViewReports, each once, in grant order.
-func digestMunicipalities(u *beredskap.User, now time.Time) []string {
+func digestMunicipalities(u *beredskap.User, wall time.Time) []string {
 	var ms []string
 	if u == nil {
 		return nil
 	}
-	for _, g := range u.ValidGrants(now) {
+	for _, g := range u.ValidGrants(wall) {
 		a := &beredskap.Actor{User: u, Grant: &g}
 		if m := a.Municipality(); m != "" && beredskap.Can(a, beredskap.PermViewReports, m) && !slices.Contains(ms, m) {
 			ms = append(ms, m)
@@ -251,7 +251,7 @@ func (s *Service) sendDigest(ctx context.Context, userID int64) (bool, error) {
 		if u, err = tx.FindUser(ctx, userID); err != nil || u.Status != beredskap.UserActive {
 			return err
 		}
-		munis = digestMunicipalities(u, now)
+		munis = digestMunicipalities(u, s.cfg.Wall())
 		for _, m := range munis {
 			after := p.LastReportID
 			for {

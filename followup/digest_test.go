@@ -204,6 +204,48 @@ func testDigestEndedGrant(t *testing.T, kind string) {
 	}
 }
 
+// TestDigestGrantOnRealTime checks that grants are valid by the real time,
+// not by the register's clock: an officer given access today gets the
+// digest of a register whose clock a demo set in 2021.
+func TestDigestGrantOnRealTime(t *testing.T) { teststore.Each(t, testDigestGrantOnRealTime) }
+
+func testDigestGrantOnRealTime(t *testing.T, kind string) {
+	e := newMuniEnv(t, kind) // the register's clock: 2021-02-20
+	anna := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak"})
+	var u *beredskap.User
+	err := e.store.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
+		nu := &beredskap.User{Email: "ny@oslo.kommune.no", FirstName: "Ny", LastName: "Overlege", Status: beredskap.UserActive,
+			CreatedAt: time.Now()}
+		if err := tx.CreateUser(ctx, nu); err != nil {
+			return err
+		}
+		g := &beredskap.Grant{UserID: nu.ID, Role: beredskap.RoleMunicipalOfficer,
+			Scope:     beredskap.Scope{Kind: beredskap.ScopeMunicipality, Code: oslo0301},
+			ValidFrom: time.Now().Add(-time.Hour), Provenance: "cli"}
+		if err := tx.AddGrant(ctx, g); err != nil {
+			return err
+		}
+		var err error
+		u, err = tx.FindUser(ctx, nu.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := beredskap.WithActor(context.Background(), &beredskap.Actor{User: u, Grant: &u.Grants[0], Address: "192.0.2.7"})
+	if err := e.svc.SetDigest(officer, beredskap.DigestImmediate); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	e.report(anna, muniBreach("not at the address", beredskap.BreachNotAtAddress))
+	if n := e.sendDigests(); n != 1 {
+		t.Fatalf("sent %d digests to an officer whose grant began an hour ago (real time); want 1", n)
+	}
+	if m := e.smtp.WaitFor(t, "ny@oslo.kommune.no", 10*time.Second); !strings.Contains(m.Text, link(anna)) {
+		t.Errorf("the digest lacks the traveller's link:\n%s", m.Text)
+	}
+}
+
 // TestRunDigests checks that the worker mails at once when a report wakes
 // it.
 func TestRunDigests(t *testing.T) { teststore.Each(t, testRunDigests) }

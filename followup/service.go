@@ -33,6 +33,10 @@ type Config struct {
 	// DigestHour is the hour (Europe/Oslo) the daily digest goes out; 7
 	// when 0.
 	DigestHour int
+	// Wall is the real time, by which staff grants are valid (the
+	// service's clock is the register's, which a demo sets in the past);
+	// time.Now when nil.
+	Wall beredskap.Clock
 }
 
 // withDefaults returns c with every zero setting replaced by its default.
@@ -48,6 +52,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DigestHour <= 0 {
 		c.DigestHour = 7
+	}
+	if c.Wall == nil {
+		c.Wall = time.Now
 	}
 	return c
 }

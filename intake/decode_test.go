@@ -11,7 +11,7 @@ import (
 	"beredskap/intake"
 )
 
-// contractJSON is the registration example of CONTRACT.md.
+// contractJSON is the registration example of docs/contract.md.
 const contractJSON = `{
   "arrival_time": "2020-12-20T14:30:00+01:00",
   "traveller": {

@@ -20,7 +20,7 @@ func mustBook(tb testing.TB) *rules.Book {
 	return b
 }
 
-// base returns the registration of CONTRACT.md: an adult from Poland at
+// base returns the registration of docs/contract.md: an adult from Poland at
 // another suitable place with the provider's confirmation.
 func base() beredskap.Registration {
 	return beredskap.Registration{

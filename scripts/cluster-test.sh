@@ -13,7 +13,12 @@
 # run: quarantine 10 → 7 days) takes effect, so that its rule-change SMS go
 # out during the run.
 #
-# Scenarios (--short runs the first and the rule change; CI runs --short):
+# The register's clock also passes the digest hour (--digest-hour 12): the
+# operators file call reports, and a municipal officer of Oslo gets a daily
+# digest of them, which every instance could send.
+#
+# Scenarios (--short runs the first, the rule change and the digest hour;
+# CI runs --short):
 #   1. the leader killed with -9 (Patroni and PostgreSQL) under load
 #   2. the leader stopped with SIGSTOP for 30 s under load
 #   3. a planned switchover under load
@@ -29,12 +34,16 @@
 # Needs root (PostgreSQL and Patroni run as postgres) and the Debian
 # packages patroni etcd-server etcd-client haproxy postgresql. Uses only
 # 127.0.0.1, the ports of deploy/, and stops everything it started by PID.
-# Options: --short, --instances N (2 or 3), --keep (leave the directory).
+# Options: --short, --instances N (2 or 3), --keep (leave the directory),
+# --bench (instead of the scenarios: registrations and queue claims per
+# second through HAProxy with 1, 2 and 3 instances, beside one instance on
+# one plain PostgreSQL server, in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 short=false
+bench=false
 instances=3
 keep=false
 while [ $# -gt 0 ]; do
@@ -42,6 +51,7 @@ while [ $# -gt 0 ]; do
     --short) short=true ;;
     --instances) instances=$2; shift ;;
     --keep) keep=true ;;
+    --bench) bench=true ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,12 +69,12 @@ log() { echo "$(date -u +%H:%M:%S) $*"; }
 stop() {
   set +e
   for ((i=${#pids[@]}-1; i>=0; i--)); do kill -CONT "${pids[$i]}" 2>/dev/null; kill "${pids[$i]}" 2>/dev/null; done
-  for n in 1 2 3; do
+  for n in 1 2 3 single; do
     [ -f "$dir/pg$n/data/postmaster.pid" ] && kill "$(head -1 "$dir/pg$n/data/postmaster.pid")" 2>/dev/null
   done
   sleep 2
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  for n in 1 2 3; do
+  for n in 1 2 3 single; do
     [ -f "$dir/pg$n/data/postmaster.pid" ] && kill -9 "$(head -1 "$dir/pg$n/data/postmaster.pid")" 2>/dev/null
   done
   if $keep; then echo "cluster-test.sh: kept $dir"; else rm -rf "$dir"; fi
@@ -140,9 +150,11 @@ sed -e 's/^id: "2021-02-15"/id: "2021-02-17-cluster"/' -e 's/^in_force_from: .*/
 pids+=($!)
 wait_for 30 test -s "$dir/sms.url"
 
-# Staff: two operators and a reader, with API tokens. The instances share
-# one directory of signed audit checkpoints (in production: the same
-# signing key on each, see docs/operations.md).
+# Staff: two operators and a reader, with API tokens, and a municipal
+# officer of Oslo who takes the daily digest (set in the database: the
+# choice is made on a staff page). The instances share one directory of
+# signed audit checkpoints (in production: the same signing key on each,
+# see docs/operations.md).
 mkdir -p "$dir/audit"
 for who in op1 op2 reader; do
   "$bin/beredskap" user add --db "$db" --audit-dir "$dir/audit" --email "$who@kontrollsenter.no" --name "Cluster $who" --role control_centre >/dev/null
@@ -150,11 +162,15 @@ done
 tok() { "$bin/beredskap" token create --db "$db" --audit-dir "$dir/audit" --user "$1@kontrollsenter.no" --name cluster | grep -Eo '[A-Za-z0-9_-]{30,}' | head -1; }
 operators="$(tok op1),$(tok op2)"
 reader=$(tok reader)
+"$bin/beredskap" user add --db "$db" --audit-dir "$dir/audit" --email overlege@oslo.kommune.no --name "Cluster Overlege" \
+  --role municipal_officer --municipality 0301 >/dev/null
+psql "$db" -qtAc "INSERT INTO digest_prefs (user_id, mode, last_report_id) SELECT id, 'daily', 0 FROM users WHERE email = 'overlege@oslo.kommune.no'"
 
-# The instances. The register's clock starts on day 2 of the travellers'
-# quarantine (arrival 2021-02-16), after the SMS hour, so that their day-2
-# SMS go out as soon as their plans are made, and 90 s before the rule
-# change.
+# The instances. The register's clock starts on day 2 of the quarantine of
+# half the travellers (arrival 2021-02-16), after the SMS hour, so that
+# their day-2 SMS go out as soon as their plans are made, and on day 1 of
+# the other half (arrival 2021-02-17), after the call hour, so that their
+# calls are due; 90 s before the rule change and the digest hour.
 key=$(head -c 32 /dev/urandom | base64)
 now_flag="2021-02-18T11:58:30+01:00"
 app_pids=()
@@ -162,10 +178,14 @@ start_app() {
   local i=$1
   "$bin/beredskap" serve --addr "127.0.0.1:809$i" --db "$db" --rules "$dir/rules" --allow-synthetic-ids \
     --attachment-key "$key" --sms-provider-url "$(cat "$dir/sms.url")" --sms-api-key test-sms-key \
-    --audit-dir "$dir/audit" --register-now "$now_flag" --trust-proxy --drain-delay 2s --log-format json >>"$dir/app$i.log" 2>&1 &
+    --audit-dir "$dir/audit" --register-now "$now_flag" --digest-hour 12 --mail-dir "$dir/mail" --trust-proxy --drain-delay 2s --log-format json >>"$dir/app$i.log" 2>&1 &
   app_pids[$i]=$!
   pids+=($!)
 }
+if $bench; then
+  . "$repo/scripts/cluster-bench.sh"
+  exit 0
+fi
 for i in $(seq 1 "$instances"); do start_app "$i"; done
 for i in $(seq 1 "$instances"); do wait_for 60 curl -sf "http://127.0.0.1:809$i/readyz"; done
 wait_for 30 curl -sf http://127.0.0.1:8090/readyz
@@ -178,7 +198,7 @@ failed=0
 under_load() {
   local n=$1 prefix=$2; shift 2
   "$bin/clusterload" load -url http://127.0.0.1:8090 -n "$n" -c 8 -prefix "$prefix" \
-    -arrival 2021-02-16T10:00:00+01:00 -operators "$operators" -reader "$reader" -out "$dir/$prefix.json" >"$dir/$prefix.log" 2>&1 &
+    -arrival 2021-02-16T10:00:00+01:00,2021-02-17T10:00:00+01:00 -operators "$operators" -reader "$reader" -out "$dir/$prefix.json" >"$dir/$prefix.log" 2>&1 &
   local lp=$!
   pids+=($lp)
   sleep 3
@@ -252,9 +272,15 @@ last=-1
 while [ "$(sms_count)" != "$last" ]; do last=$(sms_count); sleep 15; done
 log "the provider took $last SMS"
 
+# The digest hour: the officer's daily digest is claimed (once) by
+# whichever instance leads the digests.
+log "waiting for the daily digest"
+wait_for 180 sh -c "[ \$(psql '$db' -qtAc \"SELECT count(*) FROM audit WHERE action = 'followup.digest'\") -gt 0 ]"
+
 log "checking"
 IFS=,; load_list="${loads[*]}"; unset IFS
-"$bin/clusterload" check -db "$db" -load "$load_list" -sms "$dir/sms.json" -min-sms 1 || failed=1
+"$bin/clusterload" check -db "$db" -load "$load_list" -sms "$dir/sms.json" -min-sms 1 \
+  -min-holds 1 -mail-dir "$dir/mail" -min-digests 1 || failed=1
 "$bin/beredskap" audit verify --db "$db" --audit-dir "$dir/audit" || failed=1
 patronictl -c "$dir/node1.yml" list || true
 if [ "$failed" != 0 ]; then

@@ -53,7 +53,7 @@ func (s *Service) ListRegistrations(ctx context.Context, f beredskap.Registratio
 
 // GetRegistration returns the registration with the receipt, written as a
 // person may type it. Without PermReadRegistration it is ENOTFOUND, as
-// CONTRACT.md asks for a registration the caller may not see, and the
+// docs/contract.md asks for a registration the caller may not see, and the
 // attempt is audited as denied. Municipal roles find only registrations of their municipality:
 // any other, like an unknown or malformed receipt, is ENOTFOUND, and the
 // attempt is audited with outcome not_found. Audited as

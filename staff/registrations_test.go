@@ -29,7 +29,7 @@ func TestRegistrationsByRole(t *testing.T) {
 	t.Run("LabourInspector", func(t *testing.T) {
 		_, ctx := e.login(inspector)
 		_, err := e.svc.GetRegistration(ctx, oslo)
-		wantErr(t, err, beredskap.ENOTFOUND, "", "") // CONTRACT.md: 404 when the caller may not see it
+		wantErr(t, err, beredskap.ENOTFOUND, "", "") // docs/contract.md: 404 when the caller may not see it
 		_, _, err = e.svc.ListRegistrations(ctx, beredskap.RegistrationFilter{})
 		wantErr(t, err, beredskap.EFORBIDDEN, "", "")
 		denied := e.auditOf(beredskap.AuditFilter{Actor: inspector.Email, Action: "registration.read"})

@@ -37,7 +37,7 @@ func (c *Clock) Now() time.Time {
 	return t
 }
 
-// Registration returns a realistic registration: the example of CONTRACT.md,
+// Registration returns a realistic registration: the example of docs/contract.md,
 // with the given names so that rows can be told apart.
 func Registration(first, last string) beredskap.Registration {
 	return beredskap.Registration{

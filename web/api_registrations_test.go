@@ -126,7 +126,7 @@ func TestStaffAPIGetRegistration(t *testing.T) {
 		{"other municipality is not found", officer, b, 404},
 		{"missing", officer, "00000-00000-0", 404},
 		{"border officer looks one up", border, b, 200},
-		{"labour inspector may read none: not found (CONTRACT.md)", labour, a, 404},
+		{"labour inspector may read none: not found (docs/contract.md)", labour, a, 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -213,8 +213,16 @@ func (p *citizenUser) sessionCookie() *http.Cookie {
 // callback, which must send them on to /citizen with a citizen session.
 func mustCitizenLogIn(tb testing.TB, ts *testServer, provider *oidctest.Provider, nid string) *citizenUser {
 	tb.Helper()
+	return mustCitizenLogInAs(tb, ts, provider, oidctest.User{PID: nid})
+}
+
+// mustCitizenLogInAs logs in the person u through the ID portal, with the
+// claims u gives (a name, say).
+func mustCitizenLogInAs(tb testing.TB, ts *testServer, provider *oidctest.Provider, u oidctest.User) *citizenUser {
+	tb.Helper()
+	nid := u.PID
 	c := noRedirects(tb, ts)
-	provider.LoginUser(oidctest.User{PID: nid})
+	provider.LoginUser(u)
 	next := ts.URL + "/citizen/login"
 	for range 3 {
 		resp, err := c.Get(next)

@@ -413,12 +413,12 @@ func (s *Server) handleCitizenCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	pid, err := s.cfg.CitizenOIDC.Finish(r.Context(), login.OIDCState, q.Get("state"), q.Get("code"))
+	id, err := s.cfg.CitizenOIDC.Finish(r.Context(), login.OIDCState, q.Get("state"), q.Get("code"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	res, err := s.cfg.Citizens.Login(r.Context(), pid, "")
+	res, err := s.cfg.Citizens.Login(r.Context(), id.Claim, id.Name)
 	if beredskap.ErrorCode(err) == beredskap.EFORBIDDEN {
 		if login.Lang != "" {
 			r.URL.RawQuery = "lang=" + url.QueryEscape(login.Lang)

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"beredskap"
 	"beredskap/auditlog"
@@ -92,4 +95,56 @@ func TestCitizenLooksProven(t *testing.T) {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// "Who has looked" names the body and the role in the page's language —
+// never a translation key, never Norwegian on the English page — and a
+// look by the system itself as automatic processing.
+func TestCitizenLooksNamedInPageLanguage(t *testing.T) {
+	ts, _, people := citizenScopeServer(t)
+	anna := people[0]
+	officer := mustAddStaffUser(t, ts, "officer.names@example.no", beredskap.RoleMunicipalOfficer, municipal(municipalityA))
+	if _, err := ts.Staff.GetRegistration(actorOf(t, ts, officer), anna.Receipt); err != nil {
+		t.Fatalf("the officer looks at Anna's registration: %v", err)
+	}
+	err := ts.StaffStore.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
+		rec := beredskap.RecordFor(beredskap.SystemActor(), "followup.plan", "registration:"+anna.Receipt, beredskap.OutcomeOK)
+		rec.Subjects = []string{anna.Receipt}
+		return beredskap.AppendAudit(ctx, tx, rec)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ automatic, officer, body, notThere string }{
+		"en": {"Automatic processing", "Municipal medical officer", " municipality", "kommune"},
+		"nb": {"Automatisk behandling", "Kommuneoverlege", " kommune", "municipality"},
+		"nn": {"Automatisk handsaming", "Kommuneoverlege", " kommune", "municipality"},
+	}
+	for lang, w := range want {
+		_, _, body := citizenGet(t, ts, "/citizen?lang="+lang, anna.sessionCookie(), "")
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var roles, bodies []string
+		doc.Find("#looks tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			roles = append(roles, strings.TrimSpace(tr.Find(".look-role").Text()))
+			bodies = append(bodies, strings.TrimSpace(tr.Find(".look-organisation").Text()))
+		})
+		all := strings.Join(roles, "|") + "|" + strings.Join(bodies, "|")
+		if len(roles) < 2 {
+			t.Fatalf("%s: %d looks listed; want the officer's and the system's", lang, len(roles))
+		}
+		if strings.Contains(all, "citizen.") || strings.Contains(all, "_") {
+			t.Errorf("%s: a role or body is a code: %s", lang, all)
+		}
+		for _, s := range []string{w.automatic, w.officer, w.body} {
+			if !strings.Contains(all, s) {
+				t.Errorf("%s: the looks do not say %q: %s", lang, s, all)
+			}
+		}
+		if strings.Contains(all, w.notThere) {
+			t.Errorf("%s: the looks hold %q of another language: %s", lang, w.notThere, all)
+		}
+	}
 }

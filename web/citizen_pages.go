@@ -85,7 +85,7 @@ type citizenHomePage struct {
 	Blocked       bool
 	Registrations []citizenRegistration
 	Cases         []*beredskap.AccessCase
-	Looks         []citizen.Look
+	Looks         []lookView
 	// Retention says per item what is kept, why, for how long and when it
 	// is deleted.
 	Retention []retention.StatementItem
@@ -105,11 +105,6 @@ type citizenRegistration struct {
 	Decision                     DecisionView
 }
 
-// Role names a staff role in the page's language.
-func (p *citizenHomePage) Role(r beredskap.Role) string {
-	return p.T("citizen.role." + string(r))
-}
-
 // handleCitizenHome shows the person's registrations with their
 // decisions, their cases, and who has looked at their data.
 func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +118,8 @@ func (s *Server) handleCitizenHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &citizenHomePage{citizenFrame: s.newCitizenFrame(w, r, sess, "/citizen", "citizen.home.title"),
-		Cases: data.Cases, Looks: data.Looks, Checkpoint: data.Checkpoint}
+		Cases: data.Cases, Checkpoint: data.Checkpoint}
+	page.Looks = viewLooks(citizenLocales.get(page.Lang), data.Looks)
 	page.Blocked = data.Account != nil && data.Account.Blocked
 	if s.cfg.Retention != nil {
 		page.CorrectionAction = "/citizen/correction?lang=" + page.Lang
@@ -156,6 +152,8 @@ type citizenCaseFormPage struct {
 	// AskName says the form asks for the name: on the public form, and
 	// when the national ID portal did not give it at login.
 	AskName bool
+	// KnownName is the name the ID portal gave, used instead of asking.
+	KnownName string
 }
 
 // citizenCaseFiledPage confirms a case filed: its number and what comes
@@ -169,6 +167,9 @@ func (s *Server) citizenCaseForm(w http.ResponseWriter, r *http.Request, sess *b
 	path := "/citizen/" + string(kind)
 	page := &citizenCaseFormPage{citizenFrame: s.newCitizenFrame(w, r, sess, path, "citizen."+string(kind)+".title"),
 		Kind: kind, Public: sess == nil, AskName: sess == nil || sess.Name == ""}
+	if !page.AskName {
+		page.KnownName = sess.Name
+	}
 	page.Action = page.Href(path)
 	return page
 }
@@ -290,6 +291,7 @@ type citizenLookJSON struct {
 	Seq          int64     `json:"seq"`
 	At           time.Time `json:"at"`
 	Organisation string    `json:"organisation"`
+	Body         string    `json:"body"`
 	Role         string    `json:"role"`
 	Name         string    `json:"name,omitempty"`
 	Proven       bool      `json:"proven"`
@@ -309,7 +311,7 @@ func (s *Server) handleCitizenLooksJSON(w http.ResponseWriter, r *http.Request) 
 	}
 	out := citizenLooksJSON{Looks: make([]citizenLookJSON, len(data.Looks))}
 	for i, l := range data.Looks {
-		out.Looks[i] = citizenLookJSON{Seq: l.Seq, At: l.At, Organisation: l.Organisation, Role: string(l.Role), Name: l.Name, Proven: l.Proven}
+		out.Looks[i] = lookJSON(l)
 	}
 	if data.Proofs != nil {
 		out.Bundle = *data.Proofs

@@ -1,5 +1,5 @@
 // Package web is the HTTP layer of the entry register: the public JSON API of
-// CONTRACT.md (evaluate, register, its OpenAPI document), the operational
+// docs/contract.md (evaluate, register, its OpenAPI document), the operational
 // endpoints (health, readiness, Prometheus metrics) and the public pages a
 // traveller uses to register without JavaScript (the form, the receipt with
 // its QR code and the decision in plain language). For staff it serves the

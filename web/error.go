@@ -79,7 +79,7 @@ type problemJSON struct {
 }
 
 // Error writes err as a response: the status follows the error code, API
-// requests (under /api/) get the JSON error of CONTRACT.md and pages get an
+// requests (under /api/) get the JSON error of docs/contract.md and pages get an
 // HTML page in the visitor's language. Internal errors are logged with the
 // request id and their text is never shown.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {

@@ -70,9 +70,11 @@ type Field struct {
 	HintID, ErrorID, DescribedBy        string
 	Type, Autocomplete, Inputmode       string
 	Class                               string
-	Optional                            bool
-	MaxLength                           int
-	Options                             []Option
+	// Kind is the kind of control on the registration form (kindInput…).
+	Kind      string
+	Optional  bool
+	MaxLength int
+	Options   []Option
 	// OptionalText and ChooseText are "(optional)" and the empty choice
 	// of a select, in the page's language.
 	OptionalText, ChooseText string
@@ -81,6 +83,7 @@ type Field struct {
 // SummaryItem is one line of the error summary, linking to its field.
 type SummaryItem struct {
 	Href, Text string
+	field      string // the form field, which orders the summary
 }
 
 // FormPage is the registration form, fresh or shown again with errors.
@@ -222,11 +225,10 @@ var regionCache = struct {
 	m map[string][]Option
 }{m: map[string][]Option{}}
 
-// groupFields are rendered as radio groups or checkbox lists; an error
-// summary links to their first option.
-var groupFields = map[string]bool{
-	"arrival.mode": true, "residence": true, "purpose": true, "accommodation.type": true,
-	"destination": true, "exemptions_claimed": true, "documents": true, "countries_visited": true,
+// isGroup says whether a field is a radio group or checkbox list; an
+// error summary links to its first option.
+func isGroup(field string) bool {
+	return formKinds[field] == kindRadios || formKinds[field] == kindCheckboxes
 }
 
 // indexSuffix matches the list index of a problem's field, as in documents[2].
@@ -271,7 +273,7 @@ func (f *FormPage) setProblems(problems []beredskap.Problem, reg *beredskap.Regi
 			field = fieldCountriesOther
 		}
 		href := "#" + fieldID(field)
-		if groupFields[field] {
+		if isGroup(field) {
 			if opts := f.choices(field); len(opts) > 0 {
 				href += "-" + strings.ToLower(opts[0].Value)
 			}
@@ -287,6 +289,7 @@ func (f *FormPage) setProblems(problems []beredskap.Problem, reg *beredskap.Regi
 		} else {
 			f.Errors[field] = msg
 		}
-		f.Summary = append(f.Summary, SummaryItem{Href: href, Text: label + ": " + msg})
+		f.Summary = append(f.Summary, SummaryItem{Href: href, Text: label + ": " + msg, field: field})
 	}
+	sortSummary(f.Summary)
 }

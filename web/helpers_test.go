@@ -153,7 +153,7 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	return ts
 }
 
-// contractJSON returns the registration example of CONTRACT.md.
+// contractJSON returns the registration example of docs/contract.md.
 func contractJSON(tb testing.TB) []byte {
 	tb.Helper()
 	data, err := os.ReadFile("testdata/contract.json")

@@ -14,6 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"beredskap"
+	"beredskap/auth/oidctest"
+	"beredskap/mailbox"
+	"beredskap/storetest"
+	"beredskap/web"
 )
 
 // layoutWidths are the window widths every page must fit: a laptop and a
@@ -176,4 +180,67 @@ func sep(p string) string {
 // shotName names the screenshot of path at width: staff-followup-390.
 func shotName(path string, width int64) string {
 	return strings.Trim(strings.ReplaceAll(path, "/", "-"), "-") + fmt.Sprintf("-%d", width)
+}
+
+// TestLayoutCitizenAndPublicPagesFit opens every public page (the form
+// fresh and with its error summary, a receipt, the rule changes, the
+// login and access request pages, the reopen form, a page not found) and
+// every page of a logged-in citizen, in each language at 1280 and 390 px,
+// and fails when one scrolls sideways.
+func TestLayoutCitizenAndPublicPagesFit(t *testing.T) {
+	browser := mustBrowser(t)
+	provider := oidctest.Start(t)
+	ts := startServerWith(t, web.Config{}, serverOptions{staff: manyLogins, configure: withCitizens(provider, mailbox.None{})})
+	nid := testNationalID("150385", 459)
+	reg := storetest.Registration("Aleksandra", "Wiśniewska-Kamińska-Lewandowska")
+	reg.Traveller.NationalID = nid
+	stored, _, err := ts.Registrations.CreateRegistration(t.Context(), beredskap.NewRegistration{
+		Registration: reg, Decision: storetest.Decision(), Municipality: municipalityA,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := mustAddStaffUser(t, ts, "officer.layout@example.no", beredskap.RoleMunicipalOfficer, municipal(municipalityA))
+	if _, err := ts.Staff.GetRegistration(actorOf(t, ts, officer), stored.Receipt); err != nil {
+		t.Fatal(err)
+	}
+
+	check := func(t *testing.T, tab context.Context, what string) {
+		t.Helper()
+		for _, width := range layoutWidths {
+			if err := chromedp.Do(tab, chromedp.EmulateViewport(width, 900)); err != nil {
+				t.Fatal(err)
+			}
+			if bad := eval[[]string](t, tab, overflowJS); len(bad) > 0 {
+				t.Errorf("%s at %d px scrolls sideways: %s", what, width, strings.Join(bad, "; "))
+			}
+		}
+	}
+	public := []string{"/", "/receipt/" + stored.Receipt, "/rules/changes", "/login", "/access/request",
+		"/citizen/reopen", "/no-such-page"}
+	citizenPages := []string{"/citizen", "/citizen/block", "/citizen/withdraw"}
+	for _, lang := range languages {
+		t.Run(lang, func(t *testing.T) {
+			tab := staffTab(t, browser)
+			for _, p := range public {
+				navigate(t, tab, ts.URL+p+sep(p)+"lang="+lang)
+				check(t, tab, p)
+			}
+			navigate(t, tab, ts.URL+"/?lang="+lang)
+			if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#error-summary"))); err != nil {
+				t.Fatalf("send the empty form: %v", err)
+			}
+			check(t, tab, "the form with its errors")
+
+			provider.LoginUser(oidctest.User{PID: nid, Name: "Aleksandra Wiśniewska-Kamińska-Lewandowska"})
+			navigate(t, tab, ts.URL+"/citizen/login?lang="+lang)
+			if err := chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS("#h-looks"))); err != nil {
+				t.Fatalf("citizen login: %v", err)
+			}
+			for _, p := range citizenPages {
+				navigate(t, tab, ts.URL+p+"?lang="+lang)
+				check(t, tab, p)
+			}
+		})
+	}
 }

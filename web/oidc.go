@@ -70,12 +70,12 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	claim, err := s.cfg.OIDC.Finish(r.Context(), login.OIDCState, q.Get("state"), q.Get("code"))
+	id, err := s.cfg.OIDC.Finish(r.Context(), login.OIDCState, q.Get("state"), q.Get("code"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	res, err := s.staff.LoginOIDC(r.Context(), claim)
+	res, err := s.staff.LoginOIDC(r.Context(), id.Claim)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -232,7 +232,7 @@ func openAPIDocument(version, baseURL string, smsReceipts bool) map[string]any {
 			"title":   "beredskap entry registration API",
 			"version": version,
 			"description": "Register an entry to Norway and learn what the rules in force at the arrival instant " +
-				"ask of the traveller. See CONTRACT.md.",
+				"ask of the traveller. docs/contract.md in the repository describes it in prose.",
 		},
 		"paths": map[string]any{
 			"/api/v1/evaluate": map[string]any{"post": map[string]any{

@@ -201,6 +201,7 @@ type citizenCopy struct {
 	Cases         []citizenCaseJSON               `json:"cases"`
 	Looks         []citizenLookJSON               `json:"looks"`
 	Retention     []retention.StatementItem       `json:"retention"`
+	looks         []citizen.Look                  // for naming them in the PDF's language
 }
 
 type citizenCaseJSON struct {
@@ -232,7 +233,7 @@ func (s *Server) citizenCopyOf(w http.ResponseWriter, r *http.Request) (*citizen
 
 func copyOf(sess *beredskap.CitizenSession, data *citizen.MyData, p *retention.Policy, lang string) *citizenCopy {
 	c := &citizenCopy{Generated: time.Now().UTC(), NationalID: sess.NationalID, Name: sess.Name, Account: data.Account,
-		Registrations: data.Registrations, Cases: []citizenCaseJSON{}, Looks: []citizenLookJSON{}}
+		Registrations: data.Registrations, Cases: []citizenCaseJSON{}, Looks: []citizenLookJSON{}, looks: data.Looks}
 	if c.Registrations == nil {
 		c.Registrations = []*beredskap.StoredRegistration{}
 	}
@@ -241,7 +242,7 @@ func copyOf(sess *beredskap.CitizenSession, data *citizen.MyData, p *retention.P
 			Channel: k.Channel, Reason: k.Reason, Deadline: k.Deadline, CreatedAt: k.CreatedAt, ClosedAt: k.ClosedAt})
 	}
 	for _, l := range data.Looks {
-		c.Looks = append(c.Looks, citizenLookJSON{Seq: l.Seq, At: l.At, Organisation: l.Organisation, Role: string(l.Role), Name: l.Name, Proven: l.Proven})
+		c.Looks = append(c.Looks, lookJSON(l))
 	}
 	c.Retention = retention.Statement(p, lang, retention.Subject{Registrations: data.Registrations, Cases: data.Cases, Account: data.Account})
 	return c
@@ -294,13 +295,13 @@ func (s *Server) handleCitizenDataPDF(w http.ResponseWriter, r *http.Request) {
 		cases.Paragraphs = []string{t("citizen.home.no_cases")}
 	}
 	looks := letter.Section{Heading: t("citizen.home.looks")}
-	for _, l := range c.Looks {
+	for _, l := range viewLooks(citizenLocales.get(lang), c.looks) {
 		name := l.Name
 		if name == "" {
 			name = t("citizen.home.look_name_later")
 		}
 		looks.Paragraphs = append(looks.Paragraphs, fmt.Sprintf("%s: %s, %s, %s", l.At.In(oslo).Format("02.01.2006 15:04"),
-			l.Organisation, t("citizen.role."+l.Role), name))
+			l.Who, l.RoleName, name))
 	}
 	keep := letter.Section{Heading: t("citizen.home.retention")}
 	for _, it := range c.Retention {

@@ -36,6 +36,7 @@ type User struct {
 	Email      string
 	Unverified bool
 	PID        string
+	Name       string // sent as the "name" claim when set
 }
 
 // Start starts a provider on 127.0.0.1 with a fresh signing key and client
@@ -116,6 +117,7 @@ type userinfo struct {
 	Email         string `json:"email,omitempty"`
 	EmailVerified *bool  `json:"email_verified,omitempty"`
 	PID           string `json:"pid,omitempty"`
+	Name          string `json:"name,omitempty"`
 }
 
 type idClaims struct {
@@ -131,7 +133,7 @@ func (u *user) info() userinfo {
 		verified := !u.Unverified
 		i.Email, i.EmailVerified = u.Email, &verified
 	}
-	i.PID = u.PID
+	i.PID, i.Name = u.PID, u.Name
 	return i
 }
 

@@ -24,6 +24,9 @@ type followUpSettings struct {
 	SMSWebhookSecret string
 	SMSRate          float64
 	Hotline          string
+	// DigestHour is the hour (Europe/Oslo, 1–23) municipal users' daily
+	// digest goes out.
+	DigestHour int
 	// Now, when set (RFC 3339), runs the register's follow-up clock from
 	// that instant at start-up, moving on in real time; the demo sets it
 	// so that its 2021 arrivals are in quarantine. Logins, sessions and
@@ -38,6 +41,7 @@ func (s *followUpSettings) bind(fs *flag.FlagSet) {
 	fs.StringVar(&s.SMSWebhookSecret, "sms-webhook-secret", "", "shared secret that signs the SMS provider's delivery receipts (better set as BEREDSKAP_SMS_WEBHOOK_SECRET); the receipt webhook is off without it")
 	fs.Float64Var(&s.SMSRate, "sms-rate", 50, "most SMS sent per second")
 	fs.StringVar(&s.Hotline, "hotline", "+47 21 49 56 90", "the control centre's phone number, as SMS print it")
+	fs.IntVar(&s.DigestHour, "digest-hour", 7, "hour (Europe/Oslo, 1-23) at which municipal users' daily e-mail digest goes out")
 	fs.StringVar(&s.Now, "register-now", "", "run the follow-up clock from this RFC 3339 instant (demos); empty means the real time")
 }
 
@@ -86,6 +90,9 @@ type followUp struct {
 
 // newFollowUp builds the follow-up over the store.
 func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.Sender, base string, s followUpSettings, logger *slog.Logger) (*followUp, error) {
+	if s.DigestHour < 1 || s.DigestHour > 23 {
+		return nil, usageError{fmt.Sprintf("--digest-hour: %d is not an hour from 1 to 23", s.DigestHour)}
+	}
 	clock, err := s.clock(ctx, st)
 	if err != nil {
 		return nil, err
@@ -95,7 +102,7 @@ func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.S
 		return nil, err
 	}
 	f := &followUp{
-		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline}, logger),
+		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline, DigestHour: s.DigestHour, Wall: st.now}, logger),
 		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
 		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
 		leader:  st.leader,

@@ -38,7 +38,7 @@ func TestEvaluatePrintsDecision(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &d); err != nil {
 		t.Fatalf("output is not a decision: %v\n%s", err, out.String())
 	}
-	// CONTRACT.md: arrival 2020-12-20 from red countries, group 4 place.
+	// docs/contract.md: arrival 2020-12-20 from red countries, group 4 place.
 	if d.RuleSet.ID == "" || d.Quarantine.Scope != beredskap.ScopeFull || d.Language != "nn" {
 		t.Errorf("decision %+v", d)
 	}
@@ -47,7 +47,7 @@ func TestEvaluatePrintsDecision(t *testing.T) {
 	}
 }
 
-// CONTRACT.md: invalid input exits 2 with a message on standard error that
+// docs/contract.md: invalid input exits 2 with a message on standard error that
 // names the field.
 func TestEvaluateInvalidInputNamesField(t *testing.T) {
 	body := strings.Replace(contractExample(t), `"1990-05-17"`, `"2999-05-17"`, 1)

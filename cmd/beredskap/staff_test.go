@@ -25,7 +25,7 @@ func runOK(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-// CONTRACT.md: user add creates a staff user, token create prints a bearer
+// docs/contract.md: user add creates a staff user, token create prints a bearer
 // token for them, and audit verify exits 0 on an intact trail and non-zero
 // naming the first broken entry once a stored entry is altered.
 func TestUserTokenAndAuditVerify(t *testing.T) {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -14,14 +18,19 @@ import (
 // runCheck checks a run: every acknowledged registration is on the
 // database with the receipt it was acknowledged with, each key maps to one
 // receipt, no plan was held by two operators at once, the provider never
-// took one message twice, and each user got at most one digest per day
-// and kind. It fails with every problem found.
+// took one message twice, each user got at most one digest per day and
+// kind (and, with -mail-dir, at most one e-mail in the run), and the run
+// had at least the holds, SMS and digests asked for. It fails with every
+// problem found.
 func runCheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	db := fs.String("db", "", "postgres:// URL of the primary")
 	loads := fs.String("load", "load.json", "comma-separated results of load runs")
 	smsFile := fs.String("sms", "sms.json", "what the SMS provider took")
 	minSMS := fs.Int("min-sms", 0, "fewest SMS the provider must have taken")
+	minHolds := fs.Int("min-holds", 0, "fewest holds of follow-up plans the operators must have had")
+	mailDir := fs.String("mail-dir", "", "directory of the e-mail the instances wrote (.eml), to count digests by recipient")
+	minDigests := fs.Int("min-digests", 0, "fewest daily digests that must have been mailed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,6 +81,10 @@ func runCheck(ctx context.Context, args []string) error {
 		}
 	}
 
+	if len(holds) < *minHolds {
+		bad("the operators held %d plans; want at least %d", len(holds), *minHolds)
+	}
+
 	var rec smsRecord
 	if err := readJSON(*smsFile, &rec); err != nil {
 		return err
@@ -106,10 +119,54 @@ FROM audit WHERE action = 'followup.digest' GROUP BY 1, 2, 3 HAVING count(*) > 1
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	fmt.Printf("checked: %d acknowledged registrations, %d holds, %d SMS taken (%d duplicate requests answered by key)\n",
-		len(acks), len(holds), len(rec.Accepted), rec.Stats.Duplicates)
+	var digests int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM audit WHERE action = 'followup.digest' AND detail LIKE 'daily %'`).Scan(&digests); err != nil {
+		return err
+	}
+	if digests < *minDigests {
+		bad("%d daily digests were claimed; want at least %d", digests, *minDigests)
+	}
+	mails := 0
+	if *mailDir != "" {
+		byRecipient, err := mailsByRecipient(*mailDir)
+		if err != nil {
+			return err
+		}
+		for to, n := range byRecipient {
+			mails += n
+			if n > 1 {
+				bad("%s got %d e-mails; the run passes one digest hour", to, n)
+			}
+		}
+		if mails < *minDigests {
+			bad("%d digests were mailed; want at least %d", mails, *minDigests)
+		}
+	}
+	fmt.Printf("checked: %d acknowledged registrations, %d holds, %d SMS taken (%d duplicate requests answered by key), %d daily digests claimed and %d mailed\n",
+		len(acks), len(holds), len(rec.Accepted), rec.Stats.Duplicates, digests, mails)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// mailsByRecipient counts the .eml files in dir by their To header.
+func mailsByRecipient(dir string) (map[string]int, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		out[m.Header.Get("To")]++
+	}
+	return out, nil
 }

@@ -21,32 +21,37 @@ type ack struct {
 }
 
 // holding is one operator's hold of a follow-up plan, from the answer to
-// its claim to the sending of its release.
+// its claim to the sending of its release or call report.
 type holding struct {
 	Plan     int64     `json:"plan"`
 	Operator int       `json:"operator"`
 	From     time.Time `json:"from"`
 	To       time.Time `json:"to"`
+	Reported bool      `json:"reported"` // ended by a call report, not a release
 }
 
 // loadResult is what a load run wrote.
 type loadResult struct {
-	Acks         []ack          `json:"acks"`
-	Holdings     []holding      `json:"holdings"`
-	Reads        int            `json:"reads"`
-	Answers      map[string]int `json:"answers"` // by status, or "error"
-	Seconds      float64        `json:"seconds"`
-	PerSecond    float64        `json:"per_second"`
-	LongestGapMS int64          `json:"longest_gap_ms"` // between acknowledgements
-	Unfinished   int            `json:"unfinished"`     // registrations never acknowledged
+	Acks      []ack          `json:"acks"`
+	Holdings  []holding      `json:"holdings"`
+	Reads     int            `json:"reads"`
+	Answers   map[string]int `json:"answers"` // by status, or "error"
+	Seconds   float64        `json:"seconds"`
+	PerSecond float64        `json:"per_second"`
+	// HoldsPerSecond is how many plans the operators claimed and let go
+	// per second, all together.
+	HoldsPerSecond float64 `json:"holds_per_second"`
+	LongestGapMS   int64   `json:"longest_gap_ms"` // between acknowledgements
+	Unfinished     int     `json:"unfinished"`     // registrations never acknowledged
 }
 
 // loader runs registrations, operators and reads against one base URL.
 type loader struct {
-	base    string
-	client  *http.Client
-	arrival string
-	prefix  string
+	base     string
+	client   *http.Client
+	arrivals []string
+	prefix   string
+	hold     time.Duration
 
 	mu       sync.Mutex
 	res      loadResult
@@ -60,16 +65,17 @@ func runLoad(ctx context.Context, args []string) error {
 	n := fs.Int("n", 200, "registrations to make")
 	workers := fs.Int("c", 8, "registrations made at once")
 	prefix := fs.String("prefix", "run", "prefix of idempotency keys and phone numbers (digits 0-9 only after it)")
-	arrival := fs.String("arrival", "2021-02-14T20:00:00+01:00", "arrival time of every registration")
+	arrival := fs.String("arrival", "2021-02-14T20:00:00+01:00", "arrival time of the registrations; several, comma-separated, are taken in turn")
 	tokens := fs.String("operators", "", "comma-separated API tokens of control-centre operators who claim and release work")
 	reader := fs.String("reader", "", "API token of a user whose reads of registrations are audited")
+	hold := fs.Duration("hold", 20*time.Millisecond, "how long an operator holds a plan before releasing it")
 	give := fs.Duration("give-up", 5*time.Minute, "stop retrying a registration after this long")
 	out := fs.String("out", "load.json", "file to write the result to")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	l := &loader{base: strings.TrimRight(*base, "/"), client: &http.Client{Timeout: 20 * time.Second},
-		arrival: *arrival, prefix: *prefix, deadline: time.Now().Add(*give)}
+		arrivals: strings.Split(*arrival, ","), prefix: *prefix, hold: *hold, deadline: time.Now().Add(*give)}
 	l.res.Answers = map[string]int{}
 	start := time.Now()
 	l.lastAck = start
@@ -110,8 +116,10 @@ func runLoad(ctx context.Context, args []string) error {
 	l.res.Seconds = time.Since(start).Seconds()
 	l.res.PerSecond = float64(len(l.res.Acks)) / l.res.Seconds
 	l.res.Unfinished = *n - len(l.res.Acks)
-	fmt.Printf("registrations: %d acknowledged of %d in %.1f s (%.1f/s), longest gap %d ms, answers %v, holds %d, reads %d\n",
-		len(l.res.Acks), *n, l.res.Seconds, l.res.PerSecond, l.res.LongestGapMS, l.res.Answers, len(l.res.Holdings), l.res.Reads)
+	l.res.HoldsPerSecond = float64(len(l.res.Holdings)) / l.res.Seconds
+	fmt.Printf("registrations: %d acknowledged of %d in %.1f s (%.1f/s), longest gap %d ms, answers %v, holds %d (%.1f/s), reads %d\n",
+		len(l.res.Acks), *n, l.res.Seconds, l.res.PerSecond, l.res.LongestGapMS, l.res.Answers, len(l.res.Holdings),
+		l.res.HoldsPerSecond, l.res.Reads)
 	return writeJSON(*out, l.res)
 }
 
@@ -126,7 +134,7 @@ func (l *loader) count(status string) {
 // acknowledges it or the run gives up.
 func (l *loader) register(ctx context.Context, i int) {
 	key := fmt.Sprintf("%s-%06d", l.prefix, i)
-	body := registrationBody(l.arrival, i)
+	body := registrationBody(l.arrivals[i%len(l.arrivals)], i)
 	for wait := 100 * time.Millisecond; ctx.Err() == nil && time.Now().Before(l.deadline); wait = min(2*wait, time.Second) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.base+"/api/v1/registrations", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -193,9 +201,11 @@ func registrationBody(arrival string, i int) []byte {
 }
 
 // operate claims the next plan of the queue, holds it a moment and
-// releases it, until ctx ends, noting each hold.
+// releases it, until ctx ends, noting each hold. Every fourth hold ends
+// with a call report (not reached) instead, which the municipality's
+// daily digest then carries.
 func (l *loader) operate(ctx context.Context, op int, token string) {
-	for ctx.Err() == nil {
+	for n := 0; ctx.Err() == nil; n++ {
 		var p struct {
 			ID int64 `json:"id"`
 		}
@@ -205,11 +215,21 @@ func (l *loader) operate(ctx context.Context, op int, token string) {
 			continue
 		}
 		from := time.Now()
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(l.hold)
 		to := time.Now()
-		l.call(context.WithoutCancel(ctx), token, http.MethodPost, fmt.Sprintf("/api/v1/followup/plans/%d/release", p.ID), nil)
+		report := false
+		if n%4 == 3 {
+			status, _ := l.callBody(context.WithoutCancel(ctx), token, http.MethodPost, fmt.Sprintf("/api/v1/followup/plans/%d/reports", p.ID),
+				[]byte(`{"outcome":"not_reached","language":"en"}`), nil)
+			if report = status == http.StatusCreated; !report {
+				l.count(fmt.Sprintf("report %d", status))
+			}
+		}
+		if !report {
+			l.call(context.WithoutCancel(ctx), token, http.MethodPost, fmt.Sprintf("/api/v1/followup/plans/%d/release", p.ID), nil)
+		}
 		l.mu.Lock()
-		l.res.Holdings = append(l.res.Holdings, holding{Plan: p.ID, Operator: op, From: from, To: to})
+		l.res.Holdings = append(l.res.Holdings, holding{Plan: p.ID, Operator: op, From: from, To: to, Reported: report})
 		l.mu.Unlock()
 	}
 }
@@ -240,9 +260,17 @@ func (l *loader) read(ctx context.Context, token string) {
 // call makes an API request with the bearer token and decodes a 200
 // answer into v (when not nil).
 func (l *loader) call(ctx context.Context, token, method, path string, v any) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, method, l.base+path, nil)
+	return l.callBody(ctx, token, method, path, nil, v)
+}
+
+// callBody is call with a JSON body (when not nil).
+func (l *loader) callBody(ctx context.Context, token, method, path string, body []byte, v any) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, l.base+path, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := l.client.Do(req)
