@@ -191,6 +191,7 @@ func brief(err error) string {
 // OpenAPI 3.1 specification (kin-openapi's loader and validator), with and
 // without the SMS provider's webhook.
 func TestOpenAPIDocumentIsValid(t *testing.T) {
+	t.Parallel()
 	for _, c := range contracts {
 		if _, err := c.doc(); err != nil {
 			t.Error(err)
@@ -215,6 +216,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 // status, a body of the wrong shape, an undocumented content type and an
 // undocumented path are each found; a 404 for an unknown path is not.
 func TestContractCheckCatchesDrift(t *testing.T) {
+	t.Parallel()
 	router, err := apiContract()
 	if err != nil {
 		t.Fatal(err)

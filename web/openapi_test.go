@@ -41,6 +41,7 @@ func fetchOpenAPI(t *testing.T, ts *testServer) openAPI {
 // TestOpenAPIMatchesRoutes checks both ways: every documented operation is
 // served, and every API route of the server is documented.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	doc := fetchOpenAPI(t, ts)
 
@@ -92,6 +93,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // TestOpenAPISchemas validates the contract example against the documented
 // request schema, and real answers against the response schemas.
 func TestOpenAPISchemas(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	var example any
 	if err := json.Unmarshal(contractJSON(t), &example); err != nil {
@@ -139,6 +141,7 @@ func TestOpenAPISchemas(t *testing.T) {
 // TestOpenAPIEnums checks that every enumerated field of the domain is
 // documented with exactly its values.
 func TestOpenAPIEnums(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	doc := fetchOpenAPI(t, ts)
 	for path, want := range beredskap.Enumerations {
