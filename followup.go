@@ -85,6 +85,9 @@ type QueueFilter struct {
 	Language     string
 	Municipality string
 	Limit        int
+	// Offset is how many plans of the queue's order to pass over, for
+	// paging through a long queue; ClaimNext ignores it.
+	Offset int
 }
 
 // SMSStatus is where an outgoing SMS is.

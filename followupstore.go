@@ -59,6 +59,9 @@ type FollowUpTx interface {
 	// ListQueue returns the queue as ClaimNext orders it, held plans
 	// included, at most f.Limit (MaxPageSize when 0).
 	ListQueue(ctx context.Context, f QueueFilter, now time.Time) ([]*FollowUpPlan, error)
+	// CountQueue returns how many plans the queue f holds at now, held
+	// plans included (f's Limit and Offset aside).
+	CountQueue(ctx context.Context, f QueueFilter, now time.Time) (int, error)
 
 	// EnqueueSMS stores m (Status queued when empty) and sets ID,
 	// CreatedAt and UpdatedAt.

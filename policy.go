@@ -1,5 +1,7 @@
 package beredskap
 
+import "strings"
+
 // Permission names something an actor may be allowed to do.
 type Permission string
 
@@ -67,6 +69,11 @@ const (
 	// PermLegalHold holds a person's data past its retention period
 	// (rettslig hold), releases holds and lists them for review.
 	PermLegalHold Permission = "legal_holds.manage"
+	// PermViewStatistics reads the counts that remain after the purge,
+	// small counts suppressed: every municipality's for the control
+	// centre, the county's municipalities' for a county governor, the own
+	// municipality's for municipal officers and staff.
+	PermViewStatistics Permission = "statistics.view"
 )
 
 // Permissions lists every permission.
@@ -75,7 +82,7 @@ var Permissions = []Permission{
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
 	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
 	PermManageHotels, PermAllocateStay, PermManageStays, PermGrantDispensation, PermDelegateDispensations,
-	PermEndDispensation, PermRuleImpact, PermLegalHold,
+	PermEndDispensation, PermRuleImpact, PermLegalHold, PermViewStatistics,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -98,7 +105,7 @@ func Can(a *Actor, p Permission, municipality string) bool {
 	case RoleControlCentre:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermFollowUp, PermManageTemplates,
-			PermViewReports, PermViewLabourNotices, PermEndDispensation, PermRuleImpact:
+			PermViewReports, PermViewLabourNotices, PermEndDispensation, PermRuleImpact, PermViewStatistics:
 			return true
 		}
 	case RoleBorderOfficer:
@@ -107,13 +114,13 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
 			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports, PermGrantDispensation,
-			PermDelegateDispensations, PermEndDispensation, PermRuleImpact, PermLegalHold:
+			PermDelegateDispensations, PermEndDispensation, PermRuleImpact, PermLegalHold, PermViewStatistics:
 			return own
 		}
 	case RoleMunicipalStaff:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermViewReports, PermGrantDispensation,
-			PermEndDispensation:
+			PermEndDispensation, PermViewStatistics:
 			return own
 		}
 	case RoleHotelCoordinator:
@@ -123,6 +130,11 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		}
 	case RoleLabourInspector:
 		return p == PermViewLabourNotices
+	case RoleCountyGovernor:
+		// A municipality's number begins with its county's.
+		county := a.Scope()
+		return p == PermViewStatistics && county.Kind == ScopeCounty && county.Code != "" &&
+			municipality != "" && strings.HasPrefix(municipality, county.Code)
 	case RoleAccessAdmin:
 		switch p {
 		case PermSearchAudit, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers:
@@ -132,6 +144,16 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		return p == PermProcessCitizenCases
 	}
 	return false
+}
+
+// StatisticsScope returns the code of a's scope as Can judges it for
+// PermViewStatistics: "" for national reach, else the municipality's or
+// the county's number.
+func StatisticsScope(a *Actor) string {
+	if a == nil || a.System {
+		return ""
+	}
+	return a.Scope().Code
 }
 
 // RegistrationScope returns the municipality a's queries for registrations

@@ -40,6 +40,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleControlCentre: {
 		beredskap.PermListRegistrations:     "yyy",
@@ -63,6 +64,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "yyy",
 		beredskap.PermRuleImpact:            "yyy",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "yyy",
 	},
 	beredskap.RoleMunicipalOfficer: {
 		beredskap.PermListRegistrations:     "y--",
@@ -86,6 +88,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "y--",
 		beredskap.PermRuleImpact:            "y--",
 		beredskap.PermLegalHold:             "y--",
+		beredskap.PermViewStatistics:        "y--",
 	},
 	beredskap.RoleMunicipalStaff: {
 		beredskap.PermListRegistrations:     "y--",
@@ -109,6 +112,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "y--",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "y--",
 	},
 	beredskap.RoleLabourInspector: {
 		beredskap.PermListRegistrations:     "---",
@@ -132,6 +136,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleCountyGovernor: {
 		beredskap.PermListRegistrations:     "---",
@@ -155,6 +160,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "y--",
 	},
 	beredskap.RoleAccessAdmin: {
 		beredskap.PermListRegistrations:     "---",
@@ -178,6 +184,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleCitizenSupport: {
 		beredskap.PermListRegistrations:     "---",
@@ -201,6 +208,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "---",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 	beredskap.RoleHotelCoordinator: {
 		beredskap.PermListRegistrations:     "---",
@@ -224,6 +232,7 @@ var policy = map[beredskap.Role]map[beredskap.Permission]string{
 		beredskap.PermEndDispensation:       "---",
 		beredskap.PermRuleImpact:            "y--",
 		beredskap.PermLegalHold:             "---",
+		beredskap.PermViewStatistics:        "---",
 	},
 }
 

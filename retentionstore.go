@@ -2,6 +2,7 @@ package beredskap
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -145,7 +146,8 @@ type RetentionTx interface {
 	PurgeCitizenAccounts(ctx context.Context, changedBefore, now time.Time, limit int) (int, error)
 	// PurgeStaffRecords deletes staff sessions expired by now, and API
 	// tokens, enrolment links and decided access orders that ended before
-	// endedBefore, at most limit of each.
+	// endedBefore, and de-identifies removed users whose last grant ended
+	// before endedBefore (see RemovedUserEmail), at most limit of each.
 	PurgeStaffRecords(ctx context.Context, endedBefore, now time.Time, limit int) (int, error)
 	// PurgeHolds deletes legal holds that ended (released or past their
 	// day) before endedBefore (YYYY-MM-DD).
@@ -187,4 +189,14 @@ type RetentionTx interface {
 	// municipality ("" for all municipalities): live rows plus purged
 	// counts, unsuppressed.
 	Statistics(ctx context.Context, municipality string) ([]StatCount, error)
+}
+
+// RemovedUserDomain ends the e-mail address of a removed user whom the
+// purge has de-identified: RemovedUserEmail(id). The audit trail goes on
+// naming the user by id.
+const RemovedUserDomain = "@removed.invalid"
+
+// RemovedUserEmail is the e-mail address a de-identified user is left with.
+func RemovedUserEmail(id int64) string {
+	return "user-" + strconv.FormatInt(id, 10) + RemovedUserDomain
 }

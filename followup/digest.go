@@ -363,7 +363,7 @@ func (s *Service) digestMessage(u *beredskap.User, munis []string, reports []*be
 	places := make([]string, len(munis))
 	for i, m := range munis {
 		places[i] = m
-		if mu, ok := norway.MunicipalityAt(m, now); ok {
+		if mu, ok := norway.MunicipalityNear(m, now); ok {
 			places[i] = mu.Name + " (" + m + ")"
 		}
 	}

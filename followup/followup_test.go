@@ -220,6 +220,17 @@ func testQueueAndClaims(t *testing.T, kind string) {
 	}
 	_, err = e.svc.Queue(op1, beredskap.QueueFilter{Language: "xx"})
 	code(t, err, beredskap.EINVALID, "language")
+	if n, err := e.svc.QueueSize(op1, beredskap.QueueFilter{}); err != nil || n != 1 {
+		t.Errorf("QueueSize() = %d, %v; want 1", n, err)
+	}
+	if n, err := e.svc.QueueSize(op1, beredskap.QueueFilter{Language: "de"}); err != nil || n != 0 {
+		t.Errorf("QueueSize(de) = %d, %v; want 0", n, err)
+	}
+	_, err = e.svc.QueueSize(op1, beredskap.QueueFilter{Offset: -1})
+	code(t, err, beredskap.EINVALID, "offset")
+	muni := e.as("kari@oslo.kommune.example", beredskap.RoleMunicipalStaff, "0301")
+	_, err = e.svc.QueueSize(muni, beredskap.QueueFilter{})
+	code(t, err, beredskap.EFORBIDDEN, "")
 
 	got, err := e.svc.ClaimNext(op1, beredskap.QueueFilter{})
 	if err != nil || got.ID != p.ID || got.ClaimedBy != "op1@kontrollsenter.example" {

@@ -18,6 +18,8 @@ func checkQueueFilter(f beredskap.QueueFilter) error {
 		return beredskap.Invalid("municipality", "invalid_format", "is not a four-digit municipality number")
 	case f.Limit < 0 || f.Limit > beredskap.MaxPageSize:
 		return beredskap.Invalid("limit", "out_of_range", fmt.Sprintf("must be from 0 to %d", beredskap.MaxPageSize))
+	case f.Offset < 0:
+		return beredskap.Invalid("offset", "out_of_range", "must not be negative")
 	}
 	return nil
 }
@@ -78,6 +80,30 @@ func (s *Service) Queue(ctx context.Context, f beredskap.QueueFilter) ([]*bereds
 		return nil, beredskap.Wrap("list queue", err)
 	}
 	return plans, nil
+}
+
+// QueueSize returns how many travellers the queue f holds now, held ones
+// included, so that a page of it can say how many there are in all. It
+// needs PermFollowUp (EFORBIDDEN otherwise, audited); a count names no
+// one, so it is not audited itself.
+func (s *Service) QueueSize(ctx context.Context, f beredskap.QueueFilter) (int, error) {
+	a := beredskap.ActorFrom(ctx)
+	if !beredskap.Can(a, beredskap.PermFollowUp, f.Municipality) {
+		return 0, s.tx.Deny(ctx, a, "followup.queue", "queue")
+	}
+	if err := checkQueueFilter(f); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		var err error
+		n, err = tx.CountQueue(ctx, f, s.now())
+		return err
+	})
+	if err != nil {
+		return 0, beredskap.Wrap("count queue", err)
+	}
+	return n, nil
 }
 
 // ClaimNext gives the operator the first free plan of the queue, held for

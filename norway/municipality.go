@@ -44,6 +44,44 @@ func MunicipalityAt(code string, at time.Time) (Municipality, bool) {
 	return Municipality{}, false
 }
 
+// MunicipalityNear returns the municipality with the given code on the
+// date of at when it had that code then, and otherwise the municipality
+// of the period of that code closest to at (the last before it, or the
+// first after it), named as on the last or first day of that period. A
+// code used before the reform of 2024 (3005 Drammen) is thus named for a
+// date after it. It returns false for a code that was never used.
+func MunicipalityNear(code string, at time.Time) (Municipality, bool) {
+	if m, ok := MunicipalityAt(code, at); ok {
+		return m, true
+	}
+	r := reference()
+	date := osloDate(at)
+	var best Municipality
+	var bestDay time.Time
+	found := false
+	for _, m := range r.byCode[code] {
+		day := m.ValidFrom
+		if !m.ValidTo.IsZero() && m.ValidTo.Before(date) {
+			day = m.ValidTo
+		}
+		if !found || distance(day, date) < distance(bestDay, date) {
+			best, bestDay, found = m, day, true
+		}
+	}
+	if !found {
+		return Municipality{}, false
+	}
+	return r.named(best, bestDay), true
+}
+
+// distance is the absolute time between a and b.
+func distance(a, b time.Time) time.Duration {
+	if a.After(b) {
+		return a.Sub(b)
+	}
+	return b.Sub(a)
+}
+
 // Municipalities returns the municipalities valid on the Europe/Oslo
 // calendar date of at, sorted by code, named as MunicipalityAt names them.
 // It returns nil for dates before 2020-01-01. The caller owns the

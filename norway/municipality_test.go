@@ -298,3 +298,30 @@ func BenchmarkMunicipalityForPostalCode(b *testing.B) {
 		_, _ = MunicipalityForPostalCode(codes[i%len(codes)], dates[i%len(dates)])
 	}
 }
+
+// TestMunicipalityNear names a code for a date it was not in use: a code
+// of 2020–2023 after the reform of 2024, and a code of 2024 before it,
+// each by the period closest to the date.
+func TestMunicipalityNear(t *testing.T) {
+	tests := []struct {
+		code   string
+		at     time.Time
+		name   string
+		county string
+		ok     bool
+	}{
+		{"3001", in2024, "Halden", "30", true}, // the 2020–2023 number, asked in 2024
+		{"5401", date(2026, 12, 7), "Tromsø", "54", true},
+		{"3101", in2020, "Halden", "31", true}, // the 2024 number, asked in 2020
+		{"0301", in2024, "Oslo", "03", true},   // valid on the date
+		{"9999", in2024, "", "", false},
+		{"", in2024, "", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := MunicipalityNear(tt.code, tt.at)
+		if ok != tt.ok || got.Name != tt.name || got.CountyCode != tt.county {
+			t.Errorf("MunicipalityNear(%q, %s) = %+v, %v; want %q in county %q, %v",
+				tt.code, tt.at.Format(time.DateOnly), got, ok, tt.name, tt.county, tt.ok)
+		}
+	}
+}

@@ -109,9 +109,19 @@ func (t *followUpTx) ListQueue(ctx context.Context, f beredskap.QueueFilter, now
 	}
 	where, args := queueWhere(f, now, nil)
 	ps, err := queryPlans(ctx, t.tx, `SELECT `+planColumns+` FROM followup_plans WHERE `+where+`
-ORDER BY `+queueOrder+` LIMIT `+strconv.Itoa(limit), args...)
+ORDER BY `+queueOrder+` LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list queue: %w", err)
 	}
 	return ps, nil
+}
+
+// CountQueue returns how many plans the queue f holds at now.
+func (t *followUpTx) CountQueue(ctx context.Context, f beredskap.QueueFilter, now time.Time) (int, error) {
+	where, args := queueWhere(f, now, nil)
+	var n int
+	if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM followup_plans WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count queue: %w", err)
+	}
+	return n, nil
 }

@@ -207,7 +207,18 @@ func (t *retentionTx) PurgeStaffRecords(ctx context.Context, endedBefore, now ti
 		}
 		total += n
 	}
-	return total, nil
+	// Removed users: the names, mobile number, identity number, password
+	// hash and TOTP secret go once their last grant ended (their creation
+	// when they had none), and the e-mail becomes
+	// beredskap.RemovedUserEmail(id).
+	n, err := t.exec(ctx, "users", `
+		UPDATE users SET email = 'user-' || id || '`+beredskap.RemovedUserDomain+`', first_name = '', last_name = '',
+			mobile = '', national_id = '', password_hash = '', totp_secret = '', failed_logins = 0, locked_until = NULL
+		WHERE id IN (SELECT u.id FROM users u
+			WHERE u.status = 'removed' AND u.email NOT LIKE '%`+beredskap.RemovedUserDomain+`'
+			  AND COALESCE((SELECT max(COALESCE(g.ended_at, g.valid_to)) FROM grants g WHERE g.user_id = u.id), u.created_at) < $1
+			LIMIT $2)`, stamp(endedBefore), limit)
+	return total + n, err
 }
 
 // PurgeHolds deletes holds that ended before endedBefore.

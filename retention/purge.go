@@ -28,13 +28,14 @@ func (r Report) Total() int {
 }
 
 // Purge carries out the policy in force now: every registration whose
-// period has ended, with what belongs to it, in batches of Config.Batch
-// (one transaction and one audit entry "retention.purge" each, naming the
-// receipts as subjects); then fee rows past the accounting period, closed
-// citizen cases, unused citizen accounts and sessions, ended staff records
-// and ended legal holds. It stops between batches when ctx ends, and a
-// later call goes on where it stopped. renew, when not nil, is called
-// after each batch (to extend a claim); its error stops the purge.
+// period has ended, with what belongs to it, in batches (one transaction
+// and one audit entry "retention.purge" each, naming the receipts as
+// subjects) sized to hold the writer about Config.Budget; then fee rows
+// past the accounting period, closed citizen cases, unused citizen
+// accounts and sessions, ended staff records and ended legal holds. It
+// stops between batches when ctx ends, and a later call goes on where it
+// stopped. renew, when not nil, is called every tenth of Config.Lease (to
+// extend a claim); its error stops the purge.
 func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) error) (Report, error) {
 	a := beredskap.SystemActor()
 	now := s.clock()
@@ -42,13 +43,18 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 	rep := Report{Policy: p.ID}
 	today := osloDay(now)
 	arrivedBefore := p.Category(Registrations).Period.Before(now)
+	size := newBatchSizer(s.cfg.Batch, s.cfg.Budget)
+	renewed := time.Now()
 	for {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
 		var n int
+		var began time.Time
+		limit := size.size
 		err := s.store.UpdateRetention(ctx, func(ctx context.Context, tx beredskap.RetentionTx) error {
-			receipts, err := tx.DueRegistrations(ctx, beredskap.DueFilter{ArrivedBefore: arrivedBefore, Today: today, Limit: s.cfg.Batch})
+			began = time.Now()
+			receipts, err := tx.DueRegistrations(ctx, beredskap.DueFilter{ArrivedBefore: arrivedBefore, Today: today, Limit: limit})
 			if err != nil || len(receipts) == 0 {
 				return err
 			}
@@ -70,13 +76,15 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 		if n == 0 {
 			break
 		}
+		size.done(n, time.Since(began))
 		rep.Batches++
-		if renew != nil {
+		if renew != nil && time.Since(renewed) >= s.cfg.Lease/10 {
 			if err := renew(ctx); err != nil {
 				return rep, err
 			}
+			renewed = time.Now()
 		}
-		if n < s.cfg.Batch {
+		if n < limit {
 			break
 		}
 		if s.cfg.Pause > 0 {
@@ -123,6 +131,30 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 	s.logger.InfoContext(ctx, "retention: purge done", "policy", p.ID, "registrations", rep.Registrations.Registrations,
 		"batches", rep.Batches, "rows", rep.Total())
 	return rep, nil
+}
+
+// batchSizer sizes the purge's batches of registrations so that each
+// holds the writer about budget: the next size moves halfway towards what
+// the last batch's rate would do in budget, so that one batch slowed by a
+// busy machine does not collapse the size.
+type batchSizer struct {
+	size, max int
+	budget    time.Duration
+}
+
+func newBatchSizer(most int, budget time.Duration) *batchSizer {
+	return &batchSizer{size: min(most, 20), max: most, budget: budget}
+}
+
+// done takes in that n registrations were purged in took.
+func (b *batchSizer) done(n int, took time.Duration) {
+	want := float64(n) * float64(b.budget) / float64(max(took, time.Microsecond))
+	next := (b.size + int(want)) / 2
+	if n < b.size {
+		// A short batch tells nothing about a larger one.
+		next = min(next, b.size)
+	}
+	b.size = max(1, min(next, b.max))
 }
 
 // purgeOther runs fn until it removes nothing more, each round one

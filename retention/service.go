@@ -10,10 +10,16 @@ import (
 
 // Config tunes the purge.
 type Config struct {
-	// Batch is how many registrations one purge transaction removes
-	// (default 100): small enough that registrations arriving meanwhile
-	// wait little for the writer (see bench.BenchmarkPurge).
+	// Batch is the most registrations one purge transaction removes
+	// (default 1000), and how many rows of the other categories one
+	// transaction removes.
 	Batch int
+	// Budget is how long one purge transaction of registrations should
+	// hold the database's writer (default 10 ms). The purge sizes each
+	// batch from the rate of the batches before it, so that registrations
+	// arriving meanwhile wait at most about this long for the writer (see
+	// bench.BenchmarkPurge).
+	Budget time.Duration
 	// Pause is the rest between two batches (default none), which leaves
 	// the writer to other work on a busy system.
 	Pause time.Duration
@@ -38,7 +44,10 @@ type Service struct {
 // New returns a service over store applying the policy versions of book.
 func New(store beredskap.RetentionStore, book *Book, clock beredskap.Clock, logger *slog.Logger, cfg Config) *Service {
 	if cfg.Batch <= 0 {
-		cfg.Batch = 100
+		cfg.Batch = 1000
+	}
+	if cfg.Budget <= 0 {
+		cfg.Budget = 10 * time.Millisecond
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 10 * time.Minute

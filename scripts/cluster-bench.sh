@@ -2,23 +2,35 @@
 # SMS provider and the staff are up (it uses that script's functions and
 # variables: start_app, wait_for, log, $bin, $dir, $db, $operators).
 #
-# Measures registrations per second, and plans claimed and let go per
-# second by two operators, through HAProxy with 1, 2 and 3 instances on
+# Measures registrations per second, and then plans claimed and let go
+# per second by two operators on the queue those registrations filled,
+# through HAProxy with 1, 2 and 3 instances on
 # the cluster (synchronous replication), then the same load against one
 # instance on one plain PostgreSQL server with its default durability
 # (no replica), in the same run. Each load is BENCH_N registrations
-# (3000 by default) from 16 clients.
+# (3000 by default, arriving the day before, so that their first call is
+# due) from 16 clients; the claims run for 20 s.
 
 bench_n=${BENCH_N:-3000}
 results=()
-# bench_load runs one load against $1 and notes it as $2.
+# bench_load runs a load of registrations against $1, then lets the
+# operators ($3) claim and release plans of the queue it filled for 20 s,
+# and notes both rates as $2.
 bench_load() {
-  local url=$1 label=$2 ops=$3
-  "$bin/clusterload" load -url "$url" -n "$bench_n" -c 16 -prefix "bench$label" -hold 0 \
-    -arrival 2021-02-16T10:00:00+01:00,2021-02-17T10:00:00+01:00 -operators "$ops" -out "$dir/bench$label.json" >"$dir/bench$label.log" 2>&1
+  local url=$1 label=$2 ops=$3 regs claims
+  "$bin/clusterload" load -url "$url" -n "$bench_n" -first "$bench_first" -c 16 -prefix "bench$label" \
+    -arrival 2021-02-17T10:00:00+01:00 -out "$dir/bench$label.json" >"$dir/bench$label.log" 2>&1
+  bench_first=$((bench_first + 100000))
   cat "$dir/bench$label.log"
-  results+=("$label $(grep -o '"per_second": [0-9.]*' "$dir/bench$label.json" | grep -o '[0-9.]*$') $(grep -o '"holds_per_second": [0-9.]*' "$dir/bench$label.json" | grep -o '[0-9.]*$')")
+  # The planner makes the plans within 10 s.
+  sleep 12
+  "$bin/clusterload" load -url "$url" -n 0 -ops-for 20s -hold 0 -operators "$ops" -out "$dir/claims$label.json" >"$dir/claims$label.log" 2>&1
+  cat "$dir/claims$label.log"
+  regs=$(grep -o '"per_second": [0-9.]*' "$dir/bench$label.json" | grep -o '[0-9.]*$')
+  claims=$(grep -o '"holds_per_second": [0-9.]*' "$dir/claims$label.json" | grep -o '[0-9.]*$')
+  results+=("$label $regs $claims")
 }
+bench_first=0
 
 for i in 1 2 3; do
   start_app "$i"
@@ -59,5 +71,5 @@ echo
 echo "setup                                registrations/s   plans claimed and let go/s"
 for r in "${results[@]}"; do
   read -r label regs holds <<<"$r"
-  printf '%-36s %17s %28s\n' "$label" "$regs" "$holds"
+  printf '%-36s %17.1f %28.1f\n' "$label" "$regs" "$holds"
 done

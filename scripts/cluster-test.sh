@@ -58,7 +58,7 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" = 0 ] || { echo "cluster-test.sh: run as root (PostgreSQL runs as postgres)" >&2; exit 2; }
 for cmd in patroni patronictl etcd haproxy curl; do
-  command -v "$cmd" >/dev/null || { echo "cluster-test.sh: $cmd missing: apt-get install -y patroni etcd-server etcd-client haproxy curl" >&2; exit 2; }
+  command -v "$cmd" >/dev/null || { echo "cluster-test.sh: $cmd missing: apt-get install -y patroni python3-etcd etcd-server etcd-client haproxy curl" >&2; exit 2; }
 done
 
 dir=$(mktemp -d /tmp/beredskap-cluster.XXXXXX)
@@ -75,7 +75,7 @@ stop() {
   sleep 2
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   for n in 1 2 3 single; do
-    [ -f "$dir/pg$n/data/postmaster.pid" ] && kill -9 "$(head -1 "$dir/pg$n/data/postmaster.pid")" 2>/dev/null
+    [ -f "$dir/pg$n/data/postmaster.pid" ] && kill -9 "$(head -1 "$dir/pg$n/data/postmaster.pid" 2>/dev/null)" 2>/dev/null
   done
   if $keep; then echo "cluster-test.sh: kept $dir"; else rm -rf "$dir"; fi
 }
@@ -87,11 +87,11 @@ go build -tags nodevportal -o "$dir/bin/beredskap" ./cmd/beredskap
 go build -o "$dir/bin/clusterload" ./cmd/clusterload
 bin="$dir/bin"
 
-# etcd, one member.
+# etcd, one member, with the v2 API that deploy/patroni uses.
 etcd --name e1 --data-dir "$dir/etcd" \
   --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
   --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 \
-  --initial-cluster e1=http://127.0.0.1:23800 >"$dir/etcd.log" 2>&1 &
+  --initial-cluster e1=http://127.0.0.1:23800 --enable-v2 >"$dir/etcd.log" 2>&1 &
 pids+=($!)
 
 # wait_for runs the command until it succeeds, for at most $1 seconds.
@@ -197,7 +197,10 @@ failed=0
 # runs the fault ($3...) after 3 s, and waits for the load.
 under_load() {
   local n=$1 prefix=$2; shift 2
-  "$bin/clusterload" load -url http://127.0.0.1:8090 -n "$n" -c 8 -prefix "$prefix" \
+  # Each load makes travellers of its own (their phone numbers differ), so
+  # that the provider's record tells a message sent twice from two
+  # travellers with one text.
+  "$bin/clusterload" load -url http://127.0.0.1:8090 -n "$n" -first $((${#loads[@]} * 100000)) -c 8 -prefix "$prefix" \
     -arrival 2021-02-16T10:00:00+01:00,2021-02-17T10:00:00+01:00 -operators "$operators" -reader "$reader" -out "$dir/$prefix.json" >"$dir/$prefix.log" 2>&1 &
   local lp=$!
   pids+=($lp)
@@ -222,14 +225,19 @@ kill_leader() {
   start_node "$n"
 }
 stop_leader() {
-  local n p
+  local n p frozen
   n=$(leader)
   p=$(head -1 "$dir/pg$n/data/postmaster.pid")
-  log "stopping the leader pg$n (Patroni and PostgreSQL) with SIGSTOP for 30 s"
-  kill -STOP "$(cat "$dir/patroni$n.pid")" "$p"
+  # The whole node: Patroni, the postmaster and every PostgreSQL process
+  # it started (stopping the postmaster alone leaves the backends serving
+  # the connections they have).
+  frozen=("$(cat "$dir/patroni$n.pid")" "$p" $(pgrep -P "$p"))
+  log "stopping the leader pg$n (Patroni and all ${#frozen[@]} of its processes) with SIGSTOP for 30 s"
+  kill -STOP "${frozen[@]}"
   sleep 30
-  kill -CONT "$(cat "$dir/patroni$n.pid")" "$p"
-  log "pg$n continued; leader now pg$(leader)"
+  log "during the stop the leader became pg$(leader)"
+  kill -CONT "${frozen[@]}"
+  log "pg$n continued"
 }
 switchover() {
   local n

@@ -23,11 +23,14 @@ import (
 const (
 	checkpointEvery = 200 * time.Millisecond
 	// restartAfter is the log size, in pages, above which the loop
-	// checkpoints through the writer (about 4 MiB with 4 KiB pages), and
+	// checkpoints through the writer (about 16 MiB with 4 KiB pages), and
 	// truncateAfter the size above which it truncates the log (about
-	// 64 MiB).
-	restartAfter  = 1024
-	truncateAfter = 16384
+	// 128 MiB). Each pauses the writes for a copy and two file syncs; a
+	// bulk writer such as the retention purge fills 4 MiB of log in a
+	// fraction of a second, and restarting that often made registrations
+	// wait on the pauses far more than on the purge itself.
+	restartAfter  = 4096
+	truncateAfter = 32768
 )
 
 // checkpointParams returns the settings of the checkpoint connection.

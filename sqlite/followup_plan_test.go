@@ -58,7 +58,7 @@ func TestFollowUpQueriesUseIndexes(t *testing.T) {
 		if strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("ClaimNext(%+v): plan %q sorts", f, plan)
 		}
-		plan = explain(t, db, listQueueQuery(where), append(args, 10)...)
+		plan = explain(t, db, listQueueQuery(where), append(args, 10, 0)...)
 		if !strings.HasSuffix(plan, "USING INDEX followup_plans_queue") {
 			t.Errorf("ListQueue(%+v): plan %q; want a walk of followup_plans_queue alone", f, plan)
 		}

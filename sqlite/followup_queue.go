@@ -111,15 +111,26 @@ func (t *followUpTx) ListQueue(ctx context.Context, f beredskap.QueueFilter, now
 		limit = beredskap.MaxPageSize
 	}
 	where, args := queueWhere(f, now)
-	ps, err := t.queryPlans(ctx, listQueueQuery(where), append(args, limit)...)
+	ps, err := t.queryPlans(ctx, listQueueQuery(where), append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, fmt.Errorf("list queue: %w", err)
 	}
 	return ps, nil
 }
 
+// CountQueue returns how many plans the queue f holds at now.
+func (t *followUpTx) CountQueue(ctx context.Context, f beredskap.QueueFilter, now time.Time) (int, error) {
+	where, args := queueWhere(f, now)
+	var n int
+	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM followup_plans WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count queue: %w", err)
+	}
+	return n, nil
+}
+
 // listQueueQuery returns the query of ListQueue for the conditions of
-// queueWhere; its arguments are those of queueWhere and the limit.
+// queueWhere; its arguments are those of queueWhere, the limit and the
+// offset.
 func listQueueQuery(where string) string {
-	return `SELECT ` + planColumns + ` FROM followup_plans WHERE ` + where + ` ` + queueOrder + ` LIMIT ?`
+	return `SELECT ` + planColumns + ` FROM followup_plans WHERE ` + where + ` ` + queueOrder + ` LIMIT ? OFFSET ?`
 }

@@ -220,7 +220,28 @@ func (t *retentionTx) PurgeStaffRecords(ctx context.Context, endedBefore, now ti
 		}
 		total += n
 	}
-	return total, nil
+	n, err := t.deidentifyRemovedUsers(ctx, before, limit)
+	return total + n, err
+}
+
+// deidentifyRemovedUsers blanks the names, mobile number, identity number,
+// password hash and TOTP secret of removed users whose last grant ended
+// before endedBefore (their creation when they had none), and gives them
+// the e-mail address beredskap.RemovedUserEmail(id), at most limit.
+func (t *retentionTx) deidentifyRemovedUsers(ctx context.Context, endedBefore string, limit int) (int, error) {
+	res, err := t.tx.ExecContext(ctx, `
+		UPDATE users SET email = 'user-' || id || '`+beredskap.RemovedUserDomain+`', first_name = '', last_name = '',
+			mobile = '', national_id = '', password_hash = '', totp_secret = '', failed_logins = 0, locked_until = NULL,
+			search = 'user-' || id || '`+beredskap.RemovedUserDomain+`'
+		WHERE id IN (SELECT u.id FROM users u
+			WHERE u.status = 'removed' AND u.email NOT LIKE '%`+beredskap.RemovedUserDomain+`'
+			  AND COALESCE((SELECT max(COALESCE(g.ended_at, g.valid_to)) FROM grants g WHERE g.user_id = u.id), u.created_at) < ?1
+			LIMIT ?2)`, endedBefore, limit)
+	if err != nil {
+		return 0, fmt.Errorf("de-identify removed users: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // PurgeHolds deletes holds that ended before endedBefore.

@@ -95,6 +95,25 @@ func testQueueOrder(t *testing.T, h StaffHarness) {
 	if got := planIDs(listQueue(t, h, beredskap.QueueFilter{Limit: 3}, queueNow)); !sameIDs(got, want[:3]) {
 		t.Errorf("ListQueue with limit 3: %v; want %v", got, want[:3])
 	}
+	if got := planIDs(listQueue(t, h, beredskap.QueueFilter{Limit: 3, Offset: 3}, queueNow)); !sameIDs(got, want[3:6]) {
+		t.Errorf("ListQueue with limit 3 after 3: %v; want %v", got, want[3:6])
+	}
+	if got := planIDs(listQueue(t, h, beredskap.QueueFilter{Limit: 3, Offset: 6}, queueNow)); !sameIDs(got, want[6:]) {
+		t.Errorf("ListQueue, the last page: %v; want %v", got, want[6:])
+	}
+	for _, f := range []beredskap.QueueFilter{{}, {Limit: 2, Offset: 5}, {Municipality: "0301"}, {Municipality: "4601"}} {
+		var n int
+		fuView(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) (err error) {
+			n, err = tx.CountQueue(ctx, f, queueNow)
+			return err
+		})
+		asked := f
+		f.Limit, f.Offset = 0, 0
+		whole := len(listQueue(t, h, f, queueNow))
+		if n != whole || (asked.Municipality == "" && n != len(want)) {
+			t.Errorf("CountQueue(%+v) = %d; want %d, the length of the whole queue", asked, n, whole)
+		}
+	}
 	if got := listQueue(t, h, beredskap.QueueFilter{}, queueNow); len(got) > 0 && fuJSON(t, got[2]) != fuJSON(t, held) {
 		t.Errorf("ListQueue[2]\n got %s\nwant %s", fuJSON(t, got[2]), fuJSON(t, held))
 	}

@@ -55,7 +55,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			switch beredskap.ErrorCode(err) {
 			case "":
 				actor = a
-			case beredskap.EINTERNAL:
+			case beredskap.EINTERNAL, beredskap.EUNAVAILABLE:
 				st.err = err
 			}
 		} else if c, err := r.Cookie(s.sessionCookieName()); err == nil && c.Value != "" {
@@ -67,7 +67,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				if au.Actor != nil {
 					actor = au.Actor
 				}
-			case beredskap.EINTERNAL:
+			case beredskap.EINTERNAL, beredskap.EUNAVAILABLE:
 				st.err = err
 			default:
 				st.token = ""

@@ -311,6 +311,13 @@ func TestEnrolmentOverHTTP(t *testing.T) {
 		t.Fatalf("secret groups %v; want the secret in groups of four", groups)
 	}
 	secret := strings.ReplaceAll(groups[1], " ", "")
+	// The recovery codes do not exist yet, so the page does not offer them.
+	if hint := nb["auth.hint.code"]; strings.Contains(page, htmlEscape(hint)) || strings.Contains(strings.ToLower(page), "gjenopprettingskode") {
+		t.Errorf("the TOTP set-up page mentions recovery codes before they exist")
+	}
+	if !strings.Contains(page, htmlEscape(nb["auth.hint.enrol_code"])) {
+		t.Errorf("the TOTP set-up page lacks its hint %q", nb["auth.hint.enrol_code"])
+	}
 	csrf = formToken(t, ts, c, "/enrol/totp?lang=nb")
 	resp = postForm(t, ts, c, "/enrol/totp?lang=nb", url.Values{"csrf": {csrf}, "code": {"000000"}})
 	body := string(readBody(t, resp))
@@ -340,13 +347,31 @@ func TestEnrolmentOverHTTP(t *testing.T) {
 		t.Fatalf("confirm: status %d, %d recovery codes; want them shown with a link to /staff:\n%s", resp.StatusCode, len(codes), body)
 	}
 
-	resp, err = c.Get(ts.URL + link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	readBody(t, resp)
-	if resp.StatusCode < 400 || resp.StatusCode >= 500 {
-		t.Errorf("the used link answers %d; want it refused", resp.StatusCode)
+	// The used link, opened or posted again, and an unknown link explain
+	// what happened and lead to the login page.
+	c = noRedirects(t, ts)
+	for _, tt := range []struct {
+		method, link, problem string
+		status                int
+	}{
+		{http.MethodGet, link, "used", http.StatusGone},
+		{http.MethodPost, link, "used", http.StatusGone},
+		{http.MethodGet, "/enrol/" + strings.Repeat("x", 43) + "?lang=nb", "unknown", http.StatusNotFound},
+	} {
+		if tt.method == http.MethodGet {
+			resp, err = c.Get(ts.URL + tt.link)
+			if err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			fresh := formToken(t, ts, c, "/login?lang=nb")
+			resp = postForm(t, ts, c, tt.link, url.Values{"csrf": {fresh}, "password": {testPassword}, "password2": {testPassword}})
+		}
+		body := string(readBody(t, resp))
+		if resp.StatusCode != tt.status || !strings.Contains(body, `data-problem="`+tt.problem+`"`) ||
+			!strings.Contains(body, htmlEscape(nb["auth.enrol_link."+tt.problem])) || !strings.Contains(body, `href="/login?lang=nb"`) {
+			t.Errorf("%s %s: status %d; want %d explaining %q with a link to the login page:\n%s", tt.method, tt.link, resp.StatusCode, tt.status, tt.problem, body)
+		}
 	}
 }
 

@@ -32,6 +32,10 @@ type AuthPage struct {
 	// is where the user goes next.
 	Codes    []string
 	Continue string
+
+	// LinkProblem says why an enrolment link cannot be used ("used",
+	// "expired", "enrolled" or "unknown"), for the page that explains it.
+	LinkProblem string
 }
 
 // authArea holds login, logout and enrolment of staff.
@@ -39,7 +43,7 @@ func authArea() area {
 	return area{
 		Name: "auth",
 		Pages: []string{"auth_login.html", "auth_totp.html", "auth_recovery.html", "auth_enrol.html",
-			"auth_enrol_totp.html"},
+			"auth_enrol_totp.html", "auth_enrol_link.html"},
 		Routes: (*Server).registerAuthPages,
 	}
 }
@@ -286,10 +290,28 @@ func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request, user *beredsk
 func (s *Server) handleEnrolForm(w http.ResponseWriter, r *http.Request) {
 	user, err := s.staff.CheckEnrolment(r.Context(), r.PathValue("token"))
 	if err != nil {
-		s.Error(w, r, err)
+		s.enrolLinkError(w, r, err)
 		return
 	}
 	s.renderAuth(w, r, "auth_enrol.html", s.enrolPage(w, r, user), nil)
+}
+
+// enrolLinkError explains why an enrolment link cannot be used — used or
+// replaced, expired, the account set up already, or unknown — with a link
+// to the login page, and shows other errors on the error page.
+func (s *Server) enrolLinkError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *beredskap.Error
+	if !errors.As(err, &e) || e.Code != beredskap.EINVALID || e.Field != "token" {
+		s.Error(w, r, err)
+		return
+	}
+	p := s.authPage(w, r, "auth.enrol_link.title."+e.Reason, "/login")
+	p.LinkProblem = e.Reason
+	status := http.StatusGone
+	if e.Reason == "unknown" {
+		status = http.StatusNotFound
+	}
+	s.render(w, r, status, "auth_enrol_link.html", p)
 }
 
 // handleEnrol sets the password of an enrolment link and starts a session
@@ -302,7 +324,7 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	user, err := s.staff.CheckEnrolment(r.Context(), token)
 	if err != nil {
-		s.Error(w, r, err)
+		s.enrolLinkError(w, r, err)
 		return
 	}
 	password := r.PostForm.Get("password")
@@ -312,7 +334,10 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.staff.Enrol(r.Context(), token, password)
-	if beredskap.ErrorCode(err) == beredskap.EINVALID {
+	if e := (*beredskap.Error)(nil); errors.As(err, &e) && e.Field == "token" {
+		s.enrolLinkError(w, r, err)
+		return
+	} else if beredskap.ErrorCode(err) == beredskap.EINVALID {
 		s.renderAuth(w, r, "auth_enrol.html", s.enrolPage(w, r, user), err)
 		return
 	} else if err != nil {
@@ -332,6 +357,9 @@ func (s *Server) totpSetupPage(w http.ResponseWriter, r *http.Request, setup *st
 	p.SecretGroups = groupsOfFour(setup.Secret)
 	f := p.field("code", "text", "one-time-code", "")
 	f.Inputmode, f.MaxLength, f.Class = "numeric", 8, "w-short"
+	// Recovery codes come only once this code is confirmed, so the hint
+	// does not offer them.
+	f.Hint = p.T("auth.hint.enrol_code")
 	p.Fields = []Field{f}
 	return p
 }

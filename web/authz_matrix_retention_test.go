@@ -11,7 +11,10 @@ import (
 // retentionMatrix is the authorization matrix of legal holds and the
 // citizen's copy of their data (see authzMatrix for the columns). Only the
 // municipal officer holds, releases and lists holds, of their own
-// municipality; the citizen downloads their own data.
+// municipality; the citizen downloads their own data. The statistics that
+// remain after purges are for the control centre, the county governor
+// and municipal officers and staff (each page shows only their reach; see
+// TestStatisticsPageScope).
 //
 //	anonymous, border_officer, control_centre, municipal_officer own, municipal_officer other,
 //	municipal_staff own, municipal_staff other, labour_inspector, county_governor, access_admin, citizen_support,
@@ -26,6 +29,7 @@ var retentionMatrix = []matrixRow{
 	{Route: "POST /api/v1/legal-holds", Path: "/api/v1/legal-holds", JSON: true, Want: outcomes{U, F, F, A, A, F, F, F, F, F, F, U, F}},
 	{Route: "POST /api/v1/legal-holds/{hold}/release", Path: "/api/v1/legal-holds/{hold}/release",
 		Want: outcomes{U, F, F, A, N, F, F, F, F, F, F, U, F}},
+	{Route: "GET /staff/statistics", Path: "/staff/statistics", Want: outcomes{L, F, A, A, A, A, A, F, A, F, F, L, F}},
 	{Route: "GET /staff/corrections", Path: "/staff/corrections", Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},
 	{Route: "POST /staff/corrections/{correction}/close", Path: "/staff/corrections/{correction}/close", Form: "answer=",
 		Want: outcomes{L, F, F, F, F, F, F, F, F, F, A, L, F}},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"beredskap"
 	"beredskap/web"
 )
@@ -398,5 +400,53 @@ func TestLabourNoticeFilterErrors(t *testing.T) {
 	decodeJSON(t, resp, &e)
 	if resp.StatusCode != http.StatusBadRequest || e.Error.Field != "org_number" {
 		t.Errorf("API: status %d, field %q; want 400 naming org_number", resp.StatusCode, e.Error.Field)
+	}
+}
+
+// TestFollowUpQueuePages fills the queue past one page: the page says how
+// many travellers the queue holds and which are shown, and leads to the
+// next page, which shows the rest and leads back to the first; every
+// traveller is listed once.
+func TestFollowUpQueuePages(t *testing.T) {
+	ts, centre, first := followUpServer(t, false)
+	const total = 53
+	for i := 1; i < total; i++ {
+		name := fmt.Sprintf("Nowak%02d", i)
+		mustPlan(t, ts, mustRegistration(t, ts, municipalityA, name), municipalityA, name)
+	}
+	seen := map[string]bool{}
+	doc := mustPage(t, ts, centre, "/staff/followup?lang=nb", http.StatusOK)
+	for page, want := range []struct{ from, to int }{{1, 50}, {51, total}} {
+		if got, _ := doc.Find("#queue-total").Attr("data-total"); got != fmt.Sprint(total) {
+			t.Fatalf("page %d: the total is %q; want %d", page+1, got, total)
+		}
+		text := doc.Find("#queue-total").Text()
+		if !strings.Contains(text, fmt.Sprintf("%d–%d", want.from, want.to)) {
+			t.Errorf("page %d: %q; want it to say %d–%d are shown", page+1, text, want.from, want.to)
+		}
+		rows := doc.Find("#queue tbody tr[data-plan]")
+		if rows.Length() != want.to-want.from+1 {
+			t.Errorf("page %d: %d rows; want %d", page+1, rows.Length(), want.to-want.from+1)
+		}
+		rows.Each(func(_ int, s *goquery.Selection) {
+			id, _ := s.Attr("data-plan")
+			if seen[id] {
+				t.Errorf("plan %s is listed twice", id)
+			}
+			seen[id] = true
+		})
+		next, hasNext := doc.Find("#next-page").Attr("href")
+		_, hasFirst := doc.Find("#first-page").Attr("href")
+		if page == 0 {
+			if !hasNext || hasFirst {
+				t.Fatalf("page 1: next %v, first %v; want only a link to the next page", hasNext, hasFirst)
+			}
+			doc = mustPage(t, ts, centre, next, http.StatusOK)
+		} else if hasNext || !hasFirst {
+			t.Errorf("page 2: next %v, first %v; want only a link to the first page", hasNext, hasFirst)
+		}
+	}
+	if len(seen) != total || !seen[fmt.Sprint(first.ID)] {
+		t.Errorf("%d travellers listed over the pages; want all %d", len(seen), total)
 	}
 }

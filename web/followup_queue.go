@@ -18,7 +18,15 @@ type followUpQueuePage struct {
 	Rows []followUpQueueRow
 	// Empty says claim-next found nobody to claim.
 	Empty bool
+	// Total is how many travellers the queue holds; From and To number
+	// the first and last shown. NextHref and FirstHref lead to the next
+	// and the first page ("" when there is none).
+	Total, From, To     int
+	NextHref, FirstHref string
 }
+
+// queuePageSize is how many travellers one page of the queue shows.
+const queuePageSize = 50
 
 // followUpQueueRow is one traveller of the queue.
 type followUpQueueRow struct {
@@ -96,15 +104,42 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *beredskap.
 	page := &followUpQueuePage{staffFrame: s.newStaffFrame(w, r, a, "/staff/followup", "centre.queue.title")}
 	page.Form = followUpForm{frame: &page.staffFrame}
 	page.Values = url.Values{"language": {strings.TrimSpace(q.Get("language"))},
-		"municipality": {strings.TrimSpace(q.Get("municipality"))}}
+		"municipality": {strings.TrimSpace(q.Get("municipality"))}, "page": {strings.TrimSpace(q.Get("page"))}}
 	return page
+}
+
+// queuePageNumber reads the page of the queue asked for: 1 unless page is
+// a number from 1 up.
+func queuePageNumber(v url.Values) int {
+	n, err := strconv.Atoi(v.Get("page"))
+	if err != nil || n < 1 || n > 1<<20 {
+		return 1
+	}
+	return n
 }
 
 // fillQueue puts the queue that f selects into page's rows.
 func (s *Server) fillQueue(r *http.Request, page *followUpQueuePage, f beredskap.QueueFilter) error {
+	total, err := s.cfg.FollowUp.QueueSize(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	n := queuePageNumber(page.Values)
+	if last := max(1, (total+queuePageSize-1)/queuePageSize); n > last {
+		n = last
+	}
+	f.Limit, f.Offset = queuePageSize, (n-1)*queuePageSize
 	plans, err := s.cfg.FollowUp.Queue(r.Context(), f)
 	if err != nil {
 		return err
+	}
+	page.Total, page.From, page.To = total, f.Offset+1, f.Offset+len(plans)
+	filters := []string{"language", page.Values.Get("language"), "municipality", page.Values.Get("municipality")}
+	if page.To < total {
+		page.NextHref = page.Href("/staff/followup", append(filters, "page", strconv.Itoa(n+1))...)
+	}
+	if n > 1 {
+		page.FirstHref = page.Href("/staff/followup", filters...)
 	}
 	me := page.Actor.User.Email
 	for _, p := range plans {

@@ -89,3 +89,32 @@ func TestUnavailableIs503WithRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// epochUnavailable is a staff store on a real database whose auth epoch
+// cannot be read, as during a failover.
+type epochUnavailable struct{ beredskap.StaffStore }
+
+func (epochUnavailable) AuthEpoch(context.Context) (int64, error) {
+	return 0, fmt.Errorf("read auth epoch: %w",
+		&beredskap.Error{Code: beredskap.EUNAVAILABLE, Message: "the database is not available at the moment; try again shortly"})
+}
+
+// A token that cannot be checked because the database is unavailable is
+// answered with 503 and Retry-After, not 401: the client's token is not
+// bad, and a 401 would send it to log in again or give up.
+func TestTokenCheckDuringFailoverIs503(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := staff.New(epochUnavailable{sqlite.NewStaffStore(db, time.Now)}, nil, time.Now, staff.Config{}, nil)
+	s := NewServer(Config{}, &intake.Intake{}, svc, nil, slog.New(slog.DiscardHandler))
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/registrations", nil)
+	req.Header.Set("Authorization", "Bearer "+staff.TokenPrefix+"abcdefghijklmnopqrstuvwxyz0123456789")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("status %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+}

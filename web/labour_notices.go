@@ -97,7 +97,7 @@ func (s *Server) handleLabourNotices(w http.ResponseWriter, r *http.Request) {
 	for _, n := range notices {
 		page.Rows = append(page.Rows, labourNoticeRow{
 			ID: n.ID, OrgNumber: n.OrgNumber, Employer: n.EmployerName, Suspicion: n.Suspicion,
-			Municipality: municipalityName(n.Municipality), Arrival: page.DateOf(n.ArrivalDate), Created: page.Time(n.CreatedAt),
+			Municipality: municipalityNameAt(n.Municipality, n.CreatedAt), Arrival: page.DateOf(n.ArrivalDate), Created: page.Time(n.CreatedAt),
 		})
 	}
 	filter := []string{"org_number", page.Values.Get("org_number"), "from", page.Values.Get("from"), "to", page.Values.Get("to")}

@@ -217,7 +217,7 @@ func TestLayoutCitizenAndPublicPagesFit(t *testing.T) {
 		}
 	}
 	public := []string{"/", "/receipt/" + stored.Receipt, "/rules/changes", "/login", "/access/request",
-		"/citizen/reopen", "/no-such-page"}
+		"/citizen/reopen", "/no-such-page", "/enrol/" + strings.Repeat("x", 43)}
 	citizenPages := []string{"/citizen", "/citizen/block", "/citizen/withdraw"}
 	for _, lang := range languages {
 		t.Run(lang, func(t *testing.T) {

@@ -189,6 +189,14 @@ func TestMunicipalCharts(t *testing.T) {
 		if got := strings.TrimSpace(chart.Find("svg > title").Text()); got != c.title {
 			t.Errorf("%s: title %q; want %q", c.id, got, c.title)
 		}
+		// The title is also visible, as the chart's heading, which names
+		// the figure.
+		if got := strings.TrimSpace(chart.Find("h3#" + c.id + "-heading").Text()); got != c.title {
+			t.Errorf("%s: visible heading %q; want %q", c.id, got, c.title)
+		}
+		if by, _ := chart.Attr("aria-labelledby"); by != c.id+"-heading" {
+			t.Errorf("%s: the figure is labelled by %q; want its heading", c.id, by)
+		}
 		if got := chart.Find("table tbody tr").Length(); got != c.bars {
 			t.Errorf("%s: the table has %d rows; want %d", c.id, got, c.bars)
 		}

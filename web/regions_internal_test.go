@@ -1,6 +1,9 @@
 package web
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // Issue 14: the nationality and issuing-country lists hold real countries
 // only (no "Eurozone", "United Nations", no UK beside GB), each once.
@@ -21,6 +24,27 @@ func TestRegionOptionsAreCountriesOnce(t *testing.T) {
 		}
 		if !values["NO"] || !values["AX"] || len(opts) != 250 {
 			t.Errorf("%s: %d countries; want 250 with NO and AX", lang, len(opts))
+		}
+	}
+}
+
+// TestMunicipalityNames checks that staff pages name a municipality for
+// the date concerned: a number of 2020–2023 by the name it had then
+// (never the bare number), a name that changed by the date asked, and a
+// number never used as it is.
+func TestMunicipalityNames(t *testing.T) {
+	for _, tt := range []struct {
+		got, want string
+	}{
+		{municipalityName("3005"), "Drammen (3005)"},
+		{municipalityName("5401"), "Tromsø (5401)"},
+		{municipalityName("0301"), "Oslo (0301)"},
+		{municipalityNameAt("1853", time.Date(2021, 6, 1, 12, 0, 0, 0, time.UTC)), "Evenes (1853)"},
+		{municipalityNameAt("1853", time.Date(2022, 6, 1, 12, 0, 0, 0, time.UTC)), "Evenes - Evenášši (1853)"},
+		{municipalityName("9999"), "9999"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q; want %q", tt.got, tt.want)
 		}
 	}
 }

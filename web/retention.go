@@ -13,16 +13,20 @@ import (
 	"beredskap/retention"
 )
 
-// retentionArea holds the municipal officer's legal holds, page and API.
+// retentionArea holds the municipal officer's legal holds (page and
+// API), correction requests and the statistics that remain after purges.
 func retentionArea() area {
 	return area{
 		Name:    "retention",
 		Enabled: func(c *Config) bool { return c.Retention != nil },
 		Wide:    true,
-		Pages:   []string{"legal_holds.html", "corrections.html"},
+		Pages:   []string{"legal_holds.html", "corrections.html", "statistics.html"},
 		Links: []navLink{
 			{Group: "registrations", Path: "/staff/legal-holds", Key: "retention.nav.holds", Allowed: can(beredskap.PermLegalHold)},
 			{Group: "citizens", Path: "/staff/corrections", Key: "retention.nav.corrections", Allowed: canAnywhere(beredskap.PermProcessCitizenCases)},
+			{Group: "registrations", Path: "/staff/statistics", Key: "retention.nav.stats", Allowed: func(a *beredskap.Actor) bool {
+				return beredskap.Can(a, beredskap.PermViewStatistics, beredskap.StatisticsScope(a))
+			}},
 		},
 		Routes: (*Server).registerRetention,
 	}
@@ -35,6 +39,7 @@ func (s *Server) registerRetention() {
 	s.handle("GET /api/v1/legal-holds", s.apiLegalHolds)
 	s.handle("POST /api/v1/legal-holds", s.apiLegalHoldCreate)
 	s.handle("POST /api/v1/legal-holds/{hold}/release", s.apiLegalHoldRelease)
+	s.handle("GET /staff/statistics", s.handleStatistics)
 	s.handle("GET /staff/corrections", s.handleCorrections)
 	s.handle("POST /staff/corrections/{correction}/close", s.handleCorrectionClose)
 	s.handle("GET /api/v1/corrections", s.apiCorrections)

@@ -2,12 +2,17 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
+	"beredskap"
 	"beredskap/internal/testenv"
+	"beredskap/web"
 )
 
 // TestCitizenDownload checks the person's copy of all their data (GDPR
@@ -88,4 +93,59 @@ func TestCitizenDownload(t *testing.T) {
 		}
 	}
 
+}
+
+// TestStatisticsPageScope: the statistics page shows each role only its
+// reach — every municipality to the control centre, the county's to the
+// county governor, the own to a municipal officer — with counts under 5
+// suppressed, and refuses roles with no use for them (issue 19).
+func TestStatisticsPageScope(t *testing.T) {
+	ts := startServer(t, web.Config{}, nil)
+	for i := range 6 {
+		mustRegistration(t, ts, municipalityA, fmt.Sprintf("Oslo%d", i))
+	}
+	for i := range 2 {
+		mustRegistration(t, ts, municipalityB, fmt.Sprintf("Bergen%d", i))
+	}
+	users := map[string]*staffUser{
+		"centre":  mustAddStaffUser(t, ts, "centre@example.no", beredskap.RoleControlCentre, national),
+		"county":  mustAddStaffUser(t, ts, "county@example.no", beredskap.RoleCountyGovernor, beredskap.Scope{Kind: beredskap.ScopeCounty, Code: countyA}),
+		"officer": mustAddStaffUser(t, ts, "officer@example.no", beredskap.RoleMunicipalOfficer, municipal(municipalityA)),
+		"labour":  mustAddStaffUser(t, ts, "labour@example.no", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate}),
+	}
+	for _, u := range users {
+		mustLogIn(t, ts, u)
+	}
+	for _, c := range []struct {
+		user         string
+		oslo, bergen bool
+	}{
+		{"centre", true, true},
+		{"county", true, false},
+		{"officer", true, false},
+	} {
+		doc := mustPage(t, ts, users[c.user], "/staff/statistics?lang=en", http.StatusOK)
+		rows := map[string][]string{}
+		doc.Find("#statistics tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			var cells []string
+			tr.Find("td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, strings.TrimSpace(td.Text())) })
+			rows[cells[0]] = cells[1:]
+		})
+		oslo, sawOslo := rows["Oslo ("+municipalityA+")"]
+		bergen, sawBergen := rows["Bergen ("+municipalityB+")"]
+		if sawOslo != c.oslo || sawBergen != c.bergen {
+			t.Errorf("%s sees Oslo %v, Bergen %v; want %v, %v (rows %v)", c.user, sawOslo, sawBergen, c.oslo, c.bergen, rows)
+			continue
+		}
+		if sawOslo && oslo[0] != "6" {
+			t.Errorf("%s: Oslo's registrations are %q; want 6", c.user, oslo[0])
+		}
+		if sawBergen && bergen[0] != "<5" {
+			t.Errorf("%s: Bergen's 2 registrations are shown as %q; want <5", c.user, bergen[0])
+		}
+		if c.user == "centre" && len(oslo) != len(beredskap.StatKeys) {
+			t.Errorf("Oslo's row has %d counts; want one per key (%d)", len(oslo), len(beredskap.StatKeys))
+		}
+	}
+	mustPage(t, ts, users["labour"], "/staff/statistics?lang=en", http.StatusForbidden)
 }

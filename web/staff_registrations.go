@@ -90,7 +90,7 @@ func (s *Server) handleStaffRegistrations(w http.ResponseWriter, r *http.Request
 			Href:         page.Href("/staff/registrations/" + url.PathEscape(reg.Receipt)),
 			Name:         strings.TrimSpace(t.FirstName + " " + t.LastName),
 			Arrival:      page.arrival(reg.Registration.ArrivalTime),
-			Municipality: municipalityName(reg.Municipality),
+			Municipality: municipalityNameAt(reg.Municipality, reg.CreatedAt),
 			Quarantine:   page.T("decision.headline." + reg.Decision.Quarantine.Scope),
 			Registered:   page.Time(reg.CreatedAt),
 		})

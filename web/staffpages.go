@@ -212,10 +212,19 @@ func (f *staffFrame) Date(t *time.Time, key string) string {
 	return t.In(oslo).Format("02.01.2006")
 }
 
-// municipalityName returns "Name (code)" for a municipality known today,
-// or the code alone.
+// municipalityName returns "Name (code)" for a municipality as it is
+// named today, or for a number no longer in use (before the reform of
+// 2024) as it was named when last in use; the code alone for a number
+// never used.
 func municipalityName(code string) string {
-	if m, ok := norway.MunicipalityAt(code, time.Now()); ok {
+	return municipalityNameAt(code, time.Now())
+}
+
+// municipalityNameAt returns "Name (code)" for the municipality with that
+// number on the date of at, or in the period of that number closest to
+// it; the code alone for a number never used.
+func municipalityNameAt(code string, at time.Time) string {
+	if m, ok := norway.MunicipalityNear(code, at); ok {
 		return m.Name + " (" + code + ")"
 	}
 	return code

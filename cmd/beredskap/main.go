@@ -14,7 +14,7 @@
 //	beredskap token create --db DB --user E [--name NAME] [--ttl DURATION]
 //	beredskap token revoke --db DB < TOKEN
 //	beredskap audit verify --db DB
-//	beredskap retention check [DIR] | purge --db DB | stats --db DB | doc --out DIR | backup --db FILE --dir DIR
+//	beredskap retention check [DIR] | purge --db DB | stats --db DB | doc --out DIR | backup --db DB --dir DIR
 //	beredskap version
 //
 // Every flag can also be set as an environment variable: --db as
@@ -120,7 +120,7 @@ Commands:
   retention purge   delete what the retention policy no longer allows to keep (serve does it daily)
   retention stats   the statistics that remain after purges (counts under 5 suppressed)
   retention doc     write the record of processing and the impact summary (docs/)
-  retention backup  back a SQLite database up and remove backups older than the policy allows
+  retention backup  back the database up (SQLite copy or pg_dump) and remove backups older than the policy allows
   version       print the version
 
 Run 'beredskap COMMAND -h' for the flags of a command. Every flag can also be

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,14 +23,16 @@ import (
 
 // retentionSettings are the options of the daily purge in serve and demo.
 type retentionSettings struct {
-	Purge      bool
-	PurgeBatch int
+	Purge       bool
+	PurgeBatch  int
+	PurgeBudget time.Duration
 }
 
 // bind defines the retention flags on fs.
 func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 	fs.BoolVar(&s.Purge, "purge", purge, "run the retention purge once a day (one instance across all sharing the database)")
-	fs.IntVar(&s.PurgeBatch, "purge-batch", 100, "registrations deleted per purge transaction (smaller keeps registrations arriving meanwhile quicker)")
+	fs.IntVar(&s.PurgeBatch, "purge-batch", 1000, "the most registrations one purge transaction deletes")
+	fs.DurationVar(&s.PurgeBudget, "purge-budget", 10*time.Millisecond, "how long one purge transaction should hold the database's writer (shorter keeps registrations arriving meanwhile quicker)")
 }
 
 // startPurge runs the daily purge until ctx ends, in the one process that
@@ -54,7 +58,7 @@ func startPurge(ctx context.Context, st *store, svc *retention.Service, s retent
 // newRetention returns the retention service of serve and demo.
 func newRetention(st *store, clock beredskap.Clock, s retentionSettings, logger *slog.Logger) *retention.Service {
 	return retention.New(st.retention, retention.MustEmbedded(), clock, logger,
-		retention.Config{Batch: s.PurgeBatch, Pause: 20 * time.Millisecond})
+		retention.Config{Batch: s.PurgeBatch, Budget: s.PurgeBudget})
 }
 
 // runRetention runs 'retention check [DIR]', 'retention purge --db DB',
@@ -114,7 +118,8 @@ func retentionCheck(args []string, stdout, stderr io.Writer) error {
 func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("retention purge", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
-	batch := fset.Int("batch", 100, "registrations deleted per transaction")
+	batch := fset.Int("batch", 1000, "the most registrations one transaction deletes")
+	budget := fset.Duration("budget", 10*time.Millisecond, "how long one transaction should hold the database's writer")
 	var a auditSettings
 	a.bind(fset)
 	if err := parse(fset, args); err != nil {
@@ -125,7 +130,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("retention purge: %w", err)
 	}
 	defer st.close()
-	svc := retention.New(st.retention, retention.MustEmbedded(), time.Now, nil, retention.Config{Batch: *batch})
+	svc := retention.New(st.retention, retention.MustEmbedded(), time.Now, nil, retention.Config{Batch: *batch, Budget: *budget})
 	rep, err := svc.Purge(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("retention purge: %w", err)
@@ -195,26 +200,32 @@ const (
 
 func retentionBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("retention backup", stdout)
-	db := fset.String("db", "beredskap.db", "SQLite file path")
+	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	dir := fset.String("dir", "backups", "directory of the backups")
 	if err := parse(fset, args); err != nil {
 		return helpOK(err)
-	}
-	st, err := openStore(ctx, *db, nil, nil)
-	if err != nil {
-		return fmt.Errorf("retention backup: %w", err)
-	}
-	defer st.close()
-	if st.backup == nil {
-		return usageError{"retention backup: PostgreSQL is backed up by the operator's tools; see docs/backups.md for the retention they must keep"}
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return fmt.Errorf("retention backup: %w", err)
 	}
 	now := time.Now().UTC()
-	path := filepath.Join(*dir, backupPrefix+now.Format(backupLayout)+".db")
-	if err := st.backup(ctx, path); err != nil {
-		return fmt.Errorf("retention backup: %w", err)
+	path := filepath.Join(*dir, backupPrefix+now.Format(backupLayout))
+	if isPostgres(*db) {
+		path += ".dump"
+		if err := pgDump(ctx, *db, path); err != nil {
+			return fmt.Errorf("retention backup: %w", err)
+		}
+	} else {
+		path += ".db"
+		st, err := openStore(ctx, *db, nil, nil)
+		if err != nil {
+			return fmt.Errorf("retention backup: %w", err)
+		}
+		err = st.backup(ctx, path)
+		st.close()
+		if err != nil {
+			return fmt.Errorf("retention backup: %w", err)
+		}
 	}
 	fmt.Fprintln(stdout, "wrote", path)
 	keep := time.Duration(retention.MustEmbedded().At(now).BackupDays) * 24 * time.Hour
@@ -223,6 +234,25 @@ func retentionBackup(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stdout, "removed", r)
 	}
 	return err
+}
+
+// pgDump writes a logical backup of the PostgreSQL database at url to
+// path with pg_dump (custom format, for pg_restore): one consistent
+// snapshot holding only live rows, so that nothing the purge deleted is
+// in it. A half-written file is removed.
+func pgDump(ctx context.Context, url, path string) error {
+	bin, err := exec.LookPath("pg_dump")
+	if err != nil {
+		return errors.New("pg_dump is not installed (Debian: apt-get install postgresql-client)")
+	}
+	var msg bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "--format=custom", "--no-owner", "--file="+path, "--dbname="+url)
+	cmd.Stderr = &msg
+	if err := cmd.Run(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("pg_dump: %w: %s", err, strings.TrimSpace(msg.String()))
+	}
+	return nil
 }
 
 // pruneBackups removes the backups in dir written before cutoff and
@@ -235,7 +265,7 @@ func pruneBackups(dir string, cutoff time.Time) ([]string, error) {
 	var removed []string
 	for _, e := range entries {
 		name := e.Name()
-		stamp, ok := strings.CutPrefix(strings.TrimSuffix(name, ".db"), backupPrefix)
+		stamp, ok := strings.CutPrefix(strings.TrimSuffix(strings.TrimSuffix(name, ".db"), ".dump"), backupPrefix)
 		if !ok {
 			continue
 		}

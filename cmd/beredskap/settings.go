@@ -54,10 +54,10 @@ var synopses = map[string]string{
 	"audit witness":      "beredskap audit witness --log-key KEY [--addr 127.0.0.1:8090] [--dir beredskap-witness]",
 	"audit verify-proof": "beredskap audit verify-proof [--key KEY] [--receipt R] FILE|-",
 	"retention check":    "beredskap retention check [DIR]",
-	"retention purge":    "beredskap retention purge [--db DB] [--batch N]",
+	"retention purge":    "beredskap retention purge [--db DB] [--batch N] [--budget D]",
 	"retention stats":    "beredskap retention stats [--db DB] [--municipality CODE]",
 	"retention doc":      "beredskap retention doc [--out DIR]",
-	"retention backup":   "beredskap retention backup [--db FILE] [--dir DIR]",
+	"retention backup":   "beredskap retention backup [--db DB] [--dir DIR]",
 }
 
 // groups are the commands with subcommands, for their -h.

@@ -63,11 +63,13 @@ func runLoad(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	base := fs.String("url", "http://127.0.0.1:8090", "the balancer's URL")
 	n := fs.Int("n", 200, "registrations to make")
+	first := fs.Int("first", 0, "number of the first registration, so that runs on one database make different travellers (phone numbers)")
 	workers := fs.Int("c", 8, "registrations made at once")
 	prefix := fs.String("prefix", "run", "prefix of idempotency keys and phone numbers (digits 0-9 only after it)")
 	arrival := fs.String("arrival", "2021-02-14T20:00:00+01:00", "arrival time of the registrations; several, comma-separated, are taken in turn")
 	tokens := fs.String("operators", "", "comma-separated API tokens of control-centre operators who claim and release work")
 	reader := fs.String("reader", "", "API token of a user whose reads of registrations are audited")
+	opsFor := fs.Duration("ops-for", 0, "keep the operators and the reader working at least this long, also after the registrations (with -n 0: only them)")
 	hold := fs.Duration("hold", 20*time.Millisecond, "how long an operator holds a plan before releasing it")
 	give := fs.Duration("give-up", 5*time.Minute, "stop retrying a registration after this long")
 	out := fs.String("out", "load.json", "file to write the result to")
@@ -105,12 +107,18 @@ func runLoad(ctx context.Context, args []string) error {
 	}
 	for i := range *n {
 		select {
-		case jobs <- i:
+		case jobs <- *first + i:
 		case <-ctx.Done():
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	if rest := *opsFor - time.Since(start); rest > 0 {
+		select {
+		case <-time.After(rest):
+		case <-ctx.Done():
+		}
+	}
 	stopOps()
 	ops.Wait()
 	l.res.Seconds = time.Since(start).Seconds()
