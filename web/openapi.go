@@ -47,6 +47,7 @@ var registrationRules = schemaRules{
 		"countries_visited":                  "ISO 3166-1 alpha-2 codes (or ISO 3166-2 areas of Sweden, Finland and Denmark such as FI-01; Åland is AX or FI-01) of the countries stayed in during the 10 days before arrival; XX, UK, EU and other codes that are not countries are refused; may be empty.",
 		"residence":                          "registered_resident, permanent_home (owns or rents a permanent home in Norway) or none.",
 		"family_of_resident":                 "Married to, or has a child with, a person with a permanent home in Norway; or a minor child of such a person.",
+		"trip_purpose":                       "Optional: why a traveller who lives in Norway went abroad (work_trip, studies_abroad, strong_welfare_reasons, leisure). From 17 March to 26 May 2021 only a necessary trip (not leisure), shown with its document, exempts a resident from the quarantine hotel; empty counts as not shown.",
 		"employer.org_number":                "Norwegian organisation number (9 digits), checked.",
 		"accommodation.address.postal_code":  "Norwegian postal code (4 digits).",
 		"accommodation.address.municipality": "Municipality number (4 digits); derived from the postal code when empty.",
