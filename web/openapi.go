@@ -110,7 +110,7 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 		var required []string
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" || !f.IsExported() {
 				continue
 			}
@@ -119,7 +119,9 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 				p = path + "." + name
 			}
 			props[name] = sr.schemaOf(f.Type, p, false)
-			if sr.required["*"] || sr.required[p] {
+			// A field left out when empty is required only where named.
+			omitted := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
+			if sr.required["*"] && !omitted || sr.required[p] {
 				required = append(required, name)
 			}
 		}
@@ -176,8 +178,9 @@ func errorResponse(description string) map[string]any {
 }
 
 // openAPIDocument returns the OpenAPI 3.1 document of the JSON API.
-// baseURL, when not empty, is the server the document names.
-func openAPIDocument(version, baseURL string) map[string]any {
+// baseURL, when not empty, is the server the document names; smsReceipts
+// says whether the server takes the SMS provider's delivery receipts.
+func openAPIDocument(version, baseURL string, smsReceipts bool) map[string]any {
 	if version == "" {
 		version = "dev"
 	}
@@ -207,7 +210,7 @@ func openAPIDocument(version, baseURL string) map[string]any {
 			"properties": map[string]any{
 				"code": map[string]any{"type": "string", "enum": []beredskap.Code{beredskap.EINVALID, beredskap.ENOTFOUND,
 					beredskap.ECONFLICT, beredskap.EUNAUTHORIZED, beredskap.EFORBIDDEN, beredskap.ETOOLARGE,
-					eUnsupportedMediaType, beredskap.EINTERNAL}},
+					eUnsupportedMediaType, eMethodNotAllowed, beredskap.EUNAVAILABLE, beredskap.EINTERNAL}},
 				"field":      map[string]any{"type": "string", "description": "JSON path of the offending field (or the header name)."},
 				"reason":     map[string]any{"type": "string", "description": "Stable key of the problem, such as required or format_date."},
 				"message":    map[string]any{"type": "string", "description": "English message."},
@@ -299,6 +302,9 @@ func openAPIDocument(version, baseURL string) map[string]any {
 		maps.Copy(paths, ps)
 		maps.Copy(schemas, ss)
 	}
+	if smsReceipts {
+		paths["/api/v1/sms/receipts"] = smsReceiptsOp()
+	}
 	if baseURL != "" {
 		doc["servers"] = []any{map[string]any{"url": baseURL}}
 	}
@@ -334,8 +340,8 @@ func ruleChangeSchema() map[string]any {
 	}
 }
 
-func mustOpenAPI(version, baseURL string) []byte {
-	data, err := json.MarshalIndent(openAPIDocument(version, baseURL), "", "  ")
+func mustOpenAPI(version, baseURL string, smsReceipts bool) []byte {
+	data, err := json.MarshalIndent(openAPIDocument(version, baseURL, smsReceipts), "", "  ")
 	if err != nil {
 		panic(err)
 	}
