@@ -97,10 +97,6 @@ type User struct {
 	PasswordHash string // argon2id PHC string; empty until enrolled
 	TOTPSecret   string // base32; empty until enrolled
 	TOTPLastStep int64  // the last time step used, so a code works once
-	// FailedLogins counts failed attempts since the last success;
-	// LockedUntil is set when they reach the limit.
-	FailedLogins int
-	LockedUntil  *time.Time
 
 	CreatedAt time.Time
 	Grants    []Grant // every grant, ended ones too, oldest first

@@ -64,6 +64,10 @@ const (
 	// PermEndDispensation ends a dispensation at once when symptoms are
 	// reported.
 	PermEndDispensation Permission = "dispensations.end"
+	// PermReadDispensations reads the § 6j dispensations of the
+	// quarantine municipality (a dying relative, a funeral): its municipal
+	// officer and staff only, who grant and end them.
+	PermReadDispensations Permission = "dispensations.read"
 	// PermRuleImpact reads who a rule change affects and how.
 	PermRuleImpact Permission = "rules.impact"
 	// PermLegalHold holds a person's data past its retention period
@@ -82,7 +86,7 @@ var Permissions = []Permission{
 	PermConfirmAccessOrder, PermViewAccessOrders, PermProcessAccessOrders, PermManageUsers,
 	PermProcessCitizenCases, PermFollowUp, PermManageTemplates, PermViewReports, PermViewLabourNotices,
 	PermManageHotels, PermAllocateStay, PermManageStays, PermGrantDispensation, PermDelegateDispensations,
-	PermEndDispensation, PermRuleImpact, PermLegalHold, PermViewStatistics,
+	PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold, PermViewStatistics,
 }
 
 // Can reports whether a may do p to things of municipality, which is ""
@@ -105,7 +109,7 @@ func Can(a *Actor, p Permission, municipality string) bool {
 	case RoleControlCentre:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermFollowUp, PermManageTemplates,
-			PermViewReports, PermViewLabourNotices, PermEndDispensation, PermRuleImpact, PermViewStatistics:
+			PermViewReports, PermViewLabourNotices, PermRuleImpact, PermViewStatistics:
 			return true
 		}
 	case RoleBorderOfficer:
@@ -114,13 +118,14 @@ func Can(a *Actor, p Permission, municipality string) bool {
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermOrderAccess,
 			PermConfirmAccessOrder, PermViewAccessOrders, PermViewReports, PermGrantDispensation,
-			PermDelegateDispensations, PermEndDispensation, PermRuleImpact, PermLegalHold, PermViewStatistics:
+			PermDelegateDispensations, PermEndDispensation, PermReadDispensations, PermRuleImpact, PermLegalHold,
+			PermViewStatistics:
 			return own
 		}
 	case RoleMunicipalStaff:
 		switch p {
 		case PermListRegistrations, PermReadRegistration, PermViewReports, PermGrantDispensation,
-			PermEndDispensation, PermViewStatistics:
+			PermEndDispensation, PermReadDispensations, PermViewStatistics:
 			return own
 		}
 	case RoleHotelCoordinator:

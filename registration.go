@@ -5,13 +5,18 @@ package beredskap
 // the strings the traveller sent; Validate checks them and ArrivalInstant and
 // BirthDate parse them.
 type Registration struct {
-	ArrivalTime            string        `json:"arrival_time"`
-	Traveller              Traveller     `json:"traveller"`
-	CountriesVisited       []string      `json:"countries_visited"`
-	Arrival                Arrival       `json:"arrival"`
-	Residence              string        `json:"residence"`
-	FamilyOfResident       bool          `json:"family_of_resident"`
-	Purpose                string        `json:"purpose"`
+	ArrivalTime      string    `json:"arrival_time"`
+	Traveller        Traveller `json:"traveller"`
+	CountriesVisited []string  `json:"countries_visited"`
+	Arrival          Arrival   `json:"arrival"`
+	Residence        string    `json:"residence"`
+	FamilyOfResident bool      `json:"family_of_resident"`
+	Purpose          string    `json:"purpose"`
+	// TripPurpose is why a traveller who lives in Norway went abroad, when
+	// given: the rules of 29 March to 26 May 2021 exempt a resident from the
+	// quarantine hotel only after a necessary trip. Optional; empty means
+	// not stated, which those rules read as not shown to be necessary.
+	TripPurpose            string        `json:"trip_purpose,omitempty"`
 	Employer               Employer      `json:"employer"`
 	Accommodation          Accommodation `json:"accommodation"`
 	RoomWithGuardian       bool          `json:"room_with_guardian"`
@@ -89,6 +94,18 @@ const (
 	PurposeOther           = "other"
 )
 
+// Values of Registration.TripPurpose: a work trip (confirmed by the
+// employer or client), travel home from studies abroad, a trip for strong
+// welfare reasons (such as visitation with one's minor children, a close
+// relative's funeral, a visit to a close relative who is dying or
+// seriously ill), or a leisure trip that was not necessary.
+const (
+	TripWork          = "work_trip"
+	TripStudiesAbroad = "studies_abroad"
+	TripWelfare       = "strong_welfare_reasons"
+	TripLeisure       = "leisure"
+)
+
 // Values of Accommodation.Type.
 const (
 	AccommodationOwnHome         = "own_home"
@@ -129,8 +146,9 @@ const (
 // Enumerations lists the allowed values of every enumerated field, by the
 // JSON path of the field. Forms, the OpenAPI document and Validate read it.
 var Enumerations = map[string][]string{
-	"residence": {ResidenceRegistered, ResidencePermanentHome, ResidenceNone},
-	"purpose":   {PurposeWork, PurposeAsylumSeeker, PurposeTransferRefugee, PurposeOther},
+	"residence":    {ResidenceRegistered, ResidencePermanentHome, ResidenceNone},
+	"purpose":      {PurposeWork, PurposeAsylumSeeker, PurposeTransferRefugee, PurposeOther},
+	"trip_purpose": {TripWork, TripStudiesAbroad, TripWelfare, TripLeisure},
 	"accommodation.type": {AccommodationOwnHome, AccommodationFamilyHome, AccommodationEmployer,
 		AccommodationOtherSuitable, AccommodationOrdinaryHotel, AccommodationQuarantineHotel, AccommodationNone},
 	"exemptions_claimed": {ExemptionRecovered, ExemptionVisitation, ExemptionInvitedByState, ExemptionCommuter,
@@ -141,7 +159,8 @@ var Enumerations = map[string][]string{
 		"pharmacies", "cleaning"},
 	"documents": {"tax_record", "municipal_fees", "land_registry", "lease_contract", "marriage_certificate",
 		"birth_certificate", "employer_confirmation", "accommodation_confirmation", "recovery_proof",
-		"visitation_agreement", "invitation", "management_confirmation", "commuter_confirmation"},
+		"visitation_agreement", "invitation", "management_confirmation", "commuter_confirmation",
+		"labour_inspection_approval", "study_confirmation", "welfare_documentation"},
 	"destination":                {DestinationMainland, DestinationSvalbard, DestinationJanMayen},
 	"arrival.mode":               {ModeAir, ModeLand, ModeSea},
 	"traveller.id_document.type": {"passport", "national_id_card", "driving_licence", "other"},

@@ -144,7 +144,8 @@ type RetentionTx interface {
 	// last changed before changedBefore, at most limit, and every citizen
 	// session that has expired by now.
 	PurgeCitizenAccounts(ctx context.Context, changedBefore, now time.Time, limit int) (int, error)
-	// PurgeStaffRecords deletes staff sessions expired by now, and API
+	// PurgeStaffRecords deletes staff sessions and login and request
+	// attempt counters (which hold client addresses) expired by now, and API
 	// tokens, enrolment links and decided access orders that ended before
 	// endedBefore, and de-identifies removed users whose last grant ended
 	// before endedBefore (see RemovedUserEmail), at most limit of each.

@@ -35,21 +35,12 @@ type StaffTx interface {
 	// CreateUser stores u (with no grants) and sets its ID. A taken e-mail
 	// is ECONFLICT.
 	CreateUser(ctx context.Context, u *User) error
-	// UpdateUser stores every field of u except ID, Email, CreatedAt,
-	// Grants, FailedLogins and LockedUntil (kept by CountFailedLogin and
-	// ClearFailedLogins). TOTPLastStep never moves back while TOTPSecret
+	// UpdateUser stores every field of u except ID, Email, CreatedAt and
+	// Grants. TOTPLastStep never moves back while TOTPSecret
 	// stays the same, so that a stale copy of u cannot make a used code
 	// work again.
 	UpdateUser(ctx context.Context, u *User) error
-	// CountFailedLogin adds one failed login to the user's count in one
-	// statement (so that concurrent attempts are all counted); when the
-	// count reaches lockAfter it locks the user until lockUntil and starts
-	// the count again. It reports whether this attempt locked the user.
-	// An unknown user is ENOTFOUND.
-	CountFailedLogin(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error)
-	// ClearFailedLogins sets the user's count of failed logins to zero and
-	// ends a lockout.
-	ClearFailedLogins(ctx context.Context, userID int64) error
+	ThrottleTx
 	// UseTOTPStep records step as the user's last used TOTP time step when
 	// it is after the one recorded, in one statement, and reports whether
 	// it was: of concurrent uses of one code, one wins.

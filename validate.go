@@ -45,6 +45,7 @@ func (r *Registration) Validate(now time.Time) error {
 	ps.text("arrival.point", r.Arrival.Point, false, 40)
 	ps.enum("residence", r.Residence, true)
 	ps.enum("purpose", r.Purpose, true)
+	ps.enum("trip_purpose", r.TripPurpose, false)
 	ps.text("employer.name", r.Employer.Name, false, MaxTextLength)
 	if r.Employer.OrgNumber != "" && !isDigits(r.Employer.OrgNumber, 9) {
 		ps.Add("employer.org_number", "format_org_number", "must be nine digits")

@@ -82,6 +82,8 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"org number short", func(r *beredskap.Registration) { r.Employer.OrgNumber = "12345" }, "employer.org_number", "format_org_number"},
 		{"bad e-mail", func(r *beredskap.Registration) { r.Traveller.Email = "anna@" }, "traveller.email", "format_email"},
 		{"no destination", func(r *beredskap.Registration) { r.Destination = "" }, "destination", "required"},
+		// The trip purpose is optional (empty passes) but only its listed values.
+		{"unknown trip purpose", func(r *beredskap.Registration) { r.TripPurpose = "holiday" }, "trip_purpose", "unknown_value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

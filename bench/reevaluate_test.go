@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -96,8 +95,9 @@ func BenchmarkReevaluate(b *testing.B) {
 }
 
 // seedActive inserts n registrations arriving in the nine days before at,
-// every one still in quarantine at at, decided by the rules of 2020-11-09.
-func seedActive(b *testing.B, path string, book *rules.Book, n int, at time.Time) {
+// every one still in quarantine at at, decided by the rules of 2020-11-09,
+// and returns their receipts.
+func seedActive(b *testing.B, path string, book *rules.Book, n int, at time.Time) []string {
 	b.Helper()
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
 	if err != nil {
@@ -141,6 +141,10 @@ func seedActive(b *testing.B, path string, book *rules.Book, n int, at time.Time
 	}
 	const batch = 50_000
 	created := at.UTC().Format("2006-01-02T15:04:05.000000Z")
+	receipts := make([]string, n)
+	for i := range receipts {
+		receipts[i] = beredskap.NewReceipt()
+	}
 	for start := 0; start < n; start += batch {
 		tx, err := raw.Begin()
 		if err != nil {
@@ -154,7 +158,7 @@ func seedActive(b *testing.B, path string, book *rules.Book, n int, at time.Time
 			d, k := i%9, i%2
 			t := &templates[d][k]
 			arrival := time.Date(2020, 12, 4+d, 12, 0, 0, 0, oslo).UTC().Format("2006-01-02T15:04:05.000000Z")
-			if _, err := stmt.Exec(fmt.Sprintf("R%09d", i), "0301", arrival, created, "Anna", "Kowalska", "1985-04-12",
+			if _, err := stmt.Exec(receipts[i], "0301", arrival, created, "Anna", "Kowalska", "1985-04-12",
 				"pl", t.rule, t.hash, t.last, string(t.reg), string(t.dec)); err != nil {
 				b.Fatal(err)
 			}
@@ -164,6 +168,7 @@ func seedActive(b *testing.B, path string, book *rules.Book, n int, at time.Time
 			b.Fatal(err)
 		}
 	}
+	return receipts
 }
 
 // cpuTime returns the processor time the process has used, user and

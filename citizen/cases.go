@@ -66,15 +66,19 @@ func (s *Service) FileCase(ctx context.Context, sess *beredskap.CitizenSession, 
 func (s *Service) RequestReopen(ctx context.Context, in CaseInput) (*beredskap.AccessCase, error) {
 	a := beredskap.ActorFrom(ctx)
 	now := s.now()
-	if !s.requestLimiter.Allow(a.Address, now) {
+	// The count is kept in the database, so that every instance on it
+	// shares the one budget of the address.
+	err := s.tx.Update(ctx, "request reopen", func(ctx context.Context, tx beredskap.CitizenTx) error {
+		n, _, err := tx.HitThrottle(ctx, "citizen-reopen@"+a.Address, now, time.Minute)
+		if err != nil || n <= s.cfg.RequestRate {
+			return err
+		}
 		rec := beredskap.RecordFor(a, "citizen_case.create", "citizen_cases", beredskap.OutcomeDenied)
 		rec.Detail = "rate_limited"
-		if err := s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
-			return beredskap.AppendAudit(ctx, tx, rec)
-		}); err != nil {
-			return nil, beredskap.Wrap("request reopen", err)
-		}
-		return nil, unauthorized("rate_limited", "too many requests from this address; wait a minute")
+		return beredskap.AuditRefusal(ctx, tx, rec, unauthorized("rate_limited", "too many requests from this address; wait a minute"))
+	})
+	if err != nil {
+		return nil, err
 	}
 	if in.Kind != "" && in.Kind != beredskap.CaseReopen {
 		return nil, beredskap.Invalid("kind", "reopen_only", "this form reopens access; to block it, log in or send the paper form")

@@ -576,3 +576,15 @@ func TestReopenNeedsASecondPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestReopenRequestsLimitedPerAddress: the public reopen form takes
+// RequestRate requests a minute from one address, counted in the database.
+func TestReopenRequestsLimitedPerAddress(t *testing.T) {
+	e := newEnv(t, citizen.Config{RequestRate: 2})
+	for range 2 {
+		_, err := e.svc.RequestReopen(anon(), input(t, beredskap.CaseBlock, nid(t, 100)))
+		wantErr(t, err, beredskap.EINVALID, "kind", "reopen_only")
+	}
+	_, err := e.svc.RequestReopen(anon(), input(t, beredskap.CaseBlock, nid(t, 100)))
+	wantErr(t, err, beredskap.EUNAUTHORIZED, "", "rate_limited")
+}

@@ -14,7 +14,6 @@ import (
 
 	"beredskap"
 	"beredskap/auditlog"
-	"beredskap/auth"
 	"beredskap/folkeregister"
 	"beredskap/mailbox"
 )
@@ -42,10 +41,9 @@ type Config struct {
 	// Helpline is the phone number of citizen support printed in letters;
 	// "23 32 70 00" when empty.
 	Helpline string
-	// RequestRate and RequestBurst limit anonymous reopen requests per
-	// client address (requests per minute); 10 and 10 when 0.
-	RequestRate  int
-	RequestBurst int
+	// RequestRate limits anonymous reopen requests per client address and
+	// minute, counted in the database across instances; 10 when 0.
+	RequestRate int
 	// AuditProofs proves the looks at a person's data against the newest
 	// signed checkpoint of the audit log; none when nil.
 	AuditProofs AuditProver
@@ -85,9 +83,6 @@ func (c Config) withDefaults() Config {
 	if c.RequestRate <= 0 {
 		c.RequestRate = 10
 	}
-	if c.RequestBurst <= 0 {
-		c.RequestBurst = 10
-	}
 	return c
 }
 
@@ -107,8 +102,6 @@ type Service struct {
 	aead      cipher.AEAD
 	codeKey   []byte
 	objectKey []byte
-	// requestLimiter counts anonymous reopen requests per client address.
-	requestLimiter *auth.Limiter
 }
 
 // New returns the service. A missing or wrong-sized AttachmentKey is
@@ -135,9 +128,8 @@ func New(store beredskap.CitizenStore, mb mailbox.Mailbox, clock beredskap.Clock
 	}
 	return &Service{
 		store: store, tx: store.UpdateCitizen, mailbox: mb, clock: clock, cfg: cfg, logger: logger, aead: aead,
-		codeKey:        deriveKey(cfg.AttachmentKey, "citizen one-time code"),
-		objectKey:      deriveKey(cfg.AttachmentKey, "citizen audit object"),
-		requestLimiter: auth.NewLimiter(cfg.RequestRate, cfg.RequestBurst),
+		codeKey:   deriveKey(cfg.AttachmentKey, "citizen one-time code"),
+		objectKey: deriveKey(cfg.AttachmentKey, "citizen audit object"),
 	}, nil
 }
 

@@ -154,6 +154,16 @@ func (s *Service) storeReport(ctx context.Context, tx beredskap.FollowUpTx, a *b
 	if old != nil {
 		r.Corrects = old.ID
 	}
+	if r.EmployerBreach {
+		reg, err := tx.FindRegistration(ctx, p.Receipt, "")
+		if err != nil {
+			return nil, err
+		}
+		if namesTraveller(r.EmployerText, &reg.Registration) {
+			return nil, beredskap.Refuse(beredskap.Invalid("employer_text", "personal_traveller",
+				"must not name the traveller or give their birth date: the notice names the employer, not a person"))
+		}
+	}
 	if err := tx.CreateCallReport(ctx, r); err != nil {
 		return nil, fmt.Errorf("create call report: %w", err)
 	}

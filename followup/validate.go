@@ -34,7 +34,9 @@ const (
 // said so), and after a wrong number none. breach_text is required for the
 // kind other, allowed with any breach, and empty without. An employer
 // breach needs a reached traveller, a valid organisation number, the
-// employer's name and what was suspected; without one those are empty.
+// employer's name and what was suspected, neither of which may hold an
+// identity or phone number ("personal_national_id", "personal_phone"):
+// they go to the labour inspectorate. Without one those are empty.
 func (in *ReportInput) Validate() error {
 	in.StayingAt = strings.TrimSpace(in.StayingAt)
 	in.BreachText = strings.TrimSpace(in.BreachText)
@@ -129,6 +131,7 @@ func employer(ps *beredskap.Problems, in *ReportInput, reached bool) {
 	}
 	text(ps, "employer_name", in.EmployerName, true, MaxEmployerName)
 	text(ps, "employer_text", in.EmployerText, true, MaxEmployerText)
+	checkPersonalNumbers(ps, in)
 }
 
 // text checks length, valid UTF-8 and the absence of control characters

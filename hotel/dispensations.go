@@ -160,11 +160,18 @@ func (s *Service) withinQuarantine(reg *beredskap.StoredRegistration, req Dispen
 	return nil
 }
 
+// errNoDispensation is the one answer to an unknown dispensation and to
+// another municipality's.
+func errNoDispensation() error {
+	return beredskap.Errorf(beredskap.ENOTFOUND, "no dispensation with this number is yours to end")
+}
+
 // EndDispensation ends dispensation id at once (seed 004: «Unntaket fra
 // karanteneplikt opphører dersom personen utvikler akutt
 // luftveisinfeksjon») with reason symptoms or revoked (EINVALID reason
 // otherwise). It needs PermEndDispensation for the dispensation's
-// municipality (EFORBIDDEN, audited); an ended one is ECONFLICT.
+// municipality: without it the answer is the ENOTFOUND of an unknown one
+// (audited); an ended one is ECONFLICT.
 func (s *Service) EndDispensation(ctx context.Context, id int64, reason string) (*beredskap.Dispensation, error) {
 	a := beredskap.ActorFrom(ctx)
 	if reason != EndSymptoms && reason != EndRevoked {
@@ -174,12 +181,18 @@ func (s *Service) EndDispensation(ctx context.Context, id int64, reason string) 
 	var d *beredskap.Dispensation
 	err := s.tx.Update(ctx, "end dispensation", func(ctx context.Context, tx beredskap.HotelTx) error {
 		var err error
-		if d, err = tx.FindDispensation(ctx, id); err != nil {
+		d, err = tx.FindDispensation(ctx, id)
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			rec := beredskap.RecordFor(a, "dispensation.end", dispensationObject(id), beredskap.OutcomeNotFound)
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoDispensation())
+		}
+		if err != nil {
 			return err
 		}
 		if !beredskap.Can(a, beredskap.PermEndDispensation, d.Municipality) {
 			rec := beredskap.RecordFor(a, "dispensation.end", dispensationObject(id), beredskap.OutcomeDenied)
-			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("dispensation.end"))
+			rec.Subjects = []string{d.Receipt}
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoDispensation())
 		}
 		if d.Status != beredskap.DispensationGranted {
 			return beredskap.Refuse(beredskap.Conflict("dispensation_ended", "the dispensation has already ended"))
@@ -197,22 +210,46 @@ func (s *Service) EndDispensation(ctx context.Context, id int64, reason string) 
 }
 
 // mayReadDispensations reports whether a may see the dispensations of
-// municipality.
+// municipality: its municipal officer and staff (and the system).
 func mayReadDispensations(a *beredskap.Actor, municipality string) bool {
-	return beredskap.Can(a, beredskap.PermReadRegistration, municipality) ||
-		beredskap.Can(a, beredskap.PermGrantDispensation, municipality) ||
-		beredskap.Can(a, beredskap.PermEndDispensation, municipality)
+	return beredskap.Can(a, beredskap.PermReadDispensations, municipality)
+}
+
+// errNoDispensations is the one answer to a receipt that is unknown and to
+// one whose dispensations the actor may not read, so that the answer
+// tells nothing of whether the traveller has a dispensation.
+func errNoDispensations() error {
+	return beredskap.Errorf(beredskap.ENOTFOUND, "no registration with this receipt is yours to read")
 }
 
 // Dispensations returns the receipt's dispensations, oldest first, for the
-// traveller's decision and follow-up pages: those of municipalities the
-// actor may not read are left out. The read is audited.
+// traveller's decision and follow-up pages. It needs PermReadDispensations
+// for the traveller's quarantine municipality: an actor without it for any
+// municipality is EFORBIDDEN, and one without it for this traveller's gets
+// the ENOTFOUND of an unknown receipt (errNoDispensations). Reads and
+// refusals are audited.
 func (s *Service) Dispensations(ctx context.Context, receipt string) ([]*beredskap.Dispensation, error) {
 	a := beredskap.ActorFrom(ctx)
 	receipt = strings.ToUpper(strings.TrimSpace(receipt))
+	if !mayReadDispensations(a, a.Municipality()) {
+		return nil, s.tx.Deny(ctx, a, "dispensation.list", "registration:"+receipt, receipt)
+	}
 	var out []*beredskap.Dispensation
 	err := s.tx.Update(ctx, "dispensations", func(ctx context.Context, tx beredskap.HotelTx) error {
-		all, err := tx.DispensationsOf(ctx, receipt)
+		reg, err := tx.FindRegistration(ctx, receipt, "")
+		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+			rec := beredskap.RecordFor(a, "dispensation.list", "registration:"+receipt, beredskap.OutcomeNotFound)
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoDispensations())
+		}
+		if err != nil {
+			return err
+		}
+		if !mayReadDispensations(a, reg.Municipality) {
+			rec := beredskap.RecordFor(a, "dispensation.list", "registration:"+reg.Receipt, beredskap.OutcomeDenied)
+			rec.Subjects = []string{reg.Receipt}
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoDispensations())
+		}
+		all, err := tx.DispensationsOf(ctx, reg.Receipt)
 		if err != nil {
 			return err
 		}
@@ -221,12 +258,7 @@ func (s *Service) Dispensations(ctx context.Context, receipt string) ([]*beredsk
 				out = append(out, d)
 			}
 		}
-		if len(all) > 0 && len(out) == 0 {
-			rec := beredskap.RecordFor(a, "dispensation.list", "registration:"+receipt, beredskap.OutcomeDenied)
-			rec.Subjects = []string{receipt}
-			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Forbidden("dispensation.list"))
-		}
-		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.list", "registration:"+receipt, "", receipt))
+		return beredskap.AppendAudit(ctx, tx, record(a, "dispensation.list", "registration:"+reg.Receipt, "", reg.Receipt))
 	})
 	if err != nil {
 		return nil, err

@@ -216,7 +216,9 @@ func (s *Service) Cancel(ctx context.Context, stayID int64, note string) (*bered
 // Isolate starts a free isolation stay for an infected guest (seed 004:
 // «Kommunene skal tilby et kostnadsfritt oppholdssted for de som blir
 // smittet») at a hotel that takes isolation (else EINVALID hotel_id,
-// no_isolation). It needs PermManageStays for that hotel's municipality.
+// no_isolation). It needs PermManageStays for that hotel's municipality,
+// and the traveller must be within the actor's reach (mayIsolate): another
+// municipality's traveller gets the answer of an unknown receipt.
 // An open quarantine stay of the receipt ends: a checked-in one is checked
 // out the day the isolation starts, an allocated one is cancelled.
 func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap.Stay, error) {
@@ -249,10 +251,20 @@ func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap
 		}
 		reg, err := tx.FindRegistration(ctx, req.Receipt, "")
 		if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-			return beredskap.Refuse(beredskap.Invalid("receipt", "not_found", "no registration has this receipt"))
+			rec := beredskap.RecordFor(a, "stay.isolate", "registration:"+req.Receipt, beredskap.OutcomeNotFound)
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoReceipt())
 		}
 		if err != nil {
 			return err
+		}
+		ok, err := mayIsolate(ctx, tx, a, reg)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			rec := beredskap.RecordFor(a, "stay.isolate", "registration:"+reg.Receipt, beredskap.OutcomeDenied)
+			rec.Subjects = []string{reg.Receipt}
+			return beredskap.AuditRefusal(ctx, tx, rec, errNoReceipt())
 		}
 		if err := s.endForIsolation(ctx, tx, reg.Receipt, req.FromDay, now); err != nil {
 			return err
@@ -279,6 +291,26 @@ func (s *Service) Isolate(ctx context.Context, req IsolationRequest) (*beredskap
 	}
 	s.notifyContact(ctx, h, st)
 	return st, nil
+}
+
+// mayIsolate reports whether a may start an isolation stay for reg's
+// traveller: the system, an actor of the traveller's quarantine
+// municipality, or one who manages a stay of the traveller that was not
+// cancelled (a guest of the actor's hotels falls ill).
+func mayIsolate(ctx context.Context, tx beredskap.HotelTx, a *beredskap.Actor, reg *beredskap.StoredRegistration) (bool, error) {
+	if a.System || (a.Municipality() != "" && a.Municipality() == reg.Municipality) {
+		return true, nil
+	}
+	stays, err := tx.StaysOf(ctx, reg.Receipt)
+	if err != nil {
+		return false, err
+	}
+	for _, st := range stays {
+		if st.Status != beredskap.StayCancelled && beredskap.Can(a, beredskap.PermManageStays, st.Municipality) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // endForIsolation ends the receipt's open quarantine stays the day an

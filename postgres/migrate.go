@@ -75,6 +75,23 @@ func (t migrationTarget) Version(ctx context.Context) (int, error) {
 	return v, err
 }
 
+// Applied returns the applied versions.
+func (t migrationTarget) Applied(ctx context.Context) (map[int]bool, error) {
+	rows, err := t.conn.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]bool, len(vs))
+	for _, v := range vs {
+		out[v] = true
+	}
+	return out, nil
+}
+
 // Apply runs m and records it in one transaction. The lock keeps other
 // processes out, so nothing can have applied m meanwhile.
 func (t migrationTarget) Apply(ctx context.Context, m migrate.Migration) error {

@@ -198,6 +198,7 @@ func (t *retentionTx) PurgeStaffRecords(ctx context.Context, endedBefore, now ti
 		{"enrolments", "hash", `SELECT hash FROM enrolments WHERE COALESCE(used_at, expires_at) < $1 LIMIT $2`, endedBefore},
 		{"access_orders", "id", `SELECT id FROM access_orders
 			WHERE status NOT IN ('awaiting_confirmation', 'pending') AND updated_at < $1 LIMIT $2`, endedBefore},
+		{"login_throttles", "key", `SELECT key FROM login_throttles WHERE expires_at < $1 LIMIT $2`, now},
 	}
 	total := 0
 	for _, st := range steps {

@@ -15,7 +15,7 @@ import (
 )
 
 const userColumns = `id, email, first_name, last_name, mobile, national_id, organisation, position, status,
-	password_hash, totp_secret, totp_last_step, failed_logins, locked_until, created_at`
+	password_hash, totp_secret, totp_last_step, created_at`
 
 // CreateUser stores u with no grants and sets its ID. The e-mail is stored
 // in lower case, and u.Email and u.CreatedAt are set to what was stored
@@ -34,18 +34,18 @@ func (t *staffTx) CreateUser(ctx context.Context, u *beredskap.User) error {
 	}
 	var id int64
 	err := t.tx.QueryRow(ctx, `INSERT INTO users (email, first_name, last_name, mobile, national_id, organisation,
-	position, status, password_hash, totp_secret, totp_last_step, failed_logins, locked_until, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+	position, status, password_hash, totp_secret, totp_last_step, failed_logins, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12)
 ON CONFLICT DO NOTHING RETURNING id`,
 		email, u.FirstName, u.LastName, u.Mobile, u.NationalID, u.Organisation, u.Position, string(status),
-		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, stampPtr(u.LockedUntil), created).Scan(&id)
+		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, created).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("create user: %w", beredskap.Errorf(beredskap.ECONFLICT, "a user with that e-mail exists already"))
 	}
 	if err != nil {
 		return fmt.Errorf("create user: %w", translate(err))
 	}
-	u.ID, u.Email, u.Status, u.CreatedAt, u.LockedUntil = id, email, status, created, stampPtr(u.LockedUntil)
+	u.ID, u.Email, u.Status, u.CreatedAt = id, email, status, created
 	return nil
 }
 
@@ -65,37 +65,6 @@ WHERE id = $1`,
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("update user %d: %w", u.ID, notFound("user"))
-	}
-	return nil
-}
-
-// CountFailedLogin adds one to the user's failed logins and locks the user
-// until lockUntil when the count reaches lockAfter, in one statement; it
-// reports whether this attempt locked the user. An unknown user is
-// ENOTFOUND.
-func (t *staffTx) CountFailedLogin(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error) {
-	var locked bool
-	err := t.tx.QueryRow(ctx, `UPDATE users SET
-	failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-	locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-WHERE id = $1
-RETURNING failed_logins = 0`, userID, lockAfter, stamp(lockUntil)).Scan(&locked)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, fmt.Errorf("count failed login of user %d: %w", userID, notFound("user"))
-	}
-	if err != nil {
-		return false, fmt.Errorf("count failed login of user %d: %w", userID, err)
-	}
-	return locked, nil
-}
-
-// ClearFailedLogins sets the user's failed logins to zero and ends a
-// lockout.
-func (t *staffTx) ClearFailedLogins(ctx context.Context, userID int64) error {
-	_, err := t.tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
-WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, userID)
-	if err != nil {
-		return fmt.Errorf("clear failed logins of user %d: %w", userID, err)
 	}
 	return nil
 }
@@ -157,13 +126,11 @@ func scanUser(row pgx.Row) (*beredskap.User, error) {
 		status string
 	)
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.Mobile, &u.NationalID, &u.Organisation,
-		&u.Position, &status, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.FailedLogins, &u.LockedUntil,
-		&u.CreatedAt)
+		&u.Position, &status, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
 	u.Status = beredskap.UserStatus(status)
-	u.LockedUntil = utcPtr(u.LockedUntil)
 	u.CreatedAt = u.CreatedAt.UTC()
 	return &u, nil
 }

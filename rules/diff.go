@@ -110,6 +110,13 @@ func (d *differ) exemptions(as, bs []exemption) {
 		switch {
 		case b == nil:
 			d.msg(a.applied, nil)
+		default:
+			if a.noHotel != nil || b.noHotel != nil {
+				d.msg(a.noHotel, b.noHotel)
+			}
+		}
+		switch {
+		case b == nil:
 		case a.applied.text[d.l] != b.applied.text[d.l] || !slices.Equal(a.only, b.only) ||
 			!slices.Equal(a.requires, b.requires) || !slices.Equal(a.residence, b.residence):
 			d.out = append(d.out, Change{ChangeChanged, b.applied.text[d.l]})
@@ -144,6 +151,7 @@ func (d *differ) hotel(a, b *hotel) {
 		for j := range b.groups {
 			if b.groups[j].n == a.groups[i].n {
 				other = b.groups[j].applied
+				d.group(&a.groups[i], &b.groups[j])
 			}
 		}
 		d.msg(a.groups[i].applied, other)
@@ -164,6 +172,33 @@ func (d *differ) hotel(a, b *hotel) {
 		if i < len(a.traveller) && a.traveller[i].perNight != b.traveller[i].perNight {
 			d.msg(a.traveller[i].msg, b.traveller[i].msg)
 		}
+	}
+}
+
+// group lists what changed in the conditions of a hotel exemption group
+// beyond its text: documents, who it is for, the trip and stays abroad.
+func (d *differ) group(a, b *group) {
+	for j, req := range b.docs {
+		if !slices.ContainsFunc(a.docs, func(r []string) bool { return slices.Equal(r, req) }) {
+			d.msg(nil, b.requires[j])
+		}
+	}
+	for j, req := range a.docs {
+		if !slices.ContainsFunc(b.docs, func(r []string) bool { return slices.Equal(r, req) }) {
+			d.msg(a.requires[j], nil)
+		}
+	}
+	if b.notResidents != nil && !slices.Equal(a.residence, b.residence) {
+		d.msg(nil, b.notResidents)
+	}
+	if !slices.Equal(a.trip, b.trip) {
+		d.msg(a.tripDiff, b.tripDiff)
+	}
+	if !slices.Equal(a.notIf, b.notIf) {
+		d.msg(a.visitedMsg, b.visitedMsg)
+	}
+	if !slices.Equal(a.only, b.only) {
+		d.msg(a.outsideMsg, b.outsideMsg)
 	}
 }
 

@@ -91,7 +91,11 @@ type evaluation struct {
 	red     bool
 	scope   int // scopeFull or scopeLeisure when required
 	hotelOK bool
-	applied string // the claim whose exemption applied, if any
+	noHotel *message // why the hotel does not apply, when hotelOK is false
+	applied string   // the claim whose exemption applied, if any
+	// tripFailed is set when a hotel exemption group failed because the
+	// trip abroad was not shown to be necessary.
+	tripFailed bool
 }
 
 func (e *evaluation) reason(m *message) { e.out.Reasons = append(e.out.Reasons, m.reason(e.l)) }
@@ -301,6 +305,7 @@ func (e *evaluation) quarantine() bool {
 		e.scope = scopeLeisure
 		e.applied = x.claim
 		e.hotelOK = x.hotel
+		e.noHotel = x.noHotel
 		e.reason(x.applied)
 		for _, m := range x.extra {
 			e.reason(m)
@@ -355,6 +360,10 @@ type failure struct {
 	lacking   [6]string
 	nLacking  int
 	docs      uint8 // bit i: requirement i unmet (first 8)
+	trip      bool  // the trip was not of a purpose the group is for
+	tripDocs  uint8 // bit i: requirement i of the trip purpose unmet
+	visited   bool  // a stay in an area the group excludes
+	outside   bool  // a stay outside the areas the group is for
 }
 
 func (e *evaluation) hotel() {
@@ -363,7 +372,11 @@ func (e *evaluation) hotel() {
 		return
 	}
 	if !e.hotelOK {
-		e.reason(h.notApplicable)
+		if e.noHotel != nil {
+			e.reason(e.noHotel)
+		} else {
+			e.reason(h.notApplicable)
+		}
 		return
 	}
 	local := e.onSvalbard()
@@ -396,12 +409,14 @@ func (e *evaluation) hotel() {
 				f.docs |= 1 << j
 			}
 		}
-		if !f.wrongType && !f.svalbard && f.nLacking == 0 && f.docs == 0 {
+		e.tripConditions(g, &f)
+		if !f.wrongType && !f.svalbard && f.nLacking == 0 && f.docs == 0 && !f.trip && f.tripDocs == 0 && !f.visited && !f.outside {
 			n := g.n
 			e.s.group = n
 			e.out.Hotel.ExemptionGroup = &e.s.group
 			e.reason(g.applied)
 			e.addDocs(g.docs)
+			e.addDocs(g.tripDocs[e.r.TripPurpose])
 			return
 		}
 		if nf < len(fails) {
@@ -429,6 +444,20 @@ func (e *evaluation) hotel() {
 				e.warn(f.g.missing[j])
 			}
 		}
+		switch {
+		case f.outside:
+			e.warn(f.g.outsideMsg)
+		case f.visited:
+			e.warn(f.g.visitedMsg)
+		case f.trip:
+			e.tripFailed = true
+			e.warn(f.g.tripFailed)
+		}
+		for j, m := range f.g.tripMissing[e.r.TripPurpose] {
+			if j < 8 && f.tripDocs&(1<<j) != 0 {
+				e.warn(m)
+			}
+		}
 	}
 	fee := e.fee(h)
 	e.out.Hotel.FeeNOKPerNight = fee.perNight
@@ -440,6 +469,28 @@ func (e *evaluation) hotel() {
 	}
 	if fee.msg != nil {
 		e.reason(fee.msg)
+	}
+}
+
+// tripConditions checks g's conditions on the trip abroad into f: the
+// areas it excludes, the purpose of the trip and that purpose's documents.
+func (e *evaluation) tripConditions(g *group, f *failure) {
+	for _, c := range e.r.CountriesVisited {
+		if inAreas(c, g.notIf) {
+			f.visited = true
+		}
+		if len(g.only) > 0 && !inAreas(c, g.only) {
+			f.outside = true
+		}
+	}
+	if len(g.trip) > 0 && !slices.Contains(g.trip, e.r.TripPurpose) {
+		f.trip = true
+		return
+	}
+	for j, req := range g.tripDocs[e.r.TripPurpose] {
+		if j < 8 && !e.holds(req) {
+			f.tripDocs |= 1 << j
+		}
 	}
 }
 
@@ -580,6 +631,8 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 		return e.out.Hotel.Required
 	case whenNoContactLanguage:
 		return e.r.Traveller.Language == ""
+	case whenUnnecessaryTrip:
+		return e.out.Hotel.Required && e.tripFailed
 	}
 	return false
 }

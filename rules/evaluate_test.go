@@ -449,15 +449,15 @@ func TestDecisionJSONShape(t *testing.T) {
 	}
 }
 
-// Arrivals after an amendment the rules do not encode (statsforvalteren.no
-// Rogaland: changes of 23.02.2021) and before the abolition of 26 January
-// 2022 are refused, never decided under older rules; 22:30 UTC on 22
-// February 2021 is already 23 February in Oslo. After the end of the entry
+// Arrivals after an amendment the rules do not encode (mef.no 27.5.2021:
+// the hotel duty by infection level from 27 May 2021) and before the
+// abolition of 26 January 2022 are refused, never decided under older
+// rules; 22:00 UTC on 26 May 2021 is midnight in Oslo. After the end of the entry
 // measures (bamble.kommune.no: 12 February 2022) there are none; 12
 // February itself is refused, its hour being unknown.
 func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 	b := mustBook(t)
-	for _, at := range []string{"2021-02-22T23:00:00Z", "2021-03-28T22:30:00Z", "2021-12-01T10:00:00+01:00", "2022-02-12T10:00:00+01:00"} {
+	for _, at := range []string{"2021-05-26T22:00:00Z", "2021-07-01T10:00:00+02:00", "2021-12-01T10:00:00+01:00", "2022-02-12T10:00:00+01:00"} {
 		r := base()
 		r.ArrivalTime = at
 		_, err := b.Evaluate(&r, "nb")
@@ -467,8 +467,8 @@ func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 		}
 	}
 	r := base()
-	r.ArrivalTime = "2021-02-22T22:59:00Z"
-	if d, err := b.Evaluate(&r, "en"); err != nil || d.RuleSet.ID != "2021-02-15" {
+	r.ArrivalTime = "2021-05-26T21:59:00Z"
+	if d, err := b.Evaluate(&r, "en"); err != nil || d.RuleSet.ID != "2021-05-09-1200" {
 		t.Errorf("last covered minute: %v, %v", d.RuleSet.ID, err)
 	}
 	r.ArrivalTime = "2022-02-13T00:00:00+01:00"

@@ -107,6 +107,10 @@ type exemptionFile struct {
 	OnlyVisited []string `yaml:"only_visited"`
 	// Residence, when set, lists the residence values the exemption is for.
 	Residence []string `yaml:"residence"`
+	// HotelText, when set with hotel false, is the code (and text key) of the reason
+	// why the hotel duty does not apply (default: the time outside work is
+	// spent at home abroad).
+	HotelText string `yaml:"hotel_text"`
 	// Text, when set, is the text key of the reason given when the
 	// exemption applies (the code stays exemption_<claim>), for a version
 	// whose exemption reads differently.
@@ -131,6 +135,25 @@ type groupFile struct {
 	Claims           []string    `yaml:"claims"`
 	Places           []placeFile `yaml:"places"`
 	Documents        [][]string  `yaml:"documents"`
+	// Text, when set, is the text key of the reason given when the group
+	// applies (the code stays hotel_group_<n>), for a version whose group
+	// reads differently.
+	Text string `yaml:"text"`
+	// TripPurpose, when set, lists the purposes of the trip abroad (the
+	// registration's trip_purpose) for which the group applies: a
+	// necessary trip. Anyone else eligible for the group is not exempt.
+	TripPurpose []string `yaml:"trip_purpose"`
+	// TripDocuments lists, by trip purpose, what must be shown that the
+	// trip was of that purpose, besides Documents.
+	TripDocuments map[string][][]string `yaml:"trip_documents"`
+	// NotIfVisited lists countries or areas a stay in which (in the 10
+	// days before arrival) excludes the group.
+	NotIfVisited []string `yaml:"not_if_visited"`
+	// OnlyVisited, when set, lists the countries or areas a stay outside
+	// which (in the 10 days before arrival) excludes the group; the reason
+	// then given is OnlyVisitedText (its code and text key), which names them.
+	OnlyVisited     []string `yaml:"only_visited"`
+	OnlyVisitedText string   `yaml:"only_visited_text"`
 }
 
 // placeFile is an accommodation type a group accepts and the features it
@@ -174,11 +197,18 @@ type earlyEndFile struct {
 	Condition string `yaml:"condition"`
 	// NotIfVisited lists countries or areas whose visitors may not end early.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// OnlyVisited, when set, lists the countries or areas a stay outside
+	// which (in the 10 days before arrival) excludes the group; the reason
+	// then given is OnlyVisitedText (its code and text key), which names them.
+	OnlyVisited     []string `yaml:"only_visited"`
+	OnlyVisitedText string   `yaml:"only_visited_text"`
 }
 
 // noticeFile is a reason (or, with kind warning, a warning) given when a
 // condition holds: red_area (a red country or area was visited),
-// quarantine_required, hotel_required, no_contact_language, always; and,
+// quarantine_required, hotel_required, hotel_unnecessary_trip (the hotel is
+// required and a hotel exemption group failed because the trip abroad was
+// not shown to be necessary), no_contact_language, always; and,
 // when set, the traveller's age at arrival is within min_age..max_age,
 // the exemption named by exemption applied, none of unless_exemption
 // applied, and (foreign_non_resident) the traveller is a foreign national

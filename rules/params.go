@@ -67,6 +67,7 @@ type exemption struct {
 	hotel       bool
 	applied     *message
 	extra       []*message
+	noHotel     *message // why the hotel does not apply, when hotel is false; nil: the default
 }
 
 type hotel struct {
@@ -91,6 +92,21 @@ type group struct {
 	placeType        *message
 	placeUnsuitable  *message
 	notOnMainlandMsg *message
+	// trip lists the trip purposes the group is for (none: any);
+	// tripDocs and tripMissing the documents each purpose asks for.
+	trip        []string
+	tripDocs    map[string][][]string
+	tripMissing map[string][]*message
+	tripFailed  *message
+	tripDiff    *message
+	notIf       []string
+	visitedMsg  *message
+	only        []string
+	outsideMsg  *message
+	// requires states each document requirement, and notResidents that
+	// the group is not for people who live in Norway, for rules diff.
+	requires     []*message
+	notResidents *message
 }
 
 type place struct {
@@ -129,11 +145,13 @@ const (
 	whenQuarantine
 	whenHotel
 	whenNoContactLanguage
+	whenUnnecessaryTrip
 )
 
 var whenNames = map[string]int{
 	"always": whenAlways, "red_area": whenRedArea, "quarantine_required": whenQuarantine,
 	"hotel_required": whenHotel, "no_contact_language": whenNoContactLanguage,
+	"hotel_unnecessary_trip": whenUnnecessaryTrip,
 }
 
 type notice struct {
@@ -392,6 +410,9 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 		if e.Hotel != nil && !leisure {
 			k.fail(fld+".hotel", "applies to leisure exemptions only")
 		}
+		if e.HotelText != "" && (e.Hotel == nil || *e.Hotel) {
+			k.fail(fld+".hotel_text", "is for an exemption with hotel false")
+		}
 		x := exemption{claim: e.Claim, docs: e.Documents, sectors: e.Sectors, hotel: e.Hotel == nil || *e.Hotel,
 			applied:  k.msg(fld, "exemption_"+e.Claim, e.Text, e.Ref, nil),
 			requires: e.RequiresVisited, only: e.OnlyVisited, residence: e.Residence}
@@ -419,6 +440,9 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 		}
 		for _, code := range e.Reasons {
 			x.extra = append(x.extra, k.msg(fld+".reasons", code, "", e.Ref, nil))
+		}
+		if e.HotelText != "" {
+			x.noHotel = k.msg(fld+".hotel_text", e.HotelText, "", e.Ref, nil)
 		}
 		out = append(out, x)
 	}
@@ -449,7 +473,7 @@ func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
 		gv := vars{"group": strconv.Itoa(g.Group)}
 		gr := group{n: g.Group, residence: g.Residence, family: g.FamilyOfResident, purpose: g.Purpose,
 			claims: g.Claims, docs: g.Documents,
-			applied:         k.msg(fld, "hotel_group_"+strconv.Itoa(g.Group), "", g.Ref, gv),
+			applied:         k.msg(fld, "hotel_group_"+strconv.Itoa(g.Group), g.Text, g.Ref, gv),
 			placeUnsuitable: k.msg(fld, "hotel_group_place_unsuitable", "", g.Ref, gv)}
 		var types []string
 		for j, pl := range g.Places {
@@ -466,12 +490,17 @@ func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
 		gr.placeType = k.msg(fld, "hotel_group_place_type", "", g.Ref,
 			vars{"group": strconv.Itoa(g.Group), "accommodations": k.c.names("accommodation.", types, "list_or")})
 		for _, req := range g.Documents {
-			gr.missing = append(gr.missing, k.msg(fld, "hotel_group_documents_missing", "", g.Ref,
-				vars{"group": strconv.Itoa(g.Group), "documents": k.docNames(req)}))
+			dv := vars{"group": strconv.Itoa(g.Group), "documents": k.docNames(req)}
+			gr.missing = append(gr.missing, k.msg(fld, "hotel_group_documents_missing", "", g.Ref, dv))
+			gr.requires = append(gr.requires, k.msg(fld, "diff_group_requires", "", g.Ref, dv))
+		}
+		if slices.Equal(g.Residence, []string{beredskap.ResidenceNone}) {
+			gr.notResidents = k.msg(fld, "diff_group_not_residents", "", g.Ref, gv)
 		}
 		for _, c := range g.Claims {
 			p.known[c] = true
 		}
+		k.trip(fld, g, &gr)
 		out.groups = append(out.groups, gr)
 	}
 	fees := h.Fees
@@ -483,6 +512,54 @@ func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
 		out.traveller = append(out.traveller, k.fee(fmt.Sprintf("hotel.fees.traveller[%d]", i), r, fees.Ref))
 	}
 	return out
+}
+
+// trip compiles a group's conditions on the trip abroad: its purpose and
+// documents, and the areas whose visitors the group excludes.
+func (k *compiler) trip(fld string, g groupFile, gr *group) {
+	k.allOf(fld+".trip_purpose", g.TripPurpose, "trip_purpose")
+	if len(g.TripPurpose) > 0 {
+		gr.trip = g.TripPurpose
+		gv := vars{"group": strconv.Itoa(g.Group)}
+		gr.tripFailed = k.msg(fld, "hotel_group_trip_not_necessary", "", g.Ref, gv)
+		gr.tripDiff = k.msg(fld, "diff_group_necessary_trip", "", g.Ref, gv)
+	}
+	for purpose, reqs := range g.TripDocuments {
+		if !slices.Contains(g.TripPurpose, purpose) {
+			k.fail(fld+".trip_documents."+purpose, "is not one of the group's trip_purpose")
+		}
+		k.docs(fld+".trip_documents."+purpose, reqs)
+		if gr.tripDocs == nil {
+			gr.tripDocs, gr.tripMissing = map[string][][]string{}, map[string][]*message{}
+		}
+		gr.tripDocs[purpose] = reqs
+		for _, req := range reqs {
+			gr.tripMissing[purpose] = append(gr.tripMissing[purpose], k.msg(fld, "hotel_group_trip_documents_missing", "", g.Ref,
+				vars{"group": strconv.Itoa(g.Group), "documents": k.docNames(req)}))
+		}
+	}
+	for i, a := range g.NotIfVisited {
+		if !isAreaCode(a) {
+			k.fail(fmt.Sprintf("%s.not_if_visited[%d]", fld, i), "%q is not a country or area code", a)
+		}
+	}
+	for i, a := range g.OnlyVisited {
+		if !isAreaCode(a) {
+			k.fail(fmt.Sprintf("%s.only_visited[%d]", fld, i), "%q is not a country or area code", a)
+		}
+	}
+	if len(g.OnlyVisited) > 0 {
+		if g.OnlyVisitedText == "" {
+			k.fail(fld+".only_visited_text", "is required with only_visited")
+		}
+		gr.only = g.OnlyVisited
+		gr.outsideMsg = k.msg(fld, g.OnlyVisitedText, "", g.Ref, vars{"group": strconv.Itoa(g.Group)})
+	}
+	if len(g.NotIfVisited) > 0 {
+		gr.notIf = g.NotIfVisited
+		gr.visitedMsg = k.msg(fld, "hotel_group_visited_excluded", "", g.Ref,
+			vars{"group": strconv.Itoa(g.Group), "areas": k.c.names("area.", g.NotIfVisited, "list_or")})
+	}
 }
 
 func (k *compiler) fee(field string, r feeRuleFile, ref string) feeRule {
@@ -513,7 +590,7 @@ func (k *compiler) notices(field string, ns []noticeFile) []notice {
 		fld := fmt.Sprintf("%s[%d]", field, i)
 		when, ok := whenNames[n.When]
 		if !ok {
-			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, no_contact_language", n.When)
+			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, hotel_unnecessary_trip, no_contact_language", n.When)
 		}
 		if n.Kind != "" && n.Kind != "reason" && n.Kind != "warning" {
 			k.fail(fld+".kind", "%q is not reason or warning", n.Kind)

@@ -171,7 +171,8 @@ func (c *catalogue) fill(l int, t string, vs vars) (string, error) {
 }
 
 // names renders a list of codes as their names (prefix.code) in language l,
-// joined by sep; a code without a name is shown as itself.
+// joined by sep, with commas between all but the last two of three or
+// more ("a, b or c"); a code without a name is shown as itself.
 func (c *catalogue) names(prefix string, codes []string, sepKey string) func(int) string {
 	return func(l int) string {
 		sep, ok := c.text(l, sepKey)
@@ -185,6 +186,10 @@ func (c *catalogue) names(prefix string, codes []string, sepKey string) func(int
 			} else {
 				out[i] = code
 			}
+		}
+		if len(out) > 2 {
+			// "a, b or c": commas between all but the last two.
+			return strings.Join(out[:len(out)-1], ", ") + sep + out[len(out)-1]
 		}
 		return strings.Join(out, sep)
 	}

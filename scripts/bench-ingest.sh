@@ -16,7 +16,7 @@ rawrows=${3:-20000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go test -c -o "$work/bench.test" ./bench
-go build -o "$work/beredskap" ./cmd/beredskap
+go build -tags nodevportal -o "$work/beredskap" ./cmd/beredskap
 # The row: the contract's example registration and its decision.
 cp cmd/beredskap/testdata/contract_registration.json "$work/registration.json"
 "$work/beredskap" evaluate --allow-synthetic-ids < "$work/registration.json" > "$work/decision.json"

@@ -83,7 +83,7 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 log "building"
-go build -o "$dir/bin/beredskap" ./cmd/beredskap
+go build -tags nodevportal -o "$dir/bin/beredskap" ./cmd/beredskap
 go build -o "$dir/bin/clusterload" ./cmd/clusterload
 bin="$dir/bin"
 

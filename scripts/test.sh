@@ -58,9 +58,9 @@ done
 go vet "${pkgs[@]}"
 status=0
 if [ ${#plain[@]} -gt 0 ]; then
-  go test -count=1 -timeout 15m ${flags[@]+"${flags[@]}"} "${plain[@]}" || status=$?
+  go test -count=1 -timeout 30m ${flags[@]+"${flags[@]}"} "${plain[@]}" || status=$?
 fi
 if [ ${#race[@]} -gt 0 ]; then
-  go test -race -count=1 -timeout 15m ${flags[@]+"${flags[@]}"} "${race[@]}" || status=$?
+  go test -race -count=1 -timeout 30m ${flags[@]+"${flags[@]}"} "${race[@]}" || status=$?
 fi
 exit $status

@@ -54,13 +54,32 @@ func (t migrationTarget) Version(ctx context.Context) (int, error) {
 	return schemaVersion(ctx, t.db.write)
 }
 
+// Applied returns the applied versions.
+func (t migrationTarget) Applied(ctx context.Context) (map[int]bool, error) {
+	rows, err := t.db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
+}
+
 // Apply runs m in a write transaction unless it is applied by then.
 func (t migrationTarget) Apply(ctx context.Context, m migrate.Migration) error {
 	return t.db.inWriteTx(ctx, func(tx *sql.Tx) error {
 		// Read inside the write transaction: another process may have
 		// migrated since.
-		current, err := schemaVersion(ctx, tx)
-		if err != nil || current >= m.Version {
+		var done bool
+		err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done)
+		if err != nil || done {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {

@@ -211,6 +211,7 @@ func (t *retentionTx) PurgeStaffRecords(ctx context.Context, endedBefore, now ti
 		{"enrolments", `SELECT rowid FROM enrolments WHERE COALESCE(used_at, expires_at) < ?2 LIMIT ?3`},
 		{"access_orders", `SELECT rowid FROM access_orders
 			WHERE status NOT IN ('awaiting_confirmation', 'pending') AND updated_at < ?2 LIMIT ?3`},
+		{"login_throttles", `SELECT rowid FROM login_throttles WHERE expires_at < ?1 LIMIT ?3`},
 	}
 	total := 0
 	for _, st := range steps {

@@ -12,7 +12,7 @@ import (
 )
 
 const userColumns = `id, email, first_name, last_name, mobile, national_id, organisation, position, status,
-	password_hash, totp_secret, totp_last_step, failed_logins, locked_until, created_at`
+	password_hash, totp_secret, totp_last_step, created_at`
 
 const grantColumns = `id, user_id, role, scope_kind, scope_code, valid_from, valid_to, ended_at,
 	provenance, ordered_by, approved_by, created_at`
@@ -40,13 +40,12 @@ func (t *staffTx) CreateUser(ctx context.Context, u *beredskap.User) error {
 		u.CreatedAt = t.now()
 	}
 	u.CreatedAt = stamp(u.CreatedAt)
-	u.LockedUntil = stampOpt(u.LockedUntil)
 	err := t.tx.QueryRowContext(ctx, `INSERT INTO users (
 	email, first_name, last_name, mobile, national_id, organisation, position, status,
-	password_hash, totp_secret, totp_last_step, failed_logins, locked_until, created_at, search
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	password_hash, totp_secret, totp_last_step, failed_logins, created_at, search
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
 		u.Email, u.FirstName, u.LastName, u.Mobile, u.NationalID, u.Organisation, u.Position, string(u.Status),
-		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, u.FailedLogins, fmtOpt(u.LockedUntil), fmtTime(u.CreatedAt),
+		u.PasswordHash, u.TOTPSecret, u.TOTPLastStep, fmtTime(u.CreatedAt),
 		userSearch(u)).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("create user: %w", translate(err))
@@ -69,34 +68,6 @@ WHERE id = ?`,
 		strings.ToLower(u.FirstName+" "+u.LastName), u.ID)
 	if err != nil {
 		return fmt.Errorf("update user %d: %w", u.ID, err)
-	}
-	return nil
-}
-
-// CountFailedLogin adds one to the user's failed logins and locks the user
-// until lockUntil when the count reaches lockAfter, in one statement; it
-// reports whether this attempt locked the user. An unknown user is
-// ENOTFOUND.
-func (t *staffTx) CountFailedLogin(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error) {
-	var locked bool
-	err := t.tx.QueryRowContext(ctx, `UPDATE users SET
-	failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
-	locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
-WHERE id = ?
-RETURNING failed_logins = 0`, lockAfter, lockAfter, fmtTime(lockUntil), userID).Scan(&locked)
-	if err != nil {
-		return false, fmt.Errorf("count failed login of user %d: %w", userID, noRows(err, "user"))
-	}
-	return locked, nil
-}
-
-// ClearFailedLogins sets the user's failed logins to zero and ends a
-// lockout.
-func (t *staffTx) ClearFailedLogins(ctx context.Context, userID int64) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
-WHERE id = ? AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, userID)
-	if err != nil {
-		return fmt.Errorf("clear failed logins of user %d: %w", userID, err)
 	}
 	return nil
 }
@@ -160,18 +131,13 @@ func scanUser(row interface{ Scan(...any) error }) (*beredskap.User, error) {
 	var (
 		u                 beredskap.User
 		status, createdAt string
-		lockedUntil       sql.NullString
 	)
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.Mobile, &u.NationalID, &u.Organisation,
-		&u.Position, &status, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &u.FailedLogins,
-		&lockedUntil, &createdAt)
+		&u.Position, &status, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &createdAt)
 	if err != nil {
 		return nil, err
 	}
 	u.Status = beredskap.UserStatus(status)
-	if u.LockedUntil, err = parseOpt(lockedUntil); err != nil {
-		return nil, fmt.Errorf("user %d: %w", u.ID, err)
-	}
 	if u.CreatedAt, err = parseTime(createdAt); err != nil {
 		return nil, fmt.Errorf("user %d: %w", u.ID, err)
 	}

@@ -132,9 +132,6 @@ func (s *Service) ResetCredentials(ctx context.Context, userID int64, reason str
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		if err := resetFailures(ctx, tx, u); err != nil {
-			return err
-		}
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
 			return err
 		}

@@ -118,9 +118,6 @@ func (s *Service) ensureUser(ctx context.Context, tx beredskap.StaffTx, a *bered
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return nil, err
 		}
-		if err := resetFailures(ctx, tx, u); err != nil {
-			return nil, err
-		}
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, nil); err != nil {
 			return nil, err
 		}

@@ -109,9 +109,6 @@ func (s *Service) Enrol(ctx context.Context, enrolToken, password string) (*Logi
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		if err := resetFailures(ctx, tx, u); err != nil {
-			return err
-		}
 		cut, err := cutOff(ctx, tx, u.ID, now)
 		if err != nil {
 			return err
@@ -220,9 +217,6 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sessionToken, code string) ([
 		}
 		u.TOTPSecret, u.TOTPLastStep = secret, step
 		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		if err := resetFailures(ctx, tx, u); err != nil {
 			return err
 		}
 		var hashes []string

@@ -18,25 +18,12 @@ func errBadCredentials() error {
 	return unauthorized("bad_credentials", "wrong e-mail or password")
 }
 
-func errLocked() error {
-	return unauthorized("locked", "the account is locked for a while after too many failed attempts")
-}
-
-func errRateLimited() error {
-	return unauthorized("rate_limited", "too many attempts from this address; wait a minute")
-}
-
 // userObject returns the audit object of a user, "user:unknown" for none.
 func userObject(u *beredskap.User) string {
 	if u == nil {
 		return "user:unknown"
 	}
 	return "user:" + strconv.FormatInt(u.ID, 10)
-}
-
-// locked reports whether u is locked out at now.
-func locked(u *beredskap.User, now time.Time) bool {
-	return u.LockedUntil != nil && now.Before(*u.LockedUntil)
 }
 
 // mayLogIn reports whether u is active and holds a grant in force at now.
@@ -61,10 +48,12 @@ func (s *Service) dummy() string {
 // Login checks an e-mail and password and returns a new session at
 // StageTOTP (the second factor is due) or StageEnrol (the user has no TOTP
 // yet and must enrol one). Errors are EUNAUTHORIZED with reason
-// "rate_limited" (too many attempts from the client address),
-// "locked" (too many failed attempts on the account) or "bad_credentials"
-// (unknown e-mail, wrong password, removed user, or no grant in force).
-// Every attempt is audited as "login"; a lockout also as "login.locked".
+// "rate_limited" (too many attempts from the client address, or failed
+// attempts on this e-mail from this address wait: see Config) or
+// "bad_credentials" (unknown e-mail, wrong password, removed user, or no
+// grant in force). Neither tells whether the account exists: an unknown
+// e-mail is counted and slowed down as a real one. Every attempt is
+// audited as "login"; a failure that starts a wait says so in its detail.
 func (s *Service) Login(ctx context.Context, email, password string) (*LoginResult, error) {
 	a := beredskap.ActorFrom(ctx)
 	now := s.now()
@@ -82,22 +71,25 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 	if err != nil {
 		return nil, beredskap.Wrap("login", err)
 	}
-
-	refuse := func(action, outcome, detail string, answer error) error {
-		rec := record(a, u, action, userObject(u), outcome)
-		rec.Detail = detail
-		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-			return beredskap.AppendAudit(ctx, tx, rec)
-		}); err != nil {
-			return beredskap.Wrap("login", err)
+	err = s.tx.Update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) error {
+		over, err := s.overAddressLimit(ctx, tx, attemptLogin, a.Address, now)
+		if err != nil {
+			return err
 		}
-		return answer
-	}
-	if !s.loginLimiter.Allow(a.Address, now) {
-		return nil, refuse("login", beredskap.OutcomeDenied, "rate_limited", errRateLimited())
-	}
-	if u != nil && locked(u, now) {
-		return nil, refuse("login", beredskap.OutcomeDenied, "locked", errLocked())
+		detail := "rate_limited"
+		if !over {
+			until, err := s.accountDelayed(ctx, tx, email, a.Address, now)
+			if err != nil || until.IsZero() {
+				return err
+			}
+			detail = "failed attempts on this account from this address wait until " + until.UTC().Format(time.RFC3339)
+		}
+		rec := record(a, u, "login", userObject(u), beredskap.OutcomeDenied)
+		rec.Detail = detail
+		return beredskap.AuditRefusal(ctx, tx, rec, errRateLimited())
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	hash := s.dummy()
@@ -108,29 +100,30 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 	if err != nil {
 		return nil, fmt.Errorf("login: check password: %w", err)
 	}
+	failed := ""
 	switch {
 	case u == nil:
-		return nil, refuse("login", beredskap.OutcomeFailed, "unknown account", errBadCredentials())
+		failed = "unknown account"
 	case u.PasswordHash == "":
-		return nil, refuse("login", beredskap.OutcomeFailed, "not enrolled", errBadCredentials())
+		failed = "not enrolled"
 	case !ok:
-		var answer error
-		err := s.tx.Update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) error {
-			answer = errBadCredentials()
-			justLocked, err := s.failedAttempt(ctx, tx, a, u, now)
+		failed = "wrong password"
+	case !mayLogIn(u, now):
+		failed = "no access in force"
+	}
+	if failed != "" {
+		return nil, s.tx.Update(ctx, "login", func(ctx context.Context, tx beredskap.StaffTx) error {
+			until, err := s.failedOnAccount(ctx, tx, email, a.Address, now)
 			if err != nil {
 				return err
 			}
-			if justLocked {
-				answer = errLocked()
-			}
 			rec := record(a, u, "login", userObject(u), beredskap.OutcomeFailed)
-			rec.Detail = "wrong password"
-			return beredskap.AuditRefusal(ctx, tx, rec, answer)
+			rec.Detail = failed
+			if !until.IsZero() {
+				rec.Detail += delayedDetail(until)
+			}
+			return beredskap.AuditRefusal(ctx, tx, rec, errBadCredentials())
 		})
-		return nil, err
-	case !mayLogIn(u, now):
-		return nil, refuse("login", beredskap.OutcomeFailed, "no access in force", errBadCredentials())
 	}
 
 	var res *LoginResult
@@ -139,12 +132,13 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		if err != nil {
 			return err
 		}
-		if err := resetFailures(ctx, tx, u); err != nil {
-			return err
-		}
 		stage := beredskap.StageTOTP
 		if u.TOTPSecret == "" {
 			stage = beredskap.StageEnrol
+			// No second factor to guess: the password was the whole test.
+			if err := tx.ClearThrottle(ctx, accountKey(email, a.Address)); err != nil {
+				return err
+			}
 		}
 		res, err = s.newSession(ctx, tx, a, u, stage, 0, now)
 		if err != nil {
@@ -158,33 +152,6 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		return nil, err
 	}
 	return res, nil
-}
-
-// failedAttempt counts a failed login of u in tx, in one statement so
-// that concurrent attempts are all counted, and locks the account when the
-// count reaches the limit, auditing "login.locked". It reports whether this
-// attempt locked the account.
-func (s *Service) failedAttempt(ctx context.Context, tx beredskap.StaffTx, a *beredskap.Actor, u *beredskap.User, now time.Time) (bool, error) {
-	until := now.Add(s.cfg.LockFor)
-	justLocked, err := tx.CountFailedLogin(ctx, u.ID, s.cfg.LockAfter, until)
-	if err != nil || !justLocked {
-		return false, err
-	}
-	rec := record(a, u, "login.locked", userObject(u), beredskap.OutcomeOK)
-	rec.Detail = fmt.Sprintf("%d failed attempts; locked until %s", s.cfg.LockAfter, until.UTC().Format(time.RFC3339))
-	if err := beredskap.AppendAudit(ctx, tx, rec); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-// resetFailures clears the failed-login count and lockout of u.
-func resetFailures(ctx context.Context, tx beredskap.StaffTx, u *beredskap.User) error {
-	if u.FailedLogins == 0 && u.LockedUntil == nil {
-		return nil
-	}
-	u.FailedLogins, u.LockedUntil = 0, nil
-	return tx.ClearFailedLogins(ctx, u.ID)
 }
 
 // isTOTPCode reports whether code (spaces removed) is six digits.
@@ -203,10 +170,11 @@ func isTOTPCode(code string) bool {
 // VerifySecondFactor checks the TOTP code, or a recovery code, of a session
 // at StageTOTP and makes it StageActive in the user's first grant in force.
 // A TOTP code works once. Errors: EUNAUTHORIZED when the session is unknown
-// or expired, reason "locked" when the account is (or just became) locked,
-// which also ends the session; EFORBIDDEN reason "wrong_stage" for a
-// session at another stage; EINVALID on "code" with reason "wrong_code".
-// Wrong codes count as failed logins. Audited as "login.totp".
+// or expired, reason "rate_limited" when failed attempts on the account
+// from this address wait (or now start to), which also ends the session;
+// EFORBIDDEN reason "wrong_stage" for a session at another stage; EINVALID
+// on "code" with reason "wrong_code". Wrong codes count as failed logins
+// of the account from the address. Audited as "login.totp".
 func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code string) (*beredskap.Session, error) {
 	a := beredskap.ActorFrom(ctx)
 	now := s.now()
@@ -221,13 +189,17 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 			return beredskap.Refuse(wrongStage())
 		}
 		obj := userObject(u)
-		if locked(u, now) {
+		until, err := s.accountDelayed(ctx, tx, u.Email, a.Address, now)
+		if err != nil {
+			return err
+		}
+		if !until.IsZero() {
 			if err := tx.DeleteSession(ctx, ss.ID); err != nil {
 				return err
 			}
 			rec := record(a, u, "login.totp", obj, beredskap.OutcomeDenied)
-			rec.Detail = "locked"
-			return beredskap.AuditRefusal(ctx, tx, rec, errLocked())
+			rec.Detail = "failed attempts on this account from this address wait until " + until.UTC().Format(time.RFC3339)
+			return beredskap.AuditRefusal(ctx, tx, rec, errRateLimited())
 		}
 		ok, how := false, "totp"
 		if isTOTPCode(code) {
@@ -246,17 +218,18 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 			}
 		}
 		if !ok {
-			justLocked, err := s.failedAttempt(ctx, tx, a, u, now)
+			until, err := s.failedOnAccount(ctx, tx, u.Email, a.Address, now)
 			if err != nil {
 				return err
 			}
 			rec := record(a, u, "login.totp", obj, beredskap.OutcomeFailed)
 			rec.Detail = "wrong " + how
-			if justLocked {
+			if !until.IsZero() {
 				if err := tx.DeleteSession(ctx, ss.ID); err != nil {
 					return err
 				}
-				return beredskap.AuditRefusal(ctx, tx, rec, errLocked())
+				rec.Detail += delayedDetail(until)
+				return beredskap.AuditRefusal(ctx, tx, rec, errRateLimited())
 			}
 			return beredskap.AuditRefusal(ctx, tx, rec, beredskap.Invalid("code", "wrong_code", "the code is wrong or was used already"))
 		}
@@ -269,7 +242,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, sessionToken, code str
 			rec.Detail = "no access in force"
 			return beredskap.AuditRefusal(ctx, tx, rec, errBadCredentials())
 		}
-		if err := resetFailures(ctx, tx, u); err != nil {
+		if err := tx.ClearThrottle(ctx, accountKey(u.Email, a.Address)); err != nil {
 			return err
 		}
 		if err := activate(ctx, tx, ss, grants[0], now); err != nil {

@@ -126,47 +126,63 @@ func (s *Service) OrderAccess(ctx context.Context, in OrderInput) (*beredskap.Ac
 // officer's confirmation, and the officer is mailed a copy with a link to
 // it. Anonymous callers may file, limited per client address like logins
 // (EUNAUTHORIZED reason "rate_limited"). It returns EINVALID listing every
-// field problem ("not_officer" on "officer_email" when that person is not
-// the municipality's officer), and ECONFLICT when an order for the same
-// person and municipality is open. Audited as "access_order.request".
-func (s *Service) RequestAccess(ctx context.Context, in OrderInput) (*beredskap.AccessOrder, error) {
+// problem of the form itself. Whether the person named is the
+// municipality's officer, whether the employee holds access there (for a
+// change or removal) and whether an order for them is open already are
+// not told, so that no one learns who has an account: the answer is nil
+// as when the order is filed, but nothing is filed and no mail sent. Every
+// request is audited as "access_order.request", a refused one with why.
+func (s *Service) RequestAccess(ctx context.Context, in OrderInput) error {
 	a := beredskap.ActorFrom(ctx)
 	now := s.now()
-	if !s.requestLimiter.Allow(a.Address, now) {
+	err := s.tx.Update(ctx, "request access", func(ctx context.Context, tx beredskap.StaffTx) error {
+		over, err := s.overAddressLimit(ctx, tx, attemptRequest, a.Address, now)
+		if err != nil || !over {
+			return err
+		}
 		rec := beredskap.RecordFor(a, "access_order.request", "access_orders", beredskap.OutcomeDenied)
 		rec.Detail = "rate_limited"
-		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-			return beredskap.AppendAudit(ctx, tx, rec)
-		}); err != nil {
-			return nil, beredskap.Wrap("request access", err)
-		}
-		return nil, errRateLimited()
+		return beredskap.AuditRefusal(ctx, tx, rec, errRateLimited())
+	})
+	if err != nil {
+		return err
 	}
 	o, err := validateOrder(in, now, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	o.Status, o.SelfFiled, o.OrderedBy = beredskap.OrderAwaitingConfirmation, true, o.Email
+	filed := false
 	err = s.tx.Update(ctx, "request access", func(ctx context.Context, tx beredskap.StaffTx) error {
+		refused := func(why string) error {
+			rec := beredskap.RecordFor(a, "access_order.request", "access_orders", beredskap.OutcomeDenied)
+			rec.Detail = describeOrder(o) + "; officer " + o.OfficerEmail + "; not filed: " + why
+			return beredskap.AppendAudit(ctx, tx, rec)
+		}
 		officer, err := findUser(ctx, tx, o.OfficerEmail)
 		if err != nil {
 			return err
 		}
 		if !isOfficer(officer, o.Municipality, now) {
-			return beredskap.Refuse(beredskap.Invalid("officer_email", "not_officer", "this person is not a municipal medical officer of the municipality in the register"))
+			return refused("not the municipality's officer")
 		}
-		if err := checkHolder(ctx, tx, o, now); err != nil {
+		if err := checkHolder(ctx, tx, o, now); beredskap.ErrorCode(err) == beredskap.EINVALID {
+			return refused("holds no access in the municipality")
+		} else if err != nil {
 			return err
 		}
-		if err := tx.CreateAccessOrder(ctx, o); err != nil {
+		if err := tx.CreateAccessOrder(ctx, o); beredskap.ErrorCode(err) == beredskap.ECONFLICT {
+			return refused("an order for the person is open")
+		} else if err != nil {
 			return err
 		}
+		filed = true
 		rec := beredskap.RecordFor(a, "access_order.request", orderObject(o.ID), beredskap.OutcomeOK)
 		rec.Detail = describeOrder(o) + "; filed by the person, officer " + o.OfficerEmail
 		return beredskap.AppendAudit(ctx, tx, rec)
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || !filed {
+		return beredskap.Wrap("request access", err)
 	}
 	d := newMailData(o.FirstName+" "+o.LastName, o.Email, o.Role, o.Kind, where(municipalScope(o.Municipality), now))
 	d.Link, d.ServiceNeed = s.cfg.BaseURL+"/staff/access-orders/"+strconv.FormatInt(o.ID, 10), o.ServiceNeed
@@ -176,7 +192,7 @@ func (s *Service) RequestAccess(ctx context.Context, in OrderInput) (*beredskap.
 		m := mail.Message{To: []string{o.OfficerEmail}, Cc: []string{o.Email}, Subject: subjectConfirm, Text: text}
 		_ = s.sendAudited(ctx, a, m, "notice.send", orderObject(o.ID), "copy to officer "+o.OfficerEmail) // logged and audited
 	}
-	return o, nil
+	return nil
 }
 
 // municipalScope returns the scope of a municipality.

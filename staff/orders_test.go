@@ -1,6 +1,7 @@
 package staff_test
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -142,14 +143,18 @@ func TestSelfFiledOrderNeedsConfirmation(t *testing.T) {
 
 	in := orderFor("jon@oslo.kommune.example.no", "0301")
 	in.OfficerEmail = bergenOfficer.Email
-	_, err := e.svc.RequestAccess(anon("203.0.113.5"), in)
-	wantErr(t, err, beredskap.EINVALID, "officer_email", "not_officer")
+	if err := e.svc.RequestAccess(anon("203.0.113.5"), in); err != nil {
+		t.Fatalf("RequestAccess naming another municipality's officer: %v; want the answer of a filed request", err)
+	}
+	if got := outcomes(e.auditOf(beredskap.AuditFilter{Action: "access_order.request"})); !slices.Equal(got, []string{beredskap.OutcomeDenied}) {
+		t.Errorf("request audited as %v; want one refusal", got)
+	}
 
 	in.OfficerEmail = officer.Email
-	o, err := e.svc.RequestAccess(anon("203.0.113.5"), in)
-	if err != nil {
+	if err := e.svc.RequestAccess(anon("203.0.113.5"), in); err != nil {
 		t.Fatalf("RequestAccess: %v", err)
 	}
+	o := e.onlyOrder()
 	if o.Status != beredskap.OrderAwaitingConfirmation || !o.SelfFiled || o.OrderedBy != in.Email {
 		t.Fatalf("order = %+v", o)
 	}
@@ -162,7 +167,7 @@ func TestSelfFiledOrderNeedsConfirmation(t *testing.T) {
 	}
 
 	_, adminCtx := e.login(admin)
-	_, err = e.svc.ApproveAccessOrder(adminCtx, o.ID)
+	_, err := e.svc.ApproveAccessOrder(adminCtx, o.ID)
 	wantErr(t, err, beredskap.ECONFLICT, "", "")
 	_, bergenCtx := e.login(bergenOfficer)
 	_, err = e.svc.ConfirmAccessOrder(bergenCtx, o.ID)
@@ -266,4 +271,19 @@ func TestRejectAccessOrder(t *testing.T) {
 	if _, err := e.svc.OrderAccess(officerCtx, orderFor("kari@oslo.kommune.example.no", "0301")); err != nil {
 		t.Fatalf("OrderAccess after a rejection: %v", err)
 	}
+}
+
+// onlyOrder returns the one access order in the store.
+func (e *env) onlyOrder() *beredskap.AccessOrder {
+	e.t.Helper()
+	var orders []*beredskap.AccessOrder
+	err := e.store.View(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
+		var err error
+		orders, _, err = tx.ListAccessOrders(ctx, beredskap.AccessOrderFilter{})
+		return err
+	})
+	if err != nil || len(orders) != 1 {
+		e.t.Fatalf("access orders: %d, %v; want one", len(orders), err)
+	}
+	return orders[0]
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"beredskap"
-	"beredskap/auth"
 	"beredskap/mail"
 )
 
@@ -22,12 +21,19 @@ type Config struct {
 	SessionIdle  time.Duration // idle timeout; 30 minutes when 0
 	SessionMax   time.Duration // absolute lifetime; 12 hours when 0
 	EnrolmentTTL time.Duration // lifetime of an enrolment link; 72 hours when 0
-	LockAfter    int           // failed logins before a lockout; 5 when 0
-	LockFor      time.Duration // lockout length; 15 minutes when 0
-	// AddressRate and AddressBurst limit login attempts per client
-	// address (attempts per minute); 10 and 10 when 0.
-	AddressRate  int
-	AddressBurst int
+	// Failed logins (wrong passwords or codes) on one account from one
+	// client address: from the DelayAfter-th within FailureWindow on, the
+	// next attempt waits DelayFirst, doubling with each further failure up
+	// to DelayMax. 5, 24 hours, 1 minute and 1 hour when 0. Other addresses
+	// are not slowed, so that no one can lock a colleague out.
+	DelayAfter    int
+	FailureWindow time.Duration
+	DelayFirst    time.Duration
+	DelayMax      time.Duration
+	// AddressRate limits login attempts, and self-filed access requests,
+	// per client address and minute; 10 when 0. The counts are shared by
+	// every instance on the database.
+	AddressRate int
 	// OIDCClaim is the claim OpenID Connect logins are matched on:
 	// "email" or "pid" (national identity number); "email" when empty.
 	OIDCClaim string
@@ -47,17 +53,20 @@ func (c Config) withDefaults() Config {
 	if c.EnrolmentTTL <= 0 {
 		c.EnrolmentTTL = 72 * time.Hour
 	}
-	if c.LockAfter <= 0 {
-		c.LockAfter = 5
+	if c.DelayAfter <= 0 {
+		c.DelayAfter = 5
 	}
-	if c.LockFor <= 0 {
-		c.LockFor = 15 * time.Minute
+	if c.FailureWindow <= 0 {
+		c.FailureWindow = 24 * time.Hour
+	}
+	if c.DelayFirst <= 0 {
+		c.DelayFirst = time.Minute
+	}
+	if c.DelayMax <= 0 {
+		c.DelayMax = time.Hour
 	}
 	if c.AddressRate <= 0 {
 		c.AddressRate = 10
-	}
-	if c.AddressBurst <= 0 {
-		c.AddressBurst = 10
 	}
 	if c.OIDCClaim == "" {
 		c.OIDCClaim = "email"
@@ -73,11 +82,6 @@ type Service struct {
 	clock  beredskap.Clock
 	cfg    Config
 	logger *slog.Logger
-
-	// loginLimiter and requestLimiter count login attempts and
-	// self-filed access orders per client address.
-	loginLimiter   *auth.Limiter
-	requestLimiter *auth.Limiter
 
 	// dummyHash is checked against when a login names no usable
 	// account, so that the answer takes as long as for a real one.
@@ -101,9 +105,7 @@ func New(store beredskap.StaffStore, sender mail.Sender, clock beredskap.Clock, 
 	}
 	s := &Service{
 		store: store, mail: sender, clock: clock, cfg: cfg, logger: logger,
-		loginLimiter:   auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
-		requestLimiter: auth.NewLimiter(cfg.AddressRate, cfg.AddressBurst),
-		passwordSlots:  newPasswordSlots(),
+		passwordSlots: newPasswordSlots(),
 	}
 	if store != nil {
 		// A service without a store is one that tests never let reach it.

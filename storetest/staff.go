@@ -54,6 +54,7 @@ func TestStaffStore(t *testing.T, open func(t *testing.T) StaffHarness) {
 	t.Run("UserFinders", func(t *testing.T) { testUserFinders(t, open(t)) })
 	t.Run("UserUpdate", func(t *testing.T) { testUserUpdate(t, open(t)) })
 	t.Run("LoginCounters", func(t *testing.T) { testLoginCounters(t, open(t)) })
+	t.Run("Throttles", func(t *testing.T) { testThrottles(t, open(t)) })
 	t.Run("Grants", func(t *testing.T) { testGrants(t, open(t)) })
 	t.Run("ListUsers", func(t *testing.T) { testListUsers(t, open(t)) })
 	t.Run("RecoveryCodes", func(t *testing.T) { testRecoveryCodes(t, open(t)) })

@@ -33,7 +33,7 @@ func testAuthEpoch(t *testing.T, h StaffHarness) {
 			return tx.TouchToken(ctx, tok.ID, staffStart.Add(time.Hour))
 		}},
 		{"failed login counted", false, func(ctx context.Context, tx beredskap.StaffTx) error {
-			_, err := tx.CountFailedLogin(ctx, u.ID, 5, staffStart.Add(time.Hour))
+			_, _, err := tx.HitThrottle(ctx, "account:epoch@192.0.2.1", staffStart, time.Hour)
 			return err
 		}},
 		{"session created", false, func(ctx context.Context, tx beredskap.StaffTx) error {

@@ -53,6 +53,7 @@ func listAll(t *testing.T, ts *testServer, u *staffUser, path string) ([]string,
 }
 
 func TestStaffAPIListPagingAndScope(t *testing.T) {
+	t.Parallel()
 	ts := staffServer(t)
 	a1 := mustRegistration(t, ts, municipalityA, "One")
 	a2 := mustRegistration(t, ts, municipalityA, "Two")
@@ -108,6 +109,7 @@ func TestStaffAPIListPagingAndScope(t *testing.T) {
 }
 
 func TestStaffAPIGetRegistration(t *testing.T) {
+	t.Parallel()
 	ts := staffServer(t)
 	a := mustRegistration(t, ts, municipalityA, "Own")
 	b := mustRegistration(t, ts, municipalityB, "Other")
@@ -160,6 +162,7 @@ type auditPage struct {
 }
 
 func TestStaffAPIAudit(t *testing.T) {
+	t.Parallel()
 	ts := staffServer(t)
 	a := mustRegistration(t, ts, municipalityA, "Own")
 	officer := mustAddStaffUser(t, ts, "officer@example.no", beredskap.RoleMunicipalOfficer, municipal(municipalityA))
@@ -208,6 +211,7 @@ func TestStaffAPIAudit(t *testing.T) {
 // builds reaches the audit trail with the client address (from
 // X-Forwarded-For only behind a trusted proxy) and the request id.
 func TestAuditCarriesAddressAndRequestID(t *testing.T) {
+	t.Parallel()
 	for _, trust := range []bool{false, true} {
 		ts := startServerWith(t, web.Config{TrustProxy: trust}, serverOptions{staff: manyLogins})
 		a := mustRegistration(t, ts, municipalityA, "Own")

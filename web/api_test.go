@@ -16,6 +16,7 @@ import (
 )
 
 func TestEvaluateContractExample(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	resp := ts.post(t, "/api/v1/evaluate", contractJSON(t), "Accept-Language", "nb-NO,nb;q=0.9,en;q=0.5")
 	if resp.StatusCode != http.StatusOK {
@@ -45,6 +46,7 @@ func TestEvaluateContractExample(t *testing.T) {
 }
 
 func TestEvaluateLanguage(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	nynorsk := contractWith(t, func(m map[string]any) { m["traveller"].(map[string]any)["language"] = "nn" })
 	tests := []struct {
@@ -77,6 +79,7 @@ func TestEvaluateLanguage(t *testing.T) {
 }
 
 func TestRegisterAndIdempotency(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	type created struct {
 		Receipt  string             `json:"receipt"`
@@ -131,6 +134,7 @@ func TestRegisterAndIdempotency(t *testing.T) {
 }
 
 func TestIdempotencyKeyChecked(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	for _, key := range []string{strings.Repeat("k", 201), "tab\there", "ü-key"} {
 		resp := ts.post(t, "/api/v1/registrations", contractJSON(t), "Idempotency-Key", key)
@@ -154,6 +158,7 @@ func TestIdempotencyKeyChecked(t *testing.T) {
 }
 
 func TestAPIErrors(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	tests := []struct {
 		name        string
@@ -220,6 +225,7 @@ func TestAPIErrors(t *testing.T) {
 }
 
 func TestAPIReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	body := contractWith(t, func(m map[string]any) {
 		tr := m["traveller"].(map[string]any)
@@ -246,6 +252,7 @@ func TestAPIReportsEveryProblem(t *testing.T) {
 }
 
 func TestBodyTooLarge(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	big := contractWith(t, func(m map[string]any) {
 		m["traveller"].(map[string]any)["first_name"] = strings.Repeat("a", 1<<20)
@@ -271,6 +278,7 @@ func TestBodyTooLarge(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	plain := mustServer(t, web.Config{})
 	secure := mustServer(t, web.Config{SecureCookies: true})
 	for _, path := range []string{"/", "/api/v1/openapi.json", "/healthz", "/no-such-page"} {
@@ -309,6 +317,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestRequestIDCarriesThrough(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	resp := ts.get(t, "/healthz", "X-Request-Id", "proxy-id-123")
 	readBody(t, resp)
@@ -323,6 +332,7 @@ func TestRequestIDCarriesThrough(t *testing.T) {
 }
 
 func TestOperationalEndpoints(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	resp := ts.get(t, "/healthz")
 	if body := readBody(t, resp); resp.StatusCode != 200 || !strings.HasPrefix(string(body), "ok") {
@@ -361,6 +371,7 @@ func TestOperationalEndpoints(t *testing.T) {
 }
 
 func TestReadyzFailsWhenNotReady(t *testing.T) {
+	t.Parallel()
 	down := errors.New("database is down")
 	ts := startServer(t, web.Config{ReadyGrace: time.Nanosecond}, func(context.Context) error { return down })
 	resp := ts.get(t, "/readyz")
@@ -376,6 +387,7 @@ func TestReadyzFailsWhenNotReady(t *testing.T) {
 }
 
 func TestNoPersonalDataInLogs(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	resp := ts.post(t, "/api/v1/registrations", contractJSON(t))
 	var c struct{ Receipt string }
@@ -394,6 +406,7 @@ func TestNoPersonalDataInLogs(t *testing.T) {
 }
 
 func TestUnknownRoutes(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	resp := ts.get(t, "/api/v1/evaluate")
 	readBody(t, resp)
@@ -412,6 +425,7 @@ func TestUnknownRoutes(t *testing.T) {
 // and they answer 503 with Retry-After themselves; a draining instance is
 // not ready whatever the database does.
 func TestReadyzWithinGraceAndDraining(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var dbErr error
 	ts := startServer(t, web.Config{ReadyGrace: time.Hour}, func(context.Context) error {

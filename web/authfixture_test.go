@@ -185,7 +185,7 @@ var national = beredskap.Scope{Kind: beredskap.ScopeNational}
 
 // manyLogins lets tests log in many users from 127.0.0.1 without the
 // per-address limit getting in the way.
-var manyLogins = staff.Config{AddressRate: 1000, AddressBurst: 1000}
+var manyLogins = staff.Config{AddressRate: 1000}
 
 // staffServer starts a server whose staff logins are not limited per
 // address.

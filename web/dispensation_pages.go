@@ -52,8 +52,7 @@ func (f *staffFrame) dispensationRowOf(d *beredskap.Dispensation) dispensationRo
 // handleDispensations lists the dispensations of the actor's municipality,
 // or those of the receipt asked for.
 func (s *Server) handleDispensations(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.mayAny(w, r, "read dispensations", beredskap.PermReadRegistration, beredskap.PermGrantDispensation,
-		beredskap.PermEndDispensation)
+	a, ok := s.mayAny(w, r, "read dispensations", beredskap.PermReadDispensations)
 	if !ok {
 		return
 	}

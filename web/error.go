@@ -1,10 +1,12 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"beredskap"
 )
@@ -158,10 +160,15 @@ func isAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/")
 }
 
+// apiJSON is encoding/json's behaviour except that a nil slice is written
+// as [] rather than null: the OpenAPI document promises a list wherever a
+// field is one, also when a decision or a page has nothing in it.
+var apiJSON = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv2.FormatNilSliceAsNull(false))
+
 // writeJSON writes v as compact JSON with the status. Lists of a few hundred
 // registrations cost noticeably more to indent, and to send, than to encode.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
+	data, err := jsonv2.Marshal(v, apiJSON)
 	if err != nil {
 		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 		return

@@ -12,6 +12,7 @@ import (
 // takes is answered in the site's layout and language (JSON under /api/),
 // not with the mux's plain "404 page not found".
 func TestUnknownAddressesGetTheSitesPage(t *testing.T) {
+	t.Parallel()
 	ts := staffServer(t)
 	nb := locale(t, "nb")
 	for _, c := range []struct {
@@ -57,6 +58,7 @@ func TestUnknownAddressesGetTheSitesPage(t *testing.T) {
 // the navigation, saying so, and not the message about forms from other
 // sites.
 func TestForbiddenPageNamesTheRole(t *testing.T) {
+	t.Parallel()
 	ts := staffServer(t)
 	u := mustAddStaffUser(t, ts, "inspector@example.no", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate})
 	mustLogIn(t, ts, u)

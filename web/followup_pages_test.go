@@ -450,3 +450,30 @@ func TestFollowUpQueuePages(t *testing.T) {
 		t.Errorf("%d travellers listed over the pages; want all %d", len(seen), total)
 	}
 }
+
+// TestFollowUpReportRefusesPersonalData checks issue 13, item 8 on the
+// control centre's page: the note for the labour inspectorate warns not to
+// write personal data, and a note with a phone number is refused at the
+// field in the page's language, storing neither report nor notice.
+func TestFollowUpReportRefusesPersonalData(t *testing.T) {
+	ts, centre, p := followUpServer(t, true)
+	for _, lang := range staffLanguages {
+		loc := staffLocale(t, lang)
+		form := breachReport(p.Receipt, "974760673")
+		form.Set("employer_text", "Formannen svarer på 912 34 567.")
+		resp := staffPost(t, ts, centre, fmt.Sprintf("/staff/followup/queue/%d/reports?lang=%s", p.ID, lang), form)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: status %d; want 400:\n%s", lang, resp.StatusCode, readBody(t, resp))
+		}
+		doc := document(t, resp)
+		if got := textOf(doc, "#f-employer_text-error"); !strings.Contains(got, loc["centre.reason.personal_phone"]) {
+			t.Errorf("%s: message at the note %q; want %q", lang, got, loc["centre.reason.personal_phone"])
+		}
+		if got := textOf(doc, "#f-employer_text-hint"); got != loc["centre.hint.employer_text"] {
+			t.Errorf("%s: the note's hint %q; want the warning %q", lang, got, loc["centre.hint.employer_text"])
+		}
+	}
+	if reports, notices := storedReports(t, ts, p.ID); len(reports) != 0 || len(notices) != 0 {
+		t.Errorf("%d reports and %d notices stored after the refusals; want none", len(reports), len(notices))
+	}
+}

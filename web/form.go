@@ -68,6 +68,7 @@ func DecodeForm(form url.Values) *beredskap.Registration {
 		Residence:        text("residence"),
 		FamilyOfResident: flag("family_of_resident"),
 		Purpose:          text("purpose"),
+		TripPurpose:      text("trip_purpose"),
 		Employer: beredskap.Employer{
 			OrgNumber: strings.Join(strings.Fields(form.Get("employer.org_number")), ""),
 			Name:      text("employer.name"),

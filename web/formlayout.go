@@ -69,8 +69,8 @@ var registrationForm = []formSection{
 		plain(formControl{"residence", kindRadios}, formControl{"family_of_resident", kindBool}),
 	}},
 	{Heading: "section.purpose", Parts: []formPart{
-		plain(formControl{"purpose", kindRadios}, formControl{"employer.org_number", kindInput},
-			formControl{"employer.name", kindInput}),
+		plain(formControl{"purpose", kindRadios}, formControl{"trip_purpose", kindSelect},
+			formControl{"employer.org_number", kindInput}, formControl{"employer.name", kindInput}),
 	}},
 	{Heading: "section.exemptions", Hint: "section.exemptions.hint", Parts: []formPart{
 		plain(formControl{"exemptions_claimed", kindCheckboxes}, formControl{"critical_function_sector", kindSelect}),

@@ -50,6 +50,7 @@ var optionalChoices = map[string]bool{
 	"traveller.id_document.country": true,
 	"traveller.language":            true,
 	"critical_function_sector":      true,
+	"trip_purpose":                  true,
 	"exemptions_claimed":            true,
 	"documents":                     true,
 	"countries_visited":             true,

@@ -147,7 +147,7 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 		ready = db.Ping
 	}
 	ts.Web = web.NewServer(cfg, in, ts.Staff, ready, logger)
-	ts.Config.Handler = ts.Web.Handler()
+	ts.Config.Handler = checkContract(tb, ts.Web.Handler(), cfg.SMSReceipts != nil)
 	ts.Start()
 	tb.Cleanup(ts.Close)
 	return ts

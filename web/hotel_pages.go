@@ -31,11 +31,7 @@ func hotelArea() area {
 			{Group: "hotels", Path: "/staff/stays", Key: "hotel.nav.stays", Allowed: can(beredskap.PermManageStays)},
 			{Group: "hotels", Path: "/staff/invoices", Key: "hotel.nav.invoices", Allowed: can(beredskap.PermManageStays)},
 			{Group: "dispensations", Path: "/staff/dispensations", Key: "hotel.nav.dispensations",
-				Allowed: func(a *beredskap.Actor) bool {
-					m := a.Municipality()
-					return beredskap.Can(a, beredskap.PermGrantDispensation, m) ||
-						(m == "" && beredskap.Can(a, beredskap.PermEndDispensation, m))
-				}},
+				Allowed: can(beredskap.PermReadDispensations)},
 			{Group: "dispensations", Path: "/staff/delegations", Key: "hotel.nav.delegations",
 				Allowed: can(beredskap.PermDelegateDispensations)},
 			{Group: "registrations", Path: "/staff/rule-impact", Key: "hotel.nav.impact", Allowed: can(beredskap.PermRuleImpact)},

@@ -27,7 +27,7 @@ func (s *Server) travellerHotelOf(r *http.Request, f *staffFrame, receipt string
 	}
 	a, m := f.Actor, f.Actor.Municipality()
 	out := &travellerHotel{}
-	if beredskap.Can(a, beredskap.PermReadRegistration, m) || beredskap.Can(a, beredskap.PermEndDispensation, m) {
+	if beredskap.Can(a, beredskap.PermReadDispensations, m) {
 		if ds, err := s.cfg.Hotels.Dispensations(r.Context(), receipt); err == nil {
 			now := time.Now()
 			for _, d := range ds {

@@ -214,6 +214,13 @@ func TestLayoutCitizenAndPublicPagesFit(t *testing.T) {
 			if bad := eval[[]string](t, tab, overflowJS); len(bad) > 0 {
 				t.Errorf("%s at %d px scrolls sideways: %s", what, width, strings.Join(bad, "; "))
 			}
+			if dir := os.Getenv("BEREDSKAP_SCREENSHOT_DIR"); dir != "" && strings.HasSuffix(t.Name(), "/nb") && strings.HasPrefix(what, "/") {
+				name := shotName(strings.SplitN(what, "/receipt/", 2)[0], width)
+				if strings.HasPrefix(what, "/receipt/") {
+					name = shotName("/receipt", width)
+				}
+				viewportShot(t, tab, dir, "public-"+strings.TrimPrefix(name, "-"))
+			}
 		}
 	}
 	public := []string{"/", "/receipt/" + stored.Receipt, "/rules/changes", "/login", "/access/request",

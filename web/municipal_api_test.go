@@ -29,15 +29,14 @@ func muniAPI(t *testing.T, f *muniFixture, u *staffUser, path string) (int, any)
 // document, its scoping to the caller's municipality, and its errors
 // naming the field (issue 4 point 7).
 func TestMunicipalAPI(t *testing.T) {
+	t.Parallel()
 	f := newMuniFixture(t)
 	f.report(t, followup.ReportInput{Outcome: beredskap.CallReached, Language: "pl", Understood: beredskap.UnderstoodYes,
 		Breaches: []beredskap.BreachKind{beredskap.BreachSchool}, BreachText: "Took the children to school."})
-	doc := fetchOpenAPI(t, f.ts)
-	v := &validator{schemas: doc.Components.Schemas}
 	conform := func(name string, body any, schema string) {
 		t.Helper()
-		if errs := v.validate(ref(schema), body, ""); len(errs) > 0 {
-			t.Errorf("%s does not conform to %s:\n%s", name, schema, strings.Join(errs, "\n"))
+		if errs := conformance(t, schema, body); errs != "" {
+			t.Errorf("%s does not conform to %s: %s", name, schema, errs)
 		}
 	}
 
@@ -128,6 +127,7 @@ func TestMunicipalAPI(t *testing.T) {
 // on the page and next_page_token in the API, without losing or
 // repeating a traveller.
 func TestMunicipalPaging(t *testing.T) {
+	t.Parallel()
 	f := newMuniFixture(t)
 	want := []string{f.receiptA}
 	for _, name := range []string{"Cecilie", "Dina", "Eva"} {

@@ -47,6 +47,7 @@ var registrationRules = schemaRules{
 		"countries_visited":                  "ISO 3166-1 alpha-2 codes (or ISO 3166-2 areas of Sweden, Finland and Denmark such as FI-01; Åland is AX or FI-01) of the countries stayed in during the 10 days before arrival; XX, UK, EU and other codes that are not countries are refused; may be empty.",
 		"residence":                          "registered_resident, permanent_home (owns or rents a permanent home in Norway) or none.",
 		"family_of_resident":                 "Married to, or has a child with, a person with a permanent home in Norway; or a minor child of such a person.",
+		"trip_purpose":                       "Optional: why a traveller who lives in Norway went abroad (work_trip, studies_abroad, strong_welfare_reasons, leisure). From 17 March to 26 May 2021 only a necessary trip (not leisure), shown with its document, exempts a resident from the quarantine hotel; empty counts as not shown.",
 		"employer.org_number":                "Norwegian organisation number (9 digits), checked.",
 		"accommodation.address.postal_code":  "Norwegian postal code (4 digits).",
 		"accommodation.address.municipality": "Municipality number (4 digits); derived from the postal code when empty.",
@@ -109,7 +110,7 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 		var required []string
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" || !f.IsExported() {
 				continue
 			}
@@ -118,7 +119,9 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 				p = path + "." + name
 			}
 			props[name] = sr.schemaOf(f.Type, p, false)
-			if sr.required["*"] || sr.required[p] {
+			// A field left out when empty is required only where named.
+			omitted := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
+			if sr.required["*"] && !omitted || sr.required[p] {
 				required = append(required, name)
 			}
 		}
@@ -175,8 +178,9 @@ func errorResponse(description string) map[string]any {
 }
 
 // openAPIDocument returns the OpenAPI 3.1 document of the JSON API.
-// baseURL, when not empty, is the server the document names.
-func openAPIDocument(version, baseURL string) map[string]any {
+// baseURL, when not empty, is the server the document names; smsReceipts
+// says whether the server takes the SMS provider's delivery receipts.
+func openAPIDocument(version, baseURL string, smsReceipts bool) map[string]any {
 	if version == "" {
 		version = "dev"
 	}
@@ -206,7 +210,7 @@ func openAPIDocument(version, baseURL string) map[string]any {
 			"properties": map[string]any{
 				"code": map[string]any{"type": "string", "enum": []beredskap.Code{beredskap.EINVALID, beredskap.ENOTFOUND,
 					beredskap.ECONFLICT, beredskap.EUNAUTHORIZED, beredskap.EFORBIDDEN, beredskap.ETOOLARGE,
-					eUnsupportedMediaType, beredskap.EINTERNAL}},
+					eUnsupportedMediaType, eMethodNotAllowed, beredskap.EUNAVAILABLE, beredskap.EINTERNAL}},
 				"field":      map[string]any{"type": "string", "description": "JSON path of the offending field (or the header name)."},
 				"reason":     map[string]any{"type": "string", "description": "Stable key of the problem, such as required or format_date."},
 				"message":    map[string]any{"type": "string", "description": "English message."},
@@ -298,6 +302,9 @@ func openAPIDocument(version, baseURL string) map[string]any {
 		maps.Copy(paths, ps)
 		maps.Copy(schemas, ss)
 	}
+	if smsReceipts {
+		paths["/api/v1/sms/receipts"] = smsReceiptsOp()
+	}
 	if baseURL != "" {
 		doc["servers"] = []any{map[string]any{"url": baseURL}}
 	}
@@ -333,8 +340,8 @@ func ruleChangeSchema() map[string]any {
 	}
 }
 
-func mustOpenAPI(version, baseURL string) []byte {
-	data, err := json.MarshalIndent(openAPIDocument(version, baseURL), "", "  ")
+func mustOpenAPI(version, baseURL string, smsReceipts bool) []byte {
+	data, err := json.MarshalIndent(openAPIDocument(version, baseURL, smsReceipts), "", "  ")
 	if err != nil {
 		panic(err)
 	}

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
 
 	"beredskap"
+	"beredskap/sms"
 )
 
 // followUpOpenAPI returns the paths and schemas of the control centre's and
@@ -197,11 +199,10 @@ func reportInputSchema() map[string]any {
 }
 
 // callReportSchema documents a stored report: the input's fields and the
-// ones the server sets, all present.
+// ones the server sets, all present; an optional choice of the input (such
+// as understood, when the traveller was not reached) may be empty.
 func callReportSchema() map[string]any {
-	rules := reportRules
-	rules.required = allRequired
-	s := rules.schema(reflect.TypeFor[reportInputJSON](), "")
+	s := reportRules.schema(reflect.TypeFor[reportInputJSON](), "")
 	props := s["properties"].(map[string]any)
 	for name, v := range staffRules.schema(reflect.TypeFor[reportJSON](), "")["properties"].(map[string]any) {
 		props[name] = v
@@ -210,4 +211,39 @@ func callReportSchema() map[string]any {
 	props["corrects"] = map[string]any{"type": "integer", "description": "The id of the report this one corrects, 0 for none."}
 	s["required"] = slices.Sorted(maps.Keys(props))
 	return s
+}
+
+// smsReceiptsOp documents the webhook the SMS provider posts delivery
+// receipts to. It is not for staff: the provider signs each body with the
+// shared secret, and the answers are plain text.
+func smsReceiptsOp() map[string]any {
+	text := func(description string) map[string]any {
+		return map[string]any{"description": description, "content": map[string]any{
+			"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}}
+	}
+	return map[string]any{"post": map[string]any{
+		"operationId": "smsReceipt",
+		"summary": "A delivery receipt from the SMS provider: the message was delivered, or the provider gave up. " +
+			"Idempotent; a receipt of a message this register did not send is accepted and ignored.",
+		"parameters": []any{map[string]any{"name": sms.SignatureHeader, "in": "header", "required": true,
+			"description": "t=UNIX-SECONDS,v1=HEX: the HMAC-SHA256 under the shared secret of the seconds, a dot and " +
+				"the body; refused when the time is outside the replay window.",
+			"schema": map[string]any{"type": "string"}}},
+		"requestBody": map[string]any{"required": true, "content": jsonContent(map[string]any{
+			"type": "object", "required": []string{"id", "status"},
+			"properties": map[string]any{
+				"id":        map[string]any{"type": "string", "description": "The provider's id of the message."},
+				"reference": map[string]any{"type": "string", "description": "The register's id sent with the message."},
+				"status":    map[string]any{"type": "string", "enum": []string{sms.ReceiptDelivered, sms.ReceiptFailed}},
+				"error":     map[string]any{"type": "string", "description": "Why the provider gave up."},
+				"at":        map[string]any{"type": "string", "format": "date-time"},
+			}})},
+		"responses": map[string]any{
+			"204": map[string]any{"description": "Recorded, or about no message of this register."},
+			"400": text("Signed, but not a receipt."),
+			"401": text("The signature is missing, wrong or stale."),
+			"413": text(fmt.Sprintf("The body is over %d KiB.", sms.MaxReceiptBody>>10)),
+			"500": text("Not recorded; the provider should try again."),
+		},
+	}}
 }

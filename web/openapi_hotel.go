@@ -131,8 +131,10 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 			okJSON("The stay and the re-evaluated decision.", "TransferResult"), maps.Clone(stayErrs)), stayID), "TransferInput")},
 
 		"/api/v1/dispensations": map[string]any{
-			"get": withParams(op("listDispensations", "A receipt's § 6j dispensations, or a municipality's, newest first.", "200",
-				okJSON("The dispensations.", "DispensationList"), map[string]string{"400": query, "403": mayNotDisp}),
+			"get": withParams(op("listDispensations", "A receipt's § 6j dispensations, or a municipality's, newest first. "+
+				"Only the municipal officer and staff of the traveller's quarantine municipality read them.", "200",
+				okJSON("The dispensations.", "DispensationList"), map[string]string{"400": query, "403": mayNotDisp,
+					"404": "No registration with this receipt that the caller may read: unknown and another municipality's answer alike."}),
 				queryParam("receipt", "Only this receipt's.", str), municipality,
 				queryParam("limit", "At most this many, 1 to 200.", map[string]any{"type": "integer", "minimum": 1, "maximum": beredskap.MaxPageSize})),
 			"post": withBody(op("grantDispensation",
@@ -141,7 +143,7 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		},
 		"/api/v1/dispensations/{dispensation}/end": map[string]any{"post": withBody(withParams(op("endDispensation",
 			"End a dispensation at once: symptoms reported, or revoked.", "200", okJSON("The dispensation ended.", "Dispensation"),
-			map[string]string{"403": mayNotDisp, "404": "No such dispensation.", "409": "The dispensation has ended already."}),
+			map[string]string{"403": mayNotDisp, "404": "No such dispensation in the caller's municipality.", "409": "The dispensation has ended already."}),
 			idParam("dispensation", "The dispensation's id.")), "EndInput")},
 		"/api/v1/dispensations/delegations": map[string]any{
 			"get": withParams(op("listDelegations", "The municipality's delegations of § 6j.", "200",

@@ -182,7 +182,7 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 var summaryNotices = map[string]bool{
 	"registration_duty": true, "registration_duty_child": true, "exemption_6j_close_relative": true,
 	"dispensation_6j": true, "follow_up_control_centre": true, "leaving_norway": true, "minor_carers_at_hotel": true,
-	"quarantine_abolished": true, "no_entry_measures": true,
+	"quarantine_abolished": true, "no_entry_measures": true, "hotel_whole_quarantine_unnecessary_trip": true,
 }
 
 // summarise puts into v's summary what the reasons say: the exemption that
@@ -200,7 +200,7 @@ func summarise(v *DecisionView, d beredskap.Decision) {
 			v.Tests = append(v.Tests, r.Text)
 		case summaryNotices[r.Code]:
 			v.Other = append(v.Other, r.Text)
-		case r.Code == "hotel_required" || r.Code == "hotel_not_applicable_leisure" || strings.HasPrefix(r.Code, "hotel_group_"):
+		case r.Code == "hotel_required" || strings.HasPrefix(r.Code, "hotel_not_applicable_") || strings.HasPrefix(r.Code, "hotel_group_"):
 			v.Group = r.Text
 		case strings.HasPrefix(r.Code, "exemption_") && v.Exemption == "":
 			v.Exemption = r.Text

@@ -14,6 +14,7 @@ import (
 // (lund.kommune.no) and parent–child visitation stopped being a full
 // exemption (asnes.kommune.no).
 func TestRuleChangesPage(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, web.Config{})
 	for lang, want := range map[string][]string{
 		"nb": {"24 timer før ankomst", "72 timer før ankomst", "Gjelder ikke lenger:", "25. januar 2021"},

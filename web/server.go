@@ -119,7 +119,7 @@ func NewServer(cfg Config, in *intake.Intake, staff *staff.Service, ready func(c
 		pages:   mustLoadPages(),
 		mux:     http.NewServeMux(),
 	}
-	s.openapi = mustOpenAPI(cfg.Version, cfg.BaseURL)
+	s.openapi = mustOpenAPI(cfg.Version, cfg.BaseURL, cfg.SMSReceipts != nil)
 
 	s.handle("POST /api/v1/evaluate", s.handleEvaluate)
 	s.handle("POST /api/v1/registrations", s.handleRegister)

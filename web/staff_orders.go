@@ -221,10 +221,10 @@ func orderHref(id int64, lang string) string {
 	return "/staff/access-orders/" + strconv.FormatInt(id, 10) + "?lang=" + url.QueryEscape(lang)
 }
 
-// accessRequestSentPage confirms an employee's own request.
+// accessRequestSentPage answers an employee's own request: the same page
+// whether it was filed or not, so that it tells no one who holds access.
 type accessRequestSentPage struct {
 	staffFrame
-	Order *beredskap.AccessOrder
 }
 
 // handleAccessRequestForm shows the form an employee fills in to request
@@ -243,11 +243,10 @@ func (s *Server) handleAccessRequest(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	o, err := s.staff.RequestAccess(r.Context(), decodeOrderForm(r.PostForm))
-	if err != nil {
+	if err := s.staff.RequestAccess(r.Context(), decodeOrderForm(r.PostForm)); err != nil {
 		s.orderFormError(w, r, s.orderFormPage(w, r, nil, r.PostForm), err)
 		return
 	}
-	page := &accessRequestSentPage{staffFrame: s.newStaffFrame(w, r, nil, "/access/request", "staff.request_sent.title"), Order: o}
+	page := &accessRequestSentPage{staffFrame: s.newStaffFrame(w, r, nil, "/access/request", "staff.request_sent.title")}
 	s.render(w, r, http.StatusOK, "staff_request_sent.html", page)
 }

@@ -24,18 +24,19 @@ func TestStaffPageHome(t *testing.T) {
 	}{
 		{"officer@a.test", beredskap.RoleMunicipalOfficer, municipal(municipalityA),
 			[]string{"/staff/registrations", "/staff/access-orders", "/staff/access-orders/new", "/staff/followup/travellers",
-				"/staff/dispensations", "/staff/delegations", "/staff/rule-impact", "/staff/legal-holds"}},
+				"/staff/dispensations", "/staff/delegations", "/staff/rule-impact", "/staff/legal-holds", "/staff/statistics"}},
 		{"staff@a.test", beredskap.RoleMunicipalStaff, municipal(municipalityA),
-			[]string{"/staff/registrations", "/staff/followup/travellers", "/staff/dispensations"}},
+			[]string{"/staff/registrations", "/staff/followup/travellers", "/staff/dispensations", "/staff/statistics"}},
 		{"centre@helfo.test", beredskap.RoleControlCentre, national,
 			[]string{"/staff/registrations", "/staff/followup", "/staff/followup/templates", "/staff/labour/notices",
-				"/staff/dispensations", "/staff/rule-impact"}},
+				"/staff/rule-impact", "/staff/statistics"}},
 		{"border@politiet.test", beredskap.RoleBorderOfficer, national, []string{"/staff/registrations", "/staff/allocate"}},
 		{"admin@helfo.test", beredskap.RoleAccessAdmin, national, []string{"/staff/access-orders", "/staff/users", "/staff/audit"}},
 		{"labour@arbeidstilsynet.test", beredskap.RoleLabourInspector, beredskap.Scope{Kind: beredskap.ScopeLabourInspectorate},
 			[]string{"/staff/labour/notices"}},
 		{"hotel@a.test", beredskap.RoleHotelCoordinator, municipal(municipalityA), []string{"/staff/registrations", "/staff/hotels", "/staff/allocate", "/staff/stays", "/staff/invoices", "/staff/rule-impact"}},
-		{"county@statsforvalteren.test", beredskap.RoleCountyGovernor, beredskap.Scope{Kind: beredskap.ScopeCounty, Code: countyA}, nil},
+		{"county@statsforvalteren.test", beredskap.RoleCountyGovernor, beredskap.Scope{Kind: beredskap.ScopeCounty, Code: countyA},
+			[]string{"/staff/statistics"}},
 	}
 	for _, c := range cases {
 		t.Run(string(c.role), func(t *testing.T) {

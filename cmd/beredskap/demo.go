@@ -12,7 +12,6 @@ import (
 
 	"beredskap"
 	"beredskap/demo"
-	"beredskap/devportal"
 	"beredskap/internal/datefmt"
 )
 
@@ -60,19 +59,21 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	citizens := demoCitizens()
-	var portal *devportal.Portal
+	var portal *demoPortal
 	if s.Citizen.OIDCIssuer == "" {
-		people := make([]devportal.Person, len(citizens))
+		people := make([]demoPerson, len(citizens))
 		for i, reg := range citizens {
-			people[i] = devportal.Person{Name: reg.Traveller.FirstName + " " + reg.Traveller.LastName, PID: reg.Traveller.NationalID}
+			people[i] = demoPerson{Name: reg.Traveller.FirstName + " " + reg.Traveller.LastName, PID: reg.Traveller.NationalID}
 		}
-		if portal, err = devportal.Start(people); err != nil {
+		if portal, err = startDemoPortal(people); err != nil {
 			return err
 		}
+	}
+	if portal != nil {
 		defer portal.Close()
-		s.Citizen.OIDCIssuer = portal.Issuer()
-		s.Citizen.OIDCClientID = portal.ClientID()
-		s.Citizen.OIDCClientSecret = portal.ClientSecret()
+		s.Citizen.OIDCIssuer = portal.Issuer
+		s.Citizen.OIDCClientID = portal.ClientID
+		s.Citizen.OIDCClientSecret = portal.ClientSecret
 	}
 	seed := func(ctx context.Context, sv services) (func(), error) {
 		start := time.Now()
@@ -124,7 +125,7 @@ func demoLoginsFile(db string) string {
 
 // writeLogins writes how to use the demo: the public form, the staff
 // logins and the citizen login.
-func writeLogins(w io.Writer, base string, s settings, portal *devportal.Portal) {
+func writeLogins(w io.Writer, base string, s settings, portal *demoPortal) {
 	fmt.Fprintf(w, "\nPublic registration form: %s/ (no login; the JSON API is at %s/api/v1/)\n", base, base)
 	if t, err := time.Parse(time.RFC3339, s.FollowUp.Now); err == nil {
 		fmt.Fprintf(w, "The demo's clock stands at %s: the form suggests that arrival date, and follow-up counts days from it.\n",
@@ -139,16 +140,29 @@ func writeLogins(w io.Writer, base string, s settings, portal *devportal.Portal)
 	if s.Staff.SMTPHost == "" {
 		fmt.Fprintf(w, "E-mail (invitations, order copies) is written as .eml files to %s/.\n", s.Staff.MailDir)
 	}
-	if portal == nil {
+	switch {
+	case portal != nil:
+		fmt.Fprintf(w, "\nCitizen pages: open %s/citizen/login and pick a demo person (%s).\n", base, strings.Join(portal.Names, ", "))
+		fmt.Fprintf(w, "The pick page is a development stand-in for ID-porten at %s; `serve` never starts it.\n\n", portal.Issuer)
+	case s.Citizen.OIDCIssuer != "":
 		fmt.Fprintf(w, "\nCitizen pages: %s/citizen/login (through the configured ID portal)\n\n", base)
-		return
+	default:
+		fmt.Fprintf(w, "\nCitizen pages: off. This binary is built without the development ID portal; name an ID portal with --citizen-issuer.\n\n")
 	}
-	var names []string
-	for _, p := range portal.People() {
-		names = append(names, p.Name)
-	}
-	fmt.Fprintf(w, "\nCitizen pages: open %s/citizen/login and pick a demo person (%s).\n", base, strings.Join(names, ", "))
-	fmt.Fprintf(w, "The pick page is a development stand-in for ID-porten at %s; `serve` never starts it.\n\n", portal.Issuer())
+}
+
+// demoPerson is a demo person the development ID portal offers.
+type demoPerson struct {
+	Name string // shown on the portal's page
+	PID  string // the national identity number the portal vouches for
+}
+
+// demoPortal is a running development ID portal: where it is, the client
+// it accepts, the names it offers, and how to stop it.
+type demoPortal struct {
+	Issuer, ClientID, ClientSecret string
+	Names                          []string
+	Close                          func() error
 }
 
 // demoCitizens returns the registrations of the persons the development ID

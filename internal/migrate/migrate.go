@@ -79,18 +79,21 @@ func Latest(ms []Migration) int {
 type Target interface {
 	// Version returns the highest version recorded as applied, 0 for none.
 	Version(ctx context.Context) (int, error)
+	// Applied returns every version recorded as applied.
+	Applied(ctx context.Context) (map[int]bool, error)
 	// Apply runs m's SQL and records m as applied, with m.Expand, in one
-	// transaction. It does nothing when a version at or above m's is
-	// recorded by the time its transaction starts (another process
-	// migrated meanwhile).
+	// transaction. It does nothing when m's version is recorded by the
+	// time its transaction starts (another process migrated meanwhile).
 	Apply(ctx context.Context, m Migration) error
 	// OnlyExpandAfter reports whether every migration recorded above
 	// version known was recorded as an expand migration.
 	OnlyExpandAfter(ctx context.Context, known int) (bool, error)
 }
 
-// Run applies the migrations of ms that t lacks, in order. When t's
-// schema is newer than the newest migration in ms it applies nothing: it
+// Run applies the migrations of ms that t lacks, in order, including one
+// numbered below a version already applied (two lines of work can land
+// their migrations in either order). When t's schema is newer than the
+// newest migration in ms it applies nothing: it
 // returns nil when every newer migration was recorded as an expand
 // migration (this release runs on that schema, as in a rolling upgrade),
 // and ECONFLICT otherwise.
@@ -109,8 +112,12 @@ func Run(ctx context.Context, t Target, ms []Migration) error {
 		}
 		return CheckNotNewer(current, known)
 	}
+	applied, err := t.Applied(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	for _, m := range ms {
-		if m.Version <= current {
+		if applied[m.Version] {
 			continue
 		}
 		if err := t.Apply(ctx, m); err != nil {

@@ -31,12 +31,25 @@ func TestLoadOrdersAndRejectsBadNames(t *testing.T) {
 	}
 }
 
-// recorder is a Target that records what it applies; expand marks the
-// versions recorded as expand migrations.
+// recorder is a Target that records what it applies; version is the
+// highest version recorded, all versions up to it are recorded except
+// those in missing, and expand marks the versions recorded as expand
+// migrations.
 type recorder struct {
 	version int
+	missing map[int]bool
 	applied []string
 	expand  map[int]bool
+}
+
+func (r *recorder) Applied(context.Context) (map[int]bool, error) {
+	out := map[int]bool{}
+	for v := 1; v <= r.version; v++ {
+		if !r.missing[v] {
+			out[v] = true
+		}
+	}
+	return out, nil
 }
 
 func (r *recorder) OnlyExpandAfter(_ context.Context, known int) (bool, error) {
@@ -51,7 +64,8 @@ func (r *recorder) OnlyExpandAfter(_ context.Context, known int) (bool, error) {
 func (r *recorder) Version(context.Context) (int, error) { return r.version, nil }
 func (r *recorder) Apply(_ context.Context, m Migration) error {
 	r.applied = append(r.applied, m.Name)
-	r.version = m.Version
+	delete(r.missing, m.Version)
+	r.version = max(r.version, m.Version)
 	return nil
 }
 
@@ -68,6 +82,19 @@ func TestRunAppliesWhatIsMissingAndRefusesNewer(t *testing.T) {
 	err := Run(context.Background(), r, ms)
 	if beredskap.ErrorCode(err) != beredskap.ECONFLICT || len(r.applied) != 0 {
 		t.Fatalf("newer schema: err %v, applied %v", err, r.applied)
+	}
+}
+
+// A migration numbered below the highest applied one (it landed after a
+// higher one) is applied too, and the others are not applied again.
+func TestRunAppliesAMissingLowerVersion(t *testing.T) {
+	ms := []Migration{{Version: 1, Name: "1_a.sql"}, {Version: 2, Name: "2_b.sql"}, {Version: 3, Name: "3_c.sql"}}
+	r := &recorder{version: 3, missing: map[int]bool{2: true}}
+	if err := Run(context.Background(), r, ms); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.applied) != 1 || r.applied[0] != "2_b.sql" {
+		t.Fatalf("applied %v, want [2_b.sql]", r.applied)
 	}
 }
 

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+
+	"beredskap"
+	"beredskap/rules"
+)
+
+// TestSummaryCarriesTheHotelRulesOf2021 checks that the decision summary
+// repeats what the reasons of the spring-2021 versions say about the
+// quarantine hotel: the whole quarantine there after an unnecessary trip
+// (statsforvalteren.no Innlandet: from 29.3.2021), the test from day 3
+// before that (regjeringen.no, March 2021) and visitation exempting from
+// the hotel (regjeringen.no: from 26 March 2021).
+func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
+	book, err := rules.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := loadLocales("locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resident := func(at, trip string) beredskap.Registration {
+		r := contractRegistration(t)
+		r.ArrivalTime, r.TripPurpose = at, trip
+		r.Traveller.Nationality, r.Residence = "NO", beredskap.ResidenceRegistered
+		r.Accommodation.Type, r.Documents = beredskap.AccommodationOwnHome, []string{"tax_record"}
+		return r
+	}
+	visitation := contractRegistration(t)
+	visitation.ArrivalTime = "2021-03-27T10:00:00+01:00"
+	visitation.ExemptionsClaimed = []string{beredskap.ExemptionVisitation}
+	visitation.Documents = []string{"visitation_agreement"}
+	visitation.Accommodation.Type = beredskap.AccommodationNone
+	for _, tc := range []struct {
+		r    beredskap.Registration
+		code string
+		in   func(DecisionView) []string
+	}{
+		{resident("2021-04-06T10:00:00+02:00", beredskap.TripLeisure), "hotel_whole_quarantine_unnecessary_trip",
+			func(v DecisionView) []string { return v.Other }},
+		{resident("2021-03-20T10:00:00+01:00", ""), "hotel_until_negative_test_day_3",
+			func(v DecisionView) []string { return v.Tests }},
+		{visitation, "hotel_not_applicable_visitation", func(v DecisionView) []string { return []string{v.Group} }},
+	} {
+		for _, lang := range []string{"nb", "nn", "en"} {
+			d, err := book.Evaluate(&tc.r, lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(d.Reasons, func(r beredskap.Reason) bool { return r.Code == tc.code })
+			if i < 0 {
+				t.Fatalf("%s: no reason %s in %+v", tc.r.ArrivalTime, tc.code, d.Reasons)
+			}
+			v := decisionView(ls.get(lang), d)
+			if !slices.Contains(tc.in(v), d.Reasons[i].Text) {
+				t.Errorf("%s (%s): the summary does not say %q", tc.code, lang, d.Reasons[i].Text)
+			}
+		}
+	}
+}
+
+// contractRegistration returns the contract's example registration.
+func contractRegistration(t *testing.T) beredskap.Registration {
+	t.Helper()
+	data, err := os.ReadFile("testdata/contract.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r beredskap.Registration
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
