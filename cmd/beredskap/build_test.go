@@ -3,7 +3,6 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -19,7 +18,11 @@ func TestProductionBuildLeavesOutDevPortal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary twice; not in -short")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// go test puts the go command that runs it first on the PATH.
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command: %v", err)
+	}
 	dir := t.TempDir()
 	contents := func(name string, tags ...string) string {
 		bin := filepath.Join(dir, name)
