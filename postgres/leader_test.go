@@ -94,9 +94,12 @@ func TestLeadOneRunnerAcrossInstances(t *testing.T) {
 	go func() { defer wg.Done(); b.Lead(ctxB, "planner", r.job("b")) }()
 
 	// The leader's session is ended by the server (as when its primary
-	// goes away): the lead passes, to either instance.
+	// goes away): the lead passes, to either instance. Only this test's
+	// database is looked at: the tests of other packages hold advisory
+	// locks (migrations, leads) on the same server at the same time.
 	var pid int
-	err := a.pool.QueryRow(ctx, `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted`).Scan(&pid)
+	err := a.pool.QueryRow(ctx, `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`).Scan(&pid)
 	if err != nil {
 		t.Fatalf("find the lock's session: %v", err)
 	}
