@@ -68,13 +68,6 @@ func (db *DB) migrate(ctx context.Context) error {
 // migration lock.
 type migrationTarget struct{ conn *pgxpool.Conn }
 
-// Version returns the highest applied version.
-func (t migrationTarget) Version(ctx context.Context) (int, error) {
-	var v int
-	err := t.conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
-	return v, err
-}
-
 // Applied returns the applied versions.
 func (t migrationTarget) Applied(ctx context.Context) (map[int]bool, error) {
 	rows, err := t.conn.Query(ctx, `SELECT version FROM schema_migrations`)

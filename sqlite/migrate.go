@@ -49,11 +49,6 @@ func (db *DB) migrate(ctx context.Context) error {
 // migrationTarget is the migrate.Target of a DB.
 type migrationTarget struct{ db *DB }
 
-// Version returns the highest applied version.
-func (t migrationTarget) Version(ctx context.Context) (int, error) {
-	return schemaVersion(ctx, t.db.write)
-}
-
 // Applied returns the applied versions.
 func (t migrationTarget) Applied(ctx context.Context) (map[int]bool, error) {
 	rows, err := t.db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
@@ -97,13 +92,4 @@ func (t migrationTarget) OnlyExpandAfter(ctx context.Context, known int) (bool, 
 	var contracts int
 	err := t.db.write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version > ? AND NOT expand`, known).Scan(&contracts)
 	return contracts == 0, err
-}
-
-// schemaVersion returns the highest version in schema_migrations.
-func schemaVersion(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (int, error) {
-	var v int
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
-	return v, err
 }

@@ -77,8 +77,6 @@ func Latest(ms []Migration) int {
 
 // Target is a database being migrated.
 type Target interface {
-	// Version returns the highest version recorded as applied, 0 for none.
-	Version(ctx context.Context) (int, error)
 	// Applied returns every version recorded as applied.
 	Applied(ctx context.Context) (map[int]bool, error)
 	// Apply runs m's SQL and records m as applied, with m.Expand, in one
@@ -98,9 +96,13 @@ type Target interface {
 // migration (this release runs on that schema, as in a rolling upgrade),
 // and ECONFLICT otherwise.
 func Run(ctx context.Context, t Target, ms []Migration) error {
-	current, err := t.Version(ctx)
+	applied, err := t.Applied(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	current := 0
+	for v := range applied {
+		current = max(current, v)
 	}
 	if known := Latest(ms); current > known {
 		expand, err := t.OnlyExpandAfter(ctx, known)
@@ -111,10 +113,6 @@ func Run(ctx context.Context, t Target, ms []Migration) error {
 			return nil
 		}
 		return CheckNotNewer(current, known)
-	}
-	applied, err := t.Applied(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, m := range ms {
 		if applied[m.Version] {

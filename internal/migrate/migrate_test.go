@@ -61,7 +61,6 @@ func (r *recorder) OnlyExpandAfter(_ context.Context, known int) (bool, error) {
 	return true, nil
 }
 
-func (r *recorder) Version(context.Context) (int, error) { return r.version, nil }
 func (r *recorder) Apply(_ context.Context, m Migration) error {
 	r.applied = append(r.applied, m.Name)
 	delete(r.missing, m.Version)
