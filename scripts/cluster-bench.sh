@@ -1,6 +1,6 @@
 # Sourced by scripts/cluster-test.sh --bench once the cluster, HAProxy, the
 # SMS provider and the staff are up (it uses that script's functions and
-# variables: start_app, wait_for, log, $bin, $dir, $db, $operators).
+# variables: start_app, wait_for, log, tok, $bin, $dir, $db, $operators).
 #
 # Measures registrations per second, and then plans claimed and let go
 # per second by two operators on the queue those registrations filled,
@@ -56,8 +56,7 @@ mkdir -p "$dir/audit-single"
 for who in op1 op2; do
   "$bin/beredskap" user add --db "$single" --audit-dir "$dir/audit-single" --email "$who@kontrollsenter.no" --name "Single $who" --role control_centre >/dev/null
 done
-stok() { "$bin/beredskap" token create --db "$single" --audit-dir "$dir/audit-single" --user "$1@kontrollsenter.no" --name bench | grep -Eo '[A-Za-z0-9_-]{30,}' | head -1; }
-single_ops="$(stok op1),$(stok op2)"
+single_ops="$(tok op1 "$single" "$dir/audit-single"),$(tok op2 "$single" "$dir/audit-single")"
 "$bin/beredskap" serve --addr 127.0.0.1:8099 --db "$single" --rules "$dir/rules" --allow-synthetic-ids \
   --attachment-key "$key" --sms-provider-url "$(cat "$dir/sms.url")" --sms-api-key test-sms-key \
   --audit-dir "$dir/audit-single" --register-now "$now_flag" --mail-dir "$dir/mail-single" --log-format json >>"$dir/app-single.log" 2>&1 &

@@ -159,7 +159,9 @@ mkdir -p "$dir/audit"
 for who in op1 op2 reader; do
   "$bin/beredskap" user add --db "$db" --audit-dir "$dir/audit" --email "$who@kontrollsenter.no" --name "Cluster $who" --role control_centre >/dev/null
 done
-tok() { "$bin/beredskap" token create --db "$db" --audit-dir "$dir/audit" --user "$1@kontrollsenter.no" --name cluster | grep -Eo '[A-Za-z0-9_-]{30,}' | head -1; }
+# tok prints a new API token of user $1, on database $2 with audit
+# directory $3 (the cluster's by default).
+tok() { "$bin/beredskap" token create --db "${2:-$db}" --audit-dir "${3:-$dir/audit}" --user "$1@kontrollsenter.no" --name cluster | grep -Eo '[A-Za-z0-9_-]{30,}' | head -1; }
 operators="$(tok op1),$(tok op2)"
 reader=$(tok reader)
 "$bin/beredskap" user add --db "$db" --audit-dir "$dir/audit" --email overlege@oslo.kommune.no --name "Cluster Overlege" \
