@@ -46,7 +46,9 @@ func NewRegistrationService(db *DB, clock beredskap.Clock) *RegistrationService 
 // that does not parse is EINVALID.
 func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
 	op := newCreateOp(ctx, n)
+	s.db.prio.enter()
 	s.batches.do(op, s.writeBatch)
+	s.db.prio.leave()
 	if op.err != nil {
 		return nil, false, fmt.Errorf("create registration: %w", translate(op.err))
 	}
