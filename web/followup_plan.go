@@ -17,6 +17,7 @@ type followUpPlanPage struct {
 	staffFrame
 	Form     followUpForm
 	Plan     *beredskap.FollowUpPlan
+	TL       *followup.Timeline
 	Receipt  string
 	Name     string
 	LangName string
@@ -124,7 +125,7 @@ func (s *Server) handleFollowUpPlan(w http.ResponseWriter, r *http.Request) {
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request, a *beredskap.Actor, tl *followup.Timeline, values url.Values) *followUpPlanPage {
 	p := tl.Plan
 	path := "/staff/followup/queue/" + strconv.FormatInt(p.ID, 10)
-	page := &followUpPlanPage{staffFrame: s.newStaffFrame(w, r, a, path, "centre.plan.title"), Plan: p, Receipt: p.Receipt}
+	page := &followUpPlanPage{staffFrame: s.newStaffFrame(w, r, a, path, "centre.plan.title"), Plan: p, TL: tl, Receipt: p.Receipt}
 	page.Form = followUpForm{frame: &page.staffFrame}
 	page.Values = values
 	for i := range page.Languages {
