@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"beredskap/rules"
+	"beredskap/sqlite"
 )
 
 // seedPragmas are the settings of the connections that seed a benchmark's
@@ -33,6 +35,15 @@ func seedPurge(b *testing.B, path string, book *rules.Book, n int, at time.Time)
 	cached := filepath.Join(dir, fmt.Sprintf("purge-v%d-%d.db", purgeSeedVersion, n))
 	if dir != "" {
 		if _, err := os.Stat(cached); err == nil {
+			// Migrations added since it was seeded are applied to the
+			// kept file once, not in every run.
+			db, err := sqlite.Open(context.Background(), cached)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				b.Fatal(err)
+			}
 			copyFile(b, cached, path)
 			b.Logf("copied the seeded file %s", cached)
 			return
