@@ -192,6 +192,15 @@ func (f *staffFrame) MunicipalityName(code string) string {
 	return municipalityName(code)
 }
 
+// TripPurpose names the purpose of a trip abroad given in a registration
+// (trip_purpose) in the page's language, or says that none was given.
+func (f *staffFrame) TripPurpose(purpose string) string {
+	if purpose == "" {
+		return f.T("staff.trip_purpose.none")
+	}
+	return f.T("staff.trip_purpose." + purpose)
+}
+
 // Time writes an instant in Europe/Oslo to the minute.
 func (f *staffFrame) Time(t time.Time) string {
 	return datefmt.Minute(f.Lang, t)
