@@ -196,8 +196,14 @@ func (e *muniEnv) report(p *beredskap.FollowUpPlan, r beredskap.CallReport) *ber
 			return err
 		}
 		if r.EmployerBreach {
+			// A report naming what was suspected makes a notice as the
+			// service does; one without stands for a notice made before
+			// the fixed list, in the operator's words.
 			n := &beredskap.LabourNotice{ReportID: r.ID, OrgNumber: r.EmployerOrg, EmployerName: r.EmployerName,
-				Suspicion: r.EmployerText, Municipality: p.Municipality, ArrivalDate: p.FirstDay}
+				Suspected: r.EmployerSuspected, Municipality: p.Municipality, ArrivalDate: p.FirstDay}
+			if len(r.EmployerSuspected) == 0 {
+				n.Suspicion = r.EmployerText
+			}
 			if err := tx.CreateLabourNotice(ctx, n); err != nil {
 				return err
 			}
