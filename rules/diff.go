@@ -42,6 +42,8 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	p, q := from.p, to.p
 	d.msg(p.ended, q.ended)
 	d.msg(p.abolished, q.abolished)
+	d.msg(p.protectedMsg(), q.protectedMsg())
+	d.msg(p.minorsMsg(), q.minorsMsg())
 	if p.days != q.days && p.days > 0 && q.days > 0 {
 		d.add(ChangeChanged, "diff.days", vars{"from": strconv.Itoa(p.days), "to": strconv.Itoa(q.days)})
 	}
@@ -63,6 +65,24 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 		d.add(ChangeChanged, "diff.covered_until", vars{"date": k.instant(d.l, to.CoveredUntil.In(b.oslo))})
 	}
 	return d.out
+}
+
+// protectedMsg is the reason a version gives a certificate holder it
+// exempts, nil when it exempts none.
+func (p *params) protectedMsg() *message {
+	if p.protected == nil {
+		return nil
+	}
+	return p.protected.msg
+}
+
+// minorsMsg is the reason a version gives the young it exempts, nil when
+// it exempts none by age.
+func (p *params) minorsMsg() *message {
+	if p.minors == nil {
+		return nil
+	}
+	return p.minors.msg
 }
 
 type differ struct {

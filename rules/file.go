@@ -22,6 +22,8 @@ type versionFile struct {
 	Full         []exemptionFile   `yaml:"full_exemptions"`
 	Leisure      []exemptionFile   `yaml:"leisure_exemptions"`
 	Hotel        *hotelFile        `yaml:"hotel"`
+	Protected    *protectedFile    `yaml:"protected"`
+	Minors       *minorsFile       `yaml:"minors"`
 	Svalbard     *svalbardFile     `yaml:"svalbard"`
 	EarlyEnd     *earlyEndFile     `yaml:"early_end"`
 	Tests        []noticeFile      `yaml:"tests"`
@@ -115,6 +117,23 @@ type exemptionFile struct {
 	// exemption applies (the code stays exemption_<claim>), for a version
 	// whose exemption reads differently.
 	Text string `yaml:"text"`
+}
+
+// protectedFile exempts from entry quarantine whoever can show a
+// verifiable corona certificate (the registration's covid_certificate)
+// whose status and issuing system it lists.
+type protectedFile struct {
+	Ref      string   `yaml:"ref"`
+	Statuses []string `yaml:"status"`
+	Systems  []string `yaml:"systems"`
+}
+
+// minorsFile exempts children and young people up to MaxAge (their age at
+// arrival) from entry quarantine; their tests and registration follow the
+// version's tests and notices.
+type minorsFile struct {
+	Ref    string `yaml:"ref"`
+	MaxAge int    `yaml:"max_age"`
 }
 
 type hotelFile struct {
@@ -211,8 +230,9 @@ type earlyEndFile struct {
 // not shown to be necessary), no_contact_language, always; and,
 // when set, the traveller's age at arrival is within min_age..max_age,
 // the exemption named by exemption applied, none of unless_exemption
-// applied, and (foreign_non_resident) the traveller is a foreign national
-// not resident in Norway.
+// applied, (foreign_non_resident) the traveller is a foreign national
+// not resident in Norway, and (unless_protected) the traveller shows no
+// corona certificate the version's protected block accepts.
 type noticeFile struct {
 	Code               string   `yaml:"code"`
 	Ref                string   `yaml:"ref"`
@@ -223,6 +243,7 @@ type noticeFile struct {
 	Exemption          string   `yaml:"exemption"`
 	UnlessExemption    []string `yaml:"unless_exemption"`
 	ForeignNonResident bool     `yaml:"foreign_non_resident"`
+	UnlessProtected    bool     `yaml:"unless_protected"`
 }
 
 // caseFile is an example case: a registration (merged over the base
@@ -256,4 +277,8 @@ type expectFile struct {
 	NoReasons    []string    `yaml:"no_reasons"`
 	Warnings     []string    `yaml:"warnings"`
 	NoWarnings   []string    `yaml:"no_warnings"`
+	// Refused, when set, is the field and reason ("countries_visited
+	// classification_not_encoded") of the error the case must get instead
+	// of a decision.
+	Refused *string `yaml:"refused"`
 }

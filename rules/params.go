@@ -34,10 +34,16 @@ type params struct {
 	notAvailable map[string]*message // by claim, for claims it does not know
 	sectorDenied *message
 	hotel        *hotel
-	svalbard     *svalbard
-	early        *earlyEnd
-	tests        []notice
-	notices      []notice
+	// protected exempts from quarantine whoever shows a corona certificate
+	// it accepts, minors the young; certNotAccepted warns that a
+	// certificate given does not exempt under this version.
+	protected       *protected
+	minors          *minors
+	certNotAccepted *message
+	svalbard        *svalbard
+	early           *earlyEnd
+	tests           []notice
+	notices         []notice
 }
 
 // Scope indexes.
@@ -45,6 +51,24 @@ const (
 	scopeFull    = 0
 	scopeLeisure = 1
 )
+
+// protected is a version's exemption for holders of a corona certificate.
+type protected struct {
+	statuses []string
+	systems  []string
+	msg      *message
+}
+
+// accepts reports whether the certificate c exempts.
+func (p *protected) accepts(c beredskap.CovidCertificate) bool {
+	return p != nil && slices.Contains(p.statuses, c.Status) && slices.Contains(p.systems, c.System)
+}
+
+// minors is a version's exemption for children and young people.
+type minors struct {
+	maxAge int
+	msg    *message
+}
 
 type restrictions struct {
 	codes []string
@@ -161,12 +185,15 @@ type notice struct {
 	exemption string
 	unless    []string
 	foreign   bool
-	code      string
-	when      int
-	warning   bool
-	minAge    int
-	maxAge    int
-	msg       *message
+	// unlessProtected excludes a traveller whose certificate the
+	// version's protected block accepts.
+	unlessProtected bool
+	code            string
+	when            int
+	warning         bool
+	minAge          int
+	maxAge          int
+	msg             *message
 }
 
 // Features a place of quarantine may be required to have.
@@ -315,6 +342,7 @@ func (k *compiler) params(f *versionFile) *params {
 		if len(f.Full)+len(f.Leisure) > 0 || f.Hotel != nil || f.EarlyEnd != nil || q.Days != 0 {
 			k.fail("quarantine.abolished", "a version without quarantine has no days, exemptions, hotel or early end")
 		}
+		p.protected = k.protected(f.Protected)
 		p.tests = k.notices("tests", f.Tests)
 		p.notices = k.notices("notices", f.Notices)
 		return p
@@ -363,6 +391,15 @@ func (k *compiler) params(f *versionFile) *params {
 		}
 	}
 	p.sectorDenied = k.msg("leisure_exemptions", "sector_not_accepted", "", q.Ref, nil)
+	p.protected = k.protected(f.Protected)
+	p.certNotAccepted = k.msg("quarantine", "certificate_not_accepted", "", q.Ref, nil)
+	if m := f.Minors; m != nil {
+		if m.MaxAge < 0 || m.MaxAge > 17 {
+			k.fail("minors.max_age", "must be between 0 and 17")
+		}
+		p.minors = &minors{maxAge: m.MaxAge, msg: k.msg("minors", "exemption_minor", "", m.Ref,
+			vars{"age": strconv.Itoa(m.MaxAge + 1)})}
+	}
 	if s := f.Svalbard; s != nil {
 		k.allOf("svalbard.destinations", s.Destinations, "destination")
 		if s.Restriction == "" || s.Reason == "" {
@@ -398,6 +435,20 @@ func (k *compiler) params(f *versionFile) *params {
 	p.tests = k.notices("tests", f.Tests)
 	p.notices = k.notices("notices", f.Notices)
 	return p
+}
+
+// protected compiles a version's exemption for certificate holders.
+func (k *compiler) protected(f *protectedFile) *protected {
+	if f == nil {
+		return nil
+	}
+	if len(f.Statuses) == 0 || len(f.Systems) == 0 {
+		k.fail("protected", "status and systems are required")
+	}
+	k.allOf("protected.status", f.Statuses, "covid_certificate.status")
+	k.allOf("protected.systems", f.Systems, "covid_certificate.system")
+	return &protected{statuses: f.Statuses, systems: f.Systems,
+		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
 }
 
 func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []exemption {
@@ -600,7 +651,8 @@ func (k *compiler) notices(field string, ns []noticeFile) []notice {
 		}
 		x := notice{code: n.Code, when: when, warning: n.Kind == "warning", maxAge: 1 << 30,
 			msg:       k.msg(fld, n.Code, "", n.Ref, nil),
-			exemption: n.Exemption, unless: n.UnlessExemption, foreign: n.ForeignNonResident}
+			exemption: n.Exemption, unless: n.UnlessExemption, foreign: n.ForeignNonResident,
+			unlessProtected: n.UnlessProtected}
 		if n.Exemption != "" {
 			k.oneOf(fld+".exemption", n.Exemption, "exemptions_claimed")
 		}
