@@ -130,7 +130,9 @@ func (s *Service) OrderAccess(ctx context.Context, in OrderInput) (*beredskap.Ac
 // municipality's officer, whether the employee holds access there (for a
 // change or removal) and whether an order for them is open already are
 // not told, so that no one learns who has an account: the answer is nil
-// as when the order is filed, but nothing is filed and no mail sent. Every
+// as when the order is filed, but nothing is filed and no mail sent. The
+// officer's copy is sent after the answer (see Wait), so that the answer
+// takes no longer for a filed request than for a refused one. Every
 // request is audited as "access_order.request", a refused one with why.
 func (s *Service) RequestAccess(ctx context.Context, in OrderInput) error {
 	a := beredskap.ActorFrom(ctx)
@@ -186,14 +188,37 @@ func (s *Service) RequestAccess(ctx context.Context, in OrderInput) error {
 	}
 	d := newMailData(o.FirstName+" "+o.LastName, o.Email, o.Role, o.Kind, where(municipalScope(o.Municipality), now))
 	d.Link, d.ServiceNeed = s.cfg.BaseURL+"/staff/access-orders/"+strconv.FormatInt(o.ID, 10), o.ServiceNeed
-	if text, err := render("confirm", d); err != nil {
+	text, err := render("confirm", d)
+	if err != nil {
 		s.logger.ErrorContext(ctx, "staff: render mail", "template", "confirm", "err", err)
-	} else {
-		m := mail.Message{To: []string{o.OfficerEmail}, Cc: []string{o.Email}, Subject: subjectConfirm, Text: text}
-		_ = s.sendAudited(ctx, a, m, "notice.send", orderObject(o.ID), "copy to officer "+o.OfficerEmail) // logged and audited
+		return nil
 	}
+	// The copy is sent after the answer, so that a filed request answers
+	// as soon as a refused one (which sends nothing): the time the mail
+	// server takes would otherwise tell who holds an account.
+	m := mail.Message{To: []string{o.OfficerEmail}, Cc: []string{o.Email}, Subject: subjectConfirm, Text: text}
+	object, detail := orderObject(o.ID), "copy to officer "+o.OfficerEmail
+	s.afterAnswer(ctx, func(ctx context.Context) {
+		_ = s.sendAudited(ctx, a, m, "notice.send", object, detail) // logged and audited
+	})
 	return nil
 }
+
+// afterAnswer runs fn in a goroutine of its own, with ctx's values but
+// not its cancellation, so that the caller answers without waiting for
+// it. Wait waits for every such fn.
+func (s *Service) afterAnswer(ctx context.Context, fn func(context.Context)) {
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		fn(context.WithoutCancel(ctx))
+	}()
+}
+
+// Wait waits for the work the service does after answering (the mail
+// of self-filed access requests) to end. Call it before closing the
+// store.
+func (s *Service) Wait() { s.background.Wait() }
 
 // municipalScope returns the scope of a municipality.
 func municipalScope(code string) beredskap.Scope {

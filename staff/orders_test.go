@@ -287,3 +287,43 @@ func (e *env) onlyOrder() *beredskap.AccessOrder {
 	}
 	return orders[0]
 }
+
+// TestFiledRequestAnswersBeforeMail checks that a filed access request
+// does not wait for the officer's copy (issue 13, item 7): with the mail
+// server holding every message unanswered, the request answers, and the
+// copy arrives only once the server lets it through. A request that
+// waited for the mail would answer only after the release.
+func TestFiledRequestAnswersBeforeMail(t *testing.T) {
+	e := newEnv(t, staff.Config{})
+	officer := e.addUser("lege@oslo.kommune.example.no", beredskap.RoleMunicipalOfficer, "0301")
+	in := orderFor("jon@oslo.kommune.example.no", "0301")
+	in.OfficerEmail = officer.Email
+
+	e.smtp.Hold()
+	answered := make(chan error, 1)
+	go func() { answered <- e.svc.RequestAccess(anon("203.0.113.5"), in) }()
+	e.smtp.WaitHeld(t, 1, 10*time.Second)
+	select {
+	case err := <-answered:
+		if err != nil {
+			t.Fatalf("RequestAccess: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request did not answer while the mail server held the officer's copy")
+	}
+	if n := len(e.smtp.Messages()); n != 0 {
+		t.Fatalf("%d messages delivered while held; want 0", n)
+	}
+	if got := outcomes(e.auditOf(beredskap.AuditFilter{Action: "notice.send"})); len(got) != 0 {
+		t.Errorf("copy audited as %v before it was sent; want nothing yet", got)
+	}
+	e.smtp.Release()
+	msg := e.smtp.WaitFor(t, officer.Email, 10*time.Second)
+	if !slices.Contains(msg.To, in.Email) {
+		t.Errorf("the copy went to %v, want the employee too", msg.To)
+	}
+	e.svc.Wait()
+	if got := outcomes(e.auditOf(beredskap.AuditFilter{Action: "notice.send"})); !slices.Equal(got, []string{beredskap.OutcomeOK}) {
+		t.Errorf("copy audited as %v; want one ok", got)
+	}
+}

@@ -94,6 +94,10 @@ type Service struct {
 	// tokens holds the API tokens found, for as long as the auth epoch
 	// stands.
 	tokens tokenCache
+
+	// background counts the work still running after its answer (see
+	// afterAnswer).
+	background sync.WaitGroup
 }
 
 // New returns a service over store that sends mail through sender. Zero

@@ -69,8 +69,10 @@ func newEnv(t *testing.T, cfg staff.Config) *env {
 	}
 	cfg.BaseURL = "https://beredskap.example.test"
 	store := sqlite.NewStaffStore(db, c.Now)
+	svc := staff.New(store, sender, c.Now, cfg, nil)
+	t.Cleanup(svc.Wait) // before the mail server and the database close
 	return &env{
-		t: t, svc: staff.New(store, sender, c.Now, cfg, nil), store: store,
+		t: t, svc: svc, store: store,
 		regs: sqlite.NewRegistrationService(db, c.Now), clock: c, smtp: srv,
 	}
 }

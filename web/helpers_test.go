@@ -123,6 +123,7 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	staffCfg := opts.staff
 	staffCfg.BaseURL = cfg.BaseURL
 	ts.Staff = staff.New(ts.StaffStore, sender, time.Now, staffCfg, logger)
+	tb.Cleanup(ts.Staff.Wait) // mail sent after an answer, before the database closes
 	ts.FollowUpClock = newTestClock(time.Now())
 	if fs, ok := any(ts.StaffStore).(beredskap.FollowUpStore); ok {
 		ts.FollowUp = followup.New(fs, book, sender, ts.FollowUpClock.Now, followup.Config{BaseURL: cfg.BaseURL}, logger)

@@ -83,6 +83,28 @@ func (l *Locale) Lookup(key string) (string, bool) {
 	return "", false
 }
 
+// Keys returns the keys that start with prefix, of the language and its
+// English fallback, sorted.
+func (l *Locale) Keys(prefix string) []string {
+	seen := map[string]bool{}
+	for _, m := range []*Locale{l, l.fallback} {
+		if m == nil {
+			continue
+		}
+		for k := range m.messages {
+			if strings.HasPrefix(k, prefix) {
+				seen[k] = true
+			}
+		}
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // Has reports whether the language itself (not its fallback) has key.
 func (l *Locale) Has(key string) bool {
 	_, ok := l.messages[key]

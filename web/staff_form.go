@@ -6,6 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"beredskap"
 	"beredskap/norway"
 )
@@ -26,7 +29,6 @@ var staffInputs = map[string]inputSpec{
 	"q":             {Type: "search", Autocomplete: "off", Optional: true, MaxLength: 254},
 	"receipt":       {Type: "text", Autocomplete: "off", Optional: true, MaxLength: 20, Class: "w-id"},
 	"actor":         {Type: "email", Autocomplete: "off", Optional: true, MaxLength: 254},
-	"action":        {Type: "text", Autocomplete: "off", Optional: true, MaxLength: 64},
 	"from":          {Type: "date", Autocomplete: "off", Optional: true, Class: "w-date"},
 	"to":            {Type: "date", Autocomplete: "off", Optional: true, Class: "w-date"},
 }
@@ -42,6 +44,7 @@ var selfAutocomplete = map[string]string{
 // true marks those that may be left empty (filters).
 var staffChoiceFields = map[string]bool{
 	"kind": false, "role": false, "municipality": false, "status": true, "filter_municipality": true,
+	"action": true,
 }
 
 // orderStatusFilters are the choices of the access-order status filter:
@@ -162,6 +165,13 @@ func (f *staffForm) options(name string) []Option {
 		for _, st := range orderStatusFilters {
 			out = append(out, Option{Value: st, Label: f.text.T("staff.status." + st)})
 		}
+	case "action":
+		const prefix = "staff.action."
+		for _, key := range f.text.staff.Keys(prefix) {
+			out = append(out, Option{Value: strings.TrimPrefix(key, prefix), Label: f.text.T(key)})
+		}
+		c := collate.New(language.Make(f.text.staff.Code))
+		slices.SortFunc(out, func(a, b Option) int { return c.CompareString(a.Label, b.Label) })
 	}
 	return out
 }

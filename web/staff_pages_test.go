@@ -210,6 +210,33 @@ func TestStaffPageAudit(t *testing.T) {
 			t.Errorf("%s: summary %q does not name the field", lang, textOf(doc, "#error-summary"))
 		}
 	}
+	// Every entry's action is in words: logins, TOTP steps, a read, a
+	// search; none is shown as its code.
+	for _, lang := range staffLanguages {
+		loc := staffLocale(t, lang)
+		doc := mustPage(t, ts, admin, "/staff/audit?lang="+lang, http.StatusOK)
+		rows := doc.Find("#audit tbody tr")
+		if rows.Length() < 4 {
+			t.Fatalf("%s: %d audit rows; want the logins and the read", lang, rows.Length())
+		}
+		rows.Each(func(_ int, row *goquery.Selection) {
+			action := strings.TrimSpace(row.Find("td").Eq(3).Text())
+			if action == "" || actionCode.MatchString(action) {
+				t.Errorf("%s: entry %s shows the action %q", lang, row.AttrOr("data-seq", "?"), action)
+			}
+		})
+		if want := loc["staff.action.registration.read"]; !strings.Contains(rows.Text(), want) {
+			t.Errorf("%s: the officer's read is not named %q", lang, want)
+		}
+	}
+	// The action filter is a list of actions in words.
+	doc = mustPage(t, ts, admin, "/staff/audit?lang=nb&action=registration.read", http.StatusOK)
+	if got := textOf(doc, "#f-action option[selected]"); got != staffLocale(t, "nb")["staff.action.registration.read"] {
+		t.Errorf("selected action %q", got)
+	}
+	if n := doc.Find("#audit tbody tr").Length(); n != 1 {
+		t.Errorf("%d entries of the action registration.read; want the officer's one read", n)
+	}
 	mustPage(t, ts, officer, "/staff/audit", http.StatusForbidden)
 	mustPage(t, ts, officer, "/staff/users", http.StatusForbidden)
 }

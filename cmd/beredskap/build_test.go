@@ -1,11 +1,28 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/semver"
 )
+
+// fixedVersions names, for modules with a published advisory, the first
+// version that fixes it. Whatever build is made, a module listed here must
+// be at least that version. Add a line when an advisory concerns a module
+// of ours.
+var fixedVersions = []struct{ module, fixed, advisory string }{
+	// The portal's test provider: unbounded decompression of a JWE
+	// (fixed in v3.0.3) and memory exhausted by a compact JWS or JWE of
+	// many dots (v3.0.4).
+	{"github.com/go-jose/go-jose/v3", "v3.0.4", "GO-2024-2631, GO-2025-3485"},
+	// OpenID Connect login (go-oidc): the same many-dots advisory.
+	{"github.com/go-jose/go-jose/v4", "v4.0.5", "GO-2025-3485"},
+}
 
 // TestProductionBuildLeavesOutDevPortal builds the binary as
 // docs/operations.md tells operators to (with the tag nodevportal) and
@@ -13,7 +30,8 @@ import (
 // OpenID Connect test provider it is built on, nor that provider's JOSE
 // library, may be among its modules and symbols. The ordinary build, which
 // the README's demo command uses, must still contain the portal, or the
-// check proves nothing.
+// check proves nothing; and neither build may hold a module of
+// fixedVersions below its fixed version.
 func TestProductionBuildLeavesOutDevPortal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary twice; not in -short")
@@ -38,6 +56,9 @@ func TestProductionBuildLeavesOutDevPortal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("go tool nm: %v", err)
 		}
+		for _, e := range belowFixed(string(modules)) {
+			t.Errorf("%s: %s", name, e)
+		}
 		return string(modules) + string(symbols)
 	}
 	unwanted := []string{"github.com/oauth2-proxy/mockoidc", "github.com/go-jose/go-jose/v3", "beredskap/devportal."}
@@ -53,5 +74,50 @@ func TestProductionBuildLeavesOutDevPortal(t *testing.T) {
 		if !strings.Contains(ordinary, s) {
 			t.Errorf("the ordinary build lacks %s, so the demo has no ID portal", s)
 		}
+	}
+}
+
+// belowFixed returns, for every module of fixedVersions that the output
+// of go version -m lists below the version that fixes its advisory, a
+// sentence saying so (a replaced module is judged by its replacement's
+// version).
+func belowFixed(modules string) []string {
+	seen := map[string]string{}
+	var last string
+	sc := bufio.NewScanner(strings.NewReader(modules))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) >= 3 && f[0] == "dep":
+			last = f[1]
+			seen[last] = f[2]
+		case len(f) >= 3 && f[0] == "=>" && last != "":
+			seen[last] = f[2]
+		}
+	}
+	var out []string
+	for _, m := range fixedVersions {
+		v, ok := seen[m.module]
+		if ok && (!semver.IsValid(v) || semver.Compare(v, m.fixed) < 0) {
+			out = append(out, fmt.Sprintf("%s %s has advisory %s (fixed in %s)", m.module, v, m.advisory, m.fixed))
+		}
+	}
+	return out
+}
+
+// TestBelowFixedFindsOldModules shows that the check of the builds fails
+// on a vulnerable version, plain or as a replacement, and passes a fixed one.
+func TestBelowFixedFindsOldModules(t *testing.T) {
+	const old = "bin: go1.26\n\tdep\tgithub.com/go-jose/go-jose/v3\tv3.0.1\th1:x=\n"
+	const fixed = "bin: go1.26\n\tdep\tgithub.com/go-jose/go-jose/v3\tv3.0.5\th1:x=\n\tdep\tgithub.com/go-jose/go-jose/v4\tv4.1.9\th1:y=\n"
+	const replaced = "bin: go1.26\n\tdep\tgithub.com/go-jose/go-jose/v4\tv4.1.9\n\t=>\tgithub.com/go-jose/go-jose/v4\tv4.0.4\th1:z=\n"
+	if got := belowFixed(old); len(got) != 1 || !strings.Contains(got[0], "GO-2024-2631") {
+		t.Errorf("belowFixed(v3.0.1) = %q; want the advisory GO-2024-2631", got)
+	}
+	if got := belowFixed(fixed); len(got) != 0 {
+		t.Errorf("belowFixed(v3.0.5, v4.1.9) = %q; want nothing", got)
+	}
+	if got := belowFixed(replaced); len(got) != 1 || !strings.Contains(got[0], "GO-2025-3485") {
+		t.Errorf("belowFixed(v4 replaced by v4.0.4) = %q; want the advisory GO-2025-3485", got)
 	}
 }

@@ -72,6 +72,8 @@ func serve(ctx context.Context, s settings, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	staffService := newStaffService(st, sender, st.now, base, s.Staff, logger)
+	// Mail sent after an answer goes out before the store closes.
+	defer staffService.Wait()
 	citizens, err := newCitizenService(st, s.DB, base, s.Citizen, s.Audit, s.AllowSyntheticIDs, logger)
 	if err != nil {
 		return err

@@ -47,6 +47,10 @@ type Server struct {
 	taken    int // messages before this index were returned by WaitFor
 	user     string
 	password string
+	// held, when not nil, keeps every message sent from waiting for the
+	// server's answer until Release closes it; holding counts them.
+	held    chan struct{}
+	holding int
 }
 
 // StartServer starts an SMTP server on 127.0.0.1 without TLS that accepts
@@ -76,6 +80,7 @@ func StartServer(t testing.TB) *Server {
 		}
 	}()
 	t.Cleanup(func() {
+		s.Release()
 		closing.Store(true)
 		srv.Close()
 		// Close may come before Serve has taken the listener over.
@@ -105,6 +110,62 @@ func (s *Server) Config() mail.SMTPConfig {
 		From:    "beredskap@example.test",
 		TLS:     mail.TLSNone,
 		Timeout: 10 * time.Second,
+	}
+}
+
+// Hold makes the server keep every message sent to it from now on
+// waiting: it reads the message but neither answers nor keeps it until
+// Release. Tests use it to see that an answer does not wait for mail.
+func (s *Server) Hold() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held == nil {
+		s.held = make(chan struct{})
+	}
+}
+
+// Release lets the messages held since Hold through and stops holding.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held != nil {
+		close(s.held)
+		s.held = nil
+	}
+}
+
+// WaitHeld waits up to timeout until n messages are held, and fails the
+// test when they are not.
+func (s *Server) WaitHeld(t testing.TB, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		holding := s.holding
+		s.mu.Unlock()
+		if holding >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mailtest: %d messages held within %v; want %d", holding, timeout, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// hold waits while the server holds messages.
+func (s *Server) hold() {
+	s.mu.Lock()
+	held := s.held
+	if held != nil {
+		s.holding++
+	}
+	s.mu.Unlock()
+	if held != nil {
+		<-held
+		s.mu.Lock()
+		s.holding--
+		s.mu.Unlock()
 	}
 }
 
@@ -206,6 +267,7 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	x.s.hold()
 	rec, err := decode(raw)
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "cannot parse message: " + err.Error()}
