@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"beredskap"
 	"beredskap/citizen"
@@ -214,7 +215,7 @@ func (s *Server) handleCaseAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[mediaType]
 	w.Header().Set("Content-Type", mediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="case-`+strconv.FormatInt(id, 10)+ext+`"`)
+	setAttachment(w.Header(), downloadName(downloadLocale(r), "file.case_attachment", time.Now(), ext, "case", id))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(data)
@@ -330,7 +331,7 @@ func (s *Server) handleLetter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="letter-`+name+`.pdf"`)
+	setAttachment(w.Header(), downloadName(downloadLocale(r), "file.letter", time.Now(), ".pdf", "case", id))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(pdf)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"mime"
 	"net/http"
 	"regexp"
 	"strings"
@@ -76,22 +77,32 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 	}
 
 	period := "from=" + st.FromDay + "&to=" + st.ToDay
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	today := time.Now().In(oslo).Format(time.DateOnly)
+	stay := fmt.Sprint(st.ID)
 	for _, tt := range []struct {
 		path   string
 		as     *staffUser
 		api    bool
 		header string   // the first column's name
 		want   []string // hostile values the export holds
+		file   string   // the file's name (issue 16: in the page's language, with the day)
 	}{
-		{"/api/v1/stays/invoices?format=csv&" + period, coord, true, "org_number", []string{hostileEmployer, hostileFirst, hostileHotel}},
-		{"/staff/invoices?lang=nb&format=csv&" + period, coord, false, "Organisasjonsnummer", []string{hostileEmployer, hostileFirst, hostileHotel}},
-		{fmt.Sprintf("/api/v1/stays/%d/fees?format=csv", st.ID), coord, true, "stay", nil},
-		{fmt.Sprintf("/staff/stays/%d/fees.csv?lang=nb", st.ID), coord, false, "Opphold", nil},
-		{"/api/v1/followup/export?format=csv", f.officerA, true, "receipt", []string{hostileFirst, hostileLast}},
-		{"/staff/followup/export?lang=nb&format=csv", f.officerA, false, "Kvittering", []string{hostileFirst, hostileLast}},
-		{"/staff/followup/export?lang=en&format=csv", f.officerA, false, "Receipt", []string{hostileFirst, hostileLast}},
-		{"/api/v1/labour-notices?format=csv", labour, true, "org_number", []string{hostileEmployer}},
-		{"/staff/labour/notices?lang=nb&format=csv", labour, false, "Organisasjonsnummer", []string{hostileEmployer}},
+		{"/api/v1/stays/invoices?format=csv&" + period, coord, true, "org_number", []string{hostileEmployer, hostileFirst, hostileHotel},
+			"employer-invoice-data-" + st.FromDay + "-to-" + st.ToDay + ".csv"},
+		{"/staff/invoices?lang=nb&format=csv&" + period, coord, false, "Organisasjonsnummer", []string{hostileEmployer, hostileFirst, hostileHotel},
+			"fakturagrunnlag-arbeidsgivere-" + st.FromDay + "-til-" + st.ToDay + ".csv"},
+		{fmt.Sprintf("/api/v1/stays/%d/fees?format=csv", st.ID), coord, true, "stay", nil, "fee-statement-stay-" + stay + "-" + today + ".csv"},
+		{fmt.Sprintf("/staff/stays/%d/fees.csv?lang=nb", st.ID), coord, false, "Opphold", nil, "egenandel-opphold-" + stay + "-" + today + ".csv"},
+		{"/api/v1/followup/export?format=csv", f.officerA, true, "receipt", []string{hostileFirst, hostileLast},
+			"travellers-to-follow-up-" + today + ".csv"},
+		{"/staff/followup/export?lang=nb&format=csv", f.officerA, false, "Kvittering", []string{hostileFirst, hostileLast},
+			"innreisende-til-oppfølging-" + municipalityA + "-" + today + ".csv"},
+		{"/staff/followup/export?lang=en&format=csv", f.officerA, false, "Receipt", []string{hostileFirst, hostileLast},
+			"travellers-to-follow-up-" + municipalityA + "-" + today + ".csv"},
+		{"/api/v1/labour-notices?format=csv", labour, true, "org_number", []string{hostileEmployer}, "labour-inspection-notices-" + today + ".csv"},
+		{"/staff/labour/notices?lang=nb&format=csv", labour, false, "Organisasjonsnummer", []string{hostileEmployer},
+			"meldinger-til-arbeidstilsynet-" + today + ".csv"},
 	} {
 		var resp *http.Response
 		if tt.api {
@@ -103,6 +114,9 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 			t.Errorf("%s: status %d, %s; want a CSV file", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"))
 			continue
+		}
+		if got := attachmentName(t, resp); got != tt.file {
+			t.Errorf("%s: file name %q; want %q", tt.path, got, tt.file)
 		}
 		// Issue 16, item 10: a download from a staff page is for a
 		// spreadsheet set up for its language: a byte order mark, ';'
@@ -145,6 +159,30 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 			}
 		}
 	}
+}
+
+// attachmentName returns the name an answer is to be saved under: the
+// UTF-8 filename* of its Content-Disposition (RFC 6266), after checking
+// that its plain filename is ASCII without quotes.
+func attachmentName(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	cd := resp.Header.Get("Content-Disposition")
+	disp, params, err := mime.ParseMediaType(cd)
+	if err != nil || disp != "attachment" {
+		t.Errorf("Content-Disposition %q: %s, %v; want an attachment", cd, disp, err)
+		return ""
+	}
+	plain, _, _ := strings.Cut(strings.TrimPrefix(cd, `attachment; filename="`), `"`)
+	for _, r := range plain {
+		if r < 0x21 || r > 0x7e {
+			t.Errorf("Content-Disposition %q: the plain filename is not ASCII", cd)
+			break
+		}
+	}
+	if !strings.Contains(cd, "filename*=UTF-8''") {
+		t.Errorf("Content-Disposition %q has no filename*", cd)
+	}
+	return params["filename"]
 }
 
 // isoDay matches a cell that begins with an ISO 8601 day.

@@ -393,7 +393,7 @@ func (s *Server) apiInvoices(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		writeDownload(w, "text/csv; charset=utf-8", "fakturagrunnlag.csv", []byte(buf.String()))
+		writeDownload(w, "text/csv; charset=utf-8", downloadName(downloadLocale(r), "file.invoices", time.Now(), ".csv", "from", q.Get("from"), "to", q.Get("to")), []byte(buf.String()))
 		return
 	}
 	body := itemsJSON[invoiceJSON]{Items: []invoiceJSON{}}

@@ -99,7 +99,7 @@ func (s *Server) feeStatement(w http.ResponseWriter, r *http.Request) (*beredska
 // writeDownload answers with a file to save.
 func writeDownload(w http.ResponseWriter, contentType, filename string, data []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	setAttachment(w.Header(), filename)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
@@ -124,7 +124,7 @@ func (s *Server) feeCSV(w http.ResponseWriter, r *http.Request, st *beredskap.Fe
 		s.Error(w, r, err)
 		return
 	}
-	writeDownload(w, "text/csv; charset=utf-8", "egenandel-opphold-"+itoa(st.Stay.ID)+".csv", buf.Bytes())
+	writeDownload(w, "text/csv; charset=utf-8", downloadName(downloadLocale(r), "file.fee_statement", time.Now(), ".csv", "stay", st.Stay.ID), buf.Bytes())
 }
 
 // handleFeePDF answers a stay's fee statement as a printable PDF.
@@ -145,7 +145,7 @@ func (s *Server) feePDF(w http.ResponseWriter, r *http.Request, st *beredskap.Fe
 		s.Error(w, r, err)
 		return
 	}
-	writeDownload(w, "application/pdf", "egenandel-opphold-"+itoa(st.Stay.ID)+".pdf", data)
+	writeDownload(w, "application/pdf", downloadName(downloadLocale(r), "file.fee_statement", time.Now(), ".pdf", "stay", st.Stay.ID), data)
 }
 
 // invoicesPage is the employer invoice data of a period: per organisation
@@ -195,7 +195,7 @@ func (s *Server) handleInvoices(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		writeDownload(w, "text/csv; charset=utf-8", "fakturagrunnlag-"+page.Values.Get("from")+"-"+page.Values.Get("to")+".csv", buf.Bytes())
+		writeDownload(w, "text/csv; charset=utf-8", downloadName(downloadLocale(r), "file.invoices", time.Now(), ".csv", "from", page.Values.Get("from"), "to", page.Values.Get("to")), buf.Bytes())
 		return
 	}
 	page.Invoices = invs

@@ -137,7 +137,7 @@ func (s *Server) exportNotices(w http.ResponseWriter, r *http.Request, q url.Val
 		return
 	}
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="labour-notices.`+format+`"`)
+	setAttachment(w.Header(), downloadName(downloadLocale(r), "file.labour_notices", time.Now(), "."+format))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
 }

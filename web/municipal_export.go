@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"beredskap"
 	"beredskap/followup"
@@ -29,7 +30,7 @@ func (e *muniExportWriter) Write(p []byte) (int, error) {
 		e.started = true
 		h := e.w.Header()
 		h.Set("Content-Type", e.contentType)
-		h.Set("Content-Disposition", `attachment; filename="`+e.filename+`"`)
+		setAttachment(h, e.filename)
 		h.Set("Cache-Control", "no-store")
 		e.w.WriteHeader(http.StatusOK)
 	}
@@ -37,13 +38,13 @@ func (e *muniExportWriter) Write(p []byte) (int, error) {
 }
 
 // muniExportFilename returns the name of an export of municipality's
-// travellers.
-func muniExportFilename(municipality, format string) string {
-	m := "municipality"
+// travellers in the language of r.
+func muniExportFilename(r *http.Request, municipality, format string) string {
+	m := ""
 	if muniFourDigits(municipality) {
 		m = municipality
 	}
-	return "followup-travellers-" + m + "." + format
+	return downloadName(downloadLocale(r), "file.followup_travellers", time.Now(), "."+format, "municipality", m)
 }
 
 // muniFourDigits reports whether s is four ASCII digits.
@@ -67,7 +68,7 @@ func (s *Server) writeMuniExport(w http.ResponseWriter, r *http.Request, f bered
 	if !ok {
 		ct = "application/octet-stream"
 	}
-	ew := &muniExportWriter{w: w, contentType: ct, filename: muniExportFilename(f.Municipality, format)}
+	ew := &muniExportWriter{w: w, contentType: ct, filename: muniExportFilename(r, f.Municipality, format)}
 	err := s.cfg.FollowUp.Export(r.Context(), f, format, exportLayout(r), ew)
 	switch {
 	case err == nil && !ew.started:

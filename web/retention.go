@@ -260,7 +260,7 @@ func (s *Server) handleCitizenDataJSON(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	setAttachment(w.Header(), downloadName(citizenLocales.get(citizenLocales.pageLanguage(r)), "citizen.file.my_data", c.Generated, ".json"))
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, c)
 }
@@ -325,7 +325,7 @@ func (s *Server) handleCitizenDataPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="my-data.pdf"`)
+	setAttachment(w.Header(), downloadName(citizenLocales.get(lang), "citizen.file.my_data", c.Generated, ".pdf"))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(pdf)
 }
