@@ -58,6 +58,7 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 		qe = q.early.msg
 	}
 	d.msg(pe, qe)
+	d.msg(p.insteadMsg(), q.insteadMsg())
 	d.notices(p.tests, q.tests)
 	d.notices(p.notices, q.notices)
 	if !to.CoveredUntil.IsZero() && !to.CoveredUntil.Equal(from.CoveredUntil) {
@@ -83,6 +84,15 @@ func (p *params) minorsMsg() *message {
 		return nil
 	}
 	return p.minors.msg
+}
+
+// insteadMsg is the reason of a version's early end for travellers from
+// particular areas, nil when it has none.
+func (p *params) insteadMsg() *message {
+	if p.early == nil || p.early.instead == nil {
+		return nil
+	}
+	return p.early.instead.msg
 }
 
 type differ struct {

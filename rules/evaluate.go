@@ -210,7 +210,7 @@ func (e *evaluation) run() beredskap.Decision {
 		e.unknown = e.unknown || unknown
 	}
 	e.unknown = e.unknown && !e.red
-	e.protected = p.protected.accepts(e.r.CovidCertificate)
+	e.protected = p.protected.accepts(e.r.CovidCertificate) && !e.visitedAny(p.protected.excluded())
 	if p.abolished != nil {
 		e.reason(p.abolished)
 		e.tests(false)
@@ -239,7 +239,7 @@ func (e *evaluation) run() beredskap.Decision {
 	case e.unknown:
 		e.needClass = true
 		return e.out
-	case p.minors != nil && e.age <= p.minors.maxAge:
+	case p.minors != nil && e.age <= p.minors.maxAge && !e.visitedAny(p.minors.notIf):
 		e.applied = exemptionMinor
 		e.reason(p.minors.msg)
 		e.tests(false)
@@ -301,6 +301,49 @@ func (e *evaluation) visitedOK(x *exemption) bool {
 		}
 	}
 	return true
+}
+
+// anyMet reports whether the traveller claimed one of claims and meets
+// its conditions, for a decision that an exemption by certificate or age
+// made without looking at the claims.
+func (e *evaluation) anyMet(claims []string) bool {
+	for _, c := range claims {
+		if !e.claimed(c) {
+			continue
+		}
+		for _, xs := range [][]exemption{e.p.full, e.p.leisure} {
+			for i := range xs {
+				x := &xs[i]
+				if x.claim != c || (len(x.sectors) > 0 && !slices.Contains(x.sectors, e.r.CriticalFunctionSector)) ||
+					(len(x.residence) > 0 && !slices.Contains(x.residence, e.r.Residence)) || !e.visitedOK(x) || !e.exemptionHolds(x) {
+					continue
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// earlyRule returns the early end that applies to the traveller, nil when
+// the version has none.
+func (e *evaluation) earlyRule() *earlyEnd {
+	x := e.p.early
+	if x != nil && x.instead != nil && e.visitedAny(x.ifVisited) {
+		return x.instead
+	}
+	return x
+}
+
+// visitedAny reports whether a country visited is, or lies in, one of
+// areas.
+func (e *evaluation) visitedAny(areas []string) bool {
+	for _, c := range e.r.CountriesVisited {
+		if inAreas(c, areas) {
+			return true
+		}
+	}
+	return false
 }
 
 func inAreas(c string, areas []string) bool {
@@ -395,8 +438,8 @@ func (e *evaluation) quarantine() bool {
 	b := appendDate(buf[:0], e.y, e.m, e.d)
 	b = appendDate(b, ly, lm, ld)
 	n := 20
-	if p.early != nil {
-		ey, em, ed := time.Date(e.y, e.m, e.d+p.early.day, 12, 0, 0, 0, time.UTC).Date()
+	if early := e.earlyRule(); early != nil {
+		ey, em, ed := time.Date(e.y, e.m, e.d+early.day, 12, 0, 0, 0, time.UTC).Date()
 		b = appendDate(b, ey, em, ed)
 		n = 30
 	}
@@ -438,6 +481,9 @@ type failure struct {
 func (e *evaluation) hotel() {
 	h := e.p.hotel
 	if h == nil {
+		return
+	}
+	if len(h.ifVisited) > 0 && !e.visitedAny(h.ifVisited) {
 		return
 	}
 	if !e.hotelOK {
@@ -659,7 +705,7 @@ func (e *evaluation) svalbard() {
 }
 
 func (e *evaluation) earlyEnd() {
-	x := e.p.early
+	x := e.earlyRule()
 	if x == nil {
 		return
 	}
@@ -686,10 +732,16 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 	if e.applied != "" && slices.Contains(n.unless, e.applied) {
 		return false
 	}
+	if (e.applied == exemptionProtected || e.applied == exemptionMinor) && e.anyMet(n.unless) {
+		return false
+	}
 	if n.foreign && (e.r.Traveller.Nationality == "NO" || e.r.Residence != beredskap.ResidenceNone) {
 		return false
 	}
 	if n.unlessProtected && e.protected {
+		return false
+	}
+	if len(n.ifVisited) > 0 && !e.visitedAny(n.ifVisited) {
 		return false
 	}
 	switch n.when {

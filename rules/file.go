@@ -126,20 +126,31 @@ type protectedFile struct {
 	Ref      string   `yaml:"ref"`
 	Statuses []string `yaml:"status"`
 	Systems  []string `yaml:"systems"`
+	// NotIfVisited lists countries or areas a stay in which (in the 10
+	// days before arrival) excludes the exemption.
+	NotIfVisited []string `yaml:"not_if_visited"`
 }
 
 // minorsFile exempts children and young people up to MaxAge (their age at
 // arrival) from entry quarantine; their tests and registration follow the
 // version's tests and notices.
 type minorsFile struct {
-	Ref    string `yaml:"ref"`
-	MaxAge int    `yaml:"max_age"`
+	Ref          string   `yaml:"ref"`
+	MaxAge       int      `yaml:"max_age"`
+	NotIfVisited []string `yaml:"not_if_visited"`
 }
 
 type hotelFile struct {
-	Ref    string      `yaml:"ref"`
-	Groups []groupFile `yaml:"groups"`
-	Fees   feesFile    `yaml:"fees"`
+	Ref string `yaml:"ref"`
+	// IfVisited, when set, limits the hotel duty to travellers who stayed
+	// in one of these countries or areas; others in quarantine have none.
+	IfVisited []string `yaml:"if_visited"`
+	// RequiredText, when set, is the text key of the reason given when the
+	// hotel is required (the code stays hotel_required), for a version
+	// whose hotel duty reads differently.
+	RequiredText string      `yaml:"required_text"`
+	Groups       []groupFile `yaml:"groups"`
+	Fees         feesFile    `yaml:"fees"`
 }
 
 // groupFile is one exemption group from the quarantine hotel. Who it is for
@@ -216,6 +227,11 @@ type earlyEndFile struct {
 	Condition string `yaml:"condition"`
 	// NotIfVisited lists countries or areas whose visitors may not end early.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// Instead, when set, is the early end of travellers who stayed in one
+	// of its if_visited areas, in place of this one.
+	Instead *earlyEndFile `yaml:"instead"`
+	// IfVisited is the areas of an Instead early end.
+	IfVisited []string `yaml:"if_visited"`
 	// OnlyVisited, when set, lists the countries or areas a stay outside
 	// which (in the 10 days before arrival) excludes the group; the reason
 	// then given is OnlyVisitedText (its code and text key), which names them.
@@ -244,6 +260,12 @@ type noticeFile struct {
 	UnlessExemption    []string `yaml:"unless_exemption"`
 	ForeignNonResident bool     `yaml:"foreign_non_resident"`
 	UnlessProtected    bool     `yaml:"unless_protected"`
+	// IfVisited, when set, asks for a stay in one of these countries or
+	// areas in the 10 days before arrival.
+	IfVisited []string `yaml:"if_visited"`
+	// Text, when set, is the text key of the reason (the code stays), for
+	// a version whose duty reads differently.
+	Text string `yaml:"text"`
 }
 
 // caseFile is an example case: a registration (merged over the base
