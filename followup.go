@@ -49,6 +49,9 @@ type FollowUpPlan struct {
 	EndReason   string // one of the End constants when Status is PlanEnded
 	EndedAt     *time.Time
 	EmployerOrg string // organisation number of the employer, if any
+	// Codes are the registration's follow-up codes, set when the plan is
+	// made (CodesOf) and never changed after.
+	Codes FollowUpCodes
 
 	// Reached is set by the first report of a reached call;
 	// BreachSuspected by any report of a suspected breach. Attempts counts
@@ -181,6 +184,49 @@ var BreachKinds = []BreachKind{
 	BreachNotAtAddress, BreachWorkplace, BreachSchool, BreachPublicTransport, BreachVisitors, BreachOther,
 }
 
+// EmployerSuspicion is what an operator suspects of a traveller's employer
+// or client: a duty of the covid-19 regulation the employer seems not to
+// meet. A labour notice names these, never the operator's own words.
+type EmployerSuspicion string
+
+// The kinds of suspicion of an employer.
+const (
+	// SuspectNoConfirmation: a worker arrived without the employer's
+	// confirmation of a suitable place of quarantine.
+	SuspectNoConfirmation EmployerSuspicion = "no_place_confirmation"
+	// SuspectPlaceUnsuitable: the place the employer provides lacks a
+	// single room, an own bathroom, an own kitchen or meals, or TV and
+	// internet.
+	SuspectPlaceUnsuitable EmployerSuspicion = "place_unsuitable"
+	// SuspectSharedLodging: workers lodged by the employer cannot avoid
+	// close contact with other workers where they stay.
+	SuspectSharedLodging EmployerSuspicion = "shared_lodging"
+	// SuspectWorkInQuarantine: a worker without an exemption works with
+	// others while in quarantine.
+	SuspectWorkInQuarantine EmployerSuspicion = "work_in_quarantine"
+	// SuspectExemptionBeyondWork: an exemption that holds at work and on
+	// the way to it is used beyond them (the worker is not in quarantine
+	// in their free time).
+	SuspectExemptionBeyondWork EmployerSuspicion = "exemption_beyond_work"
+	// SuspectWorkBeforeTest: an exempt worker works before the negative
+	// test the rules ask for before work.
+	SuspectWorkBeforeTest EmployerSuspicion = "work_before_test"
+)
+
+// EmployerSuspicions lists every kind of suspicion of an employer, in the
+// order forms show them. Sources: the employer's confirmation and what
+// makes a place suitable (seed 004, "Arbeid"; RULES.md hotel group 3);
+// close contact where the employer lodges workers, and the exemption that
+// holds only at work and on the way (seed 002, "Plikter for personer som
+// er omfattet av unntak"); no workplace with others in quarantine (seeds
+// 002, 004); the negative test before work (rule version 2021-01-25,
+// pcr_day_3_before_work). Seed 000 says the control centre tells the
+// labour inspectorate when an employer seems not to meet these duties.
+var EmployerSuspicions = []EmployerSuspicion{
+	SuspectNoConfirmation, SuspectPlaceUnsuitable, SuspectSharedLodging, SuspectWorkInQuarantine,
+	SuspectExemptionBeyondWork, SuspectWorkBeforeTest,
+}
+
 // CallReport is what an operator records after every contact attempt. It
 // is immutable: a correction is a new report whose Corrects names the one it
 // replaces, and lists show the newest of a chain.
@@ -202,9 +248,15 @@ type CallReport struct {
 	EmployerBreach bool
 	EmployerOrg    string // organisation number, checked
 	EmployerName   string
-	EmployerText   string
-	Corrects       int64 // 0, or the ID of the report this one corrects
-	CreatedAt      time.Time
+	// EmployerSuspected is what was suspected of the employer, at least
+	// one kind with an employer breach (none on reports made before the
+	// list existed).
+	EmployerSuspected []EmployerSuspicion
+	// EmployerText is the operator's note on the employer breach, kept
+	// with the report; the labour notice does not carry it.
+	EmployerText string
+	Corrects     int64 // 0, or the ID of the report this one corrects
+	CreatedAt    time.Time
 }
 
 // BreachSuspected reports whether the report suspects a breach of
@@ -219,7 +271,11 @@ type LabourNotice struct {
 	ReportID     int64
 	OrgNumber    string
 	EmployerName string
-	Suspicion    string // what was suspected, in the operator's words
+	// Suspected is what was suspected of the employer.
+	Suspected []EmployerSuspicion
+	// Suspicion is what was suspected in the operator's words, on notices
+	// made before Suspected existed; empty on newer ones.
+	Suspicion    string
 	Municipality string // where the worker stays
 	ArrivalDate  string // YYYY-MM-DD
 	CreatedAt    time.Time

@@ -76,7 +76,8 @@ func demoReport(i int, p *beredskap.FollowUpPlan) followup.ReportInput {
 		in.BreachText = "Works on site with others during quarantine."
 		in.EmployerBreach = true
 		in.EmployerOrg, in.EmployerName = "123456785", "Demo Bygg AS"
-		in.EmployerText = "The employer asked the crew to work during quarantine."
+		in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine, beredskap.SuspectSharedLodging}
+		in.EmployerText = "The crew shares a barracks and was asked to work."
 	}
 	return in
 }

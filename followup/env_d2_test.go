@@ -154,6 +154,7 @@ func (e *muniEnv) addTraveller(tr muniTraveller) *beredskap.FollowUpPlan {
 		ArrivalAt: tr.arrival, FirstDay: first, LastDay: last, RuleID: d.RuleSet.ID,
 		SMSDays: []int{2, 5}, CallDays: []int{1}, Status: beredskap.PlanActive,
 		NextCallAt: tr.arrival.Add(24 * time.Hour),
+		Codes:      beredskap.CodesOf(&reg.Registration, &reg.Decision),
 	}
 	if tr.plan != nil {
 		tr.plan(p)
@@ -196,8 +197,14 @@ func (e *muniEnv) report(p *beredskap.FollowUpPlan, r beredskap.CallReport) *ber
 			return err
 		}
 		if r.EmployerBreach {
+			// A report naming what was suspected makes a notice as the
+			// service does; one without stands for a notice made before
+			// the fixed list, in the operator's words.
 			n := &beredskap.LabourNotice{ReportID: r.ID, OrgNumber: r.EmployerOrg, EmployerName: r.EmployerName,
-				Suspicion: r.EmployerText, Municipality: p.Municipality, ArrivalDate: p.FirstDay}
+				Suspected: r.EmployerSuspected, Municipality: p.Municipality, ArrivalDate: p.FirstDay}
+			if len(r.EmployerSuspected) == 0 {
+				n.Suspicion = r.EmployerText
+			}
 			if err := tx.CreateLabourNotice(ctx, n); err != nil {
 				return err
 			}

@@ -57,8 +57,10 @@ func (s *Service) LabourNotices(ctx context.Context, f beredskap.NoticeFilter) (
 }
 
 // noticeHeader is the header row of a notice export: what the notice
-// needs and nothing else of the traveller.
-var noticeHeader = []string{"org_number", "employer_name", "suspicion", "municipality", "arrival_date", "created_at"}
+// needs and nothing else of the traveller. suspected is what was suspected
+// from the fixed list; suspicion the operator's words on notices made
+// before it.
+var noticeHeader = []string{"org_number", "employer_name", "suspected", "suspicion", "municipality", "arrival_date", "created_at"}
 
 // ExportNotices writes the notices f selects to w as CSV or XLSX in
 // layout. Needs
@@ -95,7 +97,7 @@ func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, f
 				return err
 			}
 			for _, n := range notices {
-				if err := t.row(noticeRow(n)); err != nil {
+				if err := t.row(noticeRow(n, layout)); err != nil {
 					return err
 				}
 				rows++
@@ -122,10 +124,16 @@ func (s *Service) ExportNotices(ctx context.Context, f beredskap.NoticeFilter, f
 	return beredskap.Wrap("export labour notices", t.finish(w))
 }
 
-// noticeRow returns the cells of one notice.
-func noticeRow(n *beredskap.LabourNotice) []any {
+// noticeRow returns the cells of one notice, what was suspected in the
+// layout's words.
+func noticeRow(n *beredskap.LabourNotice, layout export.Layout) []any {
+	suspected := make([]string, len(n.Suspected))
+	for i, k := range n.Suspected {
+		suspected[i] = layout.Word("suspected." + string(k))
+	}
 	return []any{
-		n.OrgNumber, n.EmployerName, n.Suspicion, n.Municipality, export.Day(n.ArrivalDate), export.Instant(n.CreatedAt),
+		n.OrgNumber, n.EmployerName, strings.Join(suspected, "; "), n.Suspicion, n.Municipality,
+		export.Day(n.ArrivalDate), export.Instant(n.CreatedAt),
 	}
 }
 

@@ -18,11 +18,13 @@ import (
 // noticeSet stores three labour notices from reports of suspected
 // employer breaches (issue 4 § 4: "suspected employer breach with the
 // employer's organisation number → a notice to the labour inspectorate"),
-// two about one employer.
+// two about one employer. The two older ones are in the operator's words,
+// as notices were before the fixed list (issue 13, item 8).
 func noticeSet(e *muniEnv) (byggAS []*beredskap.FollowUpPlan, other *beredskap.FollowUpPlan) {
-	employer := func(org, name, text string) beredskap.CallReport {
+	employer := func(org, name, text string, suspected ...beredskap.EmployerSuspicion) beredskap.CallReport {
 		r := muniBreach("works with others", beredskap.BreachWorkplace)
 		r.EmployerBreach, r.EmployerOrg, r.EmployerName, r.EmployerText = true, org, name, text
+		r.EmployerSuspected = suspected
 		return r
 	}
 	a := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Anna", last: "Nowak", phone: "+48601111111"})
@@ -30,7 +32,7 @@ func noticeSet(e *muniEnv) (byggAS []*beredskap.FollowUpPlan, other *beredskap.F
 	c := e.addTraveller(muniTraveller{municipality: oslo0301, first: "Maria", last: "Popescu", phone: "+40711111111"})
 	e.report(a, employer("974760673", "Bygg AS", "no quarantine housing"))
 	e.report(b, employer("974760673", "Bygg AS", "=1+1 shared rooms"))
-	e.report(c, employer("923609016", "Fisk AS", "made to work in quarantine"))
+	e.report(c, employer("923609016", "Fisk AS", "", beredskap.SuspectWorkInQuarantine, beredskap.SuspectSharedLodging))
 	return []*beredskap.FollowUpPlan{a, b}, c
 }
 
@@ -87,7 +89,7 @@ func TestExportNotices(t *testing.T) { teststore.Each(t, testExportNotices) }
 func testExportNotices(t *testing.T, kind string) {
 	e := newMuniEnv(t, kind)
 	bygg, fisk := noticeSet(e)
-	header := []string{"org_number", "employer_name", "suspicion", "municipality", "arrival_date", "created_at"}
+	header := []string{"org_number", "employer_name", "suspected", "suspicion", "municipality", "arrival_date", "created_at"}
 
 	var buf bytes.Buffer
 	if err := e.svc.ExportNotices(e.inspector, beredskap.NoticeFilter{Limit: 1}, followup.FormatCSV, export.API, &buf); err != nil {
@@ -101,11 +103,12 @@ func testExportNotices(t *testing.T, kind string) {
 	if len(rows) != 4 || !slices.Equal(rows[0], header) {
 		t.Fatalf("rows = %v", rows)
 	}
-	if rows[1][0] != "923609016" || rows[1][1] != "Fisk AS" || rows[1][3] != oslo0301 || rows[1][4] != fisk.FirstDay {
+	if rows[1][0] != "923609016" || rows[1][1] != "Fisk AS" || rows[1][2] != "work_in_quarantine; shared_lodging" ||
+		rows[1][3] != "" || rows[1][4] != oslo0301 || rows[1][5] != fisk.FirstDay {
 		t.Errorf("first row = %v", rows[1])
 	}
-	if rows[2][2] != "'=1+1 shared rooms" {
-		t.Errorf("suspicion cell = %q, want the injection guard", rows[2][2])
+	if rows[2][2] != "" || rows[2][3] != "'=1+1 shared rooms" {
+		t.Errorf("older notice: suspected %q, suspicion %q, want none and the text with the injection guard", rows[2][2], rows[2][3])
 	}
 	for _, p := range append(bygg, fisk) {
 		for _, personal := range []string{p.Receipt, p.FirstName, p.LastName, p.Phone, p.BirthDate} {
@@ -130,7 +133,7 @@ func testExportNotices(t *testing.T, kind string) {
 	}
 	defer f.Close()
 	xrows, err := f.GetRows("notices")
-	if err != nil || len(xrows) != 3 || !slices.Equal(xrows[0], header) || xrows[1][2] != "=1+1 shared rooms" {
+	if err != nil || len(xrows) != 3 || !slices.Equal(xrows[0], header) || xrows[1][3] != "=1+1 shared rooms" {
 		t.Fatalf("xlsx rows = %v, %v", xrows, err)
 	}
 

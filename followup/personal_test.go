@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,6 +37,7 @@ func testLabourNoticeCarriesNoPersonalData(t *testing.T, kind string) {
 	} {
 		in := reached()
 		in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "974760673", c.name, c.text
+		in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine}
 		_, err := e.svc.FileReport(op, p.ID, in)
 		var be *beredskap.Error
 		if !errors.As(err, &be) || be.Code != beredskap.EINVALID || be.Field != c.field || be.Reason != c.reason {
@@ -48,6 +50,7 @@ func testLabourNoticeCarriesNoPersonalData(t *testing.T, kind string) {
 
 	in := reached()
 	in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "974 760 673", "Bygg AS", "made to work on a site with others during quarantine"
+	in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine}
 	if _, err := e.svc.FileReport(op, p.ID, in); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +58,10 @@ func testLabourNoticeCarriesNoPersonalData(t *testing.T, kind string) {
 	if len(ns) != 1 {
 		t.Fatalf("%d notices; want 1", len(ns))
 	}
-	all := strings.ToLower(ns[0].EmployerName + " " + ns[0].Suspicion + " " + ns[0].OrgNumber)
+	if ns[0].Suspicion != "" {
+		t.Errorf("the notice carries the operator's note %q; want only what was suspected, from the list", ns[0].Suspicion)
+	}
+	all := strings.ToLower(fmt.Sprint(ns[0].EmployerName, ns[0].Suspected, ns[0].OrgNumber))
 	for _, personal := range []string{"anna", "kowalska", "1990", "17.05", "601234567", "+48"} {
 		if strings.Contains(all, personal) {
 			t.Errorf("the notice holds %q: %+v", personal, ns[0])

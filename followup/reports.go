@@ -20,7 +20,12 @@ type ReportInput struct {
 	EmployerBreach bool
 	EmployerOrg    string
 	EmployerName   string
-	EmployerText   string
+	// EmployerSuspected is what was suspected of the employer, from
+	// beredskap.EmployerSuspicions.
+	EmployerSuspected []beredskap.EmployerSuspicion
+	// EmployerText is the operator's optional note on the employer
+	// breach; it stays with the report and is not sent on.
+	EmployerText string
 }
 
 // FileReport stores a call report on the plan the operator holds, updates
@@ -149,7 +154,7 @@ func (s *Service) storeReport(ctx context.Context, tx beredskap.FollowUpTx, a *b
 		Outcome: in.Outcome, Language: in.Language, Interpreter: in.Interpreter, Understood: in.Understood,
 		StayingAt: in.StayingAt, Breaches: slices.Clone(in.Breaches), BreachText: in.BreachText,
 		EmployerBreach: in.EmployerBreach, EmployerOrg: in.EmployerOrg, EmployerName: in.EmployerName,
-		EmployerText: in.EmployerText,
+		EmployerSuspected: slices.Clone(in.EmployerSuspected), EmployerText: in.EmployerText,
 	}
 	if old != nil {
 		r.Corrects = old.ID
@@ -167,11 +172,15 @@ func (s *Service) storeReport(ctx context.Context, tx beredskap.FollowUpTx, a *b
 	if err := tx.CreateCallReport(ctx, r); err != nil {
 		return nil, fmt.Errorf("create call report: %w", err)
 	}
+	// The notice names the employer and what was suspected from the fixed
+	// list, never the operator's note (issue 13, item 8); a correction
+	// that changes neither makes no new notice.
 	notice := r.EmployerBreach && (old == nil || !old.EmployerBreach ||
-		old.EmployerOrg != r.EmployerOrg || old.EmployerName != r.EmployerName || old.EmployerText != r.EmployerText)
+		old.EmployerOrg != r.EmployerOrg || old.EmployerName != r.EmployerName ||
+		!sameSuspicions(old.EmployerSuspected, r.EmployerSuspected))
 	if notice {
 		n := &beredskap.LabourNotice{ReportID: r.ID, OrgNumber: r.EmployerOrg, EmployerName: r.EmployerName,
-			Suspicion: r.EmployerText, Municipality: p.Municipality, ArrivalDate: p.FirstDay}
+			Suspected: slices.Clone(r.EmployerSuspected), Municipality: p.Municipality, ArrivalDate: p.FirstDay}
 		if err := tx.CreateLabourNotice(ctx, n); err != nil {
 			return nil, fmt.Errorf("create labour notice: %w", err)
 		}
@@ -207,6 +216,20 @@ func (s *Service) storeReport(ctx context.Context, tx beredskap.FollowUpTx, a *b
 		rec.Detail += fmt.Sprintf(" corrects=%d", old.ID)
 	}
 	return r, beredskap.AppendAudit(ctx, tx, rec)
+}
+
+// sameSuspicions reports whether a and b name the same suspicions, in any
+// order.
+func sameSuspicions(a, b []beredskap.EmployerSuspicion) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			return false
+		}
+	}
+	return true
 }
 
 // applyReports sets the plan's Reached, BreachSuspected, Attempts and

@@ -1,6 +1,7 @@
 package followup_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -53,11 +54,29 @@ func testReportValidationNamesTheField(t *testing.T, kind string) {
 		}, "breaches[0]"},
 		{"employer breach with a bad org number", func(in *followup.ReportInput) {
 			in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "123456789", "Bygg AS", "no quarters"
+			in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine}
 		}, "employer_org"},
 		{"employer breach without a name", func(in *followup.ReportInput) {
 			in.EmployerBreach, in.EmployerOrg, in.EmployerText = true, "123456785", "no quarters"
+			in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine}
 		}, "employer_name"},
 		{"employer org without breach", func(in *followup.ReportInput) { in.EmployerOrg = "123456785" }, "employer_org"},
+		// Issue 13, item 8: what was suspected is chosen from the fixed
+		// list, not written.
+		{"employer breach without what was suspected", func(in *followup.ReportInput) {
+			in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "123456785", "Bygg AS", "no quarters"
+		}, "employer_suspected"},
+		{"unknown suspicion", func(in *followup.ReportInput) {
+			in.EmployerBreach, in.EmployerOrg, in.EmployerName = true, "123456785", "Bygg AS"
+			in.EmployerSuspected = []beredskap.EmployerSuspicion{"made them work"}
+		}, "employer_suspected[0]"},
+		{"suspicion given twice", func(in *followup.ReportInput) {
+			in.EmployerBreach, in.EmployerOrg, in.EmployerName = true, "123456785", "Bygg AS"
+			in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkBeforeTest, beredskap.SuspectWorkBeforeTest}
+		}, "employer_suspected[1]"},
+		{"suspicion without an employer breach", func(in *followup.ReportInput) {
+			in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine}
+		}, "employer_suspected"},
 	}
 	e, p := planned(t, kind)
 	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
@@ -130,6 +149,7 @@ func testReportsUpdateThePlan(t *testing.T, kind string) {
 	in := reached()
 	in.Breaches = []beredskap.BreachKind{beredskap.BreachWorkplace}
 	in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "123 456 785", "Bygg AS", "works on a site with others"
+	in.EmployerSuspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine, beredskap.SuspectNoConfirmation}
 	r2, err := e.svc.FileReport(op, p.ID, in)
 	if err != nil {
 		t.Fatal(err)
@@ -146,9 +166,15 @@ func testReportsUpdateThePlan(t *testing.T, kind string) {
 		t.Fatalf("%d labour notices; want 1", len(ns))
 	}
 	n := ns[0]
+	// The notice names what was suspected from the list; the operator's
+	// note stays with the report (issue 13, item 8).
 	if n.ReportID != r2.ID || n.OrgNumber != "123456785" || n.EmployerName != "Bygg AS" ||
-		n.Suspicion != "works on a site with others" || n.Municipality != "0301" || n.ArrivalDate != "2021-02-16" {
+		!slices.Equal(n.Suspected, in.EmployerSuspected) || n.Suspicion != "" ||
+		n.Municipality != "0301" || n.ArrivalDate != "2021-02-16" {
 		t.Errorf("notice %+v", n)
+	}
+	if !slices.Equal(r2.EmployerSuspected, in.EmployerSuspected) || r2.EmployerText != "works on a site with others" {
+		t.Errorf("report: suspected %v, note %q", r2.EmployerSuspected, r2.EmployerText)
 	}
 
 	// Corrections: the breach was a mistake.
@@ -191,5 +217,56 @@ func testReportsUpdateThePlan(t *testing.T, kind string) {
 	}
 	if n2 != 4 {
 		t.Errorf("%d followup.report entries ok; want 4 (two reports, two corrections)", n2)
+	}
+}
+
+// Issue 13, item 8: a correction that changes what was suspected of the
+// employer makes a new labour notice; one that changes only the
+// operator's note does not, for the note is not sent on.
+func TestCorrectionNoticesChangedSuspicion(t *testing.T) {
+	teststore.Each(t, testCorrectionNoticesChangedSuspicion)
+}
+
+func testCorrectionNoticesChangedSuspicion(t *testing.T, kind string) {
+	e, p := planned(t, kind)
+	op := e.as("op@kontrollsenter.example", beredskap.RoleControlCentre, "")
+	file := func(correct int64, suspected []beredskap.EmployerSuspicion, note string) *beredskap.CallReport {
+		t.Helper()
+		if _, err := e.svc.Claim(op, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		in := reached()
+		in.EmployerBreach, in.EmployerOrg, in.EmployerName, in.EmployerText = true, "123456785", "Bygg AS", note
+		in.EmployerSuspected = suspected
+		var r *beredskap.CallReport
+		var err error
+		if correct == 0 {
+			r, err = e.svc.FileReport(op, p.ID, in)
+		} else {
+			r, err = e.svc.CorrectReport(op, correct, in)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	first := file(0, []beredskap.EmployerSuspicion{beredskap.SuspectPlaceUnsuitable, beredskap.SuspectSharedLodging}, "")
+	noteOnly := file(first.ID, []beredskap.EmployerSuspicion{beredskap.SuspectSharedLodging, beredskap.SuspectPlaceUnsuitable}, "checked twice")
+	if n := len(e.notices()); n != 1 {
+		t.Fatalf("%d notices after a correction of the note and the order only; want 1", n)
+	}
+	file(noteOnly.ID, []beredskap.EmployerSuspicion{beredskap.SuspectWorkBeforeTest}, "checked twice")
+	ns := e.notices()
+	if len(ns) != 2 {
+		t.Fatalf("%d notices after a correction of what was suspected; want 2", len(ns))
+	}
+	var suspected [][]beredskap.EmployerSuspicion
+	for _, n := range ns {
+		suspected = append(suspected, n.Suspected)
+	}
+	if !slices.ContainsFunc(suspected, func(s []beredskap.EmployerSuspicion) bool {
+		return slices.Equal(s, []beredskap.EmployerSuspicion{beredskap.SuspectWorkBeforeTest})
+	}) {
+		t.Errorf("notices name %v; want one naming only the test before work", suspected)
 	}
 }

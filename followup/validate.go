@@ -34,15 +34,21 @@ const (
 // said so), and after a wrong number none. breach_text is required for the
 // kind other, allowed with any breach, and empty without. An employer
 // breach needs a reached traveller, a valid organisation number, the
-// employer's name and what was suspected, neither of which may hold an
-// identity or phone number ("personal_national_id", "personal_phone"):
-// they go to the labour inspectorate. Without one those are empty.
+// employer's name and what was suspected of the employer: one or more of
+// beredskap.EmployerSuspicions, each once ("employer_suspected[0]"). These
+// go to the labour inspectorate; the operator's note (employer_text) is
+// optional and stays with the report. Neither the name nor the note may
+// hold an identity or phone number ("personal_national_id",
+// "personal_phone"). Without an employer breach all of these are empty.
 func (in *ReportInput) Validate() error {
 	in.StayingAt = strings.TrimSpace(in.StayingAt)
 	in.BreachText = strings.TrimSpace(in.BreachText)
 	in.EmployerOrg = strings.Join(strings.Fields(in.EmployerOrg), "")
 	in.EmployerName = strings.TrimSpace(in.EmployerName)
 	in.EmployerText = strings.TrimSpace(in.EmployerText)
+	if len(in.EmployerSuspected) == 0 {
+		in.EmployerSuspected = nil
+	}
 
 	var ps beredskap.Problems
 	reached := in.Outcome == beredskap.CallReached
@@ -118,6 +124,9 @@ func employer(ps *beredskap.Problems, in *ReportInput, reached bool) {
 				ps.Add(f.field, "no_employer_breach", "must be empty when no employer breach is suspected")
 			}
 		}
+		if len(in.EmployerSuspected) > 0 {
+			ps.Add("employer_suspected", "no_employer_breach", "must be empty when no employer breach is suspected")
+		}
 		return
 	}
 	if !reached {
@@ -130,8 +139,31 @@ func employer(ps *beredskap.Problems, in *ReportInput, reached bool) {
 		ps.Add("employer_org", "invalid_org_number", "is not a valid organisation number")
 	}
 	text(ps, "employer_name", in.EmployerName, true, MaxEmployerName)
-	text(ps, "employer_text", in.EmployerText, true, MaxEmployerText)
+	suspected(ps, in.EmployerSuspected)
+	text(ps, "employer_text", in.EmployerText, false, MaxEmployerText)
 	checkPersonalNumbers(ps, in)
+}
+
+// suspected checks what was suspected of an employer: one or more kinds
+// of the fixed list, each once.
+func suspected(ps *beredskap.Problems, ss []beredskap.EmployerSuspicion) {
+	switch {
+	case len(ss) == 0:
+		ps.Add("employer_suspected", "required", "is required for an employer breach: choose what was suspected")
+		return
+	case len(ss) > len(beredskap.EmployerSuspicions):
+		ps.Add("employer_suspected", "too_many", fmt.Sprintf("must hold at most %d values", len(beredskap.EmployerSuspicions)))
+		return
+	}
+	for i, s := range ss {
+		field := "employer_suspected[" + strconv.Itoa(i) + "]"
+		switch {
+		case !slices.Contains(beredskap.EmployerSuspicions, s):
+			ps.Add(field, "unknown_value", "is not one of the listed suspicions of an employer")
+		case slices.Index(ss, s) < i:
+			ps.Add(field, "duplicate", "is given twice")
+		}
+	}
 }
 
 // text checks length, valid UTF-8 and the absence of control characters

@@ -13,27 +13,45 @@ import (
 )
 
 const reportColumns = `id, plan_id, receipt, municipality, operator, outcome, language, interpreter, understood,
-	staying_at, breaches, breach_text, employer_breach, employer_org, employer_name, employer_text, corrects,
-	created_at`
+	staying_at, breaches, breach_text, employer_breach, employer_org, employer_name, employer_suspected,
+	employer_text, corrects, created_at`
+
+// kindStrings returns a list of kinds (breaches, suspicions) as the text[] it is
+// stored as; empty, not nil, when there are none.
+func kindStrings[K ~string](ks []K) []string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return s
+}
+
+// kinds reads a list of kinds stored as text[]; nil when empty.
+func kinds[K ~string](stored []string) []K {
+	var ks []K
+	for _, s := range stored {
+		ks = append(ks, K(s))
+	}
+	return ks
+}
 
 // scanReport reads a row of reportColumns.
 func scanReport(row pgx.Row) (*beredskap.CallReport, error) {
 	var (
 		r                   beredskap.CallReport
 		outcome, understood string
-		breaches            []string
+		breaches, suspected []string
 		corrects            *int64
 	)
 	err := row.Scan(&r.ID, &r.PlanID, &r.Receipt, &r.Municipality, &r.Operator, &outcome, &r.Language,
 		&r.Interpreter, &understood, &r.StayingAt, &breaches, &r.BreachText, &r.EmployerBreach, &r.EmployerOrg,
-		&r.EmployerName, &r.EmployerText, &corrects, &r.CreatedAt)
+		&r.EmployerName, &suspected, &r.EmployerText, &corrects, &r.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
 	r.Outcome, r.Understood = beredskap.CallOutcome(outcome), beredskap.Understood(understood)
-	for _, b := range breaches {
-		r.Breaches = append(r.Breaches, beredskap.BreachKind(b))
-	}
+	r.Breaches = kinds[beredskap.BreachKind](breaches)
+	r.EmployerSuspected = kinds[beredskap.EmployerSuspicion](suspected)
 	if corrects != nil {
 		r.Corrects = *corrects
 	}
@@ -68,21 +86,17 @@ func (t *followUpTx) CreateCallReport(ctx context.Context, r *beredskap.CallRepo
 				"report %d is about another traveller", r.Corrects))
 		}
 	}
-	breaches := make([]string, len(r.Breaches))
-	for i, b := range r.Breaches {
-		breaches[i] = string(b)
-	}
 	now := t.now()
 	var id int64
 	err := t.tx.QueryRow(ctx, `INSERT INTO call_reports (plan_id, receipt, municipality, operator, outcome,
 	language, interpreter, understood, staying_at, breaches, breach_text, employer_breach, employer_org,
-	employer_name, employer_text, corrects, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+	employer_name, employer_suspected, employer_text, corrects, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 ON CONFLICT (corrects) DO NOTHING
 RETURNING id`,
 		r.PlanID, r.Receipt, r.Municipality, r.Operator, string(r.Outcome), r.Language, r.Interpreter,
-		string(r.Understood), r.StayingAt, breaches, r.BreachText, r.EmployerBreach, r.EmployerOrg, r.EmployerName,
-		r.EmployerText, nullID(r.Corrects), now).Scan(&id)
+		string(r.Understood), r.StayingAt, kindStrings(r.Breaches), r.BreachText, r.EmployerBreach, r.EmployerOrg,
+		r.EmployerName, kindStrings(r.EmployerSuspected), r.EmployerText, nullID(r.Corrects), now).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("create call report: %w", beredskap.Errorf(beredskap.ECONFLICT,
 			"report %d has been corrected already", r.Corrects))
@@ -136,7 +150,8 @@ WHERE municipality = $1 AND id > $2 ORDER BY id LIMIT $3`, municipality, afterID
 	return rs, nil
 }
 
-const noticeColumns = `id, report_id, org_number, employer_name, suspicion, municipality, arrival_date, created_at`
+const noticeColumns = `id, report_id, org_number, employer_name, suspected, suspicion, municipality, arrival_date,
+	created_at`
 
 // CreateLabourNotice stores n and sets ID and CreatedAt from the clock. An
 // arrival date that does not parse is EINVALID.
@@ -146,10 +161,11 @@ func (t *followUpTx) CreateLabourNotice(ctx context.Context, n *beredskap.Labour
 		return fmt.Errorf("create labour notice: %w", err)
 	}
 	now := t.now()
-	err = t.tx.QueryRow(ctx, `INSERT INTO labour_notices (report_id, org_number, employer_name, suspicion,
-	municipality, arrival_date, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING id`, n.ReportID, n.OrgNumber, n.EmployerName, n.Suspicion, n.Municipality, arrival, now).Scan(&n.ID)
+	err = t.tx.QueryRow(ctx, `INSERT INTO labour_notices (report_id, org_number, employer_name, suspected,
+	suspicion, municipality, arrival_date, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id`, n.ReportID, n.OrgNumber, n.EmployerName, kindStrings(n.Suspected), n.Suspicion, n.Municipality, arrival,
+		now).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("create labour notice: %w", translate(err))
 	}
@@ -192,9 +208,11 @@ func (t *followUpTx) ListLabourNotices(ctx context.Context, f beredskap.NoticeFi
 	ns, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*beredskap.LabourNotice, error) {
 		var n beredskap.LabourNotice
 		var arrival *time.Time
-		err := row.Scan(&n.ID, &n.ReportID, &n.OrgNumber, &n.EmployerName, &n.Suspicion, &n.Municipality,
-			&arrival, &n.CreatedAt)
+		var suspected []string
+		err := row.Scan(&n.ID, &n.ReportID, &n.OrgNumber, &n.EmployerName, &suspected, &n.Suspicion,
+			&n.Municipality, &arrival, &n.CreatedAt)
 		n.ArrivalDate, n.CreatedAt = dayString(arrival), n.CreatedAt.UTC()
+		n.Suspected = kinds[beredskap.EmployerSuspicion](suspected)
 		return &n, err
 	})
 	if err != nil {

@@ -262,7 +262,7 @@ func testPurgeLeavesNoPerson(t *testing.T, kind string) {
 	}
 	report := followup.ReportInput{Outcome: beredskap.CallReached, Language: "nb", Understood: beredskap.UnderstoodYes,
 		StayingAt: "Storgata 1", EmployerBreach: true, EmployerOrg: "974760673", EmployerName: "Bygg AS",
-		EmployerText: "no quarantine housing"}
+		EmployerText: "no quarantine housing", EmployerSuspected: []beredskap.EmployerSuspicion{beredskap.SuspectNoConfirmation}}
 	if _, err := e.followup.FileReport(op, plan.ID, report); err != nil {
 		t.Fatalf("FileReport: %v", err)
 	}

@@ -226,7 +226,7 @@ type statements struct {
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
 	writeQueries = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery,
-		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery, savepointQuery, rollbackToQuery, releaseQuery}
+		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )
 
@@ -261,6 +261,32 @@ func (db *DB) prepareStatements(ctx context.Context) error {
 // writeStmt returns the prepared write statement of query for use in tx.
 func (db *DB) writeStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
 	return tx.StmtContext(ctx, db.stmts.write[query])
+}
+
+// txStatements are prepared write statements bound to one transaction,
+// each bound once however often the transaction runs it: a batch of
+// registrations runs the same few statements for each.
+type txStatements struct {
+	ctx   context.Context
+	db    *DB
+	tx    *sql.Tx
+	bound map[string]*sql.Stmt
+}
+
+// txStatements returns the prepared write statements for use in tx.
+func (db *DB) txStatements(ctx context.Context, tx *sql.Tx) *txStatements {
+	return &txStatements{ctx: ctx, db: db, tx: tx, bound: make(map[string]*sql.Stmt, 4)}
+}
+
+// get returns the prepared write statement of query bound to the
+// transaction.
+func (t *txStatements) get(query string) *sql.Stmt {
+	st, ok := t.bound[query]
+	if !ok {
+		st = t.db.writeStmt(t.ctx, t.tx, query)
+		t.bound[query] = st
+	}
+	return st
 }
 
 // close closes the statements that were prepared.

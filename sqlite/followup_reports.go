@@ -13,16 +13,30 @@ import (
 )
 
 const reportColumns = `id, plan_id, receipt, municipality, operator, outcome, language, interpreter, understood,
-	staying_at, breaches, breach_text, employer_breach, employer_org, employer_name, employer_text, corrects,
-	created_at`
+	staying_at, breaches, breach_text, employer_breach, employer_org, employer_name, employer_suspected,
+	employer_text, corrects, created_at`
 
-// breachList writes breach kinds as stored: comma-separated.
-func breachList(bs []beredskap.BreachKind) string {
-	s := make([]string, len(bs))
-	for i, b := range bs {
-		s[i] = string(b)
+// kindList writes a list of kinds (breaches, suspicions) as stored:
+// comma-separated.
+func kindList[K ~string](ks []K) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
 	}
 	return strings.Join(s, ",")
+}
+
+// parseKinds reads a list of kinds as kindList wrote it; nil when empty.
+func parseKinds[K ~string](stored string) []K {
+	if stored == "" {
+		return nil
+	}
+	parts := strings.Split(stored, ",")
+	ks := make([]K, len(parts))
+	for i, p := range parts {
+		ks[i] = K(p)
+	}
+	return ks
 }
 
 // CreateCallReport stores r and sets its ID and CreatedAt (from the
@@ -49,11 +63,12 @@ func (t *followUpTx) CreateCallReport(ctx context.Context, r *beredskap.CallRepo
 	r.CreatedAt = t.now()
 	err := t.tx.QueryRowContext(ctx, `INSERT INTO call_reports (plan_id, receipt, municipality, operator, outcome,
 	language, interpreter, understood, staying_at, breaches, breach_suspected, breach_text, employer_breach,
-	employer_org, employer_name, employer_text, corrects, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	employer_org, employer_name, employer_suspected, employer_text, corrects, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.PlanID, r.Receipt, r.Municipality, r.Operator, string(r.Outcome), r.Language, r.Interpreter,
-		string(r.Understood), r.StayingAt, breachList(r.Breaches), r.BreachSuspected(), r.BreachText,
-		r.EmployerBreach, r.EmployerOrg, r.EmployerName, r.EmployerText, r.Corrects, fmtTime(r.CreatedAt)).Scan(&r.ID)
+		string(r.Understood), r.StayingAt, kindList(r.Breaches), r.BreachSuspected(), r.BreachText,
+		r.EmployerBreach, r.EmployerOrg, r.EmployerName, kindList(r.EmployerSuspected), r.EmployerText,
+		r.Corrects, fmtTime(r.CreatedAt)).Scan(&r.ID)
 	if err != nil {
 		err = translate(err)
 		if beredskap.ErrorCode(err) == beredskap.ECONFLICT {
@@ -132,21 +147,18 @@ func (t *followUpTx) queryReports(ctx context.Context, query string, args ...any
 // scanReport reads a row of reportColumns.
 func scanReport(row interface{ Scan(...any) error }) (*beredskap.CallReport, error) {
 	var (
-		r                                      beredskap.CallReport
-		outcome, understood, breaches, created string
+		r                                                 beredskap.CallReport
+		outcome, understood, breaches, suspected, created string
 	)
 	err := row.Scan(&r.ID, &r.PlanID, &r.Receipt, &r.Municipality, &r.Operator, &outcome, &r.Language,
 		&r.Interpreter, &understood, &r.StayingAt, &breaches, &r.BreachText, &r.EmployerBreach, &r.EmployerOrg,
-		&r.EmployerName, &r.EmployerText, &r.Corrects, &created)
+		&r.EmployerName, &suspected, &r.EmployerText, &r.Corrects, &created)
 	if err != nil {
 		return nil, err
 	}
 	r.Outcome, r.Understood = beredskap.CallOutcome(outcome), beredskap.Understood(understood)
-	if breaches != "" {
-		for _, b := range strings.Split(breaches, ",") {
-			r.Breaches = append(r.Breaches, beredskap.BreachKind(b))
-		}
-	}
+	r.Breaches = parseKinds[beredskap.BreachKind](breaches)
+	r.EmployerSuspected = parseKinds[beredskap.EmployerSuspicion](suspected)
 	if r.CreatedAt, err = parseTime(created); err != nil {
 		return nil, fmt.Errorf("call report %d: %w", r.ID, err)
 	}
@@ -157,9 +169,10 @@ func scanReport(row interface{ Scan(...any) error }) (*beredskap.CallReport, err
 // clock).
 func (t *followUpTx) CreateLabourNotice(ctx context.Context, n *beredskap.LabourNotice) error {
 	n.CreatedAt = t.now()
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO labour_notices (report_id, org_number, employer_name, suspicion,
-	municipality, arrival_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		n.ReportID, n.OrgNumber, n.EmployerName, n.Suspicion, n.Municipality, n.ArrivalDate, fmtTime(n.CreatedAt)).Scan(&n.ID)
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO labour_notices (report_id, org_number, employer_name, suspected,
+	suspicion, municipality, arrival_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		n.ReportID, n.OrgNumber, n.EmployerName, kindList(n.Suspected), n.Suspicion, n.Municipality, n.ArrivalDate,
+		fmtTime(n.CreatedAt)).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("create labour notice: %w", translate(err))
 	}
@@ -189,8 +202,8 @@ func (t *followUpTx) ListLabourNotices(ctx context.Context, f beredskap.NoticeFi
 		}
 		conds, args = append(conds, `id < ?`), append(args, after)
 	}
-	query := `SELECT id, report_id, org_number, employer_name, suspicion, municipality, arrival_date, created_at
-FROM labour_notices`
+	query := `SELECT id, report_id, org_number, employer_name, suspected, suspicion, municipality, arrival_date,
+	created_at FROM labour_notices`
 	if len(conds) > 0 {
 		query += ` WHERE ` + strings.Join(conds, " AND ")
 	}
@@ -202,11 +215,12 @@ FROM labour_notices`
 	var ns []*beredskap.LabourNotice
 	for rows.Next() {
 		var n beredskap.LabourNotice
-		var created string
-		if err := rows.Scan(&n.ID, &n.ReportID, &n.OrgNumber, &n.EmployerName, &n.Suspicion, &n.Municipality,
-			&n.ArrivalDate, &created); err != nil {
+		var suspected, created string
+		if err := rows.Scan(&n.ID, &n.ReportID, &n.OrgNumber, &n.EmployerName, &suspected, &n.Suspicion,
+			&n.Municipality, &n.ArrivalDate, &created); err != nil {
 			return nil, "", fmt.Errorf("list labour notices: %w", err)
 		}
+		n.Suspected = parseKinds[beredskap.EmployerSuspicion](suspected)
 		if n.CreatedAt, err = parseTime(created); err != nil {
 			return nil, "", fmt.Errorf("labour notice %d: %w", n.ID, err)
 		}

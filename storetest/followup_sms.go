@@ -300,10 +300,16 @@ func testTemplates(t *testing.T, h StaffHarness) {
 }
 
 // noticeFor returns a labour notice about the employer for report r, not
-// yet stored.
+// yet stored: for an odd report one made before the fixed list (the
+// operator's words), for an even one naming what was suspected.
 func noticeFor(r *beredskap.CallReport, org, name string) *beredskap.LabourNotice {
-	return &beredskap.LabourNotice{
-		ReportID: r.ID, OrgNumber: org, EmployerName: name, Suspicion: fmt.Sprintf("arbeider sammen med andre (%d)", r.ID),
-		Municipality: r.Municipality, ArrivalDate: "2021-01-03",
+	n := &beredskap.LabourNotice{
+		ReportID: r.ID, OrgNumber: org, EmployerName: name, Municipality: r.Municipality, ArrivalDate: "2021-01-03",
 	}
+	if r.ID%2 == 1 {
+		n.Suspicion = fmt.Sprintf("arbeider sammen med andre (%d)", r.ID)
+	} else {
+		n.Suspected = []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine, beredskap.SuspectPlaceUnsuitable}
+	}
+	return n
 }

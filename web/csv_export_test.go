@@ -59,6 +59,7 @@ func TestEveryCSVExportDefusesFormulas(t *testing.T) {
 	_, err = ts.FollowUp.FileReport(centre, tl.Plan.ID, followup.ReportInput{
 		Outcome: beredskap.CallReached, Language: "pl", Understood: beredskap.UnderstoodYes, StayingAt: "Hotell",
 		EmployerBreach: true, EmployerOrg: validOrg, EmployerName: hostileEmployer, EmployerText: "Arbeid i karantene",
+		EmployerSuspected: []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine},
 	})
 	if err != nil {
 		t.Fatalf("file a report with an employer breach: %v", err)

@@ -141,7 +141,10 @@ type reportInputJSON struct {
 	EmployerBreach bool     `json:"employer_breach"`
 	EmployerOrg    string   `json:"employer_org"`
 	EmployerName   string   `json:"employer_name"`
-	EmployerText   string   `json:"employer_text"`
+	// EmployerSuspected is what was suspected of the employer, from a
+	// fixed list; the labour notice carries these, not employer_text.
+	EmployerSuspected []string `json:"employer_suspected"`
+	EmployerText      string   `json:"employer_text"`
 }
 
 func (in reportInputJSON) input() followup.ReportInput {
@@ -153,6 +156,9 @@ func (in reportInputJSON) input() followup.ReportInput {
 	}
 	for _, k := range in.Breaches {
 		out.Breaches = append(out.Breaches, beredskap.BreachKind(k))
+	}
+	for _, k := range in.EmployerSuspected {
+		out.EmployerSuspected = append(out.EmployerSuspected, beredskap.EmployerSuspicion(k))
 	}
 	return out
 }
@@ -177,7 +183,7 @@ func reportOf(r *beredskap.CallReport) reportJSON {
 			Outcome: string(r.Outcome), Language: r.Language, Interpreter: r.Interpreter,
 			Understood: string(r.Understood), StayingAt: r.StayingAt, Breaches: []string{}, BreachText: r.BreachText,
 			EmployerBreach: r.EmployerBreach, EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
-			EmployerText: r.EmployerText,
+			EmployerSuspected: suspicionCodes(r.EmployerSuspected), EmployerText: r.EmployerText,
 		},
 	}
 	for _, k := range r.Breaches {
@@ -375,4 +381,14 @@ func (s *Server) apiFollowUpTemplateSave(w http.ResponseWriter, r *http.Request)
 	}
 	t.UpdatedBy = a.User.Email
 	writeJSON(w, http.StatusOK, templateOf(&t))
+}
+
+// suspicionCodes returns the codes of what was suspected of an employer;
+// empty, not nil, when none.
+func suspicionCodes(ss []beredskap.EmployerSuspicion) []string {
+	out := make([]string, len(ss))
+	for i, k := range ss {
+		out[i] = string(k)
+	}
+	return out
 }

@@ -81,6 +81,8 @@ func TestFollowUpBrowserReportReachesMunicipality(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#f-employer_breach")),
 		chromedp.SendKeys(chromedp.CSS("#f-employer_org"), validOrg),
 		chromedp.SendKeys(chromedp.CSS("#f-employer_name"), "Bygg og Anlegg AS"),
+		chromedp.Click(chromedp.CSS("#f-employer_suspected-work_in_quarantine")),
+		chromedp.Click(chromedp.CSS("#f-employer_suspected-shared_lodging")),
 		chromedp.SendKeys(chromedp.CSS("#f-employer_text"), "Lar arbeidere i karantene jobbe med andre."),
 	)
 	if err != nil {

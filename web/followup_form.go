@@ -26,7 +26,7 @@ var followUpInputs = map[string]inputSpec{
 // those forms; true marks those that may be left empty.
 var followUpChoices = map[string]bool{
 	"outcome": false, "understood": true, "language": false, "interpreter": true, "breaches": true,
-	"employer_breach": true, "sms_template": false, "sms_language": true, "municipality": true,
+	"employer_breach": true, "employer_suspected": true, "sms_template": false, "sms_language": true, "municipality": true,
 }
 
 // followUpForm builds the controls of a follow-up form from the state of
@@ -88,6 +88,10 @@ func (f followUpForm) options(name string) []Option {
 	case "breaches":
 		for _, k := range beredskap.BreachKinds {
 			out = append(out, Option{Value: string(k), Label: x.T("centre.breach." + string(k))})
+		}
+	case "employer_suspected":
+		for _, k := range beredskap.EmployerSuspicions {
+			out = append(out, Option{Value: string(k), Label: x.T("centre.suspected." + string(k))})
 		}
 	case "language", "sms_language":
 		for _, v := range beredskap.Enumerations["traveller.language"] {

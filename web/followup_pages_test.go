@@ -78,7 +78,8 @@ func breachReport(receipt, org string) url.Values {
 		"receipt": {receipt}, "outcome": {"reached"}, "language": {"pl"}, "interpreter": {"true"},
 		"understood": {"partly"}, "staying_at": {"Brakke på byggeplassen"}, "breaches": {"workplace_with_others"},
 		"breach_text": {"Arbeider på byggeplass med andre."}, "employer_breach": {"true"}, "employer_org": {org},
-		"employer_name": {"Bygg og Anlegg AS"}, "employer_text": {"Lar arbeidere i karantene jobbe med andre."},
+		"employer_name": {"Bygg og Anlegg AS"}, "employer_suspected": {"work_in_quarantine", "shared_lodging"},
+		"employer_text": {"Lar arbeidere i karantene jobbe med andre."},
 	}
 }
 
@@ -343,6 +344,10 @@ func TestFollowUpAPIReportErrors(t *testing.T) {
 		{`{"outcome": "reached", "language": "pl", "understood": "yes", "interpreter": "yes"}`, "interpreter", "wrong_type"},
 		{`{"outcome": "reached", "language": "pl", "understood": "yes", "employer_breach": true, "employer_org": "123",
 			"employer_name": "X AS", "employer_text": "Y"}`, "employer_org", "invalid_org_number"},
+		{`{"outcome": "reached", "language": "pl", "understood": "yes", "employer_breach": true, "employer_org": "974760673",
+			"employer_name": "X AS", "employer_suspected": ["made them work"]}`, "employer_suspected[0]", "unknown_value"},
+		{`{"outcome": "reached", "language": "pl", "understood": "yes", "employer_breach": true, "employer_org": "974760673",
+			"employer_name": "X AS", "employer_text": "made them work"}`, "employer_suspected", "required"},
 	} {
 		resp := ts.post(t, fmt.Sprintf("/api/v1/followup/plans/%d/reports", p.ID), []byte(c.body), "Authorization", "Bearer "+centre.Token)
 		var e apiError

@@ -53,8 +53,11 @@ type followUpReportRow struct {
 	ID                                                        int64
 	At, Operator, Outcome, Language, Understood, StayingAt    string
 	Breaches, BreachText, Employer, EmployerText, CorrectHref string
-	Interpreter, EmployerBreach, Corrected                    bool
-	Corrects                                                  int64
+	// Suspected is what was suspected of the employer, in the page's
+	// language.
+	Suspected                              string
+	Interpreter, EmployerBreach, Corrected bool
+	Corrects                               int64
 }
 
 // followUpSMSRow is one SMS of the traveller.
@@ -198,6 +201,7 @@ func (page *followUpPlanPage) reportRow(rep *beredskap.CallReport, corrected boo
 	row.Breaches = strings.Join(kinds, ", ")
 	if rep.EmployerBreach {
 		row.Employer = strings.TrimSpace(rep.EmployerName + " (" + rep.EmployerOrg + ")")
+		row.Suspected = suspicionWords(page.text, rep.EmployerSuspected)
 	}
 	if !corrected {
 		row.CorrectHref = planHref(page.Plan.ID, page.Receipt, page.Lang) + "&correct=" +
@@ -222,6 +226,9 @@ func reportValues(rep *beredskap.CallReport) url.Values {
 	for _, k := range rep.Breaches {
 		v.Add("breaches", string(k))
 	}
+	for _, k := range rep.EmployerSuspected {
+		v.Add("employer_suspected", string(k))
+	}
 	return v
 }
 
@@ -242,7 +249,20 @@ func decodeReportForm(v url.Values) followup.ReportInput {
 	for _, k := range v["breaches"] {
 		in.Breaches = append(in.Breaches, beredskap.BreachKind(k))
 	}
+	for _, k := range v["employer_suspected"] {
+		in.EmployerSuspected = append(in.EmployerSuspected, beredskap.EmployerSuspicion(k))
+	}
 	return in
+}
+
+// suspicionWords returns what was suspected of an employer in the words
+// of x, comma-separated.
+func suspicionWords(x staffText, ss []beredskap.EmployerSuspicion) string {
+	words := make([]string, len(ss))
+	for i, k := range ss {
+		words[i] = x.T("centre.suspected." + string(k))
+	}
+	return strings.Join(words, ", ")
 }
 
 // handleFollowUpReport files a call report on the traveller the operator

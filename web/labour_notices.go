@@ -26,6 +26,9 @@ type labourNoticesPage struct {
 type labourNoticeRow struct {
 	ID                                                             int64
 	OrgNumber, Employer, Suspicion, Municipality, Arrival, Created string
+	// Suspected is what was suspected, in the page's language; Suspicion
+	// the operator's words on a notice made before the fixed list.
+	Suspected string
 }
 
 // noticeFilter reads the filters of the notices (org_number, from, to as
@@ -97,6 +100,7 @@ func (s *Server) handleLabourNotices(w http.ResponseWriter, r *http.Request) {
 	for _, n := range notices {
 		page.Rows = append(page.Rows, labourNoticeRow{
 			ID: n.ID, OrgNumber: n.OrgNumber, Employer: n.EmployerName, Suspicion: n.Suspicion,
+			Suspected:    suspicionWords(page.text, n.Suspected),
 			Municipality: municipalityNameAt(n.Municipality, n.CreatedAt), Arrival: page.DateOf(n.ArrivalDate), Created: page.Time(n.CreatedAt),
 		})
 	}
@@ -147,6 +151,7 @@ type labourNoticeJSON struct {
 	ID           int64     `json:"id"`
 	OrgNumber    string    `json:"org_number"`
 	EmployerName string    `json:"employer_name"`
+	Suspected    []string  `json:"suspected"`
 	Suspicion    string    `json:"suspicion"`
 	Municipality string    `json:"municipality"`
 	ArrivalDate  string    `json:"arrival_date"`
@@ -189,7 +194,7 @@ func (s *Server) apiLabourNotices(w http.ResponseWriter, r *http.Request) {
 	body := labourNoticeList{Items: make([]labourNoticeJSON, 0, len(notices)), NextPageToken: next}
 	for _, n := range notices {
 		body.Items = append(body.Items, labourNoticeJSON{ID: n.ID, OrgNumber: n.OrgNumber, EmployerName: n.EmployerName,
-			Suspicion: n.Suspicion, Municipality: n.Municipality, ArrivalDate: n.ArrivalDate, CreatedAt: n.CreatedAt})
+			Suspected: suspicionCodes(n.Suspected), Suspicion: n.Suspicion, Municipality: n.Municipality, ArrivalDate: n.ArrivalDate, CreatedAt: n.CreatedAt})
 	}
 	writeJSON(w, http.StatusOK, body)
 }

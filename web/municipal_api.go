@@ -72,21 +72,23 @@ type muniSMSJSON struct {
 
 // muniReportJSON is one call report of a timeline.
 type muniReportJSON struct {
-	ID             int64     `json:"id"`
-	Operator       string    `json:"operator"`
-	Outcome        string    `json:"outcome"`
-	Language       string    `json:"language"`
-	Interpreter    bool      `json:"interpreter"`
-	Understood     string    `json:"understood"`
-	StayingAt      string    `json:"staying_at"`
-	Breaches       []string  `json:"breaches"`
-	BreachText     string    `json:"breach_text"`
-	EmployerBreach bool      `json:"employer_breach"`
-	EmployerOrg    string    `json:"employer_org"`
-	EmployerName   string    `json:"employer_name"`
-	EmployerText   string    `json:"employer_text"`
-	Corrects       int64     `json:"corrects"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID             int64    `json:"id"`
+	Operator       string   `json:"operator"`
+	Outcome        string   `json:"outcome"`
+	Language       string   `json:"language"`
+	Interpreter    bool     `json:"interpreter"`
+	Understood     string   `json:"understood"`
+	StayingAt      string   `json:"staying_at"`
+	Breaches       []string `json:"breaches"`
+	BreachText     string   `json:"breach_text"`
+	EmployerBreach bool     `json:"employer_breach"`
+	EmployerOrg    string   `json:"employer_org"`
+	EmployerName   string   `json:"employer_name"`
+	// EmployerSuspected is what was suspected of the employer.
+	EmployerSuspected []string  `json:"employer_suspected"`
+	EmployerText      string    `json:"employer_text"`
+	Corrects          int64     `json:"corrects"`
+	CreatedAt         time.Time `json:"created_at"`
 }
 
 // muniNoticeJSON is one labour notice of a timeline.
@@ -95,6 +97,7 @@ type muniNoticeJSON struct {
 	ReportID     int64     `json:"report_id"`
 	OrgNumber    string    `json:"org_number"`
 	EmployerName string    `json:"employer_name"`
+	Suspected    []string  `json:"suspected"`
 	Suspicion    string    `json:"suspicion"`
 	CreatedAt    time.Time `json:"created_at"`
 }
@@ -129,14 +132,15 @@ func muniTimelineOf(tl *followup.Timeline) muniTimelineJSON {
 			ID: r.ID, Operator: r.Operator, Outcome: string(r.Outcome), Language: r.Language,
 			Interpreter: r.Interpreter, Understood: string(r.Understood), StayingAt: r.StayingAt,
 			Breaches: breaches, BreachText: r.BreachText, EmployerBreach: r.EmployerBreach,
-			EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName, EmployerText: r.EmployerText,
+			EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
+			EmployerSuspected: suspicionCodes(r.EmployerSuspected), EmployerText: r.EmployerText,
 			Corrects: r.Corrects, CreatedAt: r.CreatedAt,
 		})
 	}
 	for _, n := range tl.Notices {
 		out.Notices = append(out.Notices, muniNoticeJSON{
 			ID: n.ID, ReportID: n.ReportID, OrgNumber: n.OrgNumber, EmployerName: n.EmployerName,
-			Suspicion: n.Suspicion, CreatedAt: n.CreatedAt,
+			Suspected: suspicionCodes(n.Suspected), Suspicion: n.Suspicion, CreatedAt: n.CreatedAt,
 		})
 	}
 	for _, e := range tl.Events {

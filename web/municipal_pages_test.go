@@ -147,7 +147,8 @@ func TestMunicipalTimeline(t *testing.T) {
 	fixed := f.correct(t, first.ID, followup.ReportInput{Outcome: beredskap.CallReached, Language: "pl",
 		Understood: beredskap.UnderstoodNo, StayingAt: "At a building site",
 		Breaches: []beredskap.BreachKind{beredskap.BreachWorkplace}, BreachText: "Works with others.",
-		EmployerBreach: true, EmployerOrg: "974760673", EmployerName: "Bygg AS", EmployerText: "Lets him work."})
+		EmployerBreach: true, EmployerOrg: "974760673", EmployerName: "Bygg AS", EmployerText: "Lets him work.",
+		EmployerSuspected: []beredskap.EmployerSuspicion{beredskap.SuspectWorkInQuarantine}})
 	doc := mustPage(t, f.ts, f.officerA, "/staff/followup/travellers/"+f.receiptA+"?lang=en", http.StatusOK)
 	timeline := textOf(doc, "#timeline tbody")
 	for _, w := range []string{"Registered", "Decision", "Follow-up planned", "Call report", "Corrected call report",
@@ -164,6 +165,14 @@ func TestMunicipalTimeline(t *testing.T) {
 	}
 	if s := textOf(doc, "#notices"); !strings.Contains(s, "974760673") || !strings.Contains(s, "Bygg AS") {
 		t.Errorf("notices %q lack the employer", s)
+	}
+	// Issue 13, item 8: what was suspected, in the page's words.
+	suspected := staffLocale(t, "en")["centre.suspected.work_in_quarantine"]
+	if s := textOf(doc, "#notices .employer-suspected"); s != suspected {
+		t.Errorf("the notice says %q was suspected; want %q", s, suspected)
+	}
+	if s := textOf(doc, "#report-"+strconv.FormatInt(fixed.ID, 10)+" .employer-suspected"); s != suspected {
+		t.Errorf("the report says %q was suspected; want %q", s, suspected)
 	}
 	if doc.Find("#timeline caption").Length() != 1 || doc.Find(`#timeline th[scope="col"]`).Length() != 3 {
 		t.Error("the timeline table lacks its caption or column headers")

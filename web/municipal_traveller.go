@@ -39,6 +39,7 @@ type municipalReport struct {
 	Breaches                                    []string
 	Interpreter, EmployerBreach                 bool
 	EmployerOrg, EmployerName, EmployerText     string
+	Suspected                                   string // in the page's language
 	Corrects, CorrectedBy                       int64
 }
 
@@ -54,7 +55,10 @@ type municipalSMS struct {
 type municipalNotice struct {
 	ID                                   int64
 	Time, OrgNumber, Employer, Suspicion string
-	ReportID                             int64
+	// Suspected is what was suspected, in the page's language; Suspicion
+	// the operator's words on a notice made before the fixed list.
+	Suspected string
+	ReportID  int64
 }
 
 // handleMunicipalTraveller shows a traveller's timeline. The service
@@ -101,7 +105,8 @@ func (page *municipalTravellerPage) fill() {
 			Outcome: page.T("muni.outcome." + string(r.Outcome)), Language: r.Language, LangName: autonym(r.Language),
 			StayingAt: r.StayingAt, BreachText: r.BreachText, Interpreter: r.Interpreter,
 			EmployerBreach: r.EmployerBreach, EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
-			EmployerText: r.EmployerText, Corrects: r.Corrects, CorrectedBy: correctedBy[r.ID],
+			EmployerText: r.EmployerText, Suspected: suspicionWords(page.text, r.EmployerSuspected),
+			Corrects: r.Corrects, CorrectedBy: correctedBy[r.ID],
 		}
 		if r.Language == "" {
 			mr.LangName = ""
@@ -130,7 +135,7 @@ func (page *municipalTravellerPage) fill() {
 	for _, n := range tl.Notices {
 		page.Notices = append(page.Notices, municipalNotice{
 			ID: n.ID, Time: page.Time(n.CreatedAt), OrgNumber: n.OrgNumber, Employer: n.EmployerName,
-			Suspicion: n.Suspicion, ReportID: n.ReportID,
+			Suspicion: n.Suspicion, Suspected: suspicionWords(page.text, n.Suspected), ReportID: n.ReportID,
 		})
 	}
 	details := page.eventDetails(tl)

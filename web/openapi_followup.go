@@ -135,7 +135,7 @@ func followUpOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"SMSTemplate":      withInstants(staffRules.schema(reflect.TypeFor[templateJSON](), ""), nil, []string{"updated_at"}),
 		"SMSTemplateList":  itemsSchema(ref("SMSTemplate")),
 		"SMSTemplateInput": (&schemaRules{required: setOf("body")}).schema(reflect.TypeFor[templateInputJSON](), ""),
-		"LabourNotice":     withInstants(staffRules.schema(reflect.TypeFor[labourNoticeJSON](), ""), []string{"created_at"}, nil),
+		"LabourNotice":     withInstants(noticeRules.schema(reflect.TypeFor[labourNoticeJSON](), ""), []string{"created_at"}, nil),
 		"LabourNoticeList": itemsSchema(ref("LabourNotice")),
 	}
 	// The SMS operation answers a preview with 200.
@@ -175,6 +175,9 @@ var reportRules = schemaRules{
 		"understood": {string(beredskap.UnderstoodYes), string(beredskap.UnderstoodPartly), string(beredskap.UnderstoodNo)},
 		"language":   beredskap.Enumerations["traveller.language"],
 		"breaches":   breachKindNames(),
+		// An unknown choice is refused by the service naming the field,
+		// like any other bad value.
+		"employer_suspected": suspicionNames(),
 	},
 	descriptions: map[string]string{
 		"understood":      "Whether a reached traveller understood the rules; empty when not reached.",
@@ -183,7 +186,30 @@ var reportRules = schemaRules{
 		"breach_text":     "A short text about the suspected breach.",
 		"employer_breach": "The employer seems not to meet its duties: employer_org is then required and a notice goes to the labour inspectorate.",
 		"employer_org":    "The employer's Norwegian organisation number (9 digits), checked.",
+		"employer_suspected": "What was suspected of the employer, one or more of the list, each once; required with " +
+			"employer_breach and empty without. The labour notice carries these.",
+		"employer_text": "The operator's optional note on the employer breach. It stays with the report and is not " +
+			"sent to the labour inspectorate; an identity number, a phone number or the traveller's name or birth " +
+			"date is refused.",
 	},
+}
+
+// noticeRules describe a labour notice.
+var noticeRules = schemaRules{
+	required: allRequired,
+	enums:    map[string][]string{"suspected": suspicionNames()},
+	descriptions: map[string]string{
+		"suspected": "What was suspected of the employer; empty on notices made before the list existed.",
+		"suspicion": "What was suspected in the operator's words, on notices made before the list existed; empty on newer ones.",
+	},
+}
+
+func suspicionNames() []string {
+	out := make([]string, len(beredskap.EmployerSuspicions))
+	for i, k := range beredskap.EmployerSuspicions {
+		out[i] = string(k)
+	}
+	return out
 }
 
 func breachKindNames() []string {

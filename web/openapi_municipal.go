@@ -94,9 +94,9 @@ func municipalOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"MunicipalTimeline":      timeline,
 		"MunicipalSMS": withInstants(staffRules.schema(reflect.TypeFor[muniSMSJSON](), ""),
 			[]string{"created_at"}, []string{"delivered_at"}),
-		"MunicipalReport": muniDescribe(withInstants(staffRules.schema(reflect.TypeFor[muniReportJSON](), ""),
+		"MunicipalReport": muniDescribe(withInstants(muniReportRules.schema(reflect.TypeFor[muniReportJSON](), ""),
 			[]string{"created_at"}, nil), "corrects", "The id of the report this one corrects, 0 for none."),
-		"MunicipalNotice": withInstants(staffRules.schema(reflect.TypeFor[muniNoticeJSON](), ""), []string{"created_at"}, nil),
+		"MunicipalNotice": withInstants(noticeRules.schema(reflect.TypeFor[muniNoticeJSON](), ""), []string{"created_at"}, nil),
 		"MunicipalEvent": muniDescribe(withInstants(staffRules.schema(reflect.TypeFor[muniEventJSON](), ""), []string{"at"}, nil),
 			"kind", "registered, decided, planned, sms_queued, sms_sent, sms_delivered, sms_failed, sms_cancelled, "+
 				"call_report, correction, notice or ended; detail is a short English summary and ref the SMS, report or notice id."),
@@ -109,4 +109,13 @@ func municipalOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 func muniDescribe(s map[string]any, name, description string) map[string]any {
 	s["properties"].(map[string]any)[name].(map[string]any)["description"] = description
 	return s
+}
+
+// muniReportRules describe a call report on a traveller's timeline.
+var muniReportRules = schemaRules{
+	required: allRequired,
+	enums:    map[string][]string{"employer_suspected": suspicionNames()},
+	descriptions: map[string]string{
+		"employer_suspected": "What was suspected of the employer; empty without an employer breach, and on reports made before the list existed.",
+	},
 }
