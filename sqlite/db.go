@@ -48,6 +48,10 @@ type DB struct {
 	head    audithead.Hint
 	indexed atomic.Int64
 
+	// prio counts the writes that bulk work such as the retention purge
+	// lets go first.
+	prio *priority
+
 	// bg tracks background work (see goBackground), which stops when done
 	// is cancelled; mu guards closed.
 	bg     sync.WaitGroup
@@ -65,7 +69,7 @@ type DB struct {
 // for tests. A database whose schema is newer than this binary knows is
 // refused with ECONFLICT.
 func Open(ctx context.Context, path string) (*DB, error) {
-	db := &DB{path: path}
+	db := &DB{path: path, prio: newPriority()}
 	db.done, db.cancel = context.WithCancel(context.Background())
 	if path == ":memory:" {
 		w, err := sql.Open("sqlite", "file::memory:?"+params(true).Encode())
@@ -247,7 +251,7 @@ func (db *DB) prepareStatements(ctx context.Context) error {
 		return m, nil
 	}
 	var err error
-	if db.stmts.write, err = prepare(db.write, writeQueries, sharedQueries); err != nil {
+	if db.stmts.write, err = prepare(db.write, writeQueries, purgeQueries(), sharedQueries); err != nil {
 		return err
 	}
 	if db.read == db.write {
@@ -311,10 +315,18 @@ func (db *DB) indexedUpTo(seq int64) {
 	}
 }
 
+// beginWrite begins an immediate transaction on the writer connection,
+// counted in db.prio while it waits for the connection.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	db.prio.enter()
+	defer db.prio.leave()
+	return db.write.BeginTx(ctx, nil)
+}
+
 // inWriteTx runs fn in an immediate transaction on the writer connection and
 // commits when fn returns nil.
 func (db *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,9 @@ func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredska
 		return nil, false, fmt.Errorf("create registration: %w", err)
 	}
 	op := newCreateOp(ctx, n, cols)
+	s.db.prio.enter()
 	s.batches.do(op, s.writeBatch)
+	s.db.prio.leave()
 	if op.err != nil {
 		return nil, false, fmt.Errorf("create registration: %w", translate(op.err))
 	}
