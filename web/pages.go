@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"beredskap"
+	"beredskap/intake/input"
 	"beredskap/internal/datefmt"
 	"beredskap/norway"
 )
@@ -198,8 +199,8 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request) {
 	page := &FormPage{Page: pg, Values: values, Token: randomToken(16)}
 	if s.cfg.Clock != nil {
 		at := s.cfg.Clock().In(oslo)
-		values.Set(fieldArrivalDate, at.Format(time.DateOnly))
-		values.Set(fieldArrivalClock, at.Format("15:04"))
+		values.Set(input.FieldArrivalDate, at.Format(time.DateOnly))
+		values.Set(input.FieldArrivalClock, at.Format("15:04"))
 		page.ClockNote = pg.L.T("form.clock_note", "date", datefmt.Day(pg.Lang, at))
 	}
 	s.renderForm(w, r, http.StatusOK, page)
@@ -219,7 +220,7 @@ func (s *Server) handleFormSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := s.pages.page(r, "/", "form.title")
-	reg := DecodeForm(r.PostForm)
+	reg := input.DecodeForm(r.PostForm)
 	token := r.PostForm.Get(fieldIdempotencyToken)
 	stored, created, err := s.in.Register(r.Context(), reg, pg.Lang, formToken(r.PostForm))
 	var e *beredskap.Error
