@@ -49,6 +49,9 @@ type FollowUpPlan struct {
 	EndReason   string // one of the End constants when Status is PlanEnded
 	EndedAt     *time.Time
 	EmployerOrg string // organisation number of the employer, if any
+	// Codes are the registration's follow-up codes, set when the plan is
+	// made (CodesOf) and never changed after.
+	Codes FollowUpCodes
 
 	// Reached is set by the first report of a reached call;
 	// BreachSuspected by any report of a suspected breach. Attempts counts

@@ -29,8 +29,8 @@ type FollowUpTx interface {
 	// CreatePlan stores p and sets ID, CreatedAt and UpdatedAt. A plan
 	// for the same receipt is ECONFLICT.
 	CreatePlan(ctx context.Context, p *FollowUpPlan) error
-	// UpdatePlan stores every field of p except ID, Receipt and CreatedAt
-	// and sets UpdatedAt.
+	// UpdatePlan stores every field of p except ID, Receipt, CreatedAt and
+	// Codes (which never change) and sets UpdatedAt.
 	UpdatePlan(ctx context.Context, p *FollowUpPlan) error
 	FindPlan(ctx context.Context, id int64) (*FollowUpPlan, error)
 	FindPlanByReceipt(ctx context.Context, receipt string) (*FollowUpPlan, error)
@@ -118,6 +118,13 @@ type FollowUpTx interface {
 	// newest arrival first, and the next page's token. A malformed token is
 	// EINVALID.
 	ListTravellers(ctx context.Context, f ReportFilter) ([]*FollowUpPlan, string, error)
+	// EachTraveller calls fn with every plan ListTravellers would list for
+	// f over all its pages, in the same order, ignoring Limit and
+	// PageToken, read by one query as fn goes: an export of any size needs
+	// neither pages nor memory for the whole. fn must not use the
+	// transaction meanwhile (PostgreSQL has one statement at a time on
+	// it); an error from fn ends the reading and is returned as it is.
+	EachTraveller(ctx context.Context, f ReportFilter, fn func(*FollowUpPlan) error) error
 	// FollowUpStats counts arrivals and active quarantines per day and
 	// suspected breaches per week for the municipality over the days
 	// from..to (YYYY-MM-DD, inclusive).

@@ -57,6 +57,13 @@ type HotelTx interface {
 	// ListStays returns stays by FromDay, newest first, and the next
 	// page's token.
 	ListStays(ctx context.Context, f StayFilter) ([]*Stay, string, error)
+	// EachStay calls fn with every stay f selects, in the order of
+	// ListStays, ignoring Limit and PageToken, read by one query as fn
+	// goes: an export of any size needs neither pages nor memory for the
+	// whole. fn must not use the transaction meanwhile (PostgreSQL has
+	// one statement at a time on it); an error from fn ends the reading
+	// and is returned as it is.
+	EachStay(ctx context.Context, f StayFilter, fn func(*Stay) error) error
 	// StaysOf returns every stay of the receipt, oldest first.
 	StaysOf(ctx context.Context, receipt string) ([]*Stay, error)
 

@@ -153,6 +153,8 @@ func seedExportPlans(b *testing.B, store beredskap.FollowUpStore, receipts []str
 					FirstDay: arrival.Format(time.DateOnly), LastDay: arrival.AddDate(0, 0, 10).Format(time.DateOnly),
 					RuleID: "2020-12-13", SMSDays: []int{2, 5}, CallDays: []int{1, 3, 7}, Status: beredskap.PlanActive,
 					Reached: i%3 == 0, Attempts: i % 4, NextCallAt: arrival.Add(24 * time.Hour),
+					// As the planner sets them from seedActive's registrations.
+					Codes: beredskap.FollowUpCodes{Quarantine: beredskap.CodeQuarantine, Accommodation: "4004"},
 				}
 				if err := tx.CreatePlan(ctx, p); err != nil {
 					return err

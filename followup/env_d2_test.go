@@ -154,6 +154,7 @@ func (e *muniEnv) addTraveller(tr muniTraveller) *beredskap.FollowUpPlan {
 		ArrivalAt: tr.arrival, FirstDay: first, LastDay: last, RuleID: d.RuleSet.ID,
 		SMSDays: []int{2, 5}, CallDays: []int{1}, Status: beredskap.PlanActive,
 		NextCallAt: tr.arrival.Add(24 * time.Hour),
+		Codes:      beredskap.CodesOf(&reg.Registration, &reg.Decision),
 	}
 	if tr.plan != nil {
 		tr.plan(p)

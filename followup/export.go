@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -184,10 +182,10 @@ var travellerHeader = []string{
 // RULES.md as columns. Needs PermViewReports; audited.
 //
 // Scoping and filters are those of ListTravellers; a format other than
-// csv and xlsx is EINVALID "format". The rows are read page by page in one
-// read-only snapshot, with the page's registrations (one query a page) for
-// the code columns, into a temporary table; the audit entry
-// "followup.travellers.export" then commits with every exported receipt as
+// csv and xlsx is EINVALID "format". The rows are read by one query in a
+// read-only snapshot, the code columns from the plans (which hold them
+// from when they were made, so no registration is read), into a temporary
+// table; the audit entry "followup.travellers.export" then commits with every exported receipt as
 // a subject (so that each person finds the export among the looks at their
 // data, seed 003), and only after that is anything written to w.
 func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format string, layout export.Layout, w io.Writer) error {
@@ -198,7 +196,7 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 		return err
 	}
 	f.Municipality = m
-	f.Limit, f.PageToken = beredskap.MaxPageSize, ""
+	f.Limit, f.PageToken = 0, ""
 	if err := checkReportFilter(&f, false); err != nil {
 		return err
 	}
@@ -209,38 +207,16 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 	defer t.close()
 	var receipts []string
 	err = s.store.ViewFollowUp(ctx, func(ctx context.Context, tx beredskap.FollowUpTx) error {
-		page := f
-		for {
-			plans, next, err := tx.ListTravellers(ctx, page)
-			if err != nil {
-				return err
-			}
-			pageReceipts := make([]string, len(plans))
-			for i, p := range plans {
-				pageReceipts[i] = p.Receipt
-			}
-			regs, err := tx.FindRegistrations(ctx, pageReceipts, m)
-			if err != nil {
-				return err
-			}
-			for _, p := range plans {
-				if err := t.row(travellerRow(p, regs[p.Receipt], layout)); err != nil {
-					return err
-				}
-				receipts = append(receipts, p.Receipt)
-			}
-			if next == "" || len(plans) == 0 {
-				return nil
-			}
-			page.PageToken = next
-		}
+		return tx.EachTraveller(ctx, f, func(p *beredskap.FollowUpPlan) error {
+			receipts = append(receipts, p.Receipt)
+			return t.row(travellerRow(p, layout))
+		})
 	})
 	if err != nil {
 		return beredskap.Wrap("export travellers", err)
 	}
 	rec := beredskap.RecordFor(a, action, municipalityObject(m), beredskap.OutcomeOK)
 	rec.Subjects = receipts
-	f.Limit = 0
 	rec.Detail = fmt.Sprintf("format=%s rows=%d %s", format, len(receipts), describeReportFilter(f))
 	if err := s.commitAudit(ctx, rec); err != nil {
 		return beredskap.Wrap("export travellers", err)
@@ -248,24 +224,17 @@ func (s *Service) Export(ctx context.Context, f beredskap.ReportFilter, format s
 	return beredskap.Wrap("export travellers", t.finish(w))
 }
 
-// travellerRow returns the cells of one traveller in layout's words; reg
-// may be nil, which leaves the code columns that need it empty.
-func travellerRow(p *beredskap.FollowUpPlan, reg *beredskap.StoredRegistration, layout export.Layout) []any {
+// travellerRow returns the cells of one traveller in layout's words.
+func travellerRow(p *beredskap.FollowUpPlan, layout export.Layout) []any {
 	var lastReport export.Instant
 	if p.LastReportAt != nil {
 		lastReport = export.Instant(*p.LastReportAt)
-	}
-	var quarantine, exemption, accommodation string
-	if reg != nil {
-		quarantine = quarantineCode(reg.Decision)
-		exemption = exemptionCode(reg.Decision)
-		accommodation = accommodationCode(reg.Registration.Accommodation.Type)
 	}
 	return []any{
 		p.Receipt, p.FirstName, p.LastName, export.Day(p.BirthDate), p.Phone, p.Language,
 		export.Day(p.ArrivalAt.In(oslo).Format(dayLayout)), export.Day(p.FirstDay), export.Day(p.LastDay), layout.Word("status." + string(p.Status)),
 		layout.Word(yesNo(p.Reached)), layout.Word(yesNo(p.BreachSuspected)), p.Attempts, lastReport,
-		quarantine, exemption, accommodation,
+		p.Codes.Quarantine, p.Codes.Exemption, p.Codes.Accommodation,
 	}
 }
 
@@ -275,62 +244,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// The municipal follow-up code lists (RULES.md: "Code lists used by
-// municipalities' follow-up tools (KS Fiks innreiseoppfølging)").
-const (
-	codeQuarantine = "1001" // quarantine
-	codeExempt     = "1002" // full or partial exemption
-)
-
-// quarantineCode returns 1001 for a full quarantine and 1002 for a full or
-// partial exemption (quarantine only in leisure time, or none).
-func quarantineCode(d beredskap.Decision) string {
-	if d.Quarantine.Required && d.Quarantine.Scope == beredskap.ScopeFull {
-		return codeQuarantine
-	}
-	return codeExempt
-}
-
-// exemptionCodes maps the decision reasons of granted exemptions to the
-// exemption-type codes RULES.md names with certainty: 2005 § 6e critical
-// function and 2007 § 6 invited (by the state). 3032 is train staff, but
-// the transport_personnel exemption covers all goods and passenger
-// transport (seed 002: train, air, drivers), so it maps to no code; nor do
-// the other claims, whose codes among 2001–2013 RULES.md does not give.
-var exemptionCodes = map[string]string{
-	"exemption_" + beredskap.ExemptionCriticalFunction: "2005",
-	"exemption_" + beredskap.ExemptionInvitedByState:   "2007",
-}
-
-// exemptionCode returns the codes of the exemptions the decision granted
-// (the reasons it rests on), joined by ";", or "" when none maps. A claim
-// the decision did not grant (a missing document) gives no code.
-func exemptionCode(d beredskap.Decision) string {
-	var codes []string
-	for _, r := range d.Reasons {
-		if c, ok := exemptionCodes[r.Code]; ok && !slices.Contains(codes, c) {
-			codes = append(codes, c)
-		}
-	}
-	slices.Sort(codes)
-	return strings.Join(codes, ";")
-}
-
-// accommodationCode returns the place-of-quarantine code: 4001 hotel
-// (quarantine or ordinary), 4002 own home (or family's), 4003
-// employer-arranged, 4004 other suitable place, "" for none.
-func accommodationCode(typ string) string {
-	switch typ {
-	case beredskap.AccommodationQuarantineHotel, beredskap.AccommodationOrdinaryHotel:
-		return "4001"
-	case beredskap.AccommodationOwnHome, beredskap.AccommodationFamilyHome:
-		return "4002"
-	case beredskap.AccommodationEmployer:
-		return "4003"
-	case beredskap.AccommodationOtherSuitable:
-		return "4004"
-	}
-	return ""
 }

@@ -46,6 +46,11 @@ func testPlanFromControlCentreRules(t *testing.T, kind string) {
 	if !slices.Equal(p.SMSDays, []int{2, 5}) {
 		t.Errorf("SMS days %v; want [2 5] (RULES.md 2021-02-15)", p.SMSDays)
 	}
+	// The export's codes are kept on the plan from when it is made: a full
+	// quarantine is 1001 (RULES.md, the follow-up tools' code lists).
+	if want := beredskap.CodesOf(&reg.Registration, &reg.Decision); p.Codes != want || p.Codes.Quarantine != "1001" {
+		t.Errorf("plan codes %+v; want %+v with quarantine 1001", p.Codes, want)
+	}
 	if wantCall := at(2021, 2, 17, 9, 0); !p.NextCallAt.Equal(wantCall) {
 		t.Errorf("next call at %v; want %v (first call day)", p.NextCallAt, wantCall)
 	}

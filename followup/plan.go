@@ -116,6 +116,7 @@ func planFor(book *rules.Book, reg *beredskap.StoredRegistration, now time.Time)
 		ArrivalAt: arrival.UTC().Truncate(time.Microsecond), FirstDay: *q.FirstDay, LastDay: *q.LastDay,
 		RuleID: v.ID, SMSDays: fp.SMSDays, CallDays: fp.CallDays, Status: beredskap.PlanActive,
 		EmployerOrg: reg.Registration.Employer.OrgNumber,
+		Codes:       beredskap.CodesOf(&reg.Registration, &reg.Decision),
 	}
 	p.NextCallAt, err = nextCall(p, fp.CallHour, now, false)
 	if err != nil {

@@ -84,9 +84,10 @@ func (s *Service) FeeStatement(ctx context.Context, stayID int64) (*beredskap.Fe
 // employers owe for their workers' nights from..to (both included) at the
 // hotels of municipality (the actor's own for a municipal actor). It needs
 // PermManageStays there; the read is audited with the receipts. EINVALID
-// names from or to. The stays are found in SQL and read in a read-only
-// transaction, so that no write waits for the statement; the audit entry
-// commits before anything is returned.
+// names from or to. The stays are found in SQL (the municipality's
+// employer-paid stays overlapping the nights) and read by one query in a
+// read-only transaction, so that no write waits for the statement; the
+// audit entry commits before anything is returned.
 func (s *Service) EmployerInvoices(ctx context.Context, municipality, from, to string) ([]*EmployerInvoice, error) {
 	a := beredskap.ActorFrom(ctx)
 	if m := a.Municipality(); m != "" {
@@ -101,60 +102,56 @@ func (s *Service) EmployerInvoices(ctx context.Context, municipality, from, to s
 	byOrg := map[string]*EmployerInvoice{}
 	var receipts []string
 	err := s.store.ViewHotels(ctx, func(ctx context.Context, tx beredskap.HotelTx) error {
-		hotels := map[int64]*beredskap.QuarantineHotel{}
-		f := beredskap.StayFilter{Municipality: municipality, Payer: beredskap.PayerEmployer,
-			FromNight: from, ToNight: to, Limit: beredskap.MaxPageSize}
-		for {
-			stays, next, err := tx.ListStays(ctx, f)
+		// A stay is at a hotel of its municipality, and a hotel keeps its
+		// municipality, so the municipality's hotels are all there is to
+		// look up; they are read first, as EachStay allows no other
+		// statement while it reads.
+		list, err := tx.ListHotels(ctx, municipality)
+		if err != nil {
+			return err
+		}
+		hotels := make(map[int64]*beredskap.QuarantineHotel, len(list))
+		for _, h := range list {
+			hotels[h.ID] = h
+		}
+		f := beredskap.StayFilter{Municipality: municipality, Payer: beredskap.PayerEmployer, FromNight: from, ToNight: to}
+		return tx.EachStay(ctx, f, func(st *beredskap.Stay) error {
+			if st.Status == beredskap.StayCancelled {
+				return nil
+			}
+			h := hotels[st.HotelID]
+			if h == nil {
+				return fmt.Errorf("stay %d: hotel %d is not one of municipality %s", st.ID, st.HotelID, municipality)
+			}
+			fs, err := s.statement(st, h)
 			if err != nil {
 				return err
 			}
-			for _, st := range stays {
-				if st.Payer != beredskap.PayerEmployer || st.Status == beredskap.StayCancelled ||
-					st.FromDay > to || st.ToDay <= from {
+			line := InvoiceLine{StayID: st.ID, Receipt: st.Receipt, GuestName: st.GuestName, HotelName: h.Name}
+			for _, l := range fs.Lines {
+				if l.Night < from || l.Night > to {
 					continue
-				}
-				h := hotels[st.HotelID]
-				if h == nil {
-					if h, err = tx.FindHotel(ctx, st.HotelID); err != nil {
-						return err
-					}
-					hotels[st.HotelID] = h
-				}
-				fs, err := s.statement(st, h)
-				if err != nil {
-					return err
-				}
-				line := InvoiceLine{StayID: st.ID, Receipt: st.Receipt, GuestName: st.GuestName, HotelName: h.Name}
-				for _, l := range fs.Lines {
-					if l.Night < from || l.Night > to {
-						continue
-					}
-					if line.Nights == 0 {
-						line.FromNight = l.Night
-					}
-					line.ToNight = l.Night
-					line.Nights++
-					line.NOK += l.NOK
 				}
 				if line.Nights == 0 {
-					continue
+					line.FromNight = l.Night
 				}
-				inv := byOrg[st.EmployerOrg]
-				if inv == nil {
-					inv = &EmployerInvoice{OrgNumber: st.EmployerOrg, Name: st.EmployerName}
-					byOrg[st.EmployerOrg] = inv
-				}
-				inv.Lines = append(inv.Lines, line)
-				inv.TotalNOK += line.NOK
-				receipts = append(receipts, st.Receipt)
+				line.ToNight = l.Night
+				line.Nights++
+				line.NOK += l.NOK
 			}
-			if next == "" {
-				break
+			if line.Nights == 0 {
+				return nil
 			}
-			f.PageToken = next
-		}
-		return nil
+			inv := byOrg[st.EmployerOrg]
+			if inv == nil {
+				inv = &EmployerInvoice{OrgNumber: st.EmployerOrg, Name: st.EmployerName}
+				byOrg[st.EmployerOrg] = inv
+			}
+			inv.Lines = append(inv.Lines, line)
+			inv.TotalNOK += line.NOK
+			receipts = append(receipts, st.Receipt)
+			return nil
+		})
 	})
 	if err == nil {
 		err = s.tx.Update(ctx, "audit", func(ctx context.Context, tx beredskap.HotelTx) error {

@@ -78,7 +78,7 @@ var _ beredskap.FollowUpTx = (*followUpTx)(nil)
 const planColumns = `id, receipt, municipality, person_key, first_name, last_name, birth_date, phone, email,
 	language, arrival_at, first_day, last_day, rule_id, sms_days, call_days, status, end_reason, ended_at,
 	employer_org, reached, breach_suspected, attempts, last_report_at, next_call_at, claimed_by, lease_until,
-	created_at, updated_at`
+	created_at, updated_at, quarantine_code, exemption_code, accommodation_code`
 
 // qualified returns a list of columns qualified by a table alias.
 func qualified(alias, columns string) string {
@@ -169,7 +169,8 @@ func scanPlan(row pgx.Row) (*beredskap.FollowUpPlan, error) {
 	err := row.Scan(&p.ID, &p.Receipt, &p.Municipality, &p.PersonKey, &p.FirstName, &p.LastName, &birth,
 		&p.Phone, &p.Email, &p.Language, &p.ArrivalAt, &firstDay, &lastDay, &p.RuleID, &p.SMSDays, &p.CallDays,
 		&status, &p.EndReason, &p.EndedAt, &p.EmployerOrg, &p.Reached, &p.BreachSuspected, &p.Attempts,
-		&p.LastReportAt, &p.NextCallAt, &p.ClaimedBy, &p.LeaseUntil, &p.CreatedAt, &p.UpdatedAt)
+		&p.LastReportAt, &p.NextCallAt, &p.ClaimedBy, &p.LeaseUntil, &p.CreatedAt, &p.UpdatedAt,
+		&p.Codes.Quarantine, &p.Codes.Exemption, &p.Codes.Accommodation)
 	if err != nil {
 		return nil, err
 	}
@@ -222,15 +223,17 @@ func (t *followUpTx) CreatePlan(ctx context.Context, p *beredskap.FollowUpPlan) 
 	err = t.tx.QueryRow(ctx, `INSERT INTO followup_plans (receipt, municipality, person_key, first_name, last_name,
 	first_lower, last_lower, birth_date, phone, email, language, arrival_at, arrival_day, first_day,
 	last_day, rule_id, sms_days, call_days, status, end_reason, ended_at, employer_org, reached,
-	breach_suspected, attempts, last_report_at, next_call_at, claimed_by, lease_until, created_at, updated_at)
+	breach_suspected, attempts, last_report_at, next_call_at, claimed_by, lease_until, created_at, updated_at,
+	quarantine_code, exemption_code, accommodation_code)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-	$23, $24, $25, $26, $27, $28, $29, $30, $30)
+	$23, $24, $25, $26, $27, $28, $29, $30, $30, $31, $32, $33)
 ON CONFLICT (receipt) DO NOTHING
 RETURNING id`,
 		p.Receipt, p.Municipality, p.PersonKey, p.FirstName, p.LastName, nameKey(p.FirstName), nameKey(p.LastName),
 		r.birthDate, p.Phone, p.Email, p.Language, p.ArrivalAt, r.arrivalDay, r.firstDay, r.lastDay, p.RuleID,
 		ints(p.SMSDays), ints(p.CallDays), string(p.Status), p.EndReason, p.EndedAt, p.EmployerOrg, p.Reached,
-		p.BreachSuspected, p.Attempts, p.LastReportAt, p.NextCallAt, p.ClaimedBy, p.LeaseUntil, now).Scan(&id)
+		p.BreachSuspected, p.Attempts, p.LastReportAt, p.NextCallAt, p.ClaimedBy, p.LeaseUntil, now,
+		p.Codes.Quarantine, p.Codes.Exemption, p.Codes.Accommodation).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("create plan: %w", beredskap.Errorf(beredskap.ECONFLICT,
 			"the registration %s has a plan already", p.Receipt))
@@ -242,7 +245,7 @@ RETURNING id`,
 	return nil
 }
 
-// UpdatePlan stores every field of p except ID, Receipt and CreatedAt and
+// UpdatePlan stores every field of p except ID, Receipt, CreatedAt and Codes and
 // sets UpdatedAt from the clock, or returns ENOTFOUND.
 func (t *followUpTx) UpdatePlan(ctx context.Context, p *beredskap.FollowUpPlan) error {
 	r, err := rowOf(p)

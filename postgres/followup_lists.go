@@ -52,7 +52,8 @@ func prefixBound(prefix string) (bound string, ok bool) {
 }
 
 // travellersQuery returns the query and arguments of a page of
-// ListTravellers with limit rows. The page is a scan of the index
+// ListTravellers with limit rows (every row when limit is 0, as
+// EachTraveller reads). The page is a scan of the index
 // followup_plans_municipality_arrival from the page token's position, in the
 // index's order, so no page sorts the municipality's plans or skips over
 // earlier pages; every condition but the name's is a key of that index and
@@ -116,8 +117,12 @@ func travellersQuery(f beredskap.ReportFilter, limit int) (string, []any, error)
 		}
 		conds = append(conds, `(arrival_at, receipt) < (`+arg(at)+`, `+arg(receipt)+`)`)
 	}
-	return `SELECT ` + planColumns + ` FROM followup_plans WHERE ` + strings.Join(conds, " AND ") +
-		` ORDER BY arrival_at DESC, receipt DESC LIMIT ` + arg(limit+1), args, nil
+	query := `SELECT ` + planColumns + ` FROM followup_plans WHERE ` + strings.Join(conds, " AND ") +
+		` ORDER BY arrival_at DESC, receipt DESC`
+	if limit <= 0 {
+		return query, args, nil
+	}
+	return query + ` LIMIT ` + arg(limit+1), args, nil
 }
 
 // ListTravellers returns the plans of f.Municipality that f selects, newest
@@ -141,6 +146,35 @@ func (t *followUpTx) ListTravellers(ctx context.Context, f beredskap.ReportFilte
 	ps = ps[:limit]
 	last := ps[limit-1]
 	return ps, beredskap.EncodePageToken(last.ArrivalAt, last.Receipt), nil
+}
+
+// EachTraveller calls fn with every plan f selects, in the order of
+// ListTravellers, read by one query (see beredskap.FollowUpTx). Limit and
+// PageToken are ignored.
+func (t *followUpTx) EachTraveller(ctx context.Context, f beredskap.ReportFilter, fn func(*beredskap.FollowUpPlan) error) error {
+	f.PageToken = ""
+	query, args, err := travellersQuery(f, 0)
+	if err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	rows, err := t.tx.Query(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPlan(rows)
+		if err != nil {
+			return fmt.Errorf("each traveller: %w", err)
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	return nil
 }
 
 // FollowUpStats counts the municipality's arrivals and quarantines in force

@@ -164,12 +164,10 @@ func (t *hotelTx) StaysOf(ctx context.Context, receipt string) ([]*beredskap.Sta
 	return ss, nil
 }
 
-// ListStays returns the stays f selects by FromDay, newest first, then id,
-// newest first, at most f.Limit (50 when unset, never more than
-// beredskap.MaxPageSize), and the next page's token or "". A night that
-// does not parse, or a malformed page token, is EINVALID.
-func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*beredskap.Stay, string, error) {
-	limit := pageLimit(f.Limit)
+// staysQuery returns the query and arguments of the stays f selects,
+// without order or limit, after the page token when f has one. A night
+// that does not parse, or a malformed page token, is EINVALID.
+func staysQuery(f beredskap.StayFilter) (string, []any, error) {
 	query := `SELECT ` + stayColumns + ` FROM hotel_stays WHERE true`
 	var args []any
 	arg := func(v any) string {
@@ -195,7 +193,7 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 	if f.Night != "" {
 		night, err := requiredDate("night", f.Night)
 		if err != nil {
-			return nil, "", fmt.Errorf("list stays: %w", err)
+			return "", nil, err
 		}
 		n := arg(night)
 		query += ` AND from_day <= ` + n + ` AND to_day > ` + n
@@ -203,11 +201,11 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 	if f.FromNight != "" && f.ToNight != "" {
 		from, err := requiredDate("from", f.FromNight)
 		if err != nil {
-			return nil, "", fmt.Errorf("list stays: %w", err)
+			return "", nil, err
 		}
 		to, err := requiredDate("to", f.ToNight)
 		if err != nil {
-			return nil, "", fmt.Errorf("list stays: %w", err)
+			return "", nil, err
 		}
 		query += ` AND from_day <= ` + arg(to) + ` AND to_day > ` + arg(from)
 	}
@@ -217,12 +215,29 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 	if f.PageToken != "" {
 		day, id, err := decodeStayToken(f.PageToken)
 		if err != nil {
-			return nil, "", fmt.Errorf("list stays: %w", err)
+			return "", nil, err
 		}
 		query += ` AND (from_day, id) < (` + arg(day) + `, ` + arg(id) + `)`
 	}
-	query += ` ORDER BY from_day DESC, id DESC LIMIT ` + arg(limit+1)
-	ss, err := queryStays(ctx, t.tx, query, args...)
+	return query, args, nil
+}
+
+// staysOrder is the order of ListStays and EachStay: by FromDay and then
+// id, newest first.
+const staysOrder = ` ORDER BY from_day DESC, id DESC`
+
+// ListStays returns the stays f selects by FromDay, newest first, then id,
+// newest first, at most f.Limit (50 when unset, never more than
+// beredskap.MaxPageSize), and the next page's token or "". A night that
+// does not parse, or a malformed page token, is EINVALID.
+func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*beredskap.Stay, string, error) {
+	limit := pageLimit(f.Limit)
+	query, args, err := staysQuery(f)
+	if err != nil {
+		return nil, "", fmt.Errorf("list stays: %w", err)
+	}
+	query += staysOrder + ` LIMIT $` + strconv.Itoa(len(args)+1)
+	ss, err := queryStays(ctx, t.tx, query, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list stays: %w", err)
 	}
@@ -233,6 +248,35 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 		next = encodeStayToken(last.FromDay, last.ID)
 	}
 	return ss, next, nil
+}
+
+// EachStay calls fn with every stay f selects, in the order of ListStays,
+// read by one query (see beredskap.HotelTx). Limit and PageToken are
+// ignored.
+func (t *hotelTx) EachStay(ctx context.Context, f beredskap.StayFilter, fn func(*beredskap.Stay) error) error {
+	f.PageToken = ""
+	query, args, err := staysQuery(f)
+	if err != nil {
+		return fmt.Errorf("each stay: %w", err)
+	}
+	rows, err := t.tx.Query(ctx, query+staysOrder, args...)
+	if err != nil {
+		return fmt.Errorf("each stay: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		st, err := scanStay(rows)
+		if err != nil {
+			return fmt.Errorf("each stay: %w", err)
+		}
+		if err := fn(st); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each stay: %w", err)
+	}
+	return nil
 }
 
 // A stay page token is base64url of "<from day>.<id>", the position of the

@@ -74,7 +74,7 @@ func dayStart(d time.Time, days int) string {
 const planColumns = `id, receipt, municipality, person_key, first_name, last_name, birth_date, phone, email,
 	language, arrival_at, first_day, last_day, rule_id, sms_days, call_days, status, end_reason, ended_at,
 	employer_org, reached, breach_suspected, attempts, last_report_at, next_call_at, claimed_by, lease_until,
-	created_at, updated_at`
+	created_at, updated_at, quarantine_code, exemption_code, accommodation_code`
 
 // stampPlan writes p's instants back as stored: UTC, to the microsecond.
 // A hold without an end is no hold: ClaimedBy becomes "" when LeaseUntil is
@@ -122,12 +122,13 @@ func (t *followUpTx) CreatePlan(ctx context.Context, p *beredskap.FollowUpPlan) 
 	}
 	stampPlan(p)
 	args := append([]any{p.Receipt}, planArgs(p)...)
-	args = append(args, fmtTime(p.CreatedAt))
+	args = append(args, fmtTime(p.CreatedAt), p.Codes.Quarantine, p.Codes.Exemption, p.Codes.Accommodation)
 	err := t.tx.QueryRowContext(ctx, `INSERT INTO followup_plans (receipt, municipality, person_key, first_name,
 	last_name, first_lower, last_lower, birth_date, phone, email, language, arrival_at, arrival_day, first_day,
 	last_day, rule_id, sms_days, call_days, status, end_reason, ended_at, employer_org, reached, breach_suspected,
-	attempts, last_report_at, next_call_at, claimed_by, lease_until, updated_at, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	attempts, last_report_at, next_call_at, claimed_by, lease_until, updated_at, created_at, quarantine_code,
+	exemption_code, accommodation_code)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id`, args...).Scan(&p.ID)
 	if err != nil {
 		err = translate(err)
@@ -139,7 +140,7 @@ RETURNING id`, args...).Scan(&p.ID)
 	return nil
 }
 
-// UpdatePlan stores every field of p but ID, Receipt and CreatedAt, and
+// UpdatePlan stores every field of p but ID, Receipt, CreatedAt and Codes, and
 // sets UpdatedAt from the clock, or returns ENOTFOUND.
 func (t *followUpTx) UpdatePlan(ctx context.Context, p *beredskap.FollowUpPlan) error {
 	p.UpdatedAt = t.now()
@@ -265,7 +266,7 @@ func scanPlan(row interface{ Scan(...any) error }) (*beredskap.FollowUpPlan, err
 	err := row.Scan(&p.ID, &p.Receipt, &p.Municipality, &p.PersonKey, &p.FirstName, &p.LastName, &p.BirthDate,
 		&p.Phone, &p.Email, &p.Language, &arrival, &p.FirstDay, &p.LastDay, &p.RuleID, &smsDays, &callDays, &status,
 		&p.EndReason, &ended, &p.EmployerOrg, &p.Reached, &p.BreachSuspected, &p.Attempts, &lastReport, &next,
-		&p.ClaimedBy, &leaseUntil, &created, &updated)
+		&p.ClaimedBy, &leaseUntil, &created, &updated, &p.Codes.Quarantine, &p.Codes.Exemption, &p.Codes.Accommodation)
 	if err != nil {
 		return nil, err
 	}

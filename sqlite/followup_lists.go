@@ -24,7 +24,7 @@ const prefixEnd = "\U0010FFFF"
 var nameIndexMax = 1000
 
 // travellersQuery returns the query and arguments of a page of ListTravellers
-// with limit rows. It is a range of an index that starts with the
+// with limit rows (every row when limit is 0, as EachTraveller reads). It is a range of an index that starts with the
 // municipality and orders by (arrival_at DESC, receipt DESC), starting after
 // the page token, so that no page sorts or skips rows; a search by a rare
 // name reads the name indexes and sorts what they match (byName).
@@ -83,8 +83,12 @@ func travellersQuery(f beredskap.ReportFilter, limit int, byName bool) (string, 
 		}
 		conds, args = append(conds, `(arrival_at, receipt) < (?, ?)`), append(args, fmtTime(at), receipt)
 	}
-	return `SELECT ` + planColumns + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") +
-		` ORDER BY arrival_at DESC, receipt DESC LIMIT ?`, append(args, limit+1), nil
+	query := `SELECT ` + planColumns + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") +
+		` ORDER BY arrival_at DESC, receipt DESC`
+	if limit <= 0 {
+		return query, args, nil
+	}
+	return query + ` LIMIT ?`, append(args, limit+1), nil
 }
 
 // ListTravellers returns the plans of f.Municipality that f selects, newest
@@ -93,17 +97,9 @@ func travellersQuery(f beredskap.ReportFilter, limit int, byName bool) (string, 
 // municipality, a malformed date, status or token is EINVALID.
 func (t *followUpTx) ListTravellers(ctx context.Context, f beredskap.ReportFilter) ([]*beredskap.FollowUpPlan, string, error) {
 	limit := pageLimit(f.Limit)
-	byName := false
-	if name := strings.ToLower(strings.TrimSpace(f.Name)); name != "" && f.Municipality != "" {
-		var n int
-		err := t.tx.QueryRowContext(ctx, `SELECT
-	(SELECT COUNT(*) FROM (SELECT 1 FROM followup_plans WHERE municipality = ?1 AND first_lower >= ?2 AND first_lower < ?3 LIMIT ?4)) +
-	(SELECT COUNT(*) FROM (SELECT 1 FROM followup_plans WHERE municipality = ?1 AND last_lower >= ?2 AND last_lower < ?3 LIMIT ?4))`,
-			f.Municipality, name, name+prefixEnd, nameIndexMax+1).Scan(&n)
-		if err != nil {
-			return nil, "", fmt.Errorf("list travellers: %w", err)
-		}
-		byName = n <= nameIndexMax
+	byName, err := t.rareName(ctx, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("list travellers: %w", err)
 	}
 	query, args, err := travellersQuery(f, limit, byName)
 	if err != nil {
@@ -119,6 +115,57 @@ func (t *followUpTx) ListTravellers(ctx context.Context, f beredskap.ReportFilte
 	ps = ps[:limit]
 	last := ps[limit-1]
 	return ps, beredskap.EncodePageToken(last.ArrivalAt, last.Receipt), nil
+}
+
+// rareName tells whether f searches for a name that at most nameIndexMax
+// plans of its municipality match, to be looked up in the name indexes.
+func (t *followUpTx) rareName(ctx context.Context, f beredskap.ReportFilter) (bool, error) {
+	name := strings.ToLower(strings.TrimSpace(f.Name))
+	if name == "" || f.Municipality == "" {
+		return false, nil
+	}
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT
+	(SELECT COUNT(*) FROM (SELECT 1 FROM followup_plans WHERE municipality = ?1 AND first_lower >= ?2 AND first_lower < ?3 LIMIT ?4)) +
+	(SELECT COUNT(*) FROM (SELECT 1 FROM followup_plans WHERE municipality = ?1 AND last_lower >= ?2 AND last_lower < ?3 LIMIT ?4))`,
+		f.Municipality, name, name+prefixEnd, nameIndexMax+1).Scan(&n)
+	if err != nil {
+		return false, err
+	}
+	return n <= nameIndexMax, nil
+}
+
+// EachTraveller calls fn with every plan f selects, in the order of
+// ListTravellers, read by one query (see beredskap.FollowUpTx). Limit and
+// PageToken are ignored.
+func (t *followUpTx) EachTraveller(ctx context.Context, f beredskap.ReportFilter, fn func(*beredskap.FollowUpPlan) error) error {
+	f.PageToken = ""
+	byName, err := t.rareName(ctx, f)
+	if err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	query, args, err := travellersQuery(f, 0, byName)
+	if err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPlan(rows)
+		if err != nil {
+			return fmt.Errorf("each traveller: %w", err)
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each traveller: %w", err)
+	}
+	return nil
 }
 
 // FollowUpStats counts the municipality's arrivals and quarantines in

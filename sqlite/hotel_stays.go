@@ -86,13 +86,10 @@ func (t *hotelTx) FindStay(ctx context.Context, id int64) (*beredskap.Stay, erro
 	return s, nil
 }
 
-// ListStays returns the stays f selects by FromDay and then id, newest
-// first, at most f.Limit (50 when unset, never more than
-// beredskap.MaxPageSize), and the next page's token, "" on the last page.
-// A malformed page token is EINVALID on page_token. The page token holds
-// the FromDay and id of the last stay of the page.
-func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*beredskap.Stay, string, error) {
-	limit := pageLimit(f.Limit)
+// staysQuery returns the query and arguments of the stays f selects,
+// without order or limit, after the page token when f has one. A malformed
+// page token is EINVALID on page_token.
+func staysQuery(f beredskap.StayFilter) (string, []any, error) {
 	query := `SELECT ` + stayColumns + ` FROM hotel_stays WHERE 1 = 1`
 	var args []any
 	if f.Municipality != "" {
@@ -126,14 +123,30 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 	if f.PageToken != "" {
 		day, id, err := decodeStayToken(f.PageToken)
 		if err != nil {
-			return nil, "", fmt.Errorf("list stays: %w", err)
+			return "", nil, err
 		}
 		query += ` AND (from_day, id) < (?, ?)`
 		args = append(args, day, id)
 	}
-	query += ` ORDER BY from_day DESC, id DESC LIMIT ?`
-	args = append(args, limit+1)
-	rows, err := t.tx.QueryContext(ctx, query, args...)
+	return query, args, nil
+}
+
+// staysOrder is the order of ListStays and EachStay: by FromDay and then
+// id, newest first.
+const staysOrder = ` ORDER BY from_day DESC, id DESC`
+
+// ListStays returns the stays f selects by FromDay and then id, newest
+// first, at most f.Limit (50 when unset, never more than
+// beredskap.MaxPageSize), and the next page's token, "" on the last page.
+// A malformed page token is EINVALID on page_token. The page token holds
+// the FromDay and id of the last stay of the page.
+func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*beredskap.Stay, string, error) {
+	limit := pageLimit(f.Limit)
+	query, args, err := staysQuery(f)
+	if err != nil {
+		return nil, "", fmt.Errorf("list stays: %w", err)
+	}
+	rows, err := t.tx.QueryContext(ctx, query+staysOrder+` LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list stays: %w", err)
 	}
@@ -148,6 +161,35 @@ func (t *hotelTx) ListStays(ctx context.Context, f beredskap.StayFilter) ([]*ber
 		next = encodeStayToken(last.FromDay, last.ID)
 	}
 	return ss, next, nil
+}
+
+// EachStay calls fn with every stay f selects, in the order of ListStays,
+// read by one query (see beredskap.HotelTx). Limit and PageToken are
+// ignored.
+func (t *hotelTx) EachStay(ctx context.Context, f beredskap.StayFilter, fn func(*beredskap.Stay) error) error {
+	f.PageToken = ""
+	query, args, err := staysQuery(f)
+	if err != nil {
+		return fmt.Errorf("each stay: %w", err)
+	}
+	rows, err := t.tx.QueryContext(ctx, query+staysOrder, args...)
+	if err != nil {
+		return fmt.Errorf("each stay: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		st, err := scanStay(rows)
+		if err != nil {
+			return fmt.Errorf("each stay: %w", err)
+		}
+		if err := fn(st); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each stay: %w", err)
+	}
+	return nil
 }
 
 // encodeStayToken returns the page token of the position after a stay

@@ -110,6 +110,7 @@ func planOf(reg *beredskap.StoredRegistration) *beredskap.FollowUpPlan {
 		ArrivalAt: followStart, FirstDay: "2021-01-03", LastDay: "2021-01-13", RuleID: "2020-12-13-1700",
 		SMSDays: []int{2, 5}, CallDays: []int{1, 3}, Status: beredskap.PlanActive,
 		NextCallAt: time.Date(2021, 1, 4, 9, 0, 0, 0, time.UTC),
+		Codes:      beredskap.CodesOf(&reg.Registration, &reg.Decision),
 	}
 }
 
@@ -198,6 +199,7 @@ func testPlanRoundTrip(t *testing.T, h StaffHarness) {
 	p.Reached, p.BreachSuspected, p.Attempts = true, true, 3
 	p.LastReportAt = ptr(time.Date(2021, 1, 4, 10, 0, 0, 1000, time.UTC))
 	p.ClaimedBy, p.LeaseUntil = "op@helsedir.no", ptr(time.Date(2021, 1, 4, 10, 15, 0, 0, time.UTC))
+	p.Codes = beredskap.FollowUpCodes{Quarantine: "1002", Exemption: "2005;2007", Accommodation: "4003"}
 	fuUpdate(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) error { return tx.CreatePlan(ctx, p) })
 	if p.ID == 0 || p.CreatedAt.IsZero() || !p.UpdatedAt.Equal(p.CreatedAt) {
 		t.Fatalf("created plan: ID %d, CreatedAt %v, UpdatedAt %v; want them set", p.ID, p.CreatedAt, p.UpdatedAt)
@@ -245,11 +247,12 @@ func testPlanUpdate(t *testing.T, h StaffHarness) {
 	c.LastReportAt, c.NextCallAt = ptr(queueNow.Add(-time.Hour)), queueNow.Add(24*time.Hour)
 	c.ClaimedBy, c.LeaseUntil = "op@helsedir.no", ptr(queueNow.Add(time.Minute))
 	c.Receipt, c.CreatedAt = "ignored", time.Time{}
+	c.Codes = beredskap.FollowUpCodes{Quarantine: "ignored", Exemption: "ignored", Accommodation: "ignored"}
 	fuUpdate(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) error { return tx.UpdatePlan(ctx, &c) })
 	if !c.UpdatedAt.After(created) {
 		t.Errorf("UpdatedAt %v after UpdatePlan; want after CreatedAt %v", c.UpdatedAt, created)
 	}
-	c.Receipt, c.CreatedAt = p.Receipt, created
+	c.Receipt, c.CreatedAt, c.Codes = p.Receipt, created, p.Codes
 	if got := findPlan(t, h, p.ID); fuJSON(t, got) != fuJSON(t, &c) {
 		t.Errorf("after UpdatePlan\n got %s\nwant %s", fuJSON(t, got), fuJSON(t, &c))
 	}

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,11 +12,34 @@ import (
 )
 
 // listTravellers returns every plan f selects, page by page, and fails the
-// test on an error, an oversized page or a repeated plan.
+// test on an error, an oversized page or a repeated plan. When f starts
+// at the first page, EachTraveller must read the same plans in the same
+// order, whatever the limit.
 func listTravellers(t *testing.T, h StaffHarness, f beredskap.ReportFilter) []*beredskap.FollowUpPlan {
 	t.Helper()
 	var all []*beredskap.FollowUpPlan
 	seen := map[int64]bool{}
+	if f.PageToken == "" {
+		defer func() {
+			each := f
+			each.Limit = 1
+			var got []*beredskap.FollowUpPlan
+			fuView(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) error {
+				return tx.EachTraveller(ctx, each, func(p *beredskap.FollowUpPlan) error {
+					got = append(got, p)
+					return nil
+				})
+			})
+			if !slices.Equal(planIDs(got), planIDs(all)) {
+				t.Errorf("EachTraveller(%+v): %v; want the pages' %v", each, planIDs(got), planIDs(all))
+			}
+			for i := range min(len(got), len(all)) {
+				if fuJSON(t, got[i]) != fuJSON(t, all[i]) {
+					t.Errorf("EachTraveller row\n got %s\nwant %s", fuJSON(t, got[i]), fuJSON(t, all[i]))
+				}
+			}
+		}()
+	}
 	fuView(t, h, func(ctx context.Context, tx beredskap.FollowUpTx) error {
 		for range 1000 {
 			page, next, err := tx.ListTravellers(ctx, f)
@@ -123,6 +148,25 @@ func testListTravellersFilters(t *testing.T, h StaffHarness) {
 			return err
 		})
 		wantCode(t, err, beredskap.EINVALID, fmt.Sprintf("ListTravellers(%+v)", f))
+		if f.PageToken != "" {
+			continue // EachTraveller reads from the start
+		}
+		err = s.ViewFollowUp(context.Background(), func(ctx context.Context, tx beredskap.FollowUpTx) error {
+			return tx.EachTraveller(ctx, f, func(*beredskap.FollowUpPlan) error { return nil })
+		})
+		wantCode(t, err, beredskap.EINVALID, fmt.Sprintf("EachTraveller(%+v)", f))
+	}
+	// An error of fn ends the reading and comes back as it is.
+	stop := errors.New("stop")
+	calls := 0
+	err := s.ViewFollowUp(context.Background(), func(ctx context.Context, tx beredskap.FollowUpTx) error {
+		return tx.EachTraveller(ctx, beredskap.ReportFilter{Municipality: "0301"}, func(*beredskap.FollowUpPlan) error {
+			calls++
+			return stop
+		})
+	})
+	if err != stop || calls != 1 {
+		t.Errorf("EachTraveller with fn failing: %v after %d calls; want the error after 1", err, calls)
 	}
 }
 

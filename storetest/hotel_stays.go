@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -152,6 +153,32 @@ func listStays(t *testing.T, h StaffHarness, f beredskap.StayFilter) []*beredska
 	return nil
 }
 
+// eachStay returns the stays EachStay reads for the filter.
+func eachStay(t *testing.T, h StaffHarness, f beredskap.StayFilter) []*beredskap.Stay {
+	t.Helper()
+	var all []*beredskap.Stay
+	hView(t, h, func(ctx context.Context, tx beredskap.HotelTx) error {
+		return tx.EachStay(ctx, f, func(s *beredskap.Stay) error {
+			all = append(all, s)
+			return nil
+		})
+	})
+	return all
+}
+
+// encodeAnyStayToken returns the next-page token of the first stay f
+// selects by pages of one, or "" when f selects fewer than two.
+func encodeAnyStayToken(t *testing.T, h StaffHarness, f beredskap.StayFilter) string {
+	t.Helper()
+	f.Limit = 1
+	var next string
+	hView(t, h, func(ctx context.Context, tx beredskap.HotelTx) (err error) {
+		_, next, err = tx.ListStays(ctx, f)
+		return err
+	})
+	return next
+}
+
 func testListStaysFilters(t *testing.T, h StaffHarness) {
 	oslo := newHotel(t, h, "0301", "Hotel Oslo", 20)
 	oslo2 := newHotel(t, h, "0301", "Hotel Oslo Syd", 20)
@@ -182,6 +209,26 @@ func testListStaysFilters(t *testing.T, h StaffHarness) {
 		if g, w := ids(got, stayID), ids(tc.want, stayID); !sameIDs(g, w) {
 			t.Errorf("%s: ListStays(%+v) = %v; want %v", tc.name, tc.f, g, w)
 		}
+		// EachStay reads the same stays in the same order, whatever the
+		// limit and page token.
+		each := tc.f
+		each.Limit, each.PageToken = 1, encodeAnyStayToken(t, h, tc.f)
+		got = eachStay(t, h, each)
+		if g, w := ids(got, stayID), ids(tc.want, stayID); !sameIDs(g, w) {
+			t.Errorf("%s: EachStay(%+v) = %v; want %v", tc.name, each, g, w)
+		}
+	}
+	if got := eachStay(t, h, beredskap.StayFilter{Receipt: b.Receipt}); len(got) != 1 || hJSON(t, got[0]) != hJSON(t, b) {
+		t.Errorf("EachStay of b's receipt: %d stays; want b as stored", len(got))
+	}
+	// An error of fn ends the reading and comes back as it is.
+	stop := errors.New("stop")
+	calls := 0
+	err := hStore(t, h).ViewHotels(context.Background(), func(ctx context.Context, tx beredskap.HotelTx) error {
+		return tx.EachStay(ctx, beredskap.StayFilter{}, func(*beredskap.Stay) error { calls++; return stop })
+	})
+	if err != stop || calls != 1 {
+		t.Errorf("EachStay with fn failing: %v after %d calls; want the error after 1", err, calls)
 	}
 	got := listStays(t, h, beredskap.StayFilter{Receipt: b.Receipt})
 	if len(got) == 1 {
@@ -189,7 +236,7 @@ func testListStaysFilters(t *testing.T, h StaffHarness) {
 			t.Errorf("listed stay\n got %s\nwant %s", g, w)
 		}
 	}
-	err := hStore(t, h).ViewHotels(context.Background(), func(ctx context.Context, tx beredskap.HotelTx) error {
+	err = hStore(t, h).ViewHotels(context.Background(), func(ctx context.Context, tx beredskap.HotelTx) error {
 		_, _, err := tx.ListStays(ctx, beredskap.StayFilter{PageToken: "not a token!"})
 		return err
 	})
