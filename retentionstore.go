@@ -17,6 +17,12 @@ type RetentionStore interface {
 	UpdateRetention(ctx context.Context, fn func(ctx context.Context, tx RetentionTx) error) error
 	// ViewRetention runs fn in a read-only transaction.
 	ViewRetention(ctx context.Context, fn func(ctx context.Context, tx RetentionTx) error) error
+	// AwaitWriter waits, for most at the longest, until no other write
+	// waits for the database's one writer (SQLite), so that bulk work
+	// such as the purge goes after them; it returns ctx's error when ctx
+	// ends first. PostgreSQL's writes do not wait for one another here:
+	// it returns at once.
+	AwaitWriter(ctx context.Context, most time.Duration) error
 }
 
 // DueFilter selects registrations whose period has ended: arrived before
@@ -133,6 +139,11 @@ type RetentionTx interface {
 	// stays lose the guest's receipt, name, birth date, transfer address,
 	// documents and note and stay as fee rows.
 	PurgeRegistrations(ctx context.Context, receipts []string) (PurgeCounts, error)
+	// WritersWaiting reports whether other transactions wait for this one
+	// to end before they can write (SQLite's one writer), so that a purge
+	// should commit what it has and let them go first. PostgreSQL's
+	// writers do not wait for the purge: false.
+	WritersWaiting() bool
 	// PurgeFeeRows deletes de-identified hotel stays whose last night is
 	// before lastNightBefore (YYYY-MM-DD), at most limit.
 	PurgeFeeRows(ctx context.Context, lastNightBefore string, limit int) (int, error)

@@ -99,7 +99,7 @@ func BenchmarkReevaluate(b *testing.B) {
 // and returns their receipts.
 func seedActive(b *testing.B, path string, book *rules.Book, n int, at time.Time) []string {
 	b.Helper()
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
+	raw, err := sql.Open("sqlite", "file:"+path+"?"+seedPragmas)
 	if err != nil {
 		b.Fatal(err)
 	}

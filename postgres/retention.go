@@ -19,6 +19,10 @@ func (s *StaffStore) UpdateRetention(ctx context.Context, fn func(ctx context.Co
 	})
 }
 
+// AwaitWriter returns at once: PostgreSQL's writes do not queue for one
+// writer as SQLite's do.
+func (s *StaffStore) AwaitWriter(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
 // ViewRetention runs fn in a read-only transaction, as View does.
 func (s *StaffStore) ViewRetention(ctx context.Context, fn func(ctx context.Context, tx beredskap.RetentionTx) error) error {
 	return s.View(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
@@ -131,6 +135,10 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 	}
 	return c, nil
 }
+
+// WritersWaiting is false: PostgreSQL's writers do not wait for the purge,
+// whose row locks are on rows no one else writes.
+func (t *retentionTx) WritersWaiting() bool { return false }
 
 // exec runs a statement and returns how many rows it changed.
 func (t *retentionTx) exec(ctx context.Context, what, query string, args ...any) (int, error) {

@@ -20,6 +20,9 @@ type Report struct {
 	Citizens      int                   `json:"citizen_accounts_and_sessions"`
 	Staff         int                   `json:"staff_records"`
 	Holds         int                   `json:"legal_holds"`
+	// Yielded counts the batches of registrations that ended early
+	// because other writes waited for the database's one writer (SQLite).
+	Yielded int `json:"batches_yielded"`
 }
 
 // Total returns how many rows the purge removed or de-identified.
@@ -30,7 +33,9 @@ func (r Report) Total() int {
 // Purge carries out the policy in force now: every registration whose
 // period has ended, with what belongs to it, in batches (one transaction
 // and one audit entry "retention.purge" each, naming the receipts as
-// subjects) sized to hold the writer about Config.Budget; then fee rows
+// subjects) sized to hold the writer about Config.Budget, each ending
+// early, with what it has done, when other writes wait for SQLite's one
+// writer, so that registrations go first; then fee rows
 // past the accounting period, closed citizen cases, unused citizen
 // accounts and sessions, ended staff records and ended legal holds. It
 // stops between batches when ctx ends, and a later call goes on where it
@@ -49,23 +54,38 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
+		// Registrations waiting for SQLite's writer go first, unless they
+		// keep it busy so long that the purge would never run.
+		if err := s.store.AwaitWriter(ctx, 10*s.cfg.Budget); err != nil {
+			return rep, err
+		}
+		var c beredskap.PurgeCounts
 		var n int
+		var yielded bool
 		var began time.Time
 		limit := size.size
 		err := s.store.UpdateRetention(ctx, func(ctx context.Context, tx beredskap.RetentionTx) error {
 			began = time.Now()
+			c, n, yielded = beredskap.PurgeCounts{}, 0, false
 			receipts, err := tx.DueRegistrations(ctx, beredskap.DueFilter{ArrivedBefore: arrivedBefore, Today: today, Limit: limit})
 			if err != nil || len(receipts) == 0 {
 				return err
 			}
-			c, err := tx.PurgeRegistrations(ctx, receipts)
-			if err != nil {
-				return err
+			// purgeStep registrations at a time, so that the batch ends
+			// early, with what it has done, when other writes wait for the
+			// writer.
+			for n < len(receipts) && !yielded {
+				step := receipts[n:min(n+purgeStep, len(receipts))]
+				sc, err := tx.PurgeRegistrations(ctx, step)
+				if err != nil {
+					return err
+				}
+				c.Add(sc)
+				n += len(step)
+				yielded = n < len(receipts) && tx.WritersWaiting()
 			}
-			n = len(receipts)
-			rep.Registrations.Add(c)
 			rec := beredskap.RecordFor(a, "retention.purge", "retention:"+Registrations, beredskap.OutcomeOK)
-			rec.Subjects = receipts
+			rec.Subjects = receipts[:n]
 			rec.Detail = fmt.Sprintf("policy %s: arrived before %s; %d registrations, %d follow-up plans, %d call reports, %d SMS, %d labour notices, %d dispensations deleted; %d hotel stays de-identified",
 				p.ID, arrivedBefore.UTC().Format(time.RFC3339), c.Registrations, c.Plans, c.CallReports, c.SMS, c.LabourNotices, c.Dispensations, c.Stays)
 			return beredskap.AppendAudit(ctx, tx, rec)
@@ -76,15 +96,20 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 		if n == 0 {
 			break
 		}
-		size.done(n, time.Since(began))
+		rep.Registrations.Add(c)
 		rep.Batches++
+		if yielded {
+			rep.Yielded++
+		} else {
+			size.done(n, time.Since(began)) // the commit included
+		}
 		if renew != nil && time.Since(renewed) >= s.cfg.Lease/10 {
 			if err := renew(ctx); err != nil {
 				return rep, err
 			}
 			renewed = time.Now()
 		}
-		if n < limit {
+		if n < limit && !yielded {
 			break
 		}
 		if s.cfg.Pause > 0 {
@@ -132,6 +157,11 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 		"batches", rep.Batches, "rows", rep.Total())
 	return rep, nil
 }
+
+// purgeStep is how many registrations the purge deletes between two
+// looks at whether other writes wait for the writer: what such a write
+// waits for at most, besides the commit.
+const purgeStep = 8
 
 // batchSizer sizes the purge's batches of registrations so that each
 // holds the writer about budget: the next size moves halfway towards what

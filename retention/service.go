@@ -15,10 +15,12 @@ type Config struct {
 	// transaction removes.
 	Batch int
 	// Budget is how long one purge transaction of registrations should
-	// hold the database's writer (default 10 ms). The purge sizes each
-	// batch from the rate of the batches before it, so that registrations
-	// arriving meanwhile wait at most about this long for the writer (see
-	// bench.BenchmarkPurge).
+	// hold the database's writer, its commit included (default 10 ms). The
+	// purge sizes each batch from the rate of the batches before it. On
+	// SQLite a batch also ends early when registrations wait for the
+	// writer, and the next begins when none waits (or after ten budgets),
+	// so that registrations arriving meanwhile wait at most about one step
+	// of a batch and its commit (see bench.BenchmarkPurge).
 	Budget time.Duration
 	// Pause is the rest between two batches (default none), which leaves
 	// the writer to other work on a busy system.

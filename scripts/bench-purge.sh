@@ -6,7 +6,10 @@
 # the same run. Prints the purge rate and the registrations' p50/p99 with
 # and without the purge, and the machine's load average. Usage:
 # scripts/bench-purge.sh [registrations, default 1000000] [per second, default 100] [baseline, default 30s]
-# Seeding a million takes a few minutes and about 5 GB in $TMPDIR.
+# Seeding a million takes several minutes and about 6 GB in $TMPDIR; with
+# BEREDSKAP_BENCH_SEED_DIR set, the seeded file is kept there and later runs
+# with the same N copy it (another 6 GB). BEREDSKAP_BENCH_BUDGET sets the
+# purge's --purge-budget (default 10ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BEREDSKAP_BENCH_REGS=${1:-1000000}

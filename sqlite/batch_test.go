@@ -3,11 +3,14 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"beredskap"
+	"beredskap/storetest"
 )
 
 // A caller that leads writes exactly one batch, with its own registration
@@ -24,7 +27,7 @@ func TestGroupCommitLeaderWritesOnlyItsOwnBatch(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			op := newCreateOp(context.Background(), beredskap.NewRegistration{})
+			op := newCreateOp(context.Background(), beredskap.NewRegistration{}, columns{})
 			g.do(op, func(batch []*createOp) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -60,7 +63,7 @@ func TestGroupCommitLeaderWritesOnlyItsOwnBatch(t *testing.T) {
 func TestGroupCommitSurvivesPanickingWrite(t *testing.T) {
 	var g groupCommit
 	release := make(chan struct{})
-	first := newCreateOp(context.Background(), beredskap.NewRegistration{})
+	first := newCreateOp(context.Background(), beredskap.NewRegistration{}, columns{})
 	firstDone := make(chan any)
 	go func() {
 		defer func() { firstDone <- recover() }()
@@ -74,7 +77,7 @@ func TestGroupCommitSurvivesPanickingWrite(t *testing.T) {
 	var wg sync.WaitGroup
 	ops := make([]*createOp, 5)
 	for i := range ops {
-		ops[i] = newCreateOp(context.Background(), beredskap.NewRegistration{})
+		ops[i] = newCreateOp(context.Background(), beredskap.NewRegistration{}, columns{})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -109,7 +112,7 @@ func TestGroupCommitSurvivesPanickingWrite(t *testing.T) {
 func TestGroupCommitWaitRespectsContext(t *testing.T) {
 	var g groupCommit
 	release := make(chan struct{})
-	leader := newCreateOp(context.Background(), beredskap.NewRegistration{})
+	leader := newCreateOp(context.Background(), beredskap.NewRegistration{}, columns{})
 	var writes [][]*createOp
 	var mu sync.Mutex
 	write := func(batch []*createOp) {
@@ -125,7 +128,7 @@ func TestGroupCommitWaitRespectsContext(t *testing.T) {
 	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return leader.taken })
 
 	ctx, cancel := context.WithCancel(context.Background())
-	waiter := newCreateOp(ctx, beredskap.NewRegistration{})
+	waiter := newCreateOp(ctx, beredskap.NewRegistration{}, columns{})
 	waiterDone := make(chan struct{})
 	go func() { g.do(waiter, write); close(waiterDone) }()
 	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) == 1 })
@@ -155,5 +158,57 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// A registration that fails after it has written (here its idempotency key,
+// refused by a trigger) rolls its batch back; the batch is then written one
+// registration at a time, so that the others are stored and the failing
+// one is not stored at all, rather than stored without its key.
+func TestWriteBatchFailureLeavesOthersAndNothingHalfStored(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "batch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.write.ExecContext(ctx, `CREATE TEMP TRIGGER refuse_key BEFORE INSERT ON idempotency
+		WHEN NEW.key = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewRegistrationService(db, time.Now)
+	var batch []*createOp
+	for _, key := range []string{"first", "refused", "last"} {
+		n := beredskap.NewRegistration{Registration: storetest.Registration("Anna", key), Decision: storetest.Decision(),
+			Municipality: "0301", IdempotencyKey: key, RequestHash: "hash-" + key}
+		cols, err := columnsOf(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch = append(batch, newCreateOp(ctx, n, cols))
+	}
+	s.writeBatch(batch)
+	for _, op := range batch {
+		failed := op.n.IdempotencyKey == "refused"
+		if (op.err != nil) != failed || (op.reg != nil) == failed || op.created == failed {
+			t.Errorf("%s: reg %v, created %t, err %v; want failed %t", op.n.IdempotencyKey, op.reg, op.created, op.err, failed)
+		}
+	}
+	var names []string
+	rows, err := db.read.QueryContext(ctx, `SELECT last_name FROM registrations ORDER BY last_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	if got, want := strings.Join(names, ","), "first,last"; got != want {
+		t.Errorf("stored %q; want %q", got, want)
 	}
 }

@@ -48,6 +48,10 @@ type DB struct {
 	head    audithead.Hint
 	indexed atomic.Int64
 
+	// prio counts the writes that bulk work such as the retention purge
+	// lets go first.
+	prio *priority
+
 	// bg tracks background work (see goBackground), which stops when done
 	// is cancelled; mu guards closed.
 	bg     sync.WaitGroup
@@ -65,7 +69,7 @@ type DB struct {
 // for tests. A database whose schema is newer than this binary knows is
 // refused with ECONFLICT.
 func Open(ctx context.Context, path string) (*DB, error) {
-	db := &DB{path: path}
+	db := &DB{path: path, prio: newPriority()}
 	db.done, db.cancel = context.WithCancel(context.Background())
 	if path == ":memory:" {
 		w, err := sql.Open("sqlite", "file::memory:?"+params(true).Encode())
@@ -226,7 +230,7 @@ type statements struct {
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
 	writeQueries = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery,
-		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery, savepointQuery, rollbackToQuery, releaseQuery}
+		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )
 
@@ -247,7 +251,7 @@ func (db *DB) prepareStatements(ctx context.Context) error {
 		return m, nil
 	}
 	var err error
-	if db.stmts.write, err = prepare(db.write, writeQueries, sharedQueries); err != nil {
+	if db.stmts.write, err = prepare(db.write, writeQueries, purgeQueries(), sharedQueries); err != nil {
 		return err
 	}
 	if db.read == db.write {
@@ -261,6 +265,32 @@ func (db *DB) prepareStatements(ctx context.Context) error {
 // writeStmt returns the prepared write statement of query for use in tx.
 func (db *DB) writeStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
 	return tx.StmtContext(ctx, db.stmts.write[query])
+}
+
+// txStatements are prepared write statements bound to one transaction,
+// each bound once however often the transaction runs it: a batch of
+// registrations runs the same few statements for each.
+type txStatements struct {
+	ctx   context.Context
+	db    *DB
+	tx    *sql.Tx
+	bound map[string]*sql.Stmt
+}
+
+// txStatements returns the prepared write statements for use in tx.
+func (db *DB) txStatements(ctx context.Context, tx *sql.Tx) *txStatements {
+	return &txStatements{ctx: ctx, db: db, tx: tx, bound: make(map[string]*sql.Stmt, 4)}
+}
+
+// get returns the prepared write statement of query bound to the
+// transaction.
+func (t *txStatements) get(query string) *sql.Stmt {
+	st, ok := t.bound[query]
+	if !ok {
+		st = t.db.writeStmt(t.ctx, t.tx, query)
+		t.bound[query] = st
+	}
+	return st
 }
 
 // close closes the statements that were prepared.
@@ -285,10 +315,18 @@ func (db *DB) indexedUpTo(seq int64) {
 	}
 }
 
+// beginWrite begins an immediate transaction on the writer connection,
+// counted in db.prio while it waits for the connection.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	db.prio.enter()
+	defer db.prio.leave()
+	return db.write.BeginTx(ctx, nil)
+}
+
 // inWriteTx runs fn in an immediate transaction on the writer connection and
 // commits when fn returns nil.
 func (db *DB) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}

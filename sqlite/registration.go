@@ -45,34 +45,45 @@ func NewRegistrationService(db *DB, clock beredskap.Clock) *RegistrationService 
 // false; another RequestHash is ECONFLICT. An arrival time or birth date
 // that does not parse is EINVALID.
 func (s *RegistrationService) CreateRegistration(ctx context.Context, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
-	op := newCreateOp(ctx, n)
+	cols, err := columnsOf(n)
+	if err != nil {
+		return nil, false, fmt.Errorf("create registration: %w", err)
+	}
+	op := newCreateOp(ctx, n, cols)
+	s.db.prio.enter()
 	s.batches.do(op, s.writeBatch)
+	s.db.prio.leave()
 	if op.err != nil {
 		return nil, false, fmt.Errorf("create registration: %w", translate(op.err))
 	}
 	return op.reg, op.created, nil
 }
 
-func (s *RegistrationService) create(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration) (*beredskap.StoredRegistration, bool, error) {
+// create writes n, whose columns are cols, with the transaction's
+// statements, or finds the registration stored before under its
+// idempotency key. Its *beredskap.Error failures come before it writes
+// anything.
+func (s *RegistrationService) create(ctx context.Context, stmts *txStatements, n beredskap.NewRegistration, cols columns) (*beredskap.StoredRegistration, bool, error) {
 	if n.IdempotencyKey != "" {
-		receipt, hash, err := s.findIdempotencyKey(ctx, tx, n.IdempotencyKey)
+		var receipt, hash string
+		err := stmts.get(findIdempotencyQuery).QueryRowContext(ctx, n.IdempotencyKey).Scan(&receipt, &hash)
 		switch {
 		case err == nil && hash != n.RequestHash:
 			return nil, false, beredskap.Errorf(beredskap.ECONFLICT, "the idempotency key was used for another registration")
 		case err == nil:
-			reg, err := findRegistration(ctx, tx, receipt)
+			reg, err := findRegistration(ctx, stmts.tx, receipt)
 			return reg, false, err
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, false, err
 		}
 	}
 	now := s.clock().UTC().Truncate(time.Microsecond)
-	reg, err := s.insertRegistration(ctx, tx, n, now)
+	reg, err := s.insertRegistration(ctx, stmts, n, cols, now)
 	if err != nil {
 		return nil, false, err
 	}
 	if n.IdempotencyKey != "" {
-		_, err := s.db.writeStmt(ctx, tx, insertIdempotencyQuery).ExecContext(ctx,
+		_, err := stmts.get(insertIdempotencyQuery).ExecContext(ctx,
 			n.IdempotencyKey, reg.Receipt, n.RequestHash, now.Format(timeFormat))
 		if err != nil {
 			return nil, false, err
@@ -81,16 +92,13 @@ func (s *RegistrationService) create(ctx context.Context, tx *sql.Tx, n beredska
 	return reg, true, nil
 }
 
-// insertRegistration inserts n under a fresh receipt, drawing another when
-// the receipt is taken.
-func (s *RegistrationService) insertRegistration(ctx context.Context, tx *sql.Tx, n beredskap.NewRegistration, now time.Time) (*beredskap.StoredRegistration, error) {
-	cols, err := columnsOf(n)
-	if err != nil {
-		return nil, err
-	}
+// insertRegistration inserts n, whose columns are cols, under a fresh
+// receipt, drawing another when the receipt is taken.
+func (s *RegistrationService) insertRegistration(ctx context.Context, stmts *txStatements, n beredskap.NewRegistration, cols columns, now time.Time) (*beredskap.StoredRegistration, error) {
+	insert := stmts.get(insertRegistrationQuery)
 	for range maxReceiptAttempts {
 		receipt := s.newReceipt()
-		_, err := s.db.writeStmt(ctx, tx, insertRegistrationQuery).ExecContext(ctx,
+		_, err := insert.ExecContext(ctx,
 			receipt, n.Municipality, cols.arrivalAt.Format(timeFormat), now.Format(timeFormat),
 			n.Registration.Traveller.FirstName, n.Registration.Traveller.LastName, n.Registration.Traveller.BirthDate,
 			n.Registration.Traveller.Language, n.Decision.RuleSet.ID, n.Decision.RuleSet.Hash,
@@ -143,13 +151,6 @@ func columnsOf(n beredskap.NewRegistration) (columns, error) {
 	return columns{arrivalAt: arrival.UTC(), registration: string(r), decision: string(d)}, nil
 }
 
-// findIdempotencyKey returns the receipt and request hash stored under key,
-// or sql.ErrNoRows.
-func (s *RegistrationService) findIdempotencyKey(ctx context.Context, tx *sql.Tx, key string) (receipt, hash string, err error) {
-	err = s.db.writeStmt(ctx, tx, findIdempotencyQuery).QueryRowContext(ctx, key).Scan(&receipt, &hash)
-	return receipt, hash, err
-}
-
 // The statements of writing a registration, prepared once on the writer
 // (see statements): parsing them on every call showed in profiles.
 const (
@@ -159,9 +160,6 @@ const (
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertIdempotencyQuery = `INSERT INTO idempotency (key, receipt, request_hash, created_at) VALUES (?, ?, ?, ?)`
 	findIdempotencyQuery   = `SELECT receipt, request_hash FROM idempotency WHERE key = ?`
-	savepointQuery         = `SAVEPOINT registration`
-	rollbackToQuery        = `ROLLBACK TO registration`
-	releaseQuery           = `RELEASE registration`
 )
 
 // FindRegistration returns the registration with the receipt, given in its

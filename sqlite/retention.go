@@ -89,6 +89,52 @@ func statsQuery(cond string) string {
 // purgeInList is the condition that selects the receipts of a JSON array.
 const purgeInList = `r.receipt IN (SELECT value FROM json_each(?1))`
 
+// purgeStatement is one statement of PurgeRegistrations and the count its rows
+// add to.
+type purgeStatement struct {
+	count func(c *beredskap.PurgeCounts) *int
+	query string
+}
+
+// The statements of PurgeRegistrations, each given the receipts as a JSON
+// array; all are prepared once on the writer (see purgeQueries). Every
+// DELETE finds its rows through an index on receipt (report_id for
+// labour notices), never by a scan.
+var (
+	purgeCountQuery = `INSERT INTO retention_counts (month, municipality, key, count)
+		SELECT month, municipality, key, n FROM (` + statsQuery(purgeInList) + `) WHERE n > 0
+		ON CONFLICT (month, municipality, key) DO UPDATE SET count = count + excluded.count`
+	purgeOpenQuery  = `INSERT INTO purge_gate (id) VALUES (1)`
+	purgeCloseQuery = `DELETE FROM purge_gate`
+	purgeSteps      = func() []purgeStatement {
+		const in = `receipt IN (SELECT value FROM json_each(?1))`
+		other := func(c *beredskap.PurgeCounts) *int { return &c.Other }
+		return []purgeStatement{
+			{func(c *beredskap.PurgeCounts) *int { return &c.SMS }, `DELETE FROM sms_outbox WHERE ` + in},
+			{func(c *beredskap.PurgeCounts) *int { return &c.LabourNotices },
+				`DELETE FROM labour_notices WHERE report_id IN (SELECT id FROM call_reports WHERE ` + in + `)`},
+			{func(c *beredskap.PurgeCounts) *int { return &c.CallReports }, `DELETE FROM call_reports WHERE ` + in},
+			{func(c *beredskap.PurgeCounts) *int { return &c.Plans }, `DELETE FROM followup_plans WHERE ` + in},
+			{other, `DELETE FROM impact_changes WHERE ` + in},
+			{other, `DELETE FROM rule_change_notices WHERE ` + in},
+			{func(c *beredskap.PurgeCounts) *int { return &c.Dispensations }, `DELETE FROM dispensations WHERE ` + in},
+			{func(c *beredskap.PurgeCounts) *int { return &c.Stays }, `UPDATE hotel_stays SET receipt = '', guest_name = '',
+				birth_date = '', transfer_address = '', transfer_documents = '[]', note = '' WHERE ` + in},
+			{other, `DELETE FROM idempotency WHERE ` + in},
+			{func(c *beredskap.PurgeCounts) *int { return &c.Registrations }, `DELETE FROM registrations WHERE ` + in},
+		}
+	}()
+)
+
+// purgeQueries returns the statements of PurgeRegistrations.
+func purgeQueries() []string {
+	qs := []string{purgeCountQuery, purgeOpenQuery, purgeCloseQuery}
+	for _, st := range purgeSteps {
+		qs = append(qs, st.query)
+	}
+	return qs
+}
+
 // PurgeRegistrations counts, de-identifies and deletes (see
 // beredskap.RetentionTx). The gate row lets the triggers of registrations
 // and call reports allow the deletes, within this transaction only.
@@ -101,47 +147,40 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 	if err != nil {
 		return c, err
 	}
-	if _, err := t.tx.ExecContext(ctx, `
-		INSERT INTO retention_counts (month, municipality, key, count)
-		SELECT month, municipality, key, n FROM (`+statsQuery(purgeInList)+`) WHERE n > 0
-		ON CONFLICT (month, municipality, key) DO UPDATE SET count = count + excluded.count`, string(list)); err != nil {
+	run := func(query string) (int64, error) {
+		res, err := t.db.writeStmt(ctx, t.tx, query).ExecContext(ctx, string(list))
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	if _, err := run(purgeCountQuery); err != nil {
 		return c, fmt.Errorf("purge: count: %w", err)
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO purge_gate (id) VALUES (1)`); err != nil {
+	if _, err := run(purgeOpenQuery); err != nil {
 		return c, fmt.Errorf("purge: open the gate: %w", err)
 	}
-	const in = `receipt IN (SELECT value FROM json_each(?1))`
-	steps := []struct {
-		count *int
-		query string
-	}{
-		{&c.SMS, `DELETE FROM sms_outbox WHERE ` + in},
-		{&c.LabourNotices, `DELETE FROM labour_notices WHERE report_id IN (SELECT id FROM call_reports WHERE ` + in + `)`},
-		{&c.CallReports, `DELETE FROM call_reports WHERE ` + in},
-		{&c.Plans, `DELETE FROM followup_plans WHERE ` + in},
-		{&c.Other, `DELETE FROM impact_changes WHERE ` + in},
-		{&c.Other, `DELETE FROM rule_change_notices WHERE ` + in},
-		{&c.Dispensations, `DELETE FROM dispensations WHERE ` + in},
-		{&c.Stays, `UPDATE hotel_stays SET receipt = '', guest_name = '', birth_date = '', transfer_address = '',
-			transfer_documents = '[]', note = '' WHERE ` + in},
-		{&c.Other, `DELETE FROM idempotency WHERE ` + in},
-		{&c.Registrations, `DELETE FROM registrations WHERE ` + in},
-	}
-	for _, st := range steps {
-		res, err := t.tx.ExecContext(ctx, st.query, string(list))
+	for _, st := range purgeSteps {
+		n, err := run(st.query)
 		if err != nil {
 			return c, fmt.Errorf("purge: %w", err)
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return c, err
-		}
-		*st.count += int(n)
+		*st.count(&c) += int(n)
 	}
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM purge_gate`); err != nil {
+	if _, err := run(purgeCloseQuery); err != nil {
 		return c, fmt.Errorf("purge: close the gate: %w", err)
 	}
 	return c, nil
+}
+
+// WritersWaiting reports whether registrations or other transactions wait
+// for the writer connection this transaction holds.
+func (t *retentionTx) WritersWaiting() bool { return t.db.prio.busy() }
+
+// AwaitWriter waits until no registration or other transaction waits for
+// the writer connection, for most at the longest.
+func (s *StaffStore) AwaitWriter(ctx context.Context, most time.Duration) error {
+	return s.db.prio.await(ctx, most)
 }
 
 // deleteLimited runs a DELETE of at most limit rows chosen by the query

@@ -40,7 +40,7 @@ func NewStaffStore(db *DB, clock beredskap.Clock) *StaffStore {
 // returns nil. An error from fn, returned as it is, rolls back everything fn
 // did, audit entries included.
 func (s *StaffStore) Update(ctx context.Context, fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
-	tx, err := s.db.write.BeginTx(ctx, nil)
+	tx, err := s.db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("begin staff update: %w", err)
 	}
