@@ -92,6 +92,10 @@ func DecodeForm(form url.Values) *beredskap.Registration {
 		CriticalFunctionSector: text("critical_function_sector"),
 		Documents:              nonEmpty(form["documents"]),
 		Destination:            text("destination"),
+		CovidCertificate: beredskap.CovidCertificate{
+			Status: text("covid_certificate.status"),
+			System: text("covid_certificate.system"),
+		},
 	}
 }
 

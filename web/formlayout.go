@@ -73,6 +73,8 @@ var registrationForm = []formSection{
 			formControl{"employer.org_number", kindInput}, formControl{"employer.name", kindInput}),
 	}},
 	{Heading: "section.exemptions", Hint: "section.exemptions.hint", Parts: []formPart{
+		{Legend: "section.certificate", Hint: "section.certificate.hint", Controls: []formControl{
+			{"covid_certificate.status", kindSelect}, {"covid_certificate.system", kindSelect}}},
 		plain(formControl{"exemptions_claimed", kindCheckboxes}, formControl{"critical_function_sector", kindSelect}),
 	}},
 	{Heading: "section.documents", Parts: []formPart{

@@ -51,6 +51,8 @@ var optionalChoices = map[string]bool{
 	"traveller.language":            true,
 	"critical_function_sector":      true,
 	"trip_purpose":                  true,
+	"covid_certificate.status":      true,
+	"covid_certificate.system":      true,
 	"exemptions_claimed":            true,
 	"documents":                     true,
 	"countries_visited":             true,
