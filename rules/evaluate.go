@@ -136,6 +136,10 @@ type evaluation struct {
 	unknown   bool
 	needClass bool
 	protected bool
+	// certified is set when the traveller shows a certificate the version
+	// accepts, even where a stay excludes its exemption from quarantine:
+	// the duties of those without a valid certificate are not theirs.
+	certified bool
 }
 
 // redArea reports whether a red country or area was visited, noting
@@ -210,7 +214,8 @@ func (e *evaluation) run() beredskap.Decision {
 		e.unknown = e.unknown || unknown
 	}
 	e.unknown = e.unknown && !e.red
-	e.protected = p.protected.accepts(e.r.CovidCertificate) && !e.visitedAny(p.protected.excluded())
+	e.certified = p.protected.accepts(e.r.CovidCertificate)
+	e.protected = e.certified && !e.visitedAny(p.protected.excluded())
 	if p.abolished != nil {
 		e.reason(p.abolished)
 		e.tests(false)
@@ -738,7 +743,7 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 	if n.foreign && (e.r.Traveller.Nationality == "NO" || e.r.Residence != beredskap.ResidenceNone) {
 		return false
 	}
-	if n.unlessProtected && e.protected {
+	if n.unlessProtected && e.certified {
 		return false
 	}
 	if len(n.ifVisited) > 0 && !e.visitedAny(n.ifVisited) {

@@ -199,7 +199,7 @@ type notice struct {
 	exemption string
 	unless    []string
 	foreign   bool
-	// unlessProtected excludes a traveller whose certificate the
+	// unlessProtected excludes a traveller who shows a certificate the
 	// version's protected block accepts.
 	unlessProtected bool
 	ifVisited       []string

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"beredskap/intake/input"
 	"cmp"
 	"slices"
 )
@@ -50,9 +51,9 @@ var registrationForm = []formSection{
 	}},
 	{Heading: "section.journey", Parts: []formPart{
 		{Legend: "section.arrival_time", Inline: true, Controls: []formControl{
-			{fieldArrivalDate, kindInput}, {fieldArrivalClock, kindInput}}},
+			{input.FieldArrivalDate, kindInput}, {input.FieldArrivalClock, kindInput}}},
 		plain(formControl{"arrival.mode", kindRadios}, formControl{"arrival.point", kindInput},
-			formControl{"countries_visited", kindCheckboxes}, formControl{fieldCountriesOther, kindInput}),
+			formControl{"countries_visited", kindCheckboxes}, formControl{input.FieldCountriesOther, kindInput}),
 	}},
 	{Heading: "section.stay", Parts: []formPart{
 		plain(formControl{"accommodation.type", kindRadios}, formControl{"accommodation.address.street", kindInput}),
