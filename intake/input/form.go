@@ -5,19 +5,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Oslo must resolve on hosts without zoneinfo
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 )
-
-// oslo is the time zone in which travellers give their arrival time.
-var oslo = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic(err) // time/tzdata is embedded, so this cannot happen
-	}
-	return loc
-}()
 
 // Names of the registration form's fields that are not JSON paths of a
 // registration: the arrival as a date and a time, and country codes typed
@@ -108,7 +99,7 @@ func arrivalInstant(date, clock string) string {
 	}
 	date = formDate(date)
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02 15.04"} {
-		if t, err := time.ParseInLocation(layout, date+" "+clock, oslo); err == nil {
+		if t, err := time.ParseInLocation(layout, date+" "+clock, datefmt.Oslo); err == nil {
 			return t.Format(time.RFC3339)
 		}
 	}
