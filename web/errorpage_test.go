@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -118,4 +119,26 @@ func TestExpiredFormOffersReload(t *testing.T) {
 		t.Error("the form's page has no form to send again")
 	}
 
+}
+
+// TestExpiredReportFormLeadsBackToThePlan checks that the control
+// centre's call report, refused as expired, offers to open the traveller's
+// page again, which answers.
+func TestExpiredReportFormLeadsBackToThePlan(t *testing.T) {
+	ts, centre, p := followUpServer(t, true)
+	form := breachReport(p.Receipt, validOrg)
+	form.Set("csrf", "stale-token-of-an-earlier-session")
+	doc := mustPage(t, ts, centre, planPath(p, "en"), http.StatusOK)
+	action := doc.Find("#report-form").AttrOr("action", "")
+	resp := staffRequest(t, ts, centre, http.MethodPost, action, form, true)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("status %d; want 403", resp.StatusCode)
+	}
+	reload := document(t, resp).Find("#error-reload").AttrOr("href", "")
+	if !strings.HasPrefix(reload, fmt.Sprintf("/staff/followup/queue/%d?", p.ID)) {
+		t.Fatalf("reload link %q; want the traveller's page", reload)
+	}
+	if doc := mustPage(t, ts, centre, reload, http.StatusOK); doc.Find("#report-form").Length() != 1 {
+		t.Errorf("the page at %s has no report form", reload)
+	}
 }
