@@ -83,6 +83,21 @@ type Attachment struct {
 	Ciphertext []byte
 }
 
+// PrintLetter is a letter to a person without a digital mailbox, for
+// citizen support to print and post: its encrypted PDF (Attachment),
+// whether it carries the person's registered address (when the population
+// register has none, the address is written on it by hand), when it was
+// queued, first printed and how often it was downloaded. Case is set by
+// ListPrintLetters.
+type PrintLetter struct {
+	Attachment
+	Case         *AccessCase
+	AddressKnown bool
+	CreatedAt    time.Time
+	PrintedAt    *time.Time // nil while the letter waits
+	Downloads    int
+}
+
 // CaseFilter selects access cases, earliest deadline first. Empty fields
 // match everything.
 type CaseFilter struct {

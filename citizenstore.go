@@ -54,14 +54,19 @@ type CitizenTx interface {
 
 	// CreatePrintLetter stores a letter to print and post, encrypted like
 	// an attachment (CaseID, Nonce, Ciphertext; MediaType
-	// application/pdf), for a person without a digital mailbox.
-	CreatePrintLetter(ctx context.Context, l *Attachment) error
-	// ListPrintLetters returns the cases with letters waiting, oldest
-	// first.
-	ListPrintLetters(ctx context.Context) ([]*AccessCase, error)
-	// TakePrintLetter returns a case's waiting letter and removes it, so
-	// that it is printed once.
-	TakePrintLetter(ctx context.Context, caseID int64) (*Attachment, error)
+	// application/pdf), for a person without a digital mailbox, with
+	// AddressKnown, dated by the clock. A case has at most one letter
+	// (ECONFLICT).
+	CreatePrintLetter(ctx context.Context, l *PrintLetter) error
+	// ListPrintLetters returns the letters waiting to be printed, oldest
+	// first, then the printed ones, the last printed first (at most
+	// MaxPageSize of them), each with its case and without its PDF.
+	ListPrintLetters(ctx context.Context) ([]*PrintLetter, error)
+	// DownloadPrintLetter returns a case's letter with its encrypted PDF
+	// and counts the download: the first sets PrintedAt. The letter stays,
+	// to be downloaded again, until the case is purged. ENOTFOUND when the
+	// case has none.
+	DownloadPrintLetter(ctx context.Context, caseID int64) (*PrintLetter, error)
 
 	// RegistrationsOf returns the registrations whose traveller has the
 	// national identity number, newest first (at most MaxPageSize).

@@ -24,6 +24,19 @@ type Registration struct {
 	CriticalFunctionSector string        `json:"critical_function_sector"`
 	Documents              []string      `json:"documents"`
 	Destination            string        `json:"destination"`
+	// CovidCertificate is the corona certificate the traveller can show at
+	// the border, when given: from June 2021 a verifiable certificate of
+	// full vaccination or of covid-19 in the last six months exempts from
+	// entry quarantine. Optional; the zero value means none.
+	CovidCertificate CovidCertificate `json:"covid_certificate,omitzero"`
+}
+
+// CovidCertificate is a verifiable corona certificate: what it shows
+// (Status) and the system that issued it (System). Both are given, or
+// neither.
+type CovidCertificate struct {
+	Status string `json:"status"`
+	System string `json:"system"`
 }
 
 // Traveller is the person who registers (den innreisende).
@@ -106,6 +119,21 @@ const (
 	TripLeisure       = "leisure"
 )
 
+// Values of CovidCertificate.Status: fully vaccinated, or recovered from
+// covid-19 in the last six months.
+const (
+	CertificateVaccinated = "vaccinated"
+	CertificateRecovered  = "recovered"
+)
+
+// Values of CovidCertificate.System: the Norwegian corona certificate
+// (helsenorge.no), or a certificate under the EU's rules for digital
+// COVID certificates (which the Swedish and Danish ones joined).
+const (
+	CertificateNorwegian = "norwegian"
+	CertificateEU        = "eu"
+)
+
 // Values of Accommodation.Type.
 const (
 	AccommodationOwnHome         = "own_home"
@@ -146,9 +174,11 @@ const (
 // Enumerations lists the allowed values of every enumerated field, by the
 // JSON path of the field. Forms, the OpenAPI document and Validate read it.
 var Enumerations = map[string][]string{
-	"residence":    {ResidenceRegistered, ResidencePermanentHome, ResidenceNone},
-	"purpose":      {PurposeWork, PurposeAsylumSeeker, PurposeTransferRefugee, PurposeOther},
-	"trip_purpose": {TripWork, TripStudiesAbroad, TripWelfare, TripLeisure},
+	"residence":                {ResidenceRegistered, ResidencePermanentHome, ResidenceNone},
+	"purpose":                  {PurposeWork, PurposeAsylumSeeker, PurposeTransferRefugee, PurposeOther},
+	"trip_purpose":             {TripWork, TripStudiesAbroad, TripWelfare, TripLeisure},
+	"covid_certificate.status": {CertificateVaccinated, CertificateRecovered},
+	"covid_certificate.system": {CertificateNorwegian, CertificateEU},
 	"accommodation.type": {AccommodationOwnHome, AccommodationFamilyHome, AccommodationEmployer,
 		AccommodationOtherSuitable, AccommodationOrdinaryHotel, AccommodationQuarantineHotel, AccommodationNone},
 	"exemptions_claimed": {ExemptionRecovered, ExemptionVisitation, ExemptionInvitedByState, ExemptionCommuter,

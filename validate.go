@@ -65,6 +65,9 @@ func (r *Registration) Validate(now time.Time) error {
 	}
 	ps.list("documents", r.Documents)
 	ps.enum("destination", r.Destination, true)
+	c := r.CovidCertificate
+	ps.enum("covid_certificate.status", c.Status, c.System != "")
+	ps.enum("covid_certificate.system", c.System, c.Status != "")
 	return ps.Err()
 }
 

@@ -84,6 +84,20 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"no destination", func(r *beredskap.Registration) { r.Destination = "" }, "destination", "required"},
 		// The trip purpose is optional (empty passes) but only its listed values.
 		{"unknown trip purpose", func(r *beredskap.Registration) { r.TripPurpose = "holiday" }, "trip_purpose", "unknown_value"},
+		// The corona certificate is optional, but what it shows and its
+		// system come together, each one of its listed values.
+		{"certificate without system", func(r *beredskap.Registration) {
+			r.CovidCertificate = beredskap.CovidCertificate{Status: "vaccinated"}
+		}, "covid_certificate.system", "required"},
+		{"certificate without status", func(r *beredskap.Registration) {
+			r.CovidCertificate = beredskap.CovidCertificate{System: "eu"}
+		}, "covid_certificate.status", "required"},
+		{"unknown certificate status", func(r *beredskap.Registration) {
+			r.CovidCertificate = beredskap.CovidCertificate{Status: "first_dose", System: "norwegian"}
+		}, "covid_certificate.status", "unknown_value"},
+		{"unknown certificate system", func(r *beredskap.Registration) {
+			r.CovidCertificate = beredskap.CovidCertificate{Status: "recovered", System: "US"}
+		}, "covid_certificate.system", "unknown_value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

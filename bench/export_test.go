@@ -29,14 +29,17 @@ import (
 // real server with bearer tokens (issue 15: under 5 s):
 //
 //   - followup_csv and followup_xlsx: GET /api/v1/followup/export of every
-//     follow-up plan of the municipality with its registration;
+//     follow-up plan of the municipality, with the code columns the plan
+//     keeps from its registration;
 //   - invoices_csv: GET /api/v1/stays/invoices?format=csv over the month of
 //     the municipality's employer-paid hotel stays, each priced night by
 //     night.
 //
 // Beside each, in the same run and round by round, the baseline is a plain
 // SELECT of the same rows with the same driver, every column read: plans
-// joined with their registrations, and the stays. It reports the median of
+// joined with their registrations (what the export read before the plans
+// kept the codes; kept so that figures compare across versions), and the
+// stays. It reports the median of
 // the rounds (BEREDSKAP_BENCH_ROUNDS, 3 when unset) in milliseconds and the
 // ratio to the baseline, and the processor time of each (the server runs
 // in the benchmark's process). Run it once:

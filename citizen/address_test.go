@@ -2,6 +2,7 @@ package citizen_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,14 +29,14 @@ func TestPrintLetterToRegisteredAddress(t *testing.T) {
 	}
 	found := false
 	for _, l := range letters {
-		found = found || (l.CaseID == c.ID && l.Number == c.Number && l.Name == c.Name)
+		found = found || (l.CaseID == c.ID && l.Number == c.Number && l.Name == c.Name && l.AddressKnown && l.PrintedAt == nil)
 	}
 	if !found {
 		t.Errorf("the print queue %+v lacks case %s", letters, c.Number)
 	}
-	pdf, err := e.svc.TakePrintLetter(e.support, c.ID)
+	pdf, err := e.svc.DownloadLetter(e.support, c.ID)
 	if err != nil {
-		t.Fatalf("TakePrintLetter: %v", err)
+		t.Fatalf("DownloadLetter: %v", err)
 	}
 	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
 	for _, want := range []string{c.Name, "c/o Åse Ødegård", "Fjordveien 12", "9008 TROMSØ", c.Number} {
@@ -90,9 +91,13 @@ func TestPrintLetterWithoutRegisteredAddress(t *testing.T) {
 				tc.setup(reg, person)
 			}
 			c := e.reopen(person)
-			pdf, err := e.svc.TakePrintLetter(e.support, c.ID)
+			letters, err := e.svc.PrintLetters(e.support)
+			if i := slices.IndexFunc(letters, func(l citizen.PrintLetter) bool { return l.CaseID == c.ID }); err != nil || i < 0 || letters[i].AddressKnown {
+				t.Errorf("PrintLetters: %+v, %v; want the letter, its address unknown", letters, err)
+			}
+			pdf, err := e.svc.DownloadLetter(e.support, c.ID)
 			if err != nil {
-				t.Fatalf("TakePrintLetter: %v", err)
+				t.Fatalf("DownloadLetter: %v", err)
 			}
 			code := codeIn(t, pdf, c.Number)
 			if text := pdfText(t, pdf); !strings.Contains(text, c.Name) || strings.Contains(text, "9008") {
@@ -101,6 +106,10 @@ func TestPrintLetterWithoutRegisteredAddress(t *testing.T) {
 			queued := e.auditOf(beredskap.AuditFilter{Action: "citizen_letter.queue"})
 			if len(queued) == 0 || !strings.Contains(queued[len(queued)-1].Detail, "added by hand") {
 				t.Errorf("citizen_letter.queue audited as %+v; want the address to be added by hand", queued)
+			}
+			printed := e.auditOf(beredskap.AuditFilter{Action: "citizen_letter.print"})
+			if len(printed) == 0 || !strings.Contains(printed[len(printed)-1].Detail, "written by hand") {
+				t.Errorf("citizen_letter.print audited as %+v; want the address to be written by hand", printed)
 			}
 			if _, err := e.svc.EnterCode(e.second, c.Number, code); err != nil {
 				t.Fatalf("EnterCode: %v", err)

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -391,12 +392,30 @@ func TestReopenByPrintLetter(t *testing.T) {
 	if n := len(e.mailbox.Letters()); n != 0 {
 		t.Fatalf("%d letters delivered to a person without a mailbox", n)
 	}
-	pdf, err := e.svc.TakePrintLetter(e.support, c.ID)
+	pdf, err := e.svc.DownloadLetter(e.support, c.ID)
 	if err != nil {
-		t.Fatalf("TakePrintLetter: %v", err)
+		t.Fatalf("DownloadLetter: %v", err)
 	}
 	code := codeIn(t, pdf, c.Number)
-	_, err = e.svc.TakePrintLetter(e.support, c.ID)
+	// The letter stays to be downloaded again (a jammed printer), the same
+	// letter, and the download is audited as a second one.
+	again, err := e.svc.DownloadLetter(e.support, c.ID)
+	if err != nil {
+		t.Fatalf("DownloadLetter again: %v", err)
+	}
+	if codeIn(t, again, c.Number) != code {
+		t.Errorf("the letter downloaded again has another code")
+	}
+	prints := e.auditOf(beredskap.AuditFilter{Action: "citizen_letter.print"})
+	if len(prints) != 2 || !strings.HasPrefix(prints[0].Detail, "first download") || !strings.HasPrefix(prints[1].Detail, "downloaded again") {
+		t.Errorf("downloads audited as %+v; want a first download and one again", prints)
+	}
+	letters, err := e.svc.PrintLetters(e.support)
+	if i := slices.IndexFunc(letters, func(l citizen.PrintLetter) bool { return l.CaseID == c.ID }); err != nil || i < 0 ||
+		letters[i].PrintedAt == nil || letters[i].Downloads != 2 {
+		t.Errorf("PrintLetters after two downloads: %+v, %v; want the letter, printed, downloaded twice", letters, err)
+	}
+	_, err = e.svc.DownloadLetter(e.support, c.ID+1000)
 	wantErr(t, err, beredskap.ENOTFOUND, "", "")
 	if _, err := e.svc.EnterCode(e.second, c.Number, code); err != nil {
 		t.Fatalf("EnterCode: %v", err)
@@ -408,9 +427,9 @@ func TestTooManyWrongCodes(t *testing.T) {
 	e := newEnv(t, citizen.Config{MaxCodeAttempts: 3})
 	person := nid(t, 127)
 	c := e.reopen(person)
-	pdf, err := e.svc.TakePrintLetter(e.support, c.ID)
+	pdf, err := e.svc.DownloadLetter(e.support, c.ID)
 	if err != nil {
-		t.Fatalf("TakePrintLetter: %v", err)
+		t.Fatalf("DownloadLetter: %v", err)
 	}
 	code := codeIn(t, pdf, c.Number)
 	wrong := "12345678"
@@ -435,9 +454,9 @@ func TestExpiredCode(t *testing.T) {
 	e := newEnv(t, citizen.Config{CodeTTL: 24 * time.Hour})
 	person := nid(t, 128)
 	c := e.reopen(person)
-	pdf, err := e.svc.TakePrintLetter(e.support, c.ID)
+	pdf, err := e.svc.DownloadLetter(e.support, c.ID)
 	if err != nil {
-		t.Fatalf("TakePrintLetter: %v", err)
+		t.Fatalf("DownloadLetter: %v", err)
 	}
 	code := codeIn(t, pdf, c.Number)
 	e.clock.Advance(25 * time.Hour)
@@ -547,9 +566,9 @@ func TestReopenNeedsASecondPerson(t *testing.T) {
 	e := newEnv(t, citizen.Config{})
 	person := nid(t, 131)
 	c := e.reopen(person) // approved by support
-	pdf, err := e.svc.TakePrintLetter(e.second, c.ID)
+	pdf, err := e.svc.DownloadLetter(e.second, c.ID)
 	if err != nil {
-		t.Fatalf("TakePrintLetter: %v", err)
+		t.Fatalf("DownloadLetter: %v", err)
 	}
 	code := codeIn(t, pdf, c.Number)
 	for _, who := range []context.Context{e.support, e.second} {

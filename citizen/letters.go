@@ -87,6 +87,7 @@ func (s *Service) answer(ctx context.Context, tx beredskap.CitizenTx, a *beredsk
 	l := s.content(c, now, code)
 	if !to.mailbox {
 		l.RecipientAddress = to.address
+		l.AddressByHand = len(to.address) == 0
 	}
 	pdf, err := letter.Render(l)
 	if err != nil {
@@ -104,7 +105,10 @@ func (s *Service) answer(ctx context.Context, tx beredskap.CitizenTx, a *beredsk
 // by hand. Audited as "citizen_letter.queue".
 func (s *Service) queuePrint(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, pdf []byte, addressed bool) error {
 	nonce, ciphertext := s.seal(pdf, letterAD(c.ID))
-	l := &beredskap.Attachment{CaseID: c.ID, MediaType: "application/pdf", Size: len(pdf), Nonce: nonce, Ciphertext: ciphertext}
+	l := &beredskap.PrintLetter{
+		Attachment:   beredskap.Attachment{CaseID: c.ID, MediaType: "application/pdf", Size: len(pdf), Nonce: nonce, Ciphertext: ciphertext},
+		AddressKnown: addressed,
+	}
 	if err := tx.CreatePrintLetter(ctx, l); err != nil {
 		return err
 	}
@@ -151,27 +155,26 @@ func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.
 	}
 }
 
-// addressed returns the letter out rendered again with the person's
-// registered address, and true; or out's PDF as it is, and false, when
-// the address is unknown or the letter cannot be rendered again.
+// addressed returns the letter out rendered again for print: with the
+// person's registered address, and true; or, when the population register
+// has none, with an empty address box to write in by hand, and false (and
+// out's PDF as it is, and false, when it cannot be rendered again).
 func (s *Service) addressed(ctx context.Context, c *beredskap.AccessCase, out *outgoing) ([]byte, bool) {
-	lines := s.registeredAddress(ctx, c.NationalID)
-	if len(lines) == 0 {
-		return out.pdf, false
-	}
 	l := out.content
-	l.RecipientAddress = lines
+	l.RecipientAddress = s.registeredAddress(ctx, c.NationalID)
+	l.AddressByHand = len(l.RecipientAddress) == 0
 	pdf, err := letter.Render(l)
 	if err != nil {
 		s.logger.ErrorContext(ctx, "citizen: render the print letter with its address", "case", c.Number, "err", err)
 		return out.pdf, false
 	}
-	return pdf, true
+	return pdf, !l.AddressByHand
 }
 
 // PrintLetters returns the letters waiting to be printed and posted,
-// oldest first. It needs PermProcessCitizenCases (EFORBIDDEN otherwise,
-// audited). Audited as "citizen_letter.list".
+// oldest first, then the letters printed already, which can be downloaded
+// again, the last printed first. It needs PermProcessCitizenCases
+// (EFORBIDDEN otherwise, audited). Audited as "citizen_letter.list".
 func (s *Service) PrintLetters(ctx context.Context) ([]PrintLetter, error) {
 	a, err := s.may(ctx, "citizen_letter.list", "citizen_letters")
 	if err != nil {
@@ -179,13 +182,14 @@ func (s *Service) PrintLetters(ctx context.Context) ([]PrintLetter, error) {
 	}
 	var out []PrintLetter
 	err = s.store.UpdateCitizen(ctx, func(ctx context.Context, tx beredskap.CitizenTx) error {
-		cases, err := tx.ListPrintLetters(ctx)
+		letters, err := tx.ListPrintLetters(ctx)
 		if err != nil {
 			return err
 		}
-		out = make([]PrintLetter, len(cases))
-		for i, c := range cases {
-			out[i] = PrintLetter{CaseID: c.ID, Number: c.Number, Name: c.Name, CreatedAt: c.UpdatedAt}
+		out = make([]PrintLetter, len(letters))
+		for i, l := range letters {
+			out[i] = PrintLetter{CaseID: l.CaseID, Number: l.Case.Number, Name: l.Case.Name, CreatedAt: l.CreatedAt,
+				AddressKnown: l.AddressKnown, PrintedAt: l.PrintedAt, Downloads: l.Downloads}
 		}
 		rec := beredskap.RecordFor(a, "citizen_letter.list", "citizen_letters", beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("%d letters", len(out))
@@ -197,25 +201,37 @@ func (s *Service) PrintLetters(ctx context.Context) ([]PrintLetter, error) {
 	return out, nil
 }
 
-// TakePrintLetter returns the PDF of a case's letter waiting to be printed
-// and removes it, so that it is printed once. It needs
-// PermProcessCitizenCases (EFORBIDDEN otherwise, audited) and returns
-// ENOTFOUND when no letter waits. Audited as "citizen_letter.print".
-func (s *Service) TakePrintLetter(ctx context.Context, caseID int64) ([]byte, error) {
+// DownloadLetter returns the PDF of a case's letter to print, and counts
+// the download; the letter stays, so that it can be downloaded again (a
+// jammed printer, a lost envelope) until the case is purged with the
+// person's other data. Every download is audited as
+// "citizen_letter.print", the second and later ones saying so, and
+// whoever downloaded a reopen letter (and so may have seen its code) may
+// not enter its code. It needs PermProcessCitizenCases (EFORBIDDEN
+// otherwise, audited) and returns ENOTFOUND when the case has no letter.
+func (s *Service) DownloadLetter(ctx context.Context, caseID int64) ([]byte, error) {
 	a, err := s.may(ctx, "citizen_letter.print", caseObject(caseID))
 	if err != nil {
 		return nil, err
 	}
 	var pdf []byte
-	err = s.tx.Update(ctx, "take print letter", func(ctx context.Context, tx beredskap.CitizenTx) error {
-		l, err := tx.TakePrintLetter(ctx, caseID)
+	err = s.tx.Update(ctx, "download print letter", func(ctx context.Context, tx beredskap.CitizenTx) error {
+		l, err := tx.DownloadPrintLetter(ctx, caseID)
 		if err != nil {
 			return beredskap.RefuseUserError(err)
 		}
 		if pdf, err = s.open(l.Nonce, l.Ciphertext, letterAD(caseID)); err != nil {
 			return err
 		}
-		return beredskap.AppendAudit(ctx, tx, beredskap.RecordFor(a, "citizen_letter.print", caseObject(caseID), beredskap.OutcomeOK))
+		rec := beredskap.RecordFor(a, "citizen_letter.print", caseObject(caseID), beredskap.OutcomeOK)
+		rec.Detail = "first download"
+		if l.Downloads > 1 {
+			rec.Detail = fmt.Sprintf("downloaded again (download %d)", l.Downloads)
+		}
+		if !l.AddressKnown {
+			rec.Detail += "; the registered address is unknown and must be written by hand"
+		}
+		return beredskap.AppendAudit(ctx, tx, rec)
 	})
 	if err != nil {
 		return nil, err

@@ -205,11 +205,17 @@ type Withdrawal struct {
 	Reference  string
 }
 
-// PrintLetter is a letter waiting to be printed and posted, for a person
-// without a digital mailbox.
+// PrintLetter is a letter to print and post, for a person without a
+// digital mailbox: waiting (PrintedAt nil) or printed, and downloadable
+// again. AddressKnown is false when the population register gave no
+// address: the letter then has an empty address box to write the address
+// in by hand.
 type PrintLetter struct {
-	CaseID    int64
-	Number    string
-	Name      string
-	CreatedAt time.Time
+	CaseID       int64
+	Number       string
+	Name         string
+	CreatedAt    time.Time
+	AddressKnown bool
+	PrintedAt    *time.Time
+	Downloads    int
 }

@@ -9,6 +9,7 @@ import (
 
 	"beredskap"
 	"beredskap/sms"
+	"beredskap/sms/gsm"
 )
 
 // Preview is an SMS as it would be sent: the text, its encoding and
@@ -184,7 +185,7 @@ func (s *Service) SaveTemplate(ctx context.Context, t beredskap.SMSTemplate) err
 		if err := tx.SaveTemplate(ctx, &t); err != nil {
 			return err
 		}
-		enc, segs := sms.Count(t.Body)
+		enc, segs := gsm.Count(t.Body)
 		rec := beredskap.RecordFor(a, "followup.template_save", object, beredskap.OutcomeOK)
 		rec.Detail = fmt.Sprintf("encoding=%s segments=%d", enc, segs)
 		return beredskap.AppendAudit(ctx, tx, rec)

@@ -8,6 +8,7 @@ import (
 	"beredskap"
 	"beredskap/internal/datefmt"
 	"beredskap/sms"
+	"beredskap/sms/gsm"
 )
 
 // fallbackLanguages are tried, in order, when a template is missing in the
@@ -97,6 +98,6 @@ func (s *Service) render(set templateSet, p *beredskap.FollowUpPlan, key, langua
 	if err != nil {
 		return nil, fmt.Errorf("render template %s/%s: %w", t.Key, t.Language, err)
 	}
-	enc, segs := sms.Count(body)
+	enc, segs := gsm.Count(body)
 	return &message{body: body, language: t.Language, encoding: enc, segments: segs, fellBack: fellBack}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/datefmt"
 	"beredskap/mail"
 )
 
@@ -298,18 +299,35 @@ func stayRange(from, to string) error {
 // to know the guest when they come: the receipt (which the guest shows at
 // check-in), the nights, a shared room, and who allocated. No name, birth
 // date, employer or health data goes by e-mail; staff with access see the
-// rest on the stay's page. A failure is logged; the stay stands.
+// rest on the stay's page. The register does not know the contact
+// point's language, so the mail is in bokmål and then English, in the
+// words of the staff texts (hotel.mail.*). A failure is logged; the stay
+// stands.
 func (s *Service) notifyContact(ctx context.Context, h *beredskap.QuarantineHotel, st *beredskap.Stay) {
 	if s.mail == nil || h.ContactEmail == "" || st == nil {
 		return
 	}
-	text := fmt.Sprintf("Ny gjest ved %s / New guest at %s\n\nKvittering / Receipt: %s\n"+
-		"Netter / Nights: %s – %s (avreise / leaves %s)\nTildelt av / Allocated by: %s\n",
-		h.Name, h.Name, st.Receipt, day(st.FromDay), day(addDays(st.ToDay, -1)), day(st.ToDay), stayWord(st.Channel))
-	if st.GuardianStayID != 0 {
-		text += fmt.Sprintf("Deler rom med opphold / Shares the room of stay %d\n", st.GuardianStayID)
+	if s.cfg.Text == nil {
+		s.logger.Error("tell hotel contact point: no texts to write the mail with", "hotel", h.ID, "stay", st.ID)
+		return
 	}
-	m := mail.Message{To: []string{h.ContactEmail}, Subject: "Ny gjest / New guest: " + h.Name + " (" + st.Receipt + ")", Text: text}
+	var parts []string
+	for _, lang := range []string{"nb", "en"} {
+		t := func(key string, args ...any) string { return s.cfg.Text(lang, key, args...) }
+		lines := []string{
+			t("hotel.mail.intro", "hotel", h.Name), "",
+			t("hotel.mail.receipt", "receipt", st.Receipt),
+			t("hotel.mail.nights", "from", datefmt.DayOf(lang, st.FromDay), "last", datefmt.DayOf(lang, addDays(st.ToDay, -1)),
+				"leaves", datefmt.DayOf(lang, st.ToDay)),
+			t("hotel.mail.channel", "channel", t("hotel.channel."+st.Channel)),
+		}
+		if st.GuardianStayID != 0 {
+			lines = append(lines, t("hotel.mail.shared", "stay", st.GuardianStayID))
+		}
+		parts = append(parts, strings.Join(lines, "\n")+"\n")
+	}
+	subject := s.cfg.Text("nb", "hotel.mail.subject") + " / " + s.cfg.Text("en", "hotel.mail.subject") + ": " + h.Name + " (" + st.Receipt + ")"
+	m := mail.Message{To: []string{h.ContactEmail}, Subject: subject, Text: strings.Join(parts, "\n")}
 	if err := s.mail.Send(context.WithoutCancel(ctx), m); err != nil {
 		s.logger.Error("tell hotel contact point", "hotel", h.ID, "stay", st.ID, "err", err)
 	}

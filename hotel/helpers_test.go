@@ -14,6 +14,7 @@ import (
 	"beredskap/mail/mailtest"
 	"beredskap/rules"
 	"beredskap/staff"
+	"beredskap/web"
 )
 
 var oslo = func() *time.Location {
@@ -69,7 +70,7 @@ func newEnvWithBook(t *testing.T, kind string, book *rules.Book) *env {
 	c := &clock{now: start}
 	store, regs := teststore.Open(t, kind, c.Now)
 	return &env{
-		t: t, svc: hotel.New(store, book, sender, c.Now, hotel.Config{}, nil),
+		t: t, svc: hotel.New(store, book, sender, c.Now, hotel.Config{Text: web.StaffText}, nil),
 		staff: staff.New(store, nil, c.Now, staff.Config{BaseURL: "https://beredskap.example.test"}, nil),
 		store: store, regs: regs, book: book, clock: c, smtp: srv,
 	}

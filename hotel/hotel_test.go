@@ -15,6 +15,7 @@ import (
 	"beredskap/hotel"
 	"beredskap/internal/export"
 	"beredskap/internal/teststore"
+	"beredskap/web"
 )
 
 // Seed 004: the municipality's coordinator allocates air arrivals, the
@@ -222,16 +223,37 @@ func testFeeStatement(t *testing.T, kind string) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || fs.TotalNOK != 4500 {
 		t.Errorf("lines:\n%s\ntotal %d; want\n%s\ntotal 4500", strings.Join(got, "\n"), fs.TotalNOK, strings.Join(want, "\n"))
 	}
-	pdf, err := hotel.FeePDF(fs)
-	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
-		t.Fatalf("FeePDF: %v", err)
-	}
-	if _, err := exec.LookPath("pdftotext"); err == nil {
-		p := filepath.Join(t.TempDir(), "fee.pdf")
+	// The statement is in the reader's language, in the words of the
+	// staff texts: totals, days and categories as the language writes
+	// them, and nothing of the other language.
+	for _, tt := range []struct {
+		lang      string
+		want, not []string
+	}{
+		{"nb", []string{"Egenandel for karantenehotell", "4 500 kr", "11.12.2020", "Arbeidsgiver betaler"}, []string{"Total", "Employer"}},
+		{"nn", []string{"Eigendel for karantenehotell", "4 500 kr", "11.12.2020", "Arbeidsgivar betaler"}, []string{"Total", "Employer"}},
+		{"en", []string{"Quarantine hotel fee statement", "NOK 4,500", "11 Dec 2020", "Employer pays"}, []string{"Egenandel", "Sum"}},
+	} {
+		pdf, err := hotel.FeePDF(fs, tt.lang, func(key string, args ...any) string { return web.StaffText(tt.lang, key, args...) })
+		if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
+			t.Fatalf("FeePDF(%s): %v", tt.lang, err)
+		}
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			continue
+		}
+		p := filepath.Join(t.TempDir(), "fee-"+tt.lang+".pdf")
 		os.WriteFile(p, pdf, 0o600)
-		txt, err := exec.Command("pdftotext", p, "-").Output()
-		if err != nil || !strings.Contains(string(txt), "4 500 kr") {
-			t.Errorf("PDF text lacks the total 4 500 kr: %v\n%s", err, txt)
+		out, err := exec.Command("pdftotext", p, "-").Output()
+		txt := strings.Join(strings.Fields(string(out)), " ")
+		for _, w := range tt.want {
+			if err != nil || !strings.Contains(txt, w) {
+				t.Errorf("%s: the PDF lacks %q: %v\n%s", tt.lang, w, err, txt)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(txt, w) {
+				t.Errorf("%s: the PDF holds %q of another language:\n%s", tt.lang, w, txt)
+			}
 		}
 	}
 	var csv strings.Builder

@@ -9,6 +9,7 @@ import (
 	"beredskap"
 	"beredskap/internal/datefmt"
 	"beredskap/sms"
+	"beredskap/sms/gsm"
 )
 
 // notifyBatch is how many travellers one transaction of NotifyImpact
@@ -166,7 +167,7 @@ func (s *Service) enqueueChange(ctx context.Context, tx beredskap.HotelTx, set t
 	if err != nil {
 		return fmt.Errorf("render template %s/%s: %w", t.Key, t.Language, err)
 	}
-	enc, segs := sms.Count(body)
+	enc, segs := gsm.Count(body)
 	m := &beredskap.SMSMessage{Receipt: c.Receipt, To: r.Phone, Language: t.Language, Template: t.Key, Body: body,
 		Encoding: enc, Segments: segs, Status: beredskap.SMSQueued, NextAttemptAt: due, SentBy: "system", PlanID: r.PlanID}
 	return tx.EnqueueSMS(ctx, m)

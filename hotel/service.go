@@ -41,6 +41,11 @@ type Config struct {
 	// WatchBehind is how long after a version took effect
 	// RunImpactWatcher still computes its impact; 1 hour when 0.
 	WatchBehind time.Duration
+	// Text returns the words of a locale key of the staff texts in a
+	// language (web.StaffText), of which the mails to hotels' contact
+	// points are written; without it no such mail is sent (and the lack is
+	// logged).
+	Text func(lang, key string, args ...any) string
 }
 
 // withDefaults returns c with every zero setting replaced by its default.

@@ -3,6 +3,7 @@ package intake_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"beredskap"
 	"beredskap/intake"
+	"beredskap/intake/input"
 	"beredskap/rules"
 	"beredskap/sqlite"
 )
@@ -32,9 +34,15 @@ func newIntake(t *testing.T) *intake.Intake {
 	return &intake.Intake{Rules: book, Registrations: sqlite.NewRegistrationService(db, clock), Clock: clock}
 }
 
+// example returns the registration example of docs/contract.md, as the
+// web package's tests keep it.
 func example(t *testing.T) *beredskap.Registration {
 	t.Helper()
-	reg, err := intake.Decode(strings.NewReader(contractJSON))
+	data, err := os.ReadFile("../web/testdata/contract.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := input.DecodeBytes(data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,11 +27,15 @@ type Content struct {
 	// RecipientAddress holds the lines of the postal address under the
 	// name; it may be empty when the letter goes to a digital mailbox.
 	RecipientAddress []string
-	Date             time.Time
-	CaseNumber       string
-	Heading          string
-	Paragraphs       []string // bokmål
-	English          []string // the same in English
+	// AddressByHand marks a letter to print whose address is unknown (the
+	// population register has none): an empty box under the name, in the
+	// envelope window, takes the address written by hand.
+	AddressByHand bool
+	Date          time.Time
+	CaseNumber    string
+	Heading       string
+	Paragraphs    []string // bokmål
+	English       []string // the same in English
 	// Code is the one-time code of a reopen letter and Helpline the number
 	// to phone it in to; an empty Code prints no code block.
 	Code     string
@@ -146,6 +150,14 @@ func recipientBlock(pdf *fpdf.Fpdf, tr func(string) string, l Content) {
 			text = text[:len(text)-1]
 		}
 		pdf.CellFormat(windowWidth, 5, text, "", 1, "L", false, 0, "")
+	}
+	if l.AddressByHand && len(l.RecipientAddress) == 0 {
+		// Room for three lines of a handwritten address, within the window.
+		x, y := pdf.GetX(), pdf.GetY()
+		pdf.SetDrawColor(160, 160, 160)
+		pdf.Rect(x, y+1, windowWidth, 3*7, "D")
+		pdf.SetDrawColor(0, 0, 0)
+		pdf.SetY(y + 1 + 3*7)
 	}
 }
 

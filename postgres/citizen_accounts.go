@@ -116,39 +116,82 @@ func (t *citizenTx) DeleteCitizenSessions(ctx context.Context, nationalID string
 	return int(tag.RowsAffected()), nil
 }
 
-// CreatePrintLetter stores a letter to print for the case l.CaseID, dated
-// by the clock. A case with a letter waiting already is ECONFLICT, and
-// leaves the transaction usable; an unknown case fails.
-func (t *citizenTx) CreatePrintLetter(ctx context.Context, l *beredskap.Attachment) error {
-	_, err := t.execSavepoint(ctx, `INSERT INTO print_letters (case_id, media_type, size, nonce, ciphertext, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)`, l.CaseID, l.MediaType, l.Size, l.Nonce, l.Ciphertext, t.now())
+// CreatePrintLetter stores a letter to print for the case l.CaseID, with
+// whether it carries the registered address, dated by the clock. A case
+// with a letter already is ECONFLICT, and leaves the transaction usable;
+// an unknown case fails.
+func (t *citizenTx) CreatePrintLetter(ctx context.Context, l *beredskap.PrintLetter) error {
+	l.CreatedAt = t.now().UTC().Truncate(time.Microsecond)
+	_, err := t.execSavepoint(ctx, `INSERT INTO print_letters (case_id, media_type, size, nonce, ciphertext, created_at, address_known)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, l.CaseID, l.MediaType, l.Size, l.Nonce, l.Ciphertext, l.CreatedAt, l.AddressKnown)
 	if err != nil {
 		return fmt.Errorf("create print letter for case %d: %w", l.CaseID, translate(err))
 	}
 	return nil
 }
 
-// ListPrintLetters returns the cases with letters waiting, the oldest
-// letter first.
-func (t *citizenTx) ListPrintLetters(ctx context.Context) ([]*beredskap.AccessCase, error) {
-	cases, err := queryCases(ctx, t.tx, `SELECT `+caseColumns+` FROM access_cases
-JOIN (SELECT case_id, created_at AS letter_at FROM print_letters) AS letters ON letters.case_id = access_cases.id
-ORDER BY letters.letter_at, letters.case_id`)
-	if err != nil {
-		return nil, fmt.Errorf("list print letters: %w", err)
+// printLetterList selects the letters with their cases: the waiting ones
+// ($1 false) oldest first, or the printed ones ($1 true) last printed
+// first, at most $2 (all when NULL).
+const printLetterList = `SELECT ` + caseColumns + `, letter_at, address_known, letter_printed_at, downloads
+FROM access_cases JOIN (SELECT case_id, created_at AS letter_at, address_known, printed_at AS letter_printed_at, downloads
+	FROM print_letters) AS letters ON letters.case_id = access_cases.id
+WHERE (letter_printed_at IS NOT NULL) = $1
+ORDER BY CASE WHEN $1 THEN letter_printed_at END DESC, letter_at, letters.case_id LIMIT $2`
+
+// ListPrintLetters returns the letters waiting, the oldest first, then at
+// most beredskap.MaxPageSize printed ones, the last printed first.
+func (t *citizenTx) ListPrintLetters(ctx context.Context) ([]*beredskap.PrintLetter, error) {
+	var out []*beredskap.PrintLetter
+	for _, printed := range []bool{false, true} {
+		var limit *int
+		if printed {
+			n := beredskap.MaxPageSize
+			limit = &n
+		}
+		rows, err := t.tx.Query(ctx, printLetterList, printed, limit)
+		if err != nil {
+			return nil, fmt.Errorf("list print letters: %w", err)
+		}
+		letters, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*beredskap.PrintLetter, error) {
+			l := beredskap.PrintLetter{}
+			c, err := scanCase(scanWith{row, []any{&l.CreatedAt, &l.AddressKnown, &l.PrintedAt, &l.Downloads}})
+			if err != nil {
+				return nil, err
+			}
+			l.Case, l.CaseID = c, c.ID
+			l.CreatedAt, l.PrintedAt = l.CreatedAt.UTC(), utcPtr(l.PrintedAt)
+			return &l, nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list print letters: %w", err)
+		}
+		out = append(out, letters...)
 	}
-	return cases, nil
+	return out, nil
 }
 
-// TakePrintLetter returns the case's waiting letter and removes it, so
-// that it is printed once, or returns ENOTFOUND.
-func (t *citizenTx) TakePrintLetter(ctx context.Context, caseID int64) (*beredskap.Attachment, error) {
-	l := beredskap.Attachment{CaseID: caseID}
-	err := t.tx.QueryRow(ctx, `DELETE FROM print_letters WHERE case_id = $1
-RETURNING media_type, size, nonce, ciphertext`, caseID).Scan(&l.MediaType, &l.Size, &l.Nonce, &l.Ciphertext)
+// scanWith scans a row into the destinations given and then into more,
+// so that a scan function of a table's columns reads a row with more.
+type scanWith struct {
+	row  pgx.Row
+	more []any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more...)...) }
+
+// DownloadPrintLetter returns the case's letter with its PDF, counts the
+// download and dates the first, or returns ENOTFOUND.
+func (t *citizenTx) DownloadPrintLetter(ctx context.Context, caseID int64) (*beredskap.PrintLetter, error) {
+	l := beredskap.PrintLetter{Attachment: beredskap.Attachment{CaseID: caseID}}
+	err := t.tx.QueryRow(ctx, `UPDATE print_letters SET printed_at = COALESCE(printed_at, $2), downloads = downloads + 1
+WHERE case_id = $1
+RETURNING media_type, size, nonce, ciphertext, address_known, created_at, printed_at, downloads`, caseID, t.now()).Scan(
+		&l.MediaType, &l.Size, &l.Nonce, &l.Ciphertext, &l.AddressKnown, &l.CreatedAt, &l.PrintedAt, &l.Downloads)
 	if err != nil {
-		return nil, fmt.Errorf("take print letter of case %d: %w", caseID, noRows(err, "print letter"))
+		return nil, fmt.Errorf("download print letter of case %d: %w", caseID, noRows(err, "print letter"))
 	}
+	l.CreatedAt, l.PrintedAt = l.CreatedAt.UTC(), utcPtr(l.PrintedAt)
 	return &l, nil
 }
 

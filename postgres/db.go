@@ -134,3 +134,23 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// eachRow calls fn with every row of rows read with scan as it comes, and
+// closes rows. An error of fn ends the reading and is returned as it is;
+// an error of the reading is returned after op.
+func eachRow[T any](op string, rows pgx.Rows, scan func(pgx.Row) (T, error), fn func(T) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}

@@ -161,20 +161,7 @@ func (t *followUpTx) EachTraveller(ctx context.Context, f beredskap.ReportFilter
 	if err != nil {
 		return fmt.Errorf("each traveller: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanPlan(rows)
-		if err != nil {
-			return fmt.Errorf("each traveller: %w", err)
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("each traveller: %w", err)
-	}
-	return nil
+	return eachRow("each traveller", rows, scanPlan, fn)
 }
 
 // FollowUpStats counts the municipality's arrivals and quarantines in force

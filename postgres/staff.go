@@ -45,7 +45,7 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 
 func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
 	fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
-	tx, err := s.db.pool.BeginTx(ctx, opts)
+	tx, err := beginLazy(ctx, s.db.pool, opts)
 	if err != nil {
 		return fmt.Errorf("begin staff transaction: %w", s.db.unavailable(err))
 	}

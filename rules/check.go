@@ -1,12 +1,15 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"slices"
 	"strings"
 	"time"
+
+	"beredskap"
 )
 
 // Report is the outcome of Check: per version, each example case with the
@@ -106,10 +109,20 @@ func (b *Book) runCase(v *Version, c *exampleCase) []string {
 		}
 	}
 	d, err := b.Evaluate(&reg, c.lang)
+	e := c.expect
+	if e.Refused != nil {
+		var be *beredskap.Error
+		switch {
+		case !errors.As(err, &be):
+			return append(diffs, fmt.Sprintf("refused: got a decision (error %v), want %s", err, *e.Refused))
+		case be.Field+" "+be.Reason != *e.Refused:
+			return append(diffs, fmt.Sprintf("refused: got %s %s, want %s", be.Field, be.Reason, *e.Refused))
+		}
+		return diffs
+	}
 	if err != nil {
 		return append(diffs, "evaluate: "+err.Error())
 	}
-	e := c.expect
 	want := v.ID
 	if e.RuleSet != nil {
 		want = *e.RuleSet

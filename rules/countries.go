@@ -12,9 +12,11 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-// countriesFile is one countries/*.yaml: dated red / not-red entries for
-// countries (ISO 3166-1 alpha-2) and areas (ISO 3166-2). Everything not
-// listed as not red at an instant is red.
+// countriesFile is one countries/*.yaml: dated red / not-red / unknown
+// entries for countries (ISO 3166-1 alpha-2) and areas (ISO 3166-2).
+// Everything not listed as not red or unknown at an instant is red. An
+// unknown entry marks a period whose classification of the area is not
+// encoded: a decision that depends on it is refused.
 type countriesFile struct {
 	Description string         `yaml:"description"`
 	Entries     []countryEntry `yaml:"entries"`
@@ -23,7 +25,7 @@ type countriesFile struct {
 type countryEntry struct {
 	Area      string `yaml:"area"`
 	Name      string `yaml:"name"`
-	Status    string `yaml:"status"`     // red or not_red
+	Status    string `yaml:"status"`     // red, not_red or unknown
 	ValidFrom string `yaml:"valid_from"` // Europe/Oslo local, inclusive
 	ValidTo   string `yaml:"valid_to"`   // Europe/Oslo local, exclusive; empty: open
 	Source    string `yaml:"source"`
@@ -32,14 +34,16 @@ type countryEntry struct {
 
 // Values of countryEntry.Status.
 const (
-	statusRed    = "red"
-	statusNotRed = "not_red"
+	statusRed     = "red"
+	statusNotRed  = "not_red"
+	statusUnknown = "unknown"
 )
 
 // period is one entry's validity, in Unix seconds [from, to).
 type period struct {
 	from, to int64
 	red      bool
+	unknown  bool
 }
 
 // classification answers whether a country or area is red at an instant.
@@ -91,8 +95,8 @@ func (e countryEntry) period(oslo *time.Location) (period, *fieldErr) {
 	if !isAreaCode(e.Area) {
 		return period{}, &fieldErr{".area", fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 or ISO 3166-2 code", e.Area)}
 	}
-	if e.Status != statusRed && e.Status != statusNotRed {
-		return period{}, &fieldErr{".status", fmt.Sprintf("%q must be red or not_red", e.Status)}
+	if e.Status != statusRed && e.Status != statusNotRed && e.Status != statusUnknown {
+		return period{}, &fieldErr{".status", fmt.Sprintf("%q must be red, not_red or unknown", e.Status)}
 	}
 	if e.Source == "" {
 		return period{}, &fieldErr{".source", "is required"}
@@ -101,7 +105,7 @@ func (e countryEntry) period(oslo *time.Location) (period, *fieldErr) {
 	if err != nil {
 		return period{}, &fieldErr{".valid_from", err.Error()}
 	}
-	p := period{from: from.Unix(), to: math.MaxInt64, red: e.Status == statusRed}
+	p := period{from: from.Unix(), to: math.MaxInt64, red: e.Status == statusRed, unknown: e.Status == statusUnknown}
 	if e.ValidTo != "" {
 		to, err := parseLocal(e.ValidTo, oslo)
 		if err != nil {
@@ -115,33 +119,35 @@ func (e countryEntry) period(oslo *time.Location) (period, *fieldErr) {
 	return p, nil
 }
 
-// status returns whether area is listed red at t, and whether it is listed at all.
-func (c *classification) status(area string, t int64) (red, listed bool) {
+// status returns the entry for area at t, and whether it is listed at all.
+func (c *classification) status(area string, t int64) (period, bool) {
 	for _, p := range c.areas[area] {
 		if p.from <= t && t < p.to {
-			return p.red, true
+			return p, true
 		}
 	}
-	return false, false
+	return period{}, false
 }
 
 // isRed reports whether a country or area was red at t: a country is red
 // unless listed not red; an area is red unless listed not red itself, or
 // its whole country is listed not red and the area is not listed red.
-func (c *classification) isRed(code string, t int64) bool {
+// unknown is set instead when the classification at t is not encoded:
+// the area, or (when the area is not listed itself) its country, is
+// listed unknown.
+func (c *classification) isRed(code string, t int64) (red, unknown bool) {
 	if alias, ok := areaAliases[code]; ok {
 		code = alias
 	}
-	red, listed := c.status(code, t)
-	if listed {
-		return red
+	if p, listed := c.status(code, t); listed {
+		return p.red, p.unknown
 	}
 	if cc, _, ok := strings.Cut(code, "-"); ok {
-		if red, listed := c.status(cc, t); listed && !red {
-			return false
+		if p, listed := c.status(cc, t); listed && !p.red {
+			return false, p.unknown
 		}
 	}
-	return true
+	return true, false
 }
 
 // areaAliases maps an area that has a code of its own in ISO 3166-1 as

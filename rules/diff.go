@@ -42,6 +42,8 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	p, q := from.p, to.p
 	d.msg(p.ended, q.ended)
 	d.msg(p.abolished, q.abolished)
+	d.msg(p.protectedMsg(), q.protectedMsg())
+	d.msg(p.minorsMsg(), q.minorsMsg())
 	if p.days != q.days && p.days > 0 && q.days > 0 {
 		d.add(ChangeChanged, "diff.days", vars{"from": strconv.Itoa(p.days), "to": strconv.Itoa(q.days)})
 	}
@@ -56,6 +58,7 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 		qe = q.early.msg
 	}
 	d.msg(pe, qe)
+	d.msg(p.insteadMsg(), q.insteadMsg())
 	d.notices(p.tests, q.tests)
 	d.notices(p.notices, q.notices)
 	if !to.CoveredUntil.IsZero() && !to.CoveredUntil.Equal(from.CoveredUntil) {
@@ -63,6 +66,33 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 		d.add(ChangeChanged, "diff.covered_until", vars{"date": k.instant(d.l, to.CoveredUntil.In(b.oslo))})
 	}
 	return d.out
+}
+
+// protectedMsg is the reason a version gives a certificate holder it
+// exempts, nil when it exempts none.
+func (p *params) protectedMsg() *message {
+	if p.protected == nil {
+		return nil
+	}
+	return p.protected.msg
+}
+
+// minorsMsg is the reason a version gives the young it exempts, nil when
+// it exempts none by age.
+func (p *params) minorsMsg() *message {
+	if p.minors == nil {
+		return nil
+	}
+	return p.minors.msg
+}
+
+// insteadMsg is the reason of a version's early end for travellers from
+// particular areas, nil when it has none.
+func (p *params) insteadMsg() *message {
+	if p.early == nil || p.early.instead == nil {
+		return nil
+	}
+	return p.early.instead.msg
 }
 
 type differ struct {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"beredskap"
@@ -52,7 +53,32 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	y, m, d := local.Date()
 	e := evaluation{b: b, v: v, p: v.p, r: r, at: at, l: l, age: ageOn(y, int(m), d, by, bm, bd), s: new(scratch)}
 	e.y, e.m, e.d = y, m, d
-	return e.run(), nil
+	return e.decide()
+}
+
+// decide makes the decision, or refuses it when it depends on a
+// classification that is not encoded.
+func (e *evaluation) decide() (beredskap.Decision, error) {
+	d := e.run()
+	if e.needClass {
+		return beredskap.Decision{}, e.unclassified()
+	}
+	return d, nil
+}
+
+// unclassified returns the EINVALID error on countries_visited (reason
+// classification_not_encoded) of a decision that depends on whether a
+// country visited required quarantine at the arrival, when the rules do
+// not hold that country's classification for the time.
+func (e *evaluation) unclassified() error {
+	var codes []string
+	for _, c := range e.r.CountriesVisited {
+		if _, unknown := e.b.red.isRed(c, e.at); unknown {
+			codes = append(codes, c)
+		}
+	}
+	return beredskap.Invalid("countries_visited", "classification_not_encoded",
+		"the classification of "+strings.Join(codes, ", ")+" at the arrival is not encoded; no decision can be made for it")
 }
 
 // covered returns an EINVALID error on arrival_time (reason not_encoded)
@@ -73,6 +99,12 @@ func (b *Book) covered(v *Version, unix int64) error {
 		"falls in a period whose rules are not encoded (from "+v.CoveredUntil.Format(time.RFC3339)+" until "+until+
 			"); no decision can be made for it")
 }
+
+// The exemptions that no claim names: a corona certificate, and age.
+const (
+	exemptionProtected = "protected"
+	exemptionMinor     = "minor"
+)
 
 // evaluation is the state of one decision in the making.
 type evaluation struct {
@@ -96,6 +128,27 @@ type evaluation struct {
 	// tripFailed is set when a hotel exemption group failed because the
 	// trip abroad was not shown to be necessary.
 	tripFailed bool
+	// unknown is set when no country visited is known red but one's
+	// classification at the arrival is not encoded; needClass when the
+	// decision then asked whether a red area was visited, so that it
+	// cannot be made. protected is set when the traveller's corona
+	// certificate exempts.
+	unknown   bool
+	needClass bool
+	protected bool
+	// certified is set when the traveller shows a certificate the version
+	// accepts, even where a stay excludes its exemption from quarantine:
+	// the duties of those without a valid certificate are not theirs.
+	certified bool
+}
+
+// redArea reports whether a red country or area was visited, noting
+// when the answer rests on a classification that is not encoded.
+func (e *evaluation) redArea() bool {
+	if e.unknown {
+		e.needClass = true
+	}
+	return e.red
 }
 
 func (e *evaluation) reason(m *message) { e.out.Reasons = append(e.out.Reasons, m.reason(e.l)) }
@@ -156,11 +209,13 @@ func (e *evaluation) run() beredskap.Decision {
 		return e.out
 	}
 	for _, c := range e.r.CountriesVisited {
-		if e.b.red.isRed(c, e.at) {
-			e.red = true
-			break
-		}
+		red, unknown := e.b.red.isRed(c, e.at)
+		e.red = e.red || red
+		e.unknown = e.unknown || unknown
 	}
+	e.unknown = e.unknown && !e.red
+	e.certified = p.protected.accepts(e.r.CovidCertificate)
+	e.protected = e.certified && !e.visitedAny(p.protected.excluded())
 	if p.abolished != nil {
 		e.reason(p.abolished)
 		e.tests(false)
@@ -172,8 +227,27 @@ func (e *evaluation) run() beredskap.Decision {
 			e.warn(m)
 		}
 	}
-	if !e.red {
+	if e.r.CovidCertificate.Status != "" && !e.protected {
+		e.warn(p.certNotAccepted)
+	}
+	switch {
+	case !e.red && !e.unknown:
 		e.reason(p.noRed)
+		e.notices(p.notices, false)
+		return e.out
+	case e.protected:
+		e.applied = exemptionProtected
+		e.reason(p.protected.msg)
+		e.tests(false)
+		e.notices(p.notices, false)
+		return e.out
+	case e.unknown:
+		e.needClass = true
+		return e.out
+	case p.minors != nil && e.age <= p.minors.maxAge && !e.visitedAny(p.minors.notIf):
+		e.applied = exemptionMinor
+		e.reason(p.minors.msg)
+		e.tests(false)
 		e.notices(p.notices, false)
 		return e.out
 	}
@@ -232,6 +306,49 @@ func (e *evaluation) visitedOK(x *exemption) bool {
 		}
 	}
 	return true
+}
+
+// anyMet reports whether the traveller claimed one of claims and meets
+// its conditions, for a decision that an exemption by certificate or age
+// made without looking at the claims.
+func (e *evaluation) anyMet(claims []string) bool {
+	for _, c := range claims {
+		if !e.claimed(c) {
+			continue
+		}
+		for _, xs := range [][]exemption{e.p.full, e.p.leisure} {
+			for i := range xs {
+				x := &xs[i]
+				if x.claim != c || (len(x.sectors) > 0 && !slices.Contains(x.sectors, e.r.CriticalFunctionSector)) ||
+					(len(x.residence) > 0 && !slices.Contains(x.residence, e.r.Residence)) || !e.visitedOK(x) || !e.exemptionHolds(x) {
+					continue
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// earlyRule returns the early end that applies to the traveller, nil when
+// the version has none.
+func (e *evaluation) earlyRule() *earlyEnd {
+	x := e.p.early
+	if x != nil && x.instead != nil && e.visitedAny(x.ifVisited) {
+		return x.instead
+	}
+	return x
+}
+
+// visitedAny reports whether a country visited is, or lies in, one of
+// areas.
+func (e *evaluation) visitedAny(areas []string) bool {
+	for _, c := range e.r.CountriesVisited {
+		if inAreas(c, areas) {
+			return true
+		}
+	}
+	return false
 }
 
 func inAreas(c string, areas []string) bool {
@@ -326,8 +443,8 @@ func (e *evaluation) quarantine() bool {
 	b := appendDate(buf[:0], e.y, e.m, e.d)
 	b = appendDate(b, ly, lm, ld)
 	n := 20
-	if p.early != nil {
-		ey, em, ed := time.Date(e.y, e.m, e.d+p.early.day, 12, 0, 0, 0, time.UTC).Date()
+	if early := e.earlyRule(); early != nil {
+		ey, em, ed := time.Date(e.y, e.m, e.d+early.day, 12, 0, 0, 0, time.UTC).Date()
 		b = appendDate(b, ey, em, ed)
 		n = 30
 	}
@@ -369,6 +486,9 @@ type failure struct {
 func (e *evaluation) hotel() {
 	h := e.p.hotel
 	if h == nil {
+		return
+	}
+	if len(h.ifVisited) > 0 && !e.visitedAny(h.ifVisited) {
 		return
 	}
 	if !e.hotelOK {
@@ -590,7 +710,7 @@ func (e *evaluation) svalbard() {
 }
 
 func (e *evaluation) earlyEnd() {
-	x := e.p.early
+	x := e.earlyRule()
 	if x == nil {
 		return
 	}
@@ -617,14 +737,23 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 	if e.applied != "" && slices.Contains(n.unless, e.applied) {
 		return false
 	}
+	if (e.applied == exemptionProtected || e.applied == exemptionMinor) && e.anyMet(n.unless) {
+		return false
+	}
 	if n.foreign && (e.r.Traveller.Nationality == "NO" || e.r.Residence != beredskap.ResidenceNone) {
+		return false
+	}
+	if n.unlessProtected && e.certified {
+		return false
+	}
+	if len(n.ifVisited) > 0 && !e.visitedAny(n.ifVisited) {
 		return false
 	}
 	switch n.when {
 	case whenAlways:
 		return true
 	case whenRedArea:
-		return e.red
+		return e.redArea()
 	case whenQuarantine:
 		return required
 	case whenHotel:

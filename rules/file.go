@@ -22,6 +22,8 @@ type versionFile struct {
 	Full         []exemptionFile   `yaml:"full_exemptions"`
 	Leisure      []exemptionFile   `yaml:"leisure_exemptions"`
 	Hotel        *hotelFile        `yaml:"hotel"`
+	Protected    *protectedFile    `yaml:"protected"`
+	Minors       *minorsFile       `yaml:"minors"`
 	Svalbard     *svalbardFile     `yaml:"svalbard"`
 	EarlyEnd     *earlyEndFile     `yaml:"early_end"`
 	Tests        []noticeFile      `yaml:"tests"`
@@ -117,10 +119,38 @@ type exemptionFile struct {
 	Text string `yaml:"text"`
 }
 
+// protectedFile exempts from entry quarantine whoever can show a
+// verifiable corona certificate (the registration's covid_certificate)
+// whose status and issuing system it lists.
+type protectedFile struct {
+	Ref      string   `yaml:"ref"`
+	Statuses []string `yaml:"status"`
+	Systems  []string `yaml:"systems"`
+	// NotIfVisited lists countries or areas a stay in which (in the 10
+	// days before arrival) excludes the exemption.
+	NotIfVisited []string `yaml:"not_if_visited"`
+}
+
+// minorsFile exempts children and young people up to MaxAge (their age at
+// arrival) from entry quarantine; their tests and registration follow the
+// version's tests and notices.
+type minorsFile struct {
+	Ref          string   `yaml:"ref"`
+	MaxAge       int      `yaml:"max_age"`
+	NotIfVisited []string `yaml:"not_if_visited"`
+}
+
 type hotelFile struct {
-	Ref    string      `yaml:"ref"`
-	Groups []groupFile `yaml:"groups"`
-	Fees   feesFile    `yaml:"fees"`
+	Ref string `yaml:"ref"`
+	// IfVisited, when set, limits the hotel duty to travellers who stayed
+	// in one of these countries or areas; others in quarantine have none.
+	IfVisited []string `yaml:"if_visited"`
+	// RequiredText, when set, is the text key of the reason given when the
+	// hotel is required (the code stays hotel_required), for a version
+	// whose hotel duty reads differently.
+	RequiredText string      `yaml:"required_text"`
+	Groups       []groupFile `yaml:"groups"`
+	Fees         feesFile    `yaml:"fees"`
 }
 
 // groupFile is one exemption group from the quarantine hotel. Who it is for
@@ -197,6 +227,11 @@ type earlyEndFile struct {
 	Condition string `yaml:"condition"`
 	// NotIfVisited lists countries or areas whose visitors may not end early.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// Instead, when set, is the early end of travellers who stayed in one
+	// of its if_visited areas, in place of this one.
+	Instead *earlyEndFile `yaml:"instead"`
+	// IfVisited is the areas of an Instead early end.
+	IfVisited []string `yaml:"if_visited"`
 	// OnlyVisited, when set, lists the countries or areas a stay outside
 	// which (in the 10 days before arrival) excludes the group; the reason
 	// then given is OnlyVisitedText (its code and text key), which names them.
@@ -211,8 +246,9 @@ type earlyEndFile struct {
 // not shown to be necessary), no_contact_language, always; and,
 // when set, the traveller's age at arrival is within min_age..max_age,
 // the exemption named by exemption applied, none of unless_exemption
-// applied, and (foreign_non_resident) the traveller is a foreign national
-// not resident in Norway.
+// applied, (foreign_non_resident) the traveller is a foreign national
+// not resident in Norway, and (unless_protected) the traveller shows no
+// corona certificate the version's protected block accepts.
 type noticeFile struct {
 	Code               string   `yaml:"code"`
 	Ref                string   `yaml:"ref"`
@@ -223,6 +259,13 @@ type noticeFile struct {
 	Exemption          string   `yaml:"exemption"`
 	UnlessExemption    []string `yaml:"unless_exemption"`
 	ForeignNonResident bool     `yaml:"foreign_non_resident"`
+	UnlessProtected    bool     `yaml:"unless_protected"`
+	// IfVisited, when set, asks for a stay in one of these countries or
+	// areas in the 10 days before arrival.
+	IfVisited []string `yaml:"if_visited"`
+	// Text, when set, is the text key of the reason (the code stays), for
+	// a version whose duty reads differently.
+	Text string `yaml:"text"`
 }
 
 // caseFile is an example case: a registration (merged over the base
@@ -256,4 +299,8 @@ type expectFile struct {
 	NoReasons    []string    `yaml:"no_reasons"`
 	Warnings     []string    `yaml:"warnings"`
 	NoWarnings   []string    `yaml:"no_warnings"`
+	// Refused, when set, is the field and reason ("countries_visited
+	// classification_not_encoded") of the error the case must get instead
+	// of a decision.
+	Refused *string `yaml:"refused"`
 }

@@ -82,6 +82,18 @@ func TestLoadErrorsNameFileAndField(t *testing.T) {
 		{"overlapping classification", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, "countries/classification.yaml", "valid_from: \"2020-12-21\"\n", "valid_from: \"2020-12-20\"\n")
 		}, "countries/classification.yaml", "entries[3]"},
+		{"classification status not red, not_red or unknown", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "countries/2021-2022.yaml", "status: unknown\n", "status: purple\n")
+		}, "countries/2021-2022.yaml", "entries[0].status"},
+		{"unknown week overlapping an encoded week", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "countries/2021-2022.yaml", "valid_to: \"2021-11-01\"\n", "valid_to: \"2021-11-02\"\n")
+		}, "countries/2021-2022.yaml", ""},
+		{"certificate status not in the contract", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2021-09-25-1600.yaml", "status: [vaccinated, recovered]", "status: [vaccinated, first_dose]")
+		}, "versions/2021-09-25-1600.yaml", "protected.status[1]"},
+		{"hotel for stays in an area that is no code", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2021-11-27.yaml", "\n  if_visited: [ZA, NA,", "\n  if_visited: [South Africa, NA,")
+		}, "versions/2021-11-27.yaml", "hotel.if_visited[0]"},
 		{"texts file of another language", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, "texts/nn.yaml", "language: nn", "language: nb")
 		}, "texts/nn.yaml", "language"},

@@ -34,10 +34,16 @@ type params struct {
 	notAvailable map[string]*message // by claim, for claims it does not know
 	sectorDenied *message
 	hotel        *hotel
-	svalbard     *svalbard
-	early        *earlyEnd
-	tests        []notice
-	notices      []notice
+	// protected exempts from quarantine whoever shows a corona certificate
+	// it accepts, minors the young; certNotAccepted warns that a
+	// certificate given does not exempt under this version.
+	protected       *protected
+	minors          *minors
+	certNotAccepted *message
+	svalbard        *svalbard
+	early           *earlyEnd
+	tests           []notice
+	notices         []notice
 }
 
 // Scope indexes.
@@ -45,6 +51,34 @@ const (
 	scopeFull    = 0
 	scopeLeisure = 1
 )
+
+// protected is a version's exemption for holders of a corona certificate.
+type protected struct {
+	statuses []string
+	systems  []string
+	notIf    []string
+	msg      *message
+}
+
+// accepts reports whether the certificate c is one p exempts.
+func (p *protected) accepts(c beredskap.CovidCertificate) bool {
+	return p != nil && slices.Contains(p.statuses, c.Status) && slices.Contains(p.systems, c.System)
+}
+
+// excluded returns the areas a stay in which excludes p's exemption.
+func (p *protected) excluded() []string {
+	if p == nil {
+		return nil
+	}
+	return p.notIf
+}
+
+// minors is a version's exemption for children and young people.
+type minors struct {
+	maxAge int
+	notIf  []string
+	msg    *message
+}
 
 type restrictions struct {
 	codes []string
@@ -71,6 +105,7 @@ type exemption struct {
 }
 
 type hotel struct {
+	ifVisited     []string // the hotel is only for those who stayed there, when set
 	required      *message
 	notApplicable *message
 	groups        []group
@@ -136,6 +171,9 @@ type earlyEnd struct {
 	notIf     []string
 	msg       *message
 	excluded  *message
+	// instead is the early end of those who stayed in one of ifVisited.
+	instead   *earlyEnd
+	ifVisited []string
 }
 
 // Conditions of a notice.
@@ -161,12 +199,16 @@ type notice struct {
 	exemption string
 	unless    []string
 	foreign   bool
-	code      string
-	when      int
-	warning   bool
-	minAge    int
-	maxAge    int
-	msg       *message
+	// unlessProtected excludes a traveller who shows a certificate the
+	// version's protected block accepts.
+	unlessProtected bool
+	ifVisited       []string
+	code            string
+	when            int
+	warning         bool
+	minAge          int
+	maxAge          int
+	msg             *message
 }
 
 // Features a place of quarantine may be required to have.
@@ -315,6 +357,7 @@ func (k *compiler) params(f *versionFile) *params {
 		if len(f.Full)+len(f.Leisure) > 0 || f.Hotel != nil || f.EarlyEnd != nil || q.Days != 0 {
 			k.fail("quarantine.abolished", "a version without quarantine has no days, exemptions, hotel or early end")
 		}
+		p.protected = k.protected(f.Protected)
 		p.tests = k.notices("tests", f.Tests)
 		p.notices = k.notices("notices", f.Notices)
 		return p
@@ -363,6 +406,16 @@ func (k *compiler) params(f *versionFile) *params {
 		}
 	}
 	p.sectorDenied = k.msg("leisure_exemptions", "sector_not_accepted", "", q.Ref, nil)
+	p.protected = k.protected(f.Protected)
+	p.certNotAccepted = k.msg("quarantine", "certificate_not_accepted", "", q.Ref, nil)
+	if m := f.Minors; m != nil {
+		if m.MaxAge < 0 || m.MaxAge > 17 {
+			k.fail("minors.max_age", "must be between 0 and 17")
+		}
+		k.areas("minors.not_if_visited", m.NotIfVisited)
+		p.minors = &minors{maxAge: m.MaxAge, notIf: m.NotIfVisited, msg: k.msg("minors", "exemption_minor", "", m.Ref,
+			vars{"age": strconv.Itoa(m.MaxAge + 1)})}
+	}
 	if s := f.Svalbard; s != nil {
 		k.allOf("svalbard.destinations", s.Destinations, "destination")
 		if s.Restriction == "" || s.Reason == "" {
@@ -379,25 +432,58 @@ func (k *compiler) params(f *versionFile) *params {
 		}
 	}
 	if e := f.EarlyEnd; e != nil {
-		if e.Day < 1 || e.Day > p.days {
-			k.fail("early_end.day", "must be between 1 and quarantine.days")
-		}
-		if e.Condition == "" {
-			k.fail("early_end.condition", "is required")
-		}
-		for i, a := range e.NotIfVisited {
-			if !isAreaCode(a) {
-				k.fail(fmt.Sprintf("early_end.not_if_visited[%d]", i), "%q is not a country or area code", a)
+		p.early = k.earlyEnd("early_end", e, p.days)
+		if e.Instead != nil {
+			if len(e.Instead.IfVisited) == 0 {
+				k.fail("early_end.instead.if_visited", "is required")
 			}
+			k.areas("early_end.instead.if_visited", e.Instead.IfVisited)
+			p.early.instead = k.earlyEnd("early_end.instead", e.Instead, p.days)
+			p.early.ifVisited = e.Instead.IfVisited
 		}
-		ev := vars{"day": strconv.Itoa(e.Day), "areas": strings.Join(e.NotIfVisited, ", ")}
-		p.early = &earlyEnd{day: e.Day, condition: e.Condition, notIf: e.NotIfVisited,
-			msg:      k.msg("early_end", e.Condition, "", e.Ref, ev),
-			excluded: k.msg("early_end", "early_end_excluded", "", e.Ref, ev)}
 	}
 	p.tests = k.notices("tests", f.Tests)
 	p.notices = k.notices("notices", f.Notices)
 	return p
+}
+
+// earlyEnd compiles an early end of the quarantine.
+func (k *compiler) earlyEnd(field string, e *earlyEndFile, days int) *earlyEnd {
+	if e.Day < 1 || e.Day > days {
+		k.fail(field+".day", "must be between 1 and quarantine.days")
+	}
+	if e.Condition == "" {
+		k.fail(field+".condition", "is required")
+	}
+	k.areas(field+".not_if_visited", e.NotIfVisited)
+	ev := vars{"day": strconv.Itoa(e.Day), "areas": strings.Join(e.NotIfVisited, ", ")}
+	return &earlyEnd{day: e.Day, condition: e.Condition, notIf: e.NotIfVisited,
+		msg:      k.msg(field, e.Condition, "", e.Ref, ev),
+		excluded: k.msg(field, "early_end_excluded", "", e.Ref, ev)}
+}
+
+// protected compiles a version's exemption for certificate holders.
+func (k *compiler) protected(f *protectedFile) *protected {
+	if f == nil {
+		return nil
+	}
+	if len(f.Statuses) == 0 || len(f.Systems) == 0 {
+		k.fail("protected", "status and systems are required")
+	}
+	k.allOf("protected.status", f.Statuses, "covid_certificate.status")
+	k.allOf("protected.systems", f.Systems, "covid_certificate.system")
+	k.areas("protected.not_if_visited", f.NotIfVisited)
+	return &protected{statuses: f.Statuses, systems: f.Systems, notIf: f.NotIfVisited,
+		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
+}
+
+// areas checks that each of as is a country or area code.
+func (k *compiler) areas(field string, as []string) {
+	for i, a := range as {
+		if !isAreaCode(a) {
+			k.fail(fmt.Sprintf("%s[%d]", field, i), "%q is not a country or area code", a)
+		}
+	}
 }
 
 func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []exemption {
@@ -450,8 +536,9 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 }
 
 func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
-	out := &hotel{lacks: map[string]*message{}}
-	out.required = k.msg("hotel", "hotel_required", "", h.Ref, nil)
+	out := &hotel{lacks: map[string]*message{}, ifVisited: h.IfVisited}
+	k.areas("hotel.if_visited", h.IfVisited)
+	out.required = k.msg("hotel", "hotel_required", h.RequiredText, h.Ref, nil)
 	out.notApplicable = k.msg("hotel", "hotel_not_applicable_leisure", "", h.Ref, nil)
 	for _, f := range features {
 		out.lacks[f] = k.msg("hotel", "place_lacks_"+f, "", h.Ref, nil)
@@ -599,8 +686,10 @@ func (k *compiler) notices(field string, ns []noticeFile) []notice {
 			k.fail(fld+".code", "is required")
 		}
 		x := notice{code: n.Code, when: when, warning: n.Kind == "warning", maxAge: 1 << 30,
-			msg:       k.msg(fld, n.Code, "", n.Ref, nil),
-			exemption: n.Exemption, unless: n.UnlessExemption, foreign: n.ForeignNonResident}
+			msg:       k.msg(fld, n.Code, n.Text, n.Ref, nil),
+			exemption: n.Exemption, unless: n.UnlessExemption, foreign: n.ForeignNonResident,
+			unlessProtected: n.UnlessProtected, ifVisited: n.IfVisited}
+		k.areas(fld+".if_visited", n.IfVisited)
 		if n.Exemption != "" {
 			k.oneOf(fld+".exemption", n.Exemption, "exemptions_claimed")
 		}

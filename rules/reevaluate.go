@@ -32,7 +32,7 @@ func (b *Book) EvaluateUnder(v *Version, r *beredskap.Registration, lang string)
 	y, m, d := local.Date()
 	e := evaluation{b: b, v: v, p: v.p, r: r, at: at, l: l, age: ageOn(y, int(m), d, by, bm, bd), s: new(scratch)}
 	e.y, e.m, e.d = y, m, d
-	return e.run(), nil
+	return e.decide()
 }
 
 // GroupDocuments returns the documents hotel exemption group n asks for

@@ -27,7 +27,7 @@ if [ -z "${BEREDSKAP_TEST_POSTGRES:-}" ] && [ -n "$pgbin" ] && [ -x "$pgbin/init
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
   as_pg "$pgbin/initdb" -D "$cluster/data" -U postgres -A trust --no-sync >/dev/null
   as_pg "$pgbin/pg_ctl" -D "$cluster/data" -w -l "$cluster/log" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
   export BEREDSKAP_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$port"
 fi
@@ -55,12 +55,37 @@ for p in $(go list "${pkgs[@]}"); do
   esac
 done
 
-go vet "${pkgs[@]}"
+# go vet, the plain tests and the race tests run at the same time: each
+# alone leaves a core idle in its tail (one long package, such as the
+# browser tests, running after the others have finished). The plain tests
+# print as they go; vet and the race tests print when all are done.
+logs=$(mktemp -d)
+bg=()
+cleanup() {
+  for p in ${bg[@]+"${bg[@]}"}; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$logs"
+  stop_cluster
+}
+trap cleanup EXIT
+go vet "${pkgs[@]}" >"$logs/vet" 2>&1 &
+vet=$!
+bg+=($vet)
+race_pid=""
+if [ ${#race[@]} -gt 0 ]; then
+  go test -race -count=1 -timeout 30m ${flags[@]+"${flags[@]}"} "${race[@]}" >"$logs/race" 2>&1 &
+  race_pid=$!
+  bg+=($race_pid)
+fi
 status=0
 if [ ${#plain[@]} -gt 0 ]; then
   go test -count=1 -timeout 30m ${flags[@]+"${flags[@]}"} "${plain[@]}" || status=$?
 fi
-if [ ${#race[@]} -gt 0 ]; then
-  go test -race -count=1 -timeout 30m ${flags[@]+"${flags[@]}"} "${race[@]}" || status=$?
+wait "$vet" || { status=1; echo "test.sh: go vet failed:"; }
+cat "$logs/vet"
+if [ -n "$race_pid" ]; then
+  wait "$race_pid" || status=$?
+  echo "test.sh: under the race detector:"
+  cat "$logs/race"
 fi
+bg=()
 exit $status

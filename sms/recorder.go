@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"beredskap/sms/gsm"
 )
 
 // Recorder is the development gateway: it sends nothing, keeps the
@@ -51,7 +53,7 @@ func (r *Recorder) Send(ctx context.Context, m Message) (string, error) {
 	id := "rec-" + strconv.Itoa(len(r.sent)+1)
 	r.ids[m.ID] = id
 	r.sent = append(r.sent, Recorded{Message: m, ProviderID: id, At: time.Now()})
-	enc, segs := Count(m.Body)
+	enc, segs := gsm.Count(m.Body)
 	r.logger.Info("sms recorded, not sent", "id", m.ID, "provider_id", id, "encoding", enc, "segments", segs)
 	return id, nil
 }

@@ -39,9 +39,3 @@ func (e *SendError) Error() string { return "sms: " + e.Err.Error() }
 
 // Unwrap returns the cause.
 func (e *SendError) Unwrap() error { return e.Err }
-
-// Encodings.
-const (
-	GSM7 = "GSM-7"
-	UCS2 = "UCS-2"
-)

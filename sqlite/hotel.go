@@ -246,3 +246,23 @@ func collect[T any](rows *sql.Rows, scan func(row interface{ Scan(...any) error 
 	}
 	return out, rows.Err()
 }
+
+// eachRow calls fn with every row read with scan as it comes, and closes
+// rows. An error of fn ends the reading and is returned as it is; an error
+// of the reading is returned after op.
+func eachRow[T any](op string, rows *sql.Rows, scan func(row interface{ Scan(...any) error }) (T, error), fn func(T) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}

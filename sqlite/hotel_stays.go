@@ -176,20 +176,7 @@ func (t *hotelTx) EachStay(ctx context.Context, f beredskap.StayFilter, fn func(
 	if err != nil {
 		return fmt.Errorf("each stay: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		st, err := scanStay(rows)
-		if err != nil {
-			return fmt.Errorf("each stay: %w", err)
-		}
-		if err := fn(st); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("each stay: %w", err)
-	}
-	return nil
+	return eachRow("each stay", rows, scanStay, fn)
 }
 
 // encodeStayToken returns the page token of the position after a stay

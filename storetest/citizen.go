@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -299,49 +300,95 @@ func testAttachments(t *testing.T, h CitizenHarness) {
 	})
 }
 
+// testPrintLetters checks the letters citizen support prints: listed
+// waiting oldest first with whether they carry the address, downloaded
+// (counted, the first dated) and downloadable again, then listed as
+// printed, the last printed first; a case has one letter.
 func testPrintLetters(t *testing.T, h CitizenHarness) {
 	first := createCase(t, h, accessCase("01017012345", beredskap.CaseReopen, 30), nil)
 	second := createCase(t, h, accessCase("02028012345", beredskap.CaseReopen, 10), nil)
-	letter := func(c *beredskap.AccessCase) *beredskap.Attachment {
-		return &beredskap.Attachment{CaseID: c.ID, MediaType: "application/pdf", Size: 2048,
-			Nonce: []byte("nonce-" + c.Number), Ciphertext: []byte("sealed letter of " + c.Number)}
+	third := createCase(t, h, accessCase("03039012345", beredskap.CaseBlock, 20), nil)
+	letter := func(c *beredskap.AccessCase, addressed bool) *beredskap.PrintLetter {
+		return &beredskap.PrintLetter{AddressKnown: addressed, Attachment: beredskap.Attachment{CaseID: c.ID,
+			MediaType: "application/pdf", Size: 2048, Nonce: []byte("nonce-" + c.Number), Ciphertext: []byte("sealed letter of " + c.Number)}}
 	}
-	// The second case's letter is written first, so it is the oldest.
-	l2, l1 := letter(second), letter(first)
-	updateCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) error { return tx.CreatePrintLetter(ctx, l2) })
-	updateCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) error { return tx.CreatePrintLetter(ctx, l1) })
-	waiting := func() []int64 {
-		t.Helper()
-		var cases []*beredskap.AccessCase
-		viewCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) (err error) {
-			cases, err = tx.ListPrintLetters(ctx)
-			return err
-		})
-		return caseIDs(cases)
-	}
-	if got, want := waiting(), []int64{second.ID, first.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("ListPrintLetters: %v; want %v, oldest letter first", got, want)
-	}
-	updateCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) error {
-		got, err := tx.TakePrintLetter(ctx, first.ID)
-		if err != nil {
-			return err
+	// The second case's letter is written first, so it is the oldest; the
+	// first case's letter has no address.
+	l2, l1, l3 := letter(second, true), letter(first, false), letter(third, true)
+	for _, l := range []*beredskap.PrintLetter{l2, l1, l3} {
+		updateCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) error { return tx.CreatePrintLetter(ctx, l) })
+		if l.CreatedAt.IsZero() {
+			t.Errorf("CreatePrintLetter of case %d set no CreatedAt", l.CaseID)
 		}
-		if asJSON(t, got) != asJSON(t, l1) {
-			t.Errorf("TakePrintLetter\n got %s\nwant %s", asJSON(t, got), asJSON(t, l1))
-		}
-		_, err = tx.TakePrintLetter(ctx, first.ID)
-		wantCode(t, err, beredskap.ENOTFOUND, "TakePrintLetter a second time")
-		return nil
-	})
-	if got, want := waiting(), []int64{second.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("ListPrintLetters after one was taken: %v; want %v", got, want)
 	}
 	err := h.Store.UpdateCitizen(context.Background(), func(ctx context.Context, tx beredskap.CitizenTx) error {
-		_, err := tx.TakePrintLetter(ctx, first.ID)
+		return tx.CreatePrintLetter(ctx, letter(first, true))
+	})
+	wantCode(t, err, beredskap.ECONFLICT, "CreatePrintLetter a second time for a case")
+
+	list := func() []*beredskap.PrintLetter {
+		t.Helper()
+		var letters []*beredskap.PrintLetter
+		viewCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) (err error) {
+			letters, err = tx.ListPrintLetters(ctx)
+			return err
+		})
+		return letters
+	}
+	describe := func(ls []*beredskap.PrintLetter) string {
+		var parts []string
+		for _, l := range ls {
+			printed := "waiting"
+			if l.PrintedAt != nil {
+				printed = "printed " + l.PrintedAt.UTC().Format(time.RFC3339Nano)
+			}
+			parts = append(parts, fmt.Sprintf("case %d (%s) addressed=%v %s downloads=%d", l.CaseID, l.Case.Number, l.AddressKnown, printed, l.Downloads))
+		}
+		return strings.Join(parts, "; ")
+	}
+	got := list()
+	want := fmt.Sprintf("case %d (%s) addressed=true waiting downloads=0; case %d (%s) addressed=false waiting downloads=0; case %d (%s) addressed=true waiting downloads=0",
+		second.ID, second.Number, first.ID, first.Number, third.ID, third.Number)
+	if describe(got) != want {
+		t.Errorf("ListPrintLetters:\n got %s\nwant %s (oldest letter first)", describe(got), want)
+	}
+	if len(got) == 3 && !got[0].CreatedAt.Equal(l2.CreatedAt) {
+		t.Errorf("listed letter created %v; want %v", got[0].CreatedAt, l2.CreatedAt)
+	}
+
+	download := func(c *beredskap.AccessCase) *beredskap.PrintLetter {
+		t.Helper()
+		var l *beredskap.PrintLetter
+		updateCitizen(t, h, func(ctx context.Context, tx beredskap.CitizenTx) (err error) {
+			l, err = tx.DownloadPrintLetter(ctx, c.ID)
+			return err
+		})
+		return l
+	}
+	d1 := download(first)
+	if string(d1.Ciphertext) != string(l1.Ciphertext) || string(d1.Nonce) != string(l1.Nonce) || d1.Size != l1.Size ||
+		d1.MediaType != l1.MediaType || d1.AddressKnown || d1.Downloads != 1 || d1.PrintedAt == nil || !d1.CreatedAt.Equal(l1.CreatedAt) {
+		t.Errorf("first DownloadPrintLetter: %s; want the stored letter, without address, 1 download, dated", asJSON(t, d1))
+	}
+	again := download(first)
+	if string(again.Ciphertext) != string(l1.Ciphertext) || again.Downloads != 2 || again.PrintedAt == nil || d1.PrintedAt == nil ||
+		!again.PrintedAt.Equal(*d1.PrintedAt) {
+		t.Errorf("second DownloadPrintLetter: %s; want the same letter, 2 downloads, printed at the first", asJSON(t, again))
+	}
+	d3 := download(third)
+
+	got = list()
+	want = fmt.Sprintf("case %d (%s) addressed=true waiting downloads=0; case %d (%s) addressed=true printed %s downloads=1; case %d (%s) addressed=false printed %s downloads=2",
+		second.ID, second.Number, third.ID, third.Number, d3.PrintedAt.UTC().Format(time.RFC3339Nano),
+		first.ID, first.Number, d1.PrintedAt.UTC().Format(time.RFC3339Nano))
+	if describe(got) != want {
+		t.Errorf("ListPrintLetters after downloads:\n got %s\nwant %s (waiting first, then the last printed first)", describe(got), want)
+	}
+	err = h.Store.UpdateCitizen(context.Background(), func(ctx context.Context, tx beredskap.CitizenTx) error {
+		_, err := tx.DownloadPrintLetter(ctx, 999999)
 		return err
 	})
-	wantCode(t, err, beredskap.ENOTFOUND, "TakePrintLetter of a taken letter")
+	wantCode(t, err, beredskap.ENOTFOUND, "DownloadPrintLetter of a case without a letter")
 }
 
 func testCitizenAccounts(t *testing.T, h CitizenHarness) {
@@ -494,8 +541,8 @@ func testCitizenRollback(t *testing.T, h CitizenHarness) {
 		if err != nil {
 			return err
 		}
-		if err := tx.CreatePrintLetter(ctx, &beredskap.Attachment{CaseID: c.ID, MediaType: "application/pdf",
-			Size: 1, Nonce: []byte("n"), Ciphertext: []byte("c")}); err != nil {
+		if err := tx.CreatePrintLetter(ctx, &beredskap.PrintLetter{Attachment: beredskap.Attachment{CaseID: c.ID,
+			MediaType: "application/pdf", Size: 1, Nonce: []byte("n"), Ciphertext: []byte("c")}}); err != nil {
 			return err
 		}
 		if err := tx.SaveCitizen(ctx, &beredskap.CitizenAccount{NationalID: person, Blocked: true}); err != nil {

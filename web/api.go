@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"beredskap"
-	"beredskap/intake"
+	"beredskap/intake/input"
 )
 
 // MaxIdempotencyKeyLength is the longest Idempotency-Key accepted.
@@ -94,7 +94,7 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request) (*beredskap.
 		return nil, beredskap.Errorf(eUnsupportedMediaType, "the body must be JSON, sent with Content-Type: application/json")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
-	reg, err := intake.Decode(r.Body)
+	reg, err := input.Decode(r.Body)
 	if err != nil {
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {

@@ -190,7 +190,7 @@ func (s *Server) checkCSRF(r *http.Request) error {
 	}
 	got := r.PostFormValue(csrfField)
 	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return beredskap.Errorf(beredskap.EFORBIDDEN, "the form's security token is missing or wrong; reload the page and try again")
+		return errFormExpired
 	}
 	return nil
 }

@@ -298,7 +298,19 @@ func (s *Server) handleCaseCode(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "citizen_code.html", page)
 }
 
-// handleLetters shows the letters waiting to be printed and posted.
+// LettersWithoutAddress reports whether a letter on the page has no
+// registered address, so that the page says what to do about it.
+func (p *casePage) LettersWithoutAddress() bool {
+	for _, l := range p.Letters {
+		if !l.AddressKnown {
+			return true
+		}
+	}
+	return false
+}
+
+// handleLetters shows the letters waiting to be printed and posted, and
+// those printed already, to download again.
 func (s *Server) handleLetters(w http.ResponseWriter, r *http.Request) {
 	page := s.supportPage(w, r, "/staff/letters", "case.letters.title")
 	if page == nil {
@@ -313,8 +325,8 @@ func (s *Server) handleLetters(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "citizen_letters.html", page)
 }
 
-// handleLetter serves a waiting letter's PDF once, for printing; the
-// letter leaves the queue.
+// handleLetter serves a letter's PDF for printing, the first time or
+// again; each download is counted and audited.
 func (s *Server) handleLetter(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
 	id, err := strconv.ParseInt(name, 10, 64)
@@ -325,7 +337,7 @@ func (s *Server) handleLetter(w http.ResponseWriter, r *http.Request) {
 	if page := s.supportPage(w, r, "/staff/letters", "case.letters.title"); page == nil {
 		return
 	}
-	pdf, err := s.cfg.Citizens.TakePrintLetter(r.Context(), id)
+	pdf, err := s.cfg.Citizens.DownloadLetter(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -59,7 +59,7 @@ func TestNorwegianPagesShowNoISODatesOrCodes(t *testing.T) {
 	}
 	if _, err := ts.FollowUp.FileReport(centre, tl.Plan.ID, followup.ReportInput{
 		Outcome: beredskap.CallReached, Language: "nb", Understood: beredskap.UnderstoodYes, StayingAt: "Hotell",
-		Breaches: []beredskap.BreachKind{beredskap.BreachNotAtAddress}, BreachText: "Ikke på hotellet",
+		Breaches: []beredskap.BreachKind{beredskap.BreachNotAtAddress}, BreachText: "Var på butikken",
 	}); err != nil {
 		t.Fatalf("file a report: %v", err)
 	}
@@ -91,8 +91,10 @@ func TestNorwegianPagesShowNoISODatesOrCodes(t *testing.T) {
 		if strings.HasSuffix(p.path, "&") {
 			sep = ""
 		}
-		resp := staffGet(t, ts, p.as, p.path+sep+"lang=nb")
-		checkShown(t, p.path+" (nb)", resp)
+		for _, lang := range []string{"nb", "nn"} {
+			resp := staffGet(t, ts, p.as, p.path+sep+"lang="+lang)
+			checkShown(t, p.path+" ("+lang+")", resp)
+		}
 	}
 	for _, lang := range []string{"nb", "nn"} {
 		resp := ts.get(t, "/receipt/"+receipt+"?lang="+lang)
@@ -101,7 +103,8 @@ func TestNorwegianPagesShowNoISODatesOrCodes(t *testing.T) {
 }
 
 // checkShown reports each ISO date, code or English word a person reads
-// in resp's Norwegian page.
+// in resp's Norwegian page, and on a page that says it is in nynorsk
+// (lang="nn"), each word only bokmål writes so.
 func checkShown(t *testing.T, where string, resp *http.Response) {
 	t.Helper()
 	defer resp.Body.Close()
@@ -121,5 +124,14 @@ func checkShown(t *testing.T, where string, resp *http.Response) {
 	for _, loc := range rawWords.FindAllStringIndex(text, -1) {
 		from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))
 		t.Errorf("%s shows %q: %q", where, text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
+	}
+	if lang, _ := doc.Find("html").Attr("lang"); strings.Contains(where, "(nn)") && lang != "nn" {
+		t.Errorf("%s: the page is in %q; want nynorsk", where, lang)
+	}
+	if lang, _ := doc.Find("html").Attr("lang"); lang == "nn" {
+		for _, loc := range bokmalOnly.FindAllStringIndex(text, -1) {
+			from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))
+			t.Errorf("%s shows the bokmål word %q in nynorsk: %q", where, text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
+		}
 	}
 }

@@ -23,6 +23,17 @@ const eMethodNotAllowed beredskap.Code = "method_not_allowed"
 // which the error page explains apart from a page the role may not use.
 const reasonCrossOrigin = "cross_origin"
 
+// reasonFormExpired marks the refusal of a form whose security token is
+// missing or no longer the session's (the page was open across a new
+// login, or for too long): the error page says the form expired and
+// offers to open it again, rather than naming the role.
+const reasonFormExpired = "form_expired"
+
+var errFormExpired = &beredskap.Error{
+	Code: beredskap.EFORBIDDEN, Reason: reasonFormExpired,
+	Message: "the form's security token is missing or wrong; reload the page and try again",
+}
+
 var errForbiddenOrigin = &beredskap.Error{
 	Code: beredskap.EFORBIDDEN, Reason: reasonCrossOrigin, Message: "cross-origin form submissions are refused",
 }

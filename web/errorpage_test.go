@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,5 +73,72 @@ func TestForbiddenPageNamesTheRole(t *testing.T) {
 	}
 	if doc.Find(".site-nav a").Length() == 0 || doc.Find("#logout").Length() != 1 {
 		t.Error("the 403 page has no staff navigation or logout button")
+	}
+}
+
+// TestExpiredFormOffersReload checks that a logged-in staff member whose
+// form is refused for a missing or stale security token (the page was
+// open across a new login) is told the form expired and offered to open
+// it again, in the page's language, and not told the page is not for
+// their role.
+func TestExpiredFormOffersReload(t *testing.T) {
+	t.Parallel()
+	ts := staffServer(t)
+	officer := mustAddStaffUser(t, ts, "officer@a.test", beredskap.RoleMunicipalOfficer, municipal(municipalityA))
+	mustLogIn(t, ts, officer)
+	for _, lang := range staffLanguages {
+		loc := staffLocale(t, lang)
+		for _, token := range []string{"", "stale-token-of-an-earlier-session"} {
+			form := validOrder(municipalityA, "second@a.test")
+			if token != "" {
+				form.Set("csrf", token)
+			}
+			resp := staffRequest(t, ts, officer, http.MethodPost, "/staff/access-orders?lang="+lang, form, true)
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("%s, token %q: status %d; want 403", lang, token, resp.StatusCode)
+			}
+			doc := document(t, resp)
+			if got := textOf(doc, "h1"); got != loc["error.title.form_expired"] {
+				t.Errorf("%s: title %q; want %q", lang, got, loc["error.title.form_expired"])
+			}
+			if got := textOf(doc, "#error-text"); got != loc["error.text.form_expired"] {
+				t.Errorf("%s: text %q; want %q", lang, got, loc["error.text.form_expired"])
+			}
+			reload := doc.Find("#error-reload")
+			if href := reload.AttrOr("href", ""); href != "/staff/access-orders?lang="+lang || textOf(doc, "#error-reload") != loc["error.reload"] {
+				t.Errorf("%s: reload link %q %q; want the form's page /staff/access-orders?lang=%s", lang, href, textOf(doc, "#error-reload"), lang)
+			}
+			if doc.Find("#logout").Length() != 1 {
+				t.Errorf("%s: the page lost the staff navigation", lang)
+			}
+		}
+	}
+	// The page the link leads to opens, with a fresh form.
+	doc := mustPage(t, ts, officer, "/staff/access-orders?lang=en", http.StatusOK)
+	if doc.Find(`input[name="csrf"]`).Length() == 0 {
+		t.Error("the form's page has no form to send again")
+	}
+
+}
+
+// TestExpiredReportFormLeadsBackToThePlan checks that the control
+// centre's call report, refused as expired, offers to open the traveller's
+// page again, which answers.
+func TestExpiredReportFormLeadsBackToThePlan(t *testing.T) {
+	ts, centre, p := followUpServer(t, true)
+	form := breachReport(p.Receipt, validOrg)
+	form.Set("csrf", "stale-token-of-an-earlier-session")
+	doc := mustPage(t, ts, centre, planPath(p, "en"), http.StatusOK)
+	action := doc.Find("#report-form").AttrOr("action", "")
+	resp := staffRequest(t, ts, centre, http.MethodPost, action, form, true)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("status %d; want 403", resp.StatusCode)
+	}
+	reload := document(t, resp).Find("#error-reload").AttrOr("href", "")
+	if !strings.HasPrefix(reload, fmt.Sprintf("/staff/followup/queue/%d?", p.ID)) {
+		t.Fatalf("reload link %q; want the traveller's page", reload)
+	}
+	if doc := mustPage(t, ts, centre, reload, http.StatusOK); doc.Find("#report-form").Length() != 1 {
+		t.Errorf("the page at %s has no report form", reload)
 	}
 }

@@ -168,16 +168,19 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request, a *beredskap.A
 	return page
 }
 
-// setActions sets the addresses the page's forms post to.
+// setActions sets the addresses the page's forms post to. They carry the
+// receipt, so that a form refused as expired leads back to this page (see
+// Server.formPage).
 func (page *followUpPlanPage) setActions() {
 	base := "/staff/followup/queue/" + strconv.FormatInt(page.Plan.ID, 10)
-	page.ClaimAction = page.Href(base + "/claim")
-	page.ReleaseAction = page.Href(base + "/release")
-	page.ReportAction = page.Href(base + "/reports")
+	page.ClaimAction = page.Href(base+"/claim", "receipt", page.Receipt)
+	page.ReleaseAction = page.Href(base+"/release", "receipt", page.Receipt)
+	page.ReportAction = page.Href(base+"/reports", "receipt", page.Receipt)
 	if page.Correcting != 0 {
-		page.ReportAction = page.Href("/staff/followup/reports/" + strconv.FormatInt(page.Correcting, 10) + "/corrections")
+		page.ReportAction = page.Href("/staff/followup/reports/"+strconv.FormatInt(page.Correcting, 10)+"/corrections",
+			"receipt", page.Receipt)
 	}
-	page.SMSAction = page.Href(base + "/sms")
+	page.SMSAction = page.Href(base+"/sms", "receipt", page.Receipt)
 }
 
 // reportRow describes a report in the page's language.

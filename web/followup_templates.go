@@ -7,6 +7,7 @@ import (
 
 	"beredskap"
 	"beredskap/sms"
+	"beredskap/sms/gsm"
 )
 
 // followUpTemplatesPage lists the SMS templates by kind and language.
@@ -49,7 +50,7 @@ func (s *Server) handleFollowUpTemplates(w http.ResponseWriter, r *http.Request)
 	page.Edit = beredskap.Can(a, beredskap.PermManageTemplates, "")
 	page.Saved = r.URL.Query().Get("saved") != ""
 	for _, t := range tpls {
-		enc, segs := sms.Count(t.Body)
+		enc, segs := gsm.Count(t.Body)
 		row := followUpTemplateRow{
 			Key: t.Key, Kind: page.T("centre.template." + t.Key), Language: t.Language, LangName: autonym(t.Language),
 			Body: t.Body, Encoding: enc, Segments: segs, UpdatedBy: t.UpdatedBy,
@@ -109,7 +110,7 @@ func (s *Server) templatePage(w http.ResponseWriter, r *http.Request, a *beredsk
 		}
 		page.Placeholders += "{" + p + "}"
 	}
-	page.Encoding, page.Segments = sms.Count(values.Get("body"))
+	page.Encoding, page.Segments = gsm.Count(values.Get("body"))
 	return page
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"beredskap/intake/input"
 	"cmp"
 	"slices"
 )
@@ -50,9 +51,9 @@ var registrationForm = []formSection{
 	}},
 	{Heading: "section.journey", Parts: []formPart{
 		{Legend: "section.arrival_time", Inline: true, Controls: []formControl{
-			{fieldArrivalDate, kindInput}, {fieldArrivalClock, kindInput}}},
+			{input.FieldArrivalDate, kindInput}, {input.FieldArrivalClock, kindInput}}},
 		plain(formControl{"arrival.mode", kindRadios}, formControl{"arrival.point", kindInput},
-			formControl{"countries_visited", kindCheckboxes}, formControl{fieldCountriesOther, kindInput}),
+			formControl{"countries_visited", kindCheckboxes}, formControl{input.FieldCountriesOther, kindInput}),
 	}},
 	{Heading: "section.stay", Parts: []formPart{
 		plain(formControl{"accommodation.type", kindRadios}, formControl{"accommodation.address.street", kindInput}),
@@ -73,6 +74,8 @@ var registrationForm = []formSection{
 			formControl{"employer.org_number", kindInput}, formControl{"employer.name", kindInput}),
 	}},
 	{Heading: "section.exemptions", Hint: "section.exemptions.hint", Parts: []formPart{
+		{Legend: "section.certificate", Hint: "section.certificate.hint", Controls: []formControl{
+			{"covid_certificate.status", kindSelect}, {"covid_certificate.system", kindSelect}}},
 		plain(formControl{"exemptions_claimed", kindCheckboxes}, formControl{"critical_function_sector", kindSelect}),
 	}},
 	{Heading: "section.documents", Parts: []formPart{

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"beredskap"
+	"beredskap/intake/input"
 )
 
 // inputSpec says how a text-like field is rendered.
@@ -31,10 +32,10 @@ var inputSpecs = map[string]inputSpec{
 	"traveller.id_document.expires":     {Type: "date", Autocomplete: "off", Optional: true, Class: "w-date"},
 	"traveller.phone":                   {Type: "tel", Autocomplete: "tel", Optional: true, MaxLength: 32, Class: "w-id"},
 	"traveller.email":                   {Type: "email", Autocomplete: "email", Optional: true, MaxLength: 254},
-	fieldArrivalDate:                    {Type: "date", Autocomplete: "off", Class: "w-date"},
-	fieldArrivalClock:                   {Type: "time", Autocomplete: "off", Class: "w-time"},
+	input.FieldArrivalDate:              {Type: "date", Autocomplete: "off", Class: "w-date"},
+	input.FieldArrivalClock:             {Type: "time", Autocomplete: "off", Class: "w-time"},
 	"arrival.point":                     {Type: "text", Autocomplete: "off", Optional: true, MaxLength: 40},
-	fieldCountriesOther:                 {Type: "text", Autocomplete: "off", Optional: true, MaxLength: 200},
+	input.FieldCountriesOther:           {Type: "text", Autocomplete: "off", Optional: true, MaxLength: 200},
 	"accommodation.address.street":      {Type: "text", Autocomplete: "street-address", MaxLength: beredskap.MaxTextLength},
 	"accommodation.address.postal_code": {Type: "text", Autocomplete: "postal-code", Inputmode: "numeric", MaxLength: 4, Class: "w-short"},
 	"accommodation.address.municipality": {Type: "text", Autocomplete: "off", Inputmode: "numeric", Optional: true,
@@ -51,6 +52,8 @@ var optionalChoices = map[string]bool{
 	"traveller.language":            true,
 	"critical_function_sector":      true,
 	"trip_purpose":                  true,
+	"covid_certificate.status":      true,
+	"covid_certificate.system":      true,
 	"exemptions_claimed":            true,
 	"documents":                     true,
 	"countries_visited":             true,
@@ -241,7 +244,7 @@ func problemField(path string) (string, int) {
 	m := indexSuffix.FindStringSubmatch(path)
 	if m == nil {
 		if path == "arrival_time" {
-			return fieldArrivalDate, -1
+			return input.FieldArrivalDate, -1
 		}
 		return path, -1
 	}
@@ -268,10 +271,10 @@ func (f *FormPage) setProblems(problems []beredskap.Problem, reg *beredskap.Regi
 		}
 		if field == "countries_visited" && index >= 0 && index < len(reg.CountriesVisited) {
 			msg = f.L.T("reason.value", "message", msg, "value", reg.CountriesVisited[index])
-			field = fieldCountriesOther
+			field = input.FieldCountriesOther
 		}
 		if field == "countries_visited" && index < 0 {
-			field = fieldCountriesOther
+			field = input.FieldCountriesOther
 		}
 		href := "#" + fieldID(field)
 		if isGroup(field) {

@@ -130,7 +130,7 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 		cfg.FollowUp = ts.FollowUp
 	}
 	if hs, ok := any(ts.StaffStore).(beredskap.HotelStore); ok {
-		ts.Hotels = hotel.New(hs, book, sender, ts.FollowUpClock.Now, hotel.Config{}, logger)
+		ts.Hotels = hotel.New(hs, book, sender, ts.FollowUpClock.Now, hotel.Config{Text: web.StaffText}, logger)
 		cfg.Hotels = ts.Hotels
 	}
 	if rs, ok := any(ts.StaffStore).(beredskap.RetentionStore); ok {

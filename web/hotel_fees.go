@@ -139,8 +139,22 @@ func (s *Server) handleFeePDF(w http.ResponseWriter, r *http.Request) {
 	s.feePDF(w, r, st)
 }
 
+// feePDF answers a statement as a PDF for its reader: in the staff page's
+// language, or for the API in the language Accept-Language asks for among
+// the staff languages. When the API's caller names none, the reader's
+// language is unknown and the statement is in bokmål and English, each
+// text followed by its translation.
 func (s *Server) feePDF(w http.ResponseWriter, r *http.Request, st *beredskap.FeeStatement) {
-	data, err := hotel.FeePDF(st)
+	lang := staffLocales.pageLanguage(r)
+	text := staffLocales.get(lang).T
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		lang = staffLocales.match(r.Header.Get("Accept-Language"))
+		text = staffLocales.get(lang).T
+		if lang == "" {
+			lang, text = "nb", bilingual(staffLocales.get("nb"), staffLocales.get("en"))
+		}
+	}
+	data, err := hotel.FeePDF(st, lang, text)
 	if err != nil {
 		s.Error(w, r, err)
 		return

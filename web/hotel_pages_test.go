@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -196,9 +199,63 @@ func TestHotelFeeStatementDownloads(t *testing.T) {
 		t.Errorf("CSV: status %d:\n%s", code, csv)
 	}
 
-	resp := f.ts.get(t, fmt.Sprintf("/api/v1/stays/%d/fees?format=pdf", st.ID), "Authorization", "Bearer "+f.coord.Token)
-	if data := readBody(t, resp); resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(data), "%PDF") {
-		t.Errorf("API PDF: status %d", resp.StatusCode)
+	// Issue 16, item 3: the statement is in the page's language, or the
+	// language the API's caller asks for; a caller who names none gets
+	// bokmål followed by English.
+	_, pdftotext := letterTools(t)
+	textOf := func(pdf string) string {
+		t.Helper()
+		file := filepath.Join(t.TempDir(), "fees.pdf")
+		if err := os.WriteFile(file, []byte(pdf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(pdftotext, file, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	api := fmt.Sprintf("/api/v1/stays/%d/fees?format=pdf", st.ID)
+	for _, tt := range []struct {
+		name, path, accept string
+		want, not          []string
+	}{
+		{"staff page nn", path + ".pdf?lang=nn", "", []string{"Eigendel for karantenehotell", "Betalar"}, []string{"Egenandel", "Payer"}},
+		{"staff page en", path + ".pdf?lang=en", "", []string{"Quarantine hotel fee statement", "Payer"}, []string{"Egenandel", "Betaler"}},
+		{"API in nynorsk", api, "nn", []string{"Eigendel for karantenehotell", "Betalar"}, []string{"Payer"}},
+		{"API, language unknown", api, "", []string{"Egenandel for karantenehotell / Quarantine hotel fee statement", "Betaler / Payer"}, nil},
+	} {
+		var pdf string
+		if strings.HasPrefix(tt.path, "/api/") {
+			headers := []string{"Authorization", "Bearer " + f.coord.Token}
+			if tt.accept != "" {
+				headers = append(headers, "Accept-Language", tt.accept)
+			}
+			resp := f.ts.get(t, tt.path, headers...)
+			pdf = string(readBody(t, resp))
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d", tt.name, resp.StatusCode)
+				continue
+			}
+		} else {
+			var code int
+			code, _, pdf = coord.do(http.MethodGet, tt.path, nil)
+			if code != http.StatusOK {
+				t.Errorf("%s: status %d", tt.name, code)
+				continue
+			}
+		}
+		txt := textOf(pdf)
+		for _, w := range tt.want {
+			if !strings.Contains(txt, w) {
+				t.Errorf("%s: the statement lacks %q:\n%s", tt.name, w, txt)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(txt, w) {
+				t.Errorf("%s: the statement holds %q:\n%s", tt.name, w, txt)
+			}
+		}
 	}
 }
 

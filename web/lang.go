@@ -226,6 +226,27 @@ func mustLoadLocales(dir string) *locales {
 	return ls
 }
 
+// StaffText returns the staff pages' text of key in lang (bokmål, nynorsk
+// or English; English for another language) with its {name} placeholders
+// filled from args: the words of the mails and documents other packages
+// write for staff (hotel.Config.Text).
+func StaffText(lang, key string, args ...any) string {
+	return staffLocales.get(lang).T(key, args...)
+}
+
+// bilingual returns the text of a key in first, followed by its text in
+// second when that differs: "Hotell / Hotel", for a reader whose language
+// is unknown.
+func bilingual(first, second *Locale) func(key string, args ...any) string {
+	return func(key string, args ...any) string {
+		a, b := first.T(key, args...), second.T(key, args...)
+		if a == b {
+			return a
+		}
+		return a + " / " + b
+	}
+}
+
 // apiLanguage chooses the language of the reason texts of an API answer:
 // the best match of Accept-Language among the languages of the locale files,
 // or "" so that intake uses traveller.language (and the rules English when

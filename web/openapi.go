@@ -53,6 +53,9 @@ var registrationRules = schemaRules{
 		"accommodation.address.municipality": "Municipality number (4 digits); derived from the postal code when empty.",
 		"critical_function_sector":           "One of the 16 functions of circular G-07/2020, when critical_function is claimed.",
 		"documents":                          "Documents held at arrival.",
+		"covid_certificate":                  "Optional: the corona certificate the traveller can show at the border, which the border control can verify. From 25 September 2021 a certificate of full vaccination or of covid-19 in the last six months, Norwegian or under the EU's rules, exempts from entry quarantine; status and system are given together or not at all.",
+		"covid_certificate.status":           "vaccinated (fully vaccinated) or recovered (covid-19 in the last six months).",
+		"covid_certificate.system":           "norwegian (the Norwegian corona certificate) or eu (a certificate under the EU's rules for digital COVID certificates).",
 	},
 }
 

@@ -114,7 +114,7 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"/api/v1/stays/{stay}": map[string]any{"get": withParams(op("getStay", "One stay; the read is audited.", "200",
 			okJSON("The stay.", "Stay"), map[string]string{"403": mayNotStays, "404": "No such stay."}), stayID)},
 		"/api/v1/stays/{stay}/fees": map[string]any{"get": withParams(op("feeStatement",
-			"The stay's fee statement night by night from the rule version in force each night (seed 004); with format csv or pdf as a file.",
+			"The stay's fee statement night by night from the rule version in force each night (seed 004); with format csv or pdf as a file. The PDF is in the language Accept-Language names among nb, nn and en, or in bokmål followed by English when it names none of them.",
 			"200", map[string]any{"description": "The statement, or the file.", "content": map[string]any{
 				"application/json": map[string]any{"schema": ref("FeeStatement")},
 				"text/csv":         map[string]any{"schema": str},

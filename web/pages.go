@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"beredskap"
+	"beredskap/intake/input"
 	"beredskap/internal/datefmt"
 	"beredskap/norway"
 )
@@ -68,6 +69,9 @@ type ErrorPage struct {
 	Text      string // what happened and what to do
 	RequestID string
 	Back      string // where the page's way back leads: "/" or "/staff"
+	// Reload is the page to open a refused form again on, when the form
+	// expired; "" otherwise.
+	Reload string
 }
 
 // pages holds the areas of the site and their parsed pages.
@@ -127,17 +131,23 @@ func (p *pages) pageIn(ls *locales, r *http.Request, path, titleKey string) Page
 // the request was for: the staff pages (bokmål and English, the
 // navigation of a logged-in staff member, a way back to /staff) or the
 // public ones. A refusal says whether the page is not for the staff
-// member's role or the form came from another site.
+// member's role, the form came from another site, or the form expired (and
+// then offers to open it again).
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e errorDetail) {
 	title := "error.title." + string(e.Code)
 	page := &ErrorPage{Status: status, Code: string(e.Code), RequestID: e.RequestID, Back: "/"}
 	textKey := "error.text." + string(e.Code)
+	expired := e.Code == beredskap.EFORBIDDEN && e.Reason == reasonFormExpired
+	if expired {
+		title, textKey = "error.title.form_expired", "error.text.form_expired"
+		page.Reload = s.formPage(r)
+	}
 	if staffPath(r.URL.Path) {
 		page.Back = "/staff"
 		if a := beredskap.ActorFrom(r.Context()); a.User != nil {
 			f := s.newStaffFrame(w, r, a, r.URL.Path, title)
 			page.Page = f.Page
-			if e.Code == beredskap.EFORBIDDEN && e.Reason != reasonCrossOrigin {
+			if e.Code == beredskap.EFORBIDDEN && e.Reason != reasonCrossOrigin && !expired {
 				page.Text = f.T("error.text.forbidden_role", "role", f.Role(a.Role()))
 			}
 		} else {
@@ -154,6 +164,30 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if err := s.pages.render(w, status, "error.html", page); err != nil {
 		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// formPage returns the address of the page a refused form was most likely
+// sent from, with the form's query (its language): the nearest address at
+// or above the form's action that a browser may open. The Referer would
+// say, but the site sends none (Referrer-Policy: no-referrer).
+func (s *Server) formPage(r *http.Request) string {
+	p := r.URL.Path
+	for {
+		get := &http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: p}}
+		if _, pattern := s.mux.Handler(get); pattern != "" {
+			if r.URL.RawQuery != "" {
+				return p + "?" + r.URL.RawQuery
+			}
+			return p
+		}
+		if p == "/" || p == "" {
+			return ""
+		}
+		p = p[:strings.LastIndex(strings.TrimSuffix(p, "/"), "/")+1]
+		if len(p) > 1 {
+			p = strings.TrimSuffix(p, "/")
+		}
 	}
 }
 
@@ -198,8 +232,8 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request) {
 	page := &FormPage{Page: pg, Values: values, Token: randomToken(16)}
 	if s.cfg.Clock != nil {
 		at := s.cfg.Clock().In(oslo)
-		values.Set(fieldArrivalDate, at.Format(time.DateOnly))
-		values.Set(fieldArrivalClock, at.Format("15:04"))
+		values.Set(input.FieldArrivalDate, at.Format(time.DateOnly))
+		values.Set(input.FieldArrivalClock, at.Format("15:04"))
 		page.ClockNote = pg.L.T("form.clock_note", "date", datefmt.Day(pg.Lang, at))
 	}
 	s.renderForm(w, r, http.StatusOK, page)
@@ -219,7 +253,7 @@ func (s *Server) handleFormSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := s.pages.page(r, "/", "form.title")
-	reg := DecodeForm(r.PostForm)
+	reg := input.DecodeForm(r.PostForm)
 	token := r.PostForm.Get(fieldIdempotencyToken)
 	stored, created, err := s.in.Register(r.Context(), reg, pg.Lang, formToken(r.PostForm))
 	var e *beredskap.Error

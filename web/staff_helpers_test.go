@@ -10,7 +10,7 @@ import (
 )
 
 // staffLanguages are the languages of the staff pages.
-var staffLanguages = []string{"nb", "en"}
+var staffLanguages = []string{"nb", "nn", "en"}
 
 // staffRequest sends a request as u (by u's session cookie; anonymous
 // when u is nil) without following redirects. A POST sends form, with u's

@@ -135,16 +135,18 @@ func TestStaffPageRegistrations(t *testing.T) {
 		t.Errorf("registration page shows no decision")
 	}
 	notFound := mustPage(t, ts, officer, "/staff/registrations/"+inB+"?lang=nb", http.StatusNotFound)
-	// An error on a staff page keeps the staff frame: bokmål and English
-	// only, and the way back leads to the staff pages.
+	// An error on a staff page keeps the staff frame: its languages, and
+	// the way back leads to the staff pages.
 	if back, _ := notFound.Find("#error-back").Attr("href"); back != "/staff?lang=nb" {
 		t.Errorf("not-found page leads back to %q; want /staff?lang=nb", back)
 	}
 	if home, _ := notFound.Find("#site-home").Attr("href"); home != "/staff?lang=nb" {
 		t.Errorf("the site name on a staff page leads to %q; want /staff?lang=nb", home)
 	}
-	if notFound.Find(`a[href*="lang=nn"]`).Length() != 0 {
-		t.Errorf("a staff error page offers nynorsk, which the staff pages do not speak")
+	for _, lang := range staffLanguages {
+		if notFound.Find(`a[hreflang="`+lang+`"]`).Length() == 0 {
+			t.Errorf("a staff error page does not offer %s", lang)
+		}
 	}
 
 	all, _ := receipts("/staff/registrations?lang=en", centre)

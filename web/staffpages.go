@@ -201,6 +201,17 @@ func (f *staffFrame) TripPurpose(purpose string) string {
 	return f.T("staff.trip_purpose." + purpose)
 }
 
+// Certificate says what the corona certificate given in a registration
+// (covid_certificate) shows and who issued it, in the page's language, or
+// that none was given.
+func (f *staffFrame) Certificate(c beredskap.CovidCertificate) string {
+	if c.Status == "" {
+		return f.T("staff.certificate.none")
+	}
+	return f.T("staff.certificate.shows", "status", f.T("staff.certificate.status."+c.Status),
+		"system", f.T("staff.certificate.system."+c.System))
+}
+
 // Time writes an instant in Europe/Oslo to the minute.
 func (f *staffFrame) Time(t time.Time) string {
 	return datefmt.Minute(f.Lang, t)

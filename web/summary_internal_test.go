@@ -37,6 +37,15 @@ func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
 	visitation.ExemptionsClaimed = []string{beredskap.ExemptionVisitation}
 	visitation.Documents = []string{"visitation_agreement"}
 	visitation.Accommodation.Type = beredskap.AccommodationNone
+	// Autumn 2021: the certificate exempts (nyss.no 8.10.2021), a stay in
+	// southern Africa means the hotel until a PCR test from day 3
+	// (thelocal.no 28.11.2021), and from 3 December everyone wears a mask
+	// until the test after arrival is negative (rakkestad.kommune.no).
+	protected := contractRegistration(t)
+	protected.ArrivalTime, protected.CountriesVisited = "2021-12-04T10:00:00+01:00", []string{"US"}
+	protected.CovidCertificate = beredskap.CovidCertificate{Status: "vaccinated", System: "eu"}
+	southern := contractRegistration(t)
+	southern.ArrivalTime, southern.CountriesVisited = "2021-11-28T10:00:00+01:00", []string{"ZA"}
 	for _, tc := range []struct {
 		r    beredskap.Registration
 		code string
@@ -47,6 +56,10 @@ func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
 		{resident("2021-03-20T10:00:00+01:00", ""), "hotel_until_negative_test_day_3",
 			func(v DecisionView) []string { return v.Tests }},
 		{visitation, "hotel_not_applicable_visitation", func(v DecisionView) []string { return []string{v.Group} }},
+		{protected, "exemption_protected", func(v DecisionView) []string { return []string{v.Exemption} }},
+		{protected, "mask_until_negative_test", func(v DecisionView) []string { return v.Other }},
+		{southern, "hotel_until_pcr_day_3", func(v DecisionView) []string { return v.Other }},
+		{southern, "hotel_required", func(v DecisionView) []string { return []string{v.Group} }},
 	} {
 		for _, lang := range []string{"nb", "nn", "en"} {
 			d, err := book.Evaluate(&tc.r, lang)

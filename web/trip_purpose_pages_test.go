@@ -15,8 +15,9 @@ import (
 // registration on — the registration page (border officers, the control
 // centre, municipalities), the control centre's follow-up page and the
 // municipality's traveller page — name the purpose of the trip abroad
-// (trip_purpose, rules from 17 March 2021) in words in each staff
-// language, and say so when none was given.
+// (trip_purpose, rules from 17 March 2021) and the corona certificate
+// (covid_certificate, rules from 25 September 2021) in words in each
+// staff language, and say so when none was given.
 func TestStaffPagesNameTheTripPurpose(t *testing.T) {
 	ts := startServerWith(t, web.Config{}, serverOptions{staff: manyLogins})
 	t.Cleanup(func() { logInternalErrors(t, ts) })
@@ -26,10 +27,10 @@ func TestStaffPagesNameTheTripPurpose(t *testing.T) {
 	for _, u := range []*staffUser{centre, border, officer} {
 		mustLogIn(t, ts, u)
 	}
-	register := func(lastName, purpose string) string {
+	register := func(lastName, purpose string, cert beredskap.CovidCertificate) string {
 		t.Helper()
 		reg := storetest.Registration("Anna", lastName)
-		reg.TripPurpose = purpose
+		reg.TripPurpose, reg.CovidCertificate = purpose, cert
 		stored, _, err := ts.Registrations.CreateRegistration(context.Background(), beredskap.NewRegistration{
 			Registration: reg, Decision: storetest.Decision(), Municipality: municipalityA,
 		})
@@ -38,16 +39,16 @@ func TestStaffPagesNameTheTripPurpose(t *testing.T) {
 		}
 		return stored.Receipt
 	}
-	withTrip := register("Hansen", beredskap.TripWork)
-	without := register("Olsen", "")
+	withTrip := register("Hansen", beredskap.TripWork, beredskap.CovidCertificate{Status: "vaccinated", System: "eu"})
+	without := register("Olsen", "", beredskap.CovidCertificate{})
 	plan := mustPlan(t, ts, withTrip, municipalityA, "Hansen")
 	planWithout := mustPlan(t, ts, without, municipalityA, "Olsen")
 
 	for _, tc := range []struct {
-		lang, work, none string
+		lang, work, none, cert, noCert string
 	}{
-		{"nb", "Arbeidsreise", "Ikke oppgitt"},
-		{"en", "Work trip", "Not given"},
+		{"nb", "Arbeidsreise", "Ikke oppgitt", "fullvaksinert (EUs digitale koronasertifikat), verifiseres på grensen", "Ikke oppgitt"},
+		{"en", "Work trip", "Not given", "fully vaccinated (EU digital COVID certificate), to be verified at the border", "None given"},
 	} {
 		pages := []struct {
 			who       *staffUser
@@ -59,12 +60,20 @@ func TestStaffPagesNameTheTripPurpose(t *testing.T) {
 		}
 		for _, p := range pages {
 			with := withLang(p.with, tc.lang)
-			if got := textOf(mustPage(t, ts, p.who, with, http.StatusOK), "#trip-purpose"); got != tc.work {
+			doc := mustPage(t, ts, p.who, with, http.StatusOK)
+			if got := textOf(doc, "#trip-purpose"); got != tc.work {
 				t.Errorf("%s shows the trip purpose as %q; want %q", with, got, tc.work)
 			}
+			if got := textOf(doc, "#covid-certificate"); got != tc.cert {
+				t.Errorf("%s shows the certificate as %q; want %q", with, got, tc.cert)
+			}
 			out := withLang(p.out, tc.lang)
-			if got := textOf(mustPage(t, ts, p.who, out, http.StatusOK), "#trip-purpose"); got != tc.none {
+			doc = mustPage(t, ts, p.who, out, http.StatusOK)
+			if got := textOf(doc, "#trip-purpose"); got != tc.none {
 				t.Errorf("%s shows the trip purpose as %q; want %q", out, got, tc.none)
+			}
+			if got := textOf(doc, "#covid-certificate"); got != tc.noCert {
+				t.Errorf("%s shows the certificate as %q; want %q", out, got, tc.noCert)
 			}
 		}
 	}

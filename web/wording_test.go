@@ -23,6 +23,11 @@ var jargon = []struct {
 	{"a snake_case code", regexp.MustCompile(`\b[a-z][a-z0-9]*_[a-z0-9_]+\b`)},
 }
 
+// bokmalOnly finds common words that bokmål writes one way and nynorsk
+// another (ikke/ikkje, hva/kva, fra/frå, noen/nokon, navn/namn, være/vere,
+// ennå/enno ...): a nynorsk text holding one is bokmål, or half translated.
+var bokmalOnly = regexp.MustCompile(`(?i)\b(ikke|hva|hvem|hvor|hvorfor|hvordan|hvis|jeg|ble|fra|noen|noe|bare|ennå|uten|sted|navn|gjøre|være|deres|kommer|mye)\b`)
+
 // placeholders are the {name} parts of a text, filled in when it is used.
 var placeholders = regexp.MustCompile(`\{[a-z_]+\}`)
 
@@ -108,7 +113,7 @@ func TestStaffAndCitizenLocalesHaveEveryKey(t *testing.T) {
 	for _, set := range []struct {
 		dir   string
 		langs []string
-	}{{"locales/staff", []string{"nb"}}, {"locales/citizen", []string{"nb", "nn"}}} {
+	}{{"locales/staff", []string{"nb", "nn"}}, {"locales/citizen", []string{"nb", "nn"}}} {
 		en := localeSet(t, set.dir, "en")
 		for _, lang := range set.langs {
 			msgs := localeSet(t, set.dir, lang)
@@ -121,6 +126,25 @@ func TestStaffAndCitizenLocalesHaveEveryKey(t *testing.T) {
 				if _, ok := en[k]; !ok {
 					t.Errorf("%s: %s has %q, which English lacks", set.dir, lang, k)
 				}
+			}
+		}
+	}
+}
+
+// TestNynorskHasEveryBokmalKeyInNynorsk checks that every bokmål text of
+// the public, staff and citizen pages has a nynorsk one, and that no
+// nynorsk text is bokmål: none holds a word only bokmål writes so.
+func TestNynorskHasEveryBokmalKeyInNynorsk(t *testing.T) {
+	for _, dir := range []string{"locales", "locales/staff", "locales/citizen"} {
+		nb, nn := localeSet(t, dir, "nb"), localeSet(t, dir, "nn")
+		for k := range nb {
+			if _, ok := nn[k]; !ok {
+				t.Errorf("%s: nynorsk lacks %q", dir, k)
+			}
+		}
+		for k, v := range nn {
+			if m := bokmalOnly.FindString(placeholders.ReplaceAllString(v, "")); m != "" {
+				t.Errorf("%s: nynorsk %q holds the bokmål word %q: %q", dir, k, m, v)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"beredskap"
 	"beredskap/intake"
+	"beredskap/intake/input"
 )
 
 // runEvaluate reads one registration on stdin and prints its decision as
@@ -27,7 +28,7 @@ func runEvaluate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	if err != nil {
 		return err
 	}
-	reg, err := intake.Decode(stdin)
+	reg, err := input.Decode(stdin)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"beredskap/mail"
 	"beredskap/rules"
 	"beredskap/sms"
+	"beredskap/web"
 )
 
 // followUpSettings are the options of the control centre's follow-up: the
@@ -104,7 +105,7 @@ func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.S
 	f := &followUp{
 		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline, DigestHour: s.DigestHour, Wall: st.now}, logger),
 		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
-		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline}, logger),
+		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline, Text: web.StaffText}, logger),
 		leader:  st.leader,
 		logger:  logger,
 	}

@@ -12,6 +12,7 @@ import (
 	"beredskap"
 	"beredskap/hotel"
 	"beredskap/mail"
+	"beredskap/web"
 )
 
 // rulesImpact runs 'rules impact --at INSTANT': it re-evaluates every
@@ -49,7 +50,7 @@ func rulesImpact(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("rules impact: %w", err)
 	}
 	defer st.close()
-	svc := hotel.New(st.hotels, book, mail.Dir{Path: "."}, time.Now, hotel.Config{}, slog.New(slog.DiscardHandler))
+	svc := hotel.New(st.hotels, book, mail.Dir{Path: "."}, time.Now, hotel.Config{Text: web.StaffText}, slog.New(slog.DiscardHandler))
 	sys := beredskap.WithActor(ctx, beredskap.SystemActor())
 	start := time.Now()
 	run, err := svc.ComputeImpact(sys, at)

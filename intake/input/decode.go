@@ -1,4 +1,10 @@
-package intake
+// Package input reads what a traveller submits into a registration: the
+// JSON document, strictly (unknown fields, wrong types and oversized
+// documents are errors naming the field), and the web form's fields. It
+// only parses; package intake validates, decides and stores. It imports no
+// database, so that its fuzz targets build quickly with fuzzing
+// instrumentation (scripts/fuzz.sh).
+package input
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package intake
+package input
 
 import (
 	"encoding/json"

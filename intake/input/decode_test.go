@@ -1,4 +1,4 @@
-package intake_test
+package input_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"beredskap"
-	"beredskap/intake"
+	"beredskap/intake/input"
 )
 
 // contractJSON is the registration example of docs/contract.md.
@@ -40,7 +40,7 @@ const contractJSON = `{
 }`
 
 func TestDecodeContractExample(t *testing.T) {
-	reg, err := intake.Decode(strings.NewReader(contractJSON))
+	reg, err := input.Decode(strings.NewReader(contractJSON))
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
@@ -66,7 +66,7 @@ func TestDecodeNamesTheField(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := intake.Decode(strings.NewReader(tt.body))
+			_, err := input.Decode(strings.NewReader(tt.body))
 			var e *beredskap.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("Decode() = %v; want *beredskap.Error", err)
@@ -79,8 +79,8 @@ func TestDecodeNamesTheField(t *testing.T) {
 }
 
 func TestDecodeRejectsOversizedBody(t *testing.T) {
-	body := `{"traveller":{"first_name":"` + strings.Repeat("a", intake.MaxBodyBytes) + `"}}`
-	_, err := intake.Decode(strings.NewReader(body))
+	body := `{"traveller":{"first_name":"` + strings.Repeat("a", input.MaxBodyBytes) + `"}}`
+	_, err := input.Decode(strings.NewReader(body))
 	if got := beredskap.ErrorCode(err); got != beredskap.ETOOLARGE {
 		t.Errorf("code %q; want %q", got, beredskap.ETOOLARGE)
 	}
@@ -91,7 +91,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"traveller":{"x":1}}`))
 	f.Add([]byte(`{"countries_visited":[{"a":1}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		reg, err := intake.DecodeBytes(data)
+		reg, err := input.DecodeBytes(data)
 		if err != nil {
 			if code := beredskap.ErrorCode(err); code != beredskap.EINVALID {
 				t.Fatalf("code %q for %q; want invalid", code, data)
@@ -103,7 +103,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reg2, err := intake.DecodeBytes(again)
+		reg2, err := input.DecodeBytes(again)
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", again, err)
 		}

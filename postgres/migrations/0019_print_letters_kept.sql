@@ -1,0 +1,12 @@
+-- expand
+-- A print letter is kept after it is downloaded, so that citizen support
+-- can download it again (a jammed printer, a lost envelope) until the case
+-- is purged with the person's other data. address_known says whether the
+-- letter carries the registered address (false: the population register
+-- gave none, and the address must be written by hand); printed_at is the
+-- first download and downloads counts them. A letter queued before this
+-- migration carried the address when the register knew it, as recorded in
+-- its audit entry; it is taken as addressed.
+ALTER TABLE print_letters ADD COLUMN address_known boolean NOT NULL DEFAULT true;
+ALTER TABLE print_letters ADD COLUMN printed_at timestamptz;
+ALTER TABLE print_letters ADD COLUMN downloads integer NOT NULL DEFAULT 0;
