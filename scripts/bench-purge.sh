@@ -2,7 +2,7 @@
 # Measures the retention purge on SQLite (issue 19): N registrations, each
 # with a follow-up plan, a call report and two SMS, purged while
 # registrations arrive at a steady rate through POST /api/v1/registrations,
-# beside the same load with no purge just before and just after (pooled) in
+# beside the same load with no purge just before (after a warm-up) and just after (pooled) in
 # the same run. Prints the purge rate and the registrations' p50/p99 with
 # and without the purge, and the machine's load average. Usage:
 # scripts/bench-purge.sh [registrations, default 1000000] [per second, default 100] [baseline, default 30s]
