@@ -660,13 +660,13 @@ func TestEveryAuditDetailHasWords(t *testing.T) {
 	// through helpers, variables and callers; a broken walk that finds
 	// few would pass otherwise.
 	for _, want := range []string{
-		"report=7 outcome=x breach=true notice=true",                          // followup, Sprintf
+		"report=7 outcome=x breach=true notice=true",                         // followup, Sprintf
 		"failed attempts on this account from this address wait until 2021-", // staff login, a variable
-		"7 rows: closed before 2021-02-22T23:00:00Z",                          // retention, a parameter's callers
-		"hotel 7, nights ",                                                     // hotel, the record helper
-		"letter for case x to print and post",                                  // citizen letters
-		"municipality=x arrival_from=x",                                        // a filter joined from parts
-		"code accepted; access reopened for case x",                            // clauses
+		"7 rows: closed before 2021-02-22T23:00:00Z",                         // retention, a parameter's callers
+		"hotel 7, nights ",                          // hotel, the record helper
+		"letter for case x to print and post",       // citizen letters
+		"municipality=x arrival_from=x",             // a filter joined from parts
+		"code accepted; access reopened for case x", // clauses
 	} {
 		if !slices.ContainsFunc(details, func(s auditSample) bool { return strings.Contains(s.text, want) }) {
 			t.Errorf("the source walk found no detail holding %q (found %d)", want, len(details))
