@@ -69,9 +69,10 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 }
 
 // protectedMsg is the reason a version gives a certificate holder it
-// exempts, nil when it exempts none.
+// exempts, nil when it exempts none; a version without entry quarantine
+// exempts nobody from it, the certificate only changing its tests.
 func (p *params) protectedMsg() *message {
-	if p.protected == nil {
+	if p.protected == nil || p.abolished != nil {
 		return nil
 	}
 	return p.protected.msg
@@ -176,6 +177,8 @@ func (d *differ) hotel(a, b *hotel) {
 		d.msg(a.required, nil)
 		return
 	}
+	d.msg(a.required, b.required)
+	d.msg(a.requiredClass, b.requiredClass)
 	for i := range a.groups {
 		var other *message
 		for j := range b.groups {

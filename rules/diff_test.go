@@ -41,3 +41,34 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffNamesTheEndOfTheTestAfterArrival checks the last changes before
+// the entry measures ended: from 1 February 2022 23.00 the test after
+// arrival is gone (landbrukstenester.no 2.2.2022, pcpi.no), and since
+// there is no entry quarantine from 26 January 2022 (nyss.no 24.1.2022),
+// no diff of a later version speaks of an exemption from it.
+func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
+	b := mustBook(t)
+	diff := func(a, z string) []rules.Change {
+		from, ok1 := b.Version(a)
+		to, ok2 := b.Version(z)
+		if !ok1 || !ok2 {
+			t.Fatalf("versions %s, %s not found", a, z)
+		}
+		return b.Diff(from, to, "en")
+	}
+	found := false
+	for _, c := range diff("2022-01-26", "2022-02-01-2300") {
+		found = found || (c.Kind == rules.ChangeRemoved && strings.Contains(c.Text, "test after arrival"))
+	}
+	if !found {
+		t.Errorf("2022-01-26 -> 2022-02-01-2300 does not say the test after arrival ended: %+v", diff("2022-01-26", "2022-02-01-2300"))
+	}
+	for _, pair := range [][2]string{{"2022-01-26", "2022-02-01-2300"}, {"2022-02-01-2300", "2022-02-13"}} {
+		for _, c := range diff(pair[0], pair[1]) {
+			if strings.Contains(c.Text, "exempt from entry quarantine") {
+				t.Errorf("%s -> %s speaks of an exemption from a quarantine that no longer exists: %q", pair[0], pair[1], c.Text)
+			}
+		}
+	}
+}
