@@ -179,6 +179,8 @@ func (d *differ) hotel(a, b *hotel) {
 		d.msg(a.required, nil)
 		return
 	}
+	d.msg(a.required, b.required)
+	d.msg(a.requiredClass, b.requiredClass)
 	for i := range a.groups {
 		var other *message
 		for j := range b.groups {
