@@ -174,9 +174,11 @@ func (d *differ) hotel(a, b *hotel) {
 		return
 	case a == nil:
 		d.msg(nil, b.required)
+		d.msg(nil, b.requiredClass)
 		return
 	case b == nil:
 		d.msg(a.required, nil)
+		d.msg(a.requiredClass, nil)
 		return
 	}
 	d.msg(a.required, b.required)
