@@ -26,6 +26,13 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		{"2021-03-29", "2021-04-28-1200", rules.ChangeAdded, "Bangladesh"},
 		{"2021-04-28-1200", "2021-05-09-1200", rules.ChangeAdded, "outside the EEA and the Schengen area"},
 		{"2021-04-28-1200", "2021-05-09-1200", rules.ChangeChanged, "Arrivals from 27 May 2021 cannot be decided here"},
+		// The colours of 5 July 2021 (loten.kommune.no, July 2021:
+		// «Mørkerødt og lysegrått: Du må på karantenehotell»), and their end
+		// at the reopening of 25 September 2021 (abcnyheter.no 24.9.2021:
+		// «Karantenehotell fjernes som krav»).
+		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "dark red country or area, or in a grey country"},
+		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "PCR test 7 days after arrival"},
+		{"2021-07-05", "2021-09-25-1600", rules.ChangeRemoved, "dark red country or area, or in a grey country"},
 	} {
 		from, ok1 := b.Version(tc.from)
 		to, ok2 := b.Version(tc.to)

@@ -44,6 +44,9 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	if err := b.covered(v, at); err != nil {
 		return beredskap.Decision{}, err
 	}
+	if err := v.knownAfterStay(r); err != nil {
+		return beredskap.Decision{}, err
+	}
 	by, bm, bd, ok := parseDate(r.Traveller.BirthDate)
 	if !ok {
 		return beredskap.Decision{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")
