@@ -35,7 +35,8 @@ func (b *Book) Version(id string) (*Version, bool) {
 // in plain words in lang (nb, nn or en; others fall back to English): the
 // quarantine and its length, exemptions, the quarantine hotel and its
 // fees, early end, tests, other duties, § 6j dispensations, follow-up and
-// the end of what a version covers (§ 6j and follow-up show as the
+// the stays after which a version does not know the rules, and the end of
+// what a version covers (§ 6j and follow-up show as the
 // reasons that state them). Each line is the reason text a
 // decision under the version would give, marked as new, ended or changed.
 func (b *Book) Diff(from, to *Version, lang string) []Change {
@@ -70,6 +71,7 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	d.msg(p.insteadMsg(), q.insteadMsg())
 	d.notices(p.tests, q.tests)
 	d.notices(p.notices, q.notices)
+	d.msg(from.unknownStayMsg(), to.unknownStayMsg())
 	if !to.CoveredUntil.IsZero() && !to.CoveredUntil.Equal(from.CoveredUntil) {
 		k := citer{c: b.texts}
 		d.add(ChangeChanged, "diff.covered_until", vars{"date": k.instant(d.l, to.CoveredUntil.In(b.oslo))})
