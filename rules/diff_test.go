@@ -53,8 +53,8 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 	}
 }
 
-// TestDiffNamesTheEndOfTheTestAfterArrival checks the last changes before
-// the entry measures ended: from 1 February 2022 23.00 the test after
+// TestDiffNamesTheEndOfTheTestAfterArrival checks the changes of the last
+// months of the entry measures: from 1 February 2022 23.00 the test after
 // arrival is gone (landbrukstenester.no 2.2.2022, pcpi.no), and since
 // there is no entry quarantine from 26 January 2022 (nyss.no 24.1.2022),
 // no diff of a later version speaks of an exemption from it.
@@ -74,6 +74,14 @@ func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("2022-01-26 -> 2022-02-01-2300 does not say the test after arrival ended: %+v", diff("2022-01-26", "2022-02-01-2300"))
+	}
+	// From 15 December 2021 the rules after a stay in southern Africa are
+	// not known (no source after thelocal.no 28.11.2021): the diff says
+	// such arrivals cannot be decided, and nothing else.
+	sa := diff("2021-12-03", "2021-12-15")
+	if len(sa) != 1 || sa[0].Kind != rules.ChangeAdded || !strings.Contains(sa[0].Text, "South Africa") ||
+		!strings.Contains(sa[0].Text, "cannot decide") {
+		t.Errorf("2021-12-03 -> 2021-12-15: %+v; want one added line saying arrivals after southern Africa cannot be decided", sa)
 	}
 	for _, pair := range [][2]string{{"2022-01-26", "2022-02-01-2300"}, {"2022-02-01-2300", "2022-02-13"}} {
 		for _, c := range diff(pair[0], pair[1]) {
