@@ -3,6 +3,7 @@ package rules
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,6 +45,14 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	d.msg(p.ended, q.ended)
 	d.msg(p.abolished, q.abolished)
 	d.msg(p.protectedMsg(), q.protectedMsg())
+	if p.protected != nil && q.protected != nil && !slices.Equal(p.protected.systems, q.protected.systems) {
+		names := make([]string, len(q.protected.systems))
+		for i, sys := range q.protected.systems {
+			names[i], _ = d.c.text(d.l, "system."+sys)
+		}
+		and, _ := d.c.text(d.l, "list_and")
+		d.add(ChangeChanged, "diff.certificate_systems", vars{"systems": strings.Join(names, and)})
+	}
 	d.msg(p.minorsMsg(), q.minorsMsg())
 	if p.days != q.days && p.days > 0 && q.days > 0 {
 		d.add(ChangeChanged, "diff.days", vars{"from": strconv.Itoa(p.days), "to": strconv.Itoa(q.days)})

@@ -44,6 +44,10 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	if err := b.covered(v, at); err != nil {
 		return beredskap.Decision{}, err
 	}
+	if v.p.protected.unknownSystem(r.CovidCertificate) {
+		return beredskap.Decision{}, beredskap.Invalid("covid_certificate.system", "certificate_not_encoded",
+			"whether a certificate of this system exempted at the arrival is not encoded; no decision can be made for it")
+	}
 	if err := v.knownAfterStay(r); err != nil {
 		return beredskap.Decision{}, err
 	}

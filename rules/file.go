@@ -132,6 +132,12 @@ type protectedFile struct {
 	// NotIfVisited lists countries or areas a stay in which (in the 10
 	// days before arrival) excludes the exemption.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// UnknownSystems lists issuing systems whose acceptance in this
+	// version is not known (the EU's system before every country had
+	// joined it): a decision for a certificate of such a system is
+	// refused on covid_certificate.system (reason
+	// certificate_not_encoded).
+	UnknownSystems []string `yaml:"unknown_systems"`
 }
 
 // minorsFile exempts children and young people up to MaxAge (their age at

@@ -56,8 +56,15 @@ const (
 type protected struct {
 	statuses []string
 	systems  []string
+	unknown  []string // systems whose acceptance is not encoded
 	notIf    []string
 	msg      *message
+}
+
+// unknownSystem reports whether c is a certificate of a system whose
+// acceptance under p is not encoded.
+func (p *protected) unknownSystem(c beredskap.CovidCertificate) bool {
+	return p != nil && slices.Contains(p.unknown, c.System)
 }
 
 // accepts reports whether the certificate c is one p exempts.
@@ -483,8 +490,14 @@ func (k *compiler) protected(f *protectedFile) *protected {
 	}
 	k.allOf("protected.status", f.Statuses, "covid_certificate.status")
 	k.allOf("protected.systems", f.Systems, "covid_certificate.system")
+	k.allOf("protected.unknown_systems", f.UnknownSystems, "covid_certificate.system")
+	for i, sys := range f.UnknownSystems {
+		if slices.Contains(f.Systems, sys) {
+			k.fail(fmt.Sprintf("protected.unknown_systems[%d]", i), "%q is also among systems", sys)
+		}
+	}
 	k.areas("protected.not_if_visited", f.NotIfVisited)
-	return &protected{statuses: f.Statuses, systems: f.Systems, notIf: f.NotIfVisited,
+	return &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
 		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
 }
 
