@@ -89,6 +89,22 @@ func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
 		!strings.Contains(sa[0].Text, "cannot decide") {
 		t.Errorf("2021-12-03 -> 2021-12-15: %+v; want one added line saying arrivals after southern Africa cannot be decided", sa)
 	}
+	// Commuters and transport personnel stay exempt from the tests when
+	// the quarantine ends (rakkestad.kommune.no 24.1.2022: testing
+	// «fortsatt»; 3.12.2021: their exemption «videreføres»), until the
+	// entry measures end.
+	for _, tc := range []struct {
+		a, z string
+		kind string
+	}{{"2021-12-15", "2022-01-26", rules.ChangeAdded}, {"2022-02-01-2300", "2022-02-13", rules.ChangeRemoved}} {
+		found := false
+		for _, c := range diff(tc.a, tc.z) {
+			found = found || (c.Kind == tc.kind && strings.Contains(c.Text, "cross-border commuting") && strings.Contains(c.Text, "testing"))
+		}
+		if !found {
+			t.Errorf("%s -> %s does not say (%s) the commuters' exemption from the tests: %+v", tc.a, tc.z, tc.kind, diff(tc.a, tc.z))
+		}
+	}
 	for _, pair := range [][2]string{{"2022-01-26", "2022-02-01-2300"}, {"2022-02-01-2300", "2022-02-13"}} {
 		for _, c := range diff(pair[0], pair[1]) {
 			if strings.Contains(c.Text, "exempt from entry quarantine") {

@@ -197,7 +197,7 @@ func summarise(v *DecisionView, d beredskap.Decision) {
 	for _, r := range d.Reasons {
 		switch {
 		case warned[r.Code]:
-		case slices.Contains(d.TestsRequired, r.Code):
+		case slices.Contains(d.TestsRequired, r.Code) || r.Code == "exemption_from_tests":
 			v.Tests = append(v.Tests, r.Text)
 		case summaryNotices[r.Code]:
 			v.Other = append(v.Other, r.Text)
