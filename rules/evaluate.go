@@ -225,7 +225,7 @@ func (e *evaluation) run() beredskap.Decision {
 	}
 	e.unknown = e.unknown && !e.red
 	e.certified = p.protected.accepts(e.r.CovidCertificate)
-	e.protected = e.certified && !e.visitedAny(p.protected.excluded())
+	e.protected = e.certified && !p.protected.hotelOnly() && !e.visitedAny(p.protected.excluded())
 	if p.abolished != nil {
 		e.reason(p.abolished)
 		e.tests(false)
@@ -237,7 +237,7 @@ func (e *evaluation) run() beredskap.Decision {
 			e.warn(m)
 		}
 	}
-	if e.r.CovidCertificate.Status != "" && !e.protected {
+	if e.r.CovidCertificate.Status != "" && !e.protected && !(e.certified && p.protected.hotelOnly()) {
 		e.warn(p.certNotAccepted)
 	}
 	switch {
@@ -524,6 +524,10 @@ func (e *evaluation) hotel() {
 		} else {
 			e.reason(h.notApplicable)
 		}
+		return
+	}
+	if e.certified && e.p.protected.hotelOnly() {
+		e.reason(e.p.protected.msg)
 		return
 	}
 	e.hotelByClass = h.classified && e.hotelArea()

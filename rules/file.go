@@ -141,6 +141,9 @@ type protectedFile struct {
 	// refused on covid_certificate.system (reason
 	// certificate_not_encoded).
 	UnknownSystems []string `yaml:"unknown_systems"`
+	// HotelOnly, when true, makes the certificate exempt from the
+	// quarantine hotel only, not from quarantine, tests or registration.
+	HotelOnly bool `yaml:"hotel_only"`
 }
 
 // minorsFile exempts children and young people up to MaxAge (their age at

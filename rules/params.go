@@ -60,6 +60,7 @@ type protected struct {
 	statuses []string
 	systems  []string
 	unknown  []string // systems whose acceptance is not encoded
+	hotel    bool     // the certificate exempts from the hotel only
 	notIf    []string
 	msg      *message
 }
@@ -74,6 +75,9 @@ func (p *protected) unknownSystem(c beredskap.CovidCertificate) bool {
 func (p *protected) accepts(c beredskap.CovidCertificate) bool {
 	return p != nil && slices.Contains(p.statuses, c.Status) && slices.Contains(p.systems, c.System)
 }
+
+// hotelOnly reports whether p exempts from the quarantine hotel only.
+func (p *protected) hotelOnly() bool { return p != nil && p.hotel }
 
 // excluded returns the areas a stay in which excludes p's exemption.
 func (p *protected) excluded() []string {
@@ -509,8 +513,14 @@ func (k *compiler) protected(f *protectedFile) *protected {
 		}
 	}
 	k.areas("protected.not_if_visited", f.NotIfVisited)
-	return &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
-		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
+	out := &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
+		hotel: f.HotelOnly}
+	if f.HotelOnly {
+		out.msg = k.msg("protected", "hotel_not_applicable_certificate", "", f.Ref, nil)
+	} else {
+		out.msg = k.msg("protected", "exemption_protected", "", f.Ref, nil)
+	}
+	return out
 }
 
 // areas checks that each of as is a country or area code.
