@@ -3,6 +3,7 @@ package rules
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,12 +45,21 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	d.msg(p.ended, q.ended)
 	d.msg(p.abolished, q.abolished)
 	d.msg(p.protectedMsg(), q.protectedMsg())
+	if p.protected != nil && q.protected != nil && !slices.Equal(p.protected.systems, q.protected.systems) {
+		names := make([]string, len(q.protected.systems))
+		for i, sys := range q.protected.systems {
+			names[i], _ = d.c.text(d.l, "system."+sys)
+		}
+		and, _ := d.c.text(d.l, "list_and")
+		d.add(ChangeChanged, "diff.certificate_systems", vars{"systems": strings.Join(names, and)})
+	}
 	d.msg(p.minorsMsg(), q.minorsMsg())
 	if p.days != q.days && p.days > 0 && q.days > 0 {
 		d.add(ChangeChanged, "diff.days", vars{"from": strconv.Itoa(p.days), "to": strconv.Itoa(q.days)})
 	}
 	d.exemptions(p.full, q.full)
 	d.exemptions(p.leisure, q.leisure)
+	d.testExemptions(p.testOnly, q.testOnly)
 	d.hotel(p.hotel, q.hotel)
 	var pe, qe *message
 	if p.early != nil {
@@ -125,6 +135,27 @@ func (d *differ) msg(a, b *message) {
 		d.out = append(d.out, Change{ChangeRemoved, a.text[d.l]})
 	case a.text[d.l] != b.text[d.l]:
 		d.out = append(d.out, Change{ChangeChanged, b.text[d.l]})
+	}
+}
+
+// testExemptions lists the exemptions from tests that a version without
+// quarantine gained or lost.
+func (d *differ) testExemptions(as, bs []exemption) {
+	msgOf := func(xs []exemption, claim string) *message {
+		for i := range xs {
+			if xs[i].claim == claim {
+				return xs[i].fromTests
+			}
+		}
+		return nil
+	}
+	for i := range as {
+		d.msg(as[i].fromTests, msgOf(bs, as[i].claim))
+	}
+	for i := range bs {
+		if msgOf(as, bs[i].claim) == nil {
+			d.msg(nil, bs[i].fromTests)
+		}
 	}
 }
 
