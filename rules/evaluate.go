@@ -44,6 +44,13 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	if err := b.covered(v, at); err != nil {
 		return beredskap.Decision{}, err
 	}
+	if v.p.protected.unknownSystem(r.CovidCertificate) {
+		return beredskap.Decision{}, beredskap.Invalid("covid_certificate.system", "certificate_not_encoded",
+			"whether a certificate of this system exempted at the arrival is not encoded; no decision can be made for it")
+	}
+	if err := v.knownAfterStay(r); err != nil {
+		return beredskap.Decision{}, err
+	}
 	by, bm, bd, ok := parseDate(r.Traveller.BirthDate)
 	if !ok {
 		return beredskap.Decision{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")
@@ -140,6 +147,9 @@ type evaluation struct {
 	// accepts, even where a stay excludes its exemption from quarantine:
 	// the duties of those without a valid certificate are not theirs.
 	certified bool
+	// hotelByClass is set when a stay in a dark red or grey area requires
+	// the hotel.
+	hotelByClass bool
 }
 
 // redArea reports whether a red country or area was visited, noting
@@ -215,7 +225,7 @@ func (e *evaluation) run() beredskap.Decision {
 	}
 	e.unknown = e.unknown && !e.red
 	e.certified = p.protected.accepts(e.r.CovidCertificate)
-	e.protected = e.certified && !e.visitedAny(p.protected.excluded())
+	e.protected = e.certified && !p.protected.hotelOnly() && !e.visitedAny(p.protected.excluded())
 	if p.abolished != nil {
 		e.reason(p.abolished)
 		e.tests(false)
@@ -227,12 +237,13 @@ func (e *evaluation) run() beredskap.Decision {
 			e.warn(m)
 		}
 	}
-	if e.r.CovidCertificate.Status != "" && !e.protected {
+	if e.r.CovidCertificate.Status != "" && !e.protected && !(e.certified && p.protected.hotelOnly()) {
 		e.warn(p.certNotAccepted)
 	}
 	switch {
 	case !e.red && !e.unknown:
 		e.reason(p.noRed)
+		e.tests(false)
 		e.notices(p.notices, false)
 		return e.out
 	case e.protected:
@@ -263,12 +274,27 @@ func (e *evaluation) run() beredskap.Decision {
 }
 
 func (e *evaluation) tests(required bool) {
+	var freed *exemption
 	for i := range e.p.tests {
 		t := &e.p.tests[i]
 		if e.applies(t, required) {
 			e.out.TestsRequired = append(e.out.TestsRequired, t.code)
 			e.reason(t.msg)
+			continue
 		}
+		if freed != nil || len(t.unless) == 0 || slices.Contains(t.unless, e.applied) {
+			continue
+		}
+		// A claim the quarantine decision did not rest on may have waived
+		// the test: say so, once.
+		u := *t
+		u.unless = nil
+		if e.applies(&u, required) {
+			freed = e.met(t.unless)
+		}
+	}
+	if freed != nil {
+		e.reason(freed.fromTests)
 	}
 }
 
@@ -308,33 +334,34 @@ func (e *evaluation) visitedOK(x *exemption) bool {
 	return true
 }
 
-// anyMet reports whether the traveller claimed one of claims and meets
-// its conditions, for a decision that an exemption by certificate or age
-// made without looking at the claims.
-func (e *evaluation) anyMet(claims []string) bool {
+// met returns the first exemption among claims that the traveller claimed
+// and meets the conditions of, nil when none: a test waived for it is
+// waived whatever decided the quarantine (a certificate, age, no stay in
+// a red area, another exemption, or a version without quarantine).
+func (e *evaluation) met(claims []string) *exemption {
 	for _, c := range claims {
 		if !e.claimed(c) {
 			continue
 		}
-		for _, xs := range [][]exemption{e.p.full, e.p.leisure} {
+		for _, xs := range [][]exemption{e.p.full, e.p.leisure, e.p.testOnly} {
 			for i := range xs {
 				x := &xs[i]
 				if x.claim != c || (len(x.sectors) > 0 && !slices.Contains(x.sectors, e.r.CriticalFunctionSector)) ||
 					(len(x.residence) > 0 && !slices.Contains(x.residence, e.r.Residence)) || !e.visitedOK(x) || !e.exemptionHolds(x) {
 					continue
 				}
-				return true
+				return x
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // earlyRule returns the early end that applies to the traveller, nil when
 // the version has none.
 func (e *evaluation) earlyRule() *earlyEnd {
 	x := e.p.early
-	if x != nil && x.instead != nil && e.visitedAny(x.ifVisited) {
+	if x != nil && x.instead != nil && (e.visitedAny(x.ifVisited) || e.age <= x.ifMaxAge) {
 		return x.instead
 	}
 	return x
@@ -499,12 +526,20 @@ func (e *evaluation) hotel() {
 		}
 		return
 	}
+	if e.certified && e.p.protected.hotelOnly() {
+		e.reason(e.p.protected.msg)
+		return
+	}
+	e.hotelByClass = h.classified && e.hotelArea()
+	if e.needClass {
+		return
+	}
 	local := e.onSvalbard()
 	var fails [6]failure
 	nf := 0
 	for i := range h.groups {
 		g := &h.groups[i]
-		if !e.eligible(g) {
+		if (e.hotelByClass && !g.darkRed) || !e.eligible(g) {
 			continue
 		}
 		f := failure{g: g}
@@ -545,7 +580,11 @@ func (e *evaluation) hotel() {
 		}
 	}
 	e.out.Hotel.Required = true
-	e.reason(h.required)
+	if e.hotelByClass {
+		e.reason(h.requiredClass)
+	} else {
+		e.reason(h.required)
+	}
 	for i := range fails[:nf] {
 		f := &fails[i]
 		switch {
@@ -579,6 +618,29 @@ func (e *evaluation) hotel() {
 			}
 		}
 	}
+	e.hotelFee(h)
+}
+
+// hotelArea reports whether a country visited means the quarantine hotel
+// under a version whose hotel duty follows the classification, setting
+// needClass when none is known to but one's classification is not encoded.
+func (e *evaluation) hotelArea() bool {
+	unknown := false
+	for _, c := range e.r.CountriesVisited {
+		hotel, u := e.b.red.isHotel(c, e.at)
+		if hotel {
+			return true
+		}
+		unknown = unknown || u
+	}
+	if unknown {
+		e.needClass = true
+	}
+	return false
+}
+
+// hotelFee sets the fee and payer of a required stay at the hotel.
+func (e *evaluation) hotelFee(h *hotel) {
 	fee := e.fee(h)
 	e.out.Hotel.FeeNOKPerNight = fee.perNight
 	if fee.perNight > 0 {
@@ -737,7 +799,7 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 	if e.applied != "" && slices.Contains(n.unless, e.applied) {
 		return false
 	}
-	if (e.applied == exemptionProtected || e.applied == exemptionMinor) && e.anyMet(n.unless) {
+	if len(n.unless) > 0 && e.met(n.unless) != nil {
 		return false
 	}
 	if n.foreign && (e.r.Traveller.Nationality == "NO" || e.r.Residence != beredskap.ResidenceNone) {
@@ -762,6 +824,8 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 		return e.r.Traveller.Language == ""
 	case whenUnnecessaryTrip:
 		return e.out.Hotel.Required && e.tripFailed
+	case whenHotelClassified:
+		return e.hotelByClass && e.out.Hotel.Required
 	}
 	return false
 }

@@ -23,13 +23,16 @@ type params struct {
 	ended *message
 	// abolished is the reason given when entry quarantine no longer
 	// applies; tests and notices still do.
-	abolished    *message
-	days         int
-	noRed        *message
-	quarantine   [2]*message // by scope index: full, leisure
-	restrict     [2]restrictions
-	full         []exemption
-	leisure      []exemption
+	abolished  *message
+	days       int
+	noRed      *message
+	quarantine [2]*message // by scope index: full, leisure
+	restrict   [2]restrictions
+	full       []exemption
+	leisure    []exemption
+	// testOnly are the exemptions of a version without quarantine: they
+	// only free from the tests that name them in unless.
+	testOnly     []exemption
 	known        map[string]bool     // claims this version knows
 	notAvailable map[string]*message // by claim, for claims it does not know
 	sectorDenied *message
@@ -56,14 +59,25 @@ const (
 type protected struct {
 	statuses []string
 	systems  []string
+	unknown  []string // systems whose acceptance is not encoded
+	hotel    bool     // the certificate exempts from the hotel only
 	notIf    []string
 	msg      *message
+}
+
+// unknownSystem reports whether c is a certificate of a system whose
+// acceptance under p is not encoded.
+func (p *protected) unknownSystem(c beredskap.CovidCertificate) bool {
+	return p != nil && slices.Contains(p.unknown, c.System)
 }
 
 // accepts reports whether the certificate c is one p exempts.
 func (p *protected) accepts(c beredskap.CovidCertificate) bool {
 	return p != nil && slices.Contains(p.statuses, c.Status) && slices.Contains(p.systems, c.System)
 }
+
+// hotelOnly reports whether p exempts from the quarantine hotel only.
+func (p *protected) hotelOnly() bool { return p != nil && p.hotel }
 
 // excluded returns the areas a stay in which excludes p's exemption.
 func (p *protected) excluded() []string {
@@ -100,13 +114,18 @@ type exemption struct {
 	sectors     []string
 	hotel       bool
 	applied     *message
-	extra       []*message
-	noHotel     *message // why the hotel does not apply, when hotel is false; nil: the default
+	// fromTests is the reason given when the exemption frees from a test
+	// without having exempted from quarantine.
+	fromTests *message
+	extra     []*message
+	noHotel   *message // why the hotel does not apply, when hotel is false; nil: the default
 }
 
 type hotel struct {
 	ifVisited     []string // the hotel is only for those who stayed there, when set
+	classified    bool     // a stay in a dark red or grey area means the hotel
 	required      *message
+	requiredClass *message // the reason when a dark red or grey area requires it
 	notApplicable *message
 	groups        []group
 	lacks         map[string]*message // by feature
@@ -116,6 +135,7 @@ type hotel struct {
 
 type group struct {
 	n                int
+	darkRed          bool // applies also after a stay in a dark red or grey area
 	residence        []string
 	family           bool
 	purpose          []string
@@ -171,9 +191,11 @@ type earlyEnd struct {
 	notIf     []string
 	msg       *message
 	excluded  *message
-	// instead is the early end of those who stayed in one of ifVisited.
+	// instead is the early end of those who stayed in one of ifVisited,
+	// or are at most ifMaxAge years old (when ifMaxAge >= 0).
 	instead   *earlyEnd
 	ifVisited []string
+	ifMaxAge  int
 }
 
 // Conditions of a notice.
@@ -184,12 +206,13 @@ const (
 	whenHotel
 	whenNoContactLanguage
 	whenUnnecessaryTrip
+	whenHotelClassified
 )
 
 var whenNames = map[string]int{
 	"always": whenAlways, "red_area": whenRedArea, "quarantine_required": whenQuarantine,
 	"hotel_required": whenHotel, "no_contact_language": whenNoContactLanguage,
-	"hotel_unnecessary_trip": whenUnnecessaryTrip,
+	"hotel_unnecessary_trip": whenUnnecessaryTrip, "hotel_classified": whenHotelClassified,
 }
 
 type notice struct {
@@ -334,6 +357,7 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	} else {
 		v.p = k.params(&f)
 	}
+	v.unknownStay = k.notEncodedAfterStay(f.NotEncodedAfterStay)
 	v.followUp = k.followUp(f.FollowUp, v.p.days)
 	v.dispensation = k.dispensation(f.Dispensation)
 	if k.err != nil {
@@ -358,9 +382,14 @@ func (k *compiler) params(f *versionFile) *params {
 			k.fail("quarantine.abolished", "a version without quarantine has no days, exemptions, hotel or early end")
 		}
 		p.protected = k.protected(f.Protected)
+		p.testOnly = k.exemptions("test_exemptions", f.TestExemptions, false)
 		p.tests = k.notices("tests", f.Tests)
 		p.notices = k.notices("notices", f.Notices)
+		k.unlessKnown(p)
 		return p
+	}
+	if len(f.TestExemptions) > 0 {
+		k.fail("test_exemptions", "are for a version without quarantine; list the exemption under full_exemptions or leisure_exemptions")
 	}
 	if q.Days < 1 {
 		k.fail("quarantine.days", "must be at least 1")
@@ -434,16 +463,21 @@ func (k *compiler) params(f *versionFile) *params {
 	if e := f.EarlyEnd; e != nil {
 		p.early = k.earlyEnd("early_end", e, p.days)
 		if e.Instead != nil {
-			if len(e.Instead.IfVisited) == 0 {
-				k.fail("early_end.instead.if_visited", "is required")
+			if len(e.Instead.IfVisited) == 0 && e.Instead.IfMaxAge == nil {
+				k.fail("early_end.instead", "if_visited or if_max_age is required")
 			}
 			k.areas("early_end.instead.if_visited", e.Instead.IfVisited)
 			p.early.instead = k.earlyEnd("early_end.instead", e.Instead, p.days)
 			p.early.ifVisited = e.Instead.IfVisited
+			p.early.ifMaxAge = -1
+			if e.Instead.IfMaxAge != nil {
+				p.early.ifMaxAge = *e.Instead.IfMaxAge
+			}
 		}
 	}
 	p.tests = k.notices("tests", f.Tests)
 	p.notices = k.notices("notices", f.Notices)
+	k.unlessKnown(p)
 	return p
 }
 
@@ -472,9 +506,21 @@ func (k *compiler) protected(f *protectedFile) *protected {
 	}
 	k.allOf("protected.status", f.Statuses, "covid_certificate.status")
 	k.allOf("protected.systems", f.Systems, "covid_certificate.system")
+	k.allOf("protected.unknown_systems", f.UnknownSystems, "covid_certificate.system")
+	for i, sys := range f.UnknownSystems {
+		if slices.Contains(f.Systems, sys) {
+			k.fail(fmt.Sprintf("protected.unknown_systems[%d]", i), "%q is also among systems", sys)
+		}
+	}
 	k.areas("protected.not_if_visited", f.NotIfVisited)
-	return &protected{statuses: f.Statuses, systems: f.Systems, notIf: f.NotIfVisited,
-		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
+	out := &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
+		hotel: f.HotelOnly}
+	if f.HotelOnly {
+		out.msg = k.msg("protected", "hotel_not_applicable_certificate", "", f.Ref, nil)
+	} else {
+		out.msg = k.msg("protected", "exemption_protected", "", f.Ref, nil)
+	}
+	return out
 }
 
 // areas checks that each of as is a country or area code.
@@ -509,6 +555,7 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 				k.fail(fmt.Sprintf("%s.visited[%d]", fld, j), "%q is not a country or area code", a)
 			}
 		}
+		x.fromTests = k.msg(fld, "exemption_from_tests", "", e.Ref, vars{"exemption": name})
 		if len(e.Residence) > 0 {
 			x.notResident = k.msg(fld, "exemption_residence", "", e.Ref, vars{"exemption": name})
 		}
@@ -536,9 +583,15 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 }
 
 func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
-	out := &hotel{lacks: map[string]*message{}, ifVisited: h.IfVisited}
+	out := &hotel{lacks: map[string]*message{}, ifVisited: h.IfVisited, classified: h.Classified}
 	k.areas("hotel.if_visited", h.IfVisited)
 	out.required = k.msg("hotel", "hotel_required", h.RequiredText, h.Ref, nil)
+	if h.Classified {
+		if h.ClassifiedText == "" {
+			k.fail("hotel.classified_text", "is required with classified")
+		}
+		out.requiredClass = k.msg("hotel", "hotel_required", h.ClassifiedText, h.Ref, nil)
+	}
 	out.notApplicable = k.msg("hotel", "hotel_not_applicable_leisure", "", h.Ref, nil)
 	for _, f := range features {
 		out.lacks[f] = k.msg("hotel", "place_lacks_"+f, "", h.Ref, nil)
@@ -558,7 +611,7 @@ func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
 		k.allOf(fld+".claims", g.Claims, "exemptions_claimed")
 		k.docs(fld+".documents", g.Documents)
 		gv := vars{"group": strconv.Itoa(g.Group)}
-		gr := group{n: g.Group, residence: g.Residence, family: g.FamilyOfResident, purpose: g.Purpose,
+		gr := group{n: g.Group, darkRed: g.DarkRed, residence: g.Residence, family: g.FamilyOfResident, purpose: g.Purpose,
 			claims: g.Claims, docs: g.Documents,
 			applied:         k.msg(fld, "hotel_group_"+strconv.Itoa(g.Group), g.Text, g.Ref, gv),
 			placeUnsuitable: k.msg(fld, "hotel_group_place_unsuitable", "", g.Ref, gv)}
@@ -671,13 +724,33 @@ func (k *compiler) fee(field string, r feeRuleFile, ref string) feeRule {
 	return out
 }
 
+// unlessKnown checks that every claim a test or notice is waived for is
+// an exemption of the version, since only then can the claim be checked.
+func (k *compiler) unlessKnown(p *params) {
+	known := map[string]bool{}
+	for _, xs := range [][]exemption{p.full, p.leisure, p.testOnly} {
+		for _, x := range xs {
+			known[x.claim] = true
+		}
+	}
+	for field, ns := range map[string][]notice{"tests": p.tests, "notices": p.notices} {
+		for i, n := range ns {
+			for _, c := range n.unless {
+				if !known[c] {
+					k.fail(fmt.Sprintf("%s[%d].unless_exemption", field, i), "%q is not an exemption of this version, so the claim cannot be checked", c)
+				}
+			}
+		}
+	}
+}
+
 func (k *compiler) notices(field string, ns []noticeFile) []notice {
 	var out []notice
 	for i, n := range ns {
 		fld := fmt.Sprintf("%s[%d]", field, i)
 		when, ok := whenNames[n.When]
 		if !ok {
-			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, hotel_unnecessary_trip, no_contact_language", n.When)
+			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, hotel_classified, hotel_unnecessary_trip, no_contact_language", n.When)
 		}
 		if n.Kind != "" && n.Kind != "reason" && n.Kind != "warning" {
 			k.fail(fld+".kind", "%q is not reason or warning", n.Kind)
