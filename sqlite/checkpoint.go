@@ -20,8 +20,10 @@ import (
 // and the next commit starts the log over. When the log has grown large
 // all the same (readers holding old snapshots keep it from being reset), a
 // TRUNCATE checkpoint, which waits for them, brings it back to nothing.
-const (
-	checkpointEvery = 200 * time.Millisecond
+const checkpointEvery = 200 * time.Millisecond
+
+// Variables, so that a test can lower them.
+var (
 	// restartAfter is the log size, in pages, above which the loop
 	// checkpoints through the writer (about 16 MiB with 4 KiB pages), and
 	// truncateAfter the size above which it truncates the log (about
