@@ -25,7 +25,7 @@ type countriesFile struct {
 type countryEntry struct {
 	Area      string `yaml:"area"`
 	Name      string `yaml:"name"`
-	Status    string `yaml:"status"`     // red, not_red or unknown
+	Status    string `yaml:"status"`     // red, dark_red, not_red or unknown
 	ValidFrom string `yaml:"valid_from"` // Europe/Oslo local, inclusive
 	ValidTo   string `yaml:"valid_to"`   // Europe/Oslo local, exclusive; empty: open
 	Source    string `yaml:"source"`
@@ -37,6 +37,11 @@ const (
 	statusRed     = "red"
 	statusNotRed  = "not_red"
 	statusUnknown = "unknown"
+	// statusDarkRed is red, and under a version whose hotel duty follows
+	// the classification (hotel.classified) a stay there means the
+	// quarantine hotel, as a stay in an area not listed at all does (the
+	// grey areas outside the EEA, Schengen and the United Kingdom).
+	statusDarkRed = "dark_red"
 )
 
 // period is one entry's validity, in Unix seconds [from, to).
@@ -44,6 +49,7 @@ type period struct {
 	from, to int64
 	red      bool
 	unknown  bool
+	darkRed  bool
 }
 
 // classification answers whether a country or area is red at an instant.
@@ -95,8 +101,8 @@ func (e countryEntry) period(oslo *time.Location) (period, *fieldErr) {
 	if !isAreaCode(e.Area) {
 		return period{}, &fieldErr{".area", fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 or ISO 3166-2 code", e.Area)}
 	}
-	if e.Status != statusRed && e.Status != statusNotRed && e.Status != statusUnknown {
-		return period{}, &fieldErr{".status", fmt.Sprintf("%q must be red, not_red or unknown", e.Status)}
+	if e.Status != statusRed && e.Status != statusDarkRed && e.Status != statusNotRed && e.Status != statusUnknown {
+		return period{}, &fieldErr{".status", fmt.Sprintf("%q must be red, dark_red, not_red or unknown", e.Status)}
 	}
 	if e.Source == "" {
 		return period{}, &fieldErr{".source", "is required"}
@@ -105,7 +111,8 @@ func (e countryEntry) period(oslo *time.Location) (period, *fieldErr) {
 	if err != nil {
 		return period{}, &fieldErr{".valid_from", err.Error()}
 	}
-	p := period{from: from.Unix(), to: math.MaxInt64, red: e.Status == statusRed, unknown: e.Status == statusUnknown}
+	p := period{from: from.Unix(), to: math.MaxInt64, red: e.Status == statusRed || e.Status == statusDarkRed,
+		darkRed: e.Status == statusDarkRed, unknown: e.Status == statusUnknown}
 	if e.ValidTo != "" {
 		to, err := parseLocal(e.ValidTo, oslo)
 		if err != nil {
@@ -145,6 +152,27 @@ func (c *classification) isRed(code string, t int64) (red, unknown bool) {
 	if cc, _, ok := strings.Cut(code, "-"); ok {
 		if p, listed := c.status(cc, t); listed && !p.red {
 			return false, p.unknown
+		}
+	}
+	return true, false
+}
+
+// isHotel reports whether a stay in a country or area at t means the
+// quarantine hotel under a version whose hotel duty follows the
+// classification: it is listed dark red, or neither it nor (for an area)
+// its country is listed at all (grey). An area not listed itself takes its
+// country's entry. unknown is set instead when the entry that decides is
+// unknown.
+func (c *classification) isHotel(code string, t int64) (hotel, unknown bool) {
+	if alias, ok := areaAliases[code]; ok {
+		code = alias
+	}
+	if p, listed := c.status(code, t); listed {
+		return p.darkRed, p.unknown
+	}
+	if cc, _, ok := strings.Cut(code, "-"); ok {
+		if p, listed := c.status(cc, t); listed {
+			return p.darkRed, p.unknown
 		}
 	}
 	return true, false

@@ -3,6 +3,7 @@ package rules
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,7 +35,8 @@ func (b *Book) Version(id string) (*Version, bool) {
 // in plain words in lang (nb, nn or en; others fall back to English): the
 // quarantine and its length, exemptions, the quarantine hotel and its
 // fees, early end, tests, other duties, § 6j dispensations, follow-up and
-// the end of what a version covers (§ 6j and follow-up show as the
+// the stays after which a version does not know the rules, and the end of
+// what a version covers (§ 6j and follow-up show as the
 // reasons that state them). Each line is the reason text a
 // decision under the version would give, marked as new, ended or changed.
 func (b *Book) Diff(from, to *Version, lang string) []Change {
@@ -43,6 +45,14 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	d.msg(p.ended, q.ended)
 	d.msg(p.abolished, q.abolished)
 	d.msg(p.protectedMsg(), q.protectedMsg())
+	if p.protected != nil && q.protected != nil && !slices.Equal(p.protected.systems, q.protected.systems) {
+		names := make([]string, len(q.protected.systems))
+		for i, sys := range q.protected.systems {
+			names[i], _ = d.c.text(d.l, "system."+sys)
+		}
+		and, _ := d.c.text(d.l, "list_and")
+		d.add(ChangeChanged, "diff.certificate_systems", vars{"systems": strings.Join(names, and)})
+	}
 	d.msg(p.minorsMsg(), q.minorsMsg())
 	if p.days != q.days && p.days > 0 && q.days > 0 {
 		d.add(ChangeChanged, "diff.days", vars{"from": strconv.Itoa(p.days), "to": strconv.Itoa(q.days)})
@@ -61,6 +71,7 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	d.msg(p.insteadMsg(), q.insteadMsg())
 	d.notices(p.tests, q.tests)
 	d.notices(p.notices, q.notices)
+	d.msg(from.unknownStayMsg(), to.unknownStayMsg())
 	if !to.CoveredUntil.IsZero() && !to.CoveredUntil.Equal(from.CoveredUntil) {
 		k := citer{c: b.texts}
 		d.add(ChangeChanged, "diff.covered_until", vars{"date": k.instant(d.l, to.CoveredUntil.In(b.oslo))})
@@ -69,9 +80,10 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 }
 
 // protectedMsg is the reason a version gives a certificate holder it
-// exempts, nil when it exempts none.
+// exempts, nil when it exempts none; a version without entry quarantine
+// exempts nobody from it, the certificate only changing its tests.
 func (p *params) protectedMsg() *message {
-	if p.protected == nil {
+	if p.protected == nil || p.abolished != nil {
 		return nil
 	}
 	return p.protected.msg
@@ -171,11 +183,15 @@ func (d *differ) hotel(a, b *hotel) {
 		return
 	case a == nil:
 		d.msg(nil, b.required)
+		d.msg(nil, b.requiredClass)
 		return
 	case b == nil:
 		d.msg(a.required, nil)
+		d.msg(a.requiredClass, nil)
 		return
 	}
+	d.msg(a.required, b.required)
+	d.msg(a.requiredClass, b.requiredClass)
 	for i := range a.groups {
 		var other *message
 		for j := range b.groups {

@@ -26,6 +26,17 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		{"2021-03-29", "2021-04-28-1200", rules.ChangeAdded, "Bangladesh"},
 		{"2021-04-28-1200", "2021-05-09-1200", rules.ChangeAdded, "outside the EEA and the Schengen area"},
 		{"2021-04-28-1200", "2021-05-09-1200", rules.ChangeChanged, "Arrivals from 27 May 2021 cannot be decided here"},
+		// The colours of 5 July 2021 (loten.kommune.no, July 2021:
+		// «Mørkerødt og lysegrått: Du må på karantenehotell»), and their end
+		// at the reopening of 25 September 2021 (abcnyheter.no 24.9.2021:
+		// «Karantenehotell fjernes som krav»).
+		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "dark red country or area, or in a grey country"},
+		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "PCR test 7 days after arrival"},
+		{"2021-07-05", "2021-09-25-1600", rules.ChangeRemoved, "dark red country or area, or in a grey country"},
+		// Certificates of the EU's system, refused before 5 July (leka-camp.no,
+		// the government's announcement of 18.6.2021: «Sverige har ikke sitt
+		// koronasertifikat klart»), accepted from then (vg.no, July 2021).
+		{"2021-06-19-1200", "2021-07-05", rules.ChangeChanged, "EU's rules for digital COVID certificates"},
 	} {
 		from, ok1 := b.Version(tc.from)
 		to, ok2 := b.Version(tc.to)
@@ -38,6 +49,45 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s -> %s: no %s change saying %q in %+v", tc.from, tc.to, tc.kind, tc.want, b.Diff(from, to, "en"))
+		}
+	}
+}
+
+// TestDiffNamesTheEndOfTheTestAfterArrival checks the changes of the last
+// months of the entry measures: from 1 February 2022 23.00 the test after
+// arrival is gone (landbrukstenester.no 2.2.2022, pcpi.no), and since
+// there is no entry quarantine from 26 January 2022 (nyss.no 24.1.2022),
+// no diff of a later version speaks of an exemption from it.
+func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
+	b := mustBook(t)
+	diff := func(a, z string) []rules.Change {
+		from, ok1 := b.Version(a)
+		to, ok2 := b.Version(z)
+		if !ok1 || !ok2 {
+			t.Fatalf("versions %s, %s not found", a, z)
+		}
+		return b.Diff(from, to, "en")
+	}
+	found := false
+	for _, c := range diff("2022-01-26", "2022-02-01-2300") {
+		found = found || (c.Kind == rules.ChangeRemoved && strings.Contains(c.Text, "test after arrival"))
+	}
+	if !found {
+		t.Errorf("2022-01-26 -> 2022-02-01-2300 does not say the test after arrival ended: %+v", diff("2022-01-26", "2022-02-01-2300"))
+	}
+	// From 15 December 2021 the rules after a stay in southern Africa are
+	// not known (no source after thelocal.no 28.11.2021): the diff says
+	// such arrivals cannot be decided, and nothing else.
+	sa := diff("2021-12-03", "2021-12-15")
+	if len(sa) != 1 || sa[0].Kind != rules.ChangeAdded || !strings.Contains(sa[0].Text, "South Africa") ||
+		!strings.Contains(sa[0].Text, "cannot decide") {
+		t.Errorf("2021-12-03 -> 2021-12-15: %+v; want one added line saying arrivals after southern Africa cannot be decided", sa)
+	}
+	for _, pair := range [][2]string{{"2022-01-26", "2022-02-01-2300"}, {"2022-02-01-2300", "2022-02-13"}} {
+		for _, c := range diff(pair[0], pair[1]) {
+			if strings.Contains(c.Text, "exempt from entry quarantine") {
+				t.Errorf("%s -> %s speaks of an exemption from a quarantine that no longer exists: %q", pair[0], pair[1], c.Text)
+			}
 		}
 	}
 }

@@ -44,6 +44,13 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 	if err := b.covered(v, at); err != nil {
 		return beredskap.Decision{}, err
 	}
+	if v.p.protected.unknownSystem(r.CovidCertificate) {
+		return beredskap.Decision{}, beredskap.Invalid("covid_certificate.system", "certificate_not_encoded",
+			"whether a certificate of this system exempted at the arrival is not encoded; no decision can be made for it")
+	}
+	if err := v.knownAfterStay(r); err != nil {
+		return beredskap.Decision{}, err
+	}
 	by, bm, bd, ok := parseDate(r.Traveller.BirthDate)
 	if !ok {
 		return beredskap.Decision{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")
@@ -140,6 +147,9 @@ type evaluation struct {
 	// accepts, even where a stay excludes its exemption from quarantine:
 	// the duties of those without a valid certificate are not theirs.
 	certified bool
+	// hotelByClass is set when a stay in a dark red or grey area requires
+	// the hotel.
+	hotelByClass bool
 }
 
 // redArea reports whether a red country or area was visited, noting
@@ -233,6 +243,7 @@ func (e *evaluation) run() beredskap.Decision {
 	switch {
 	case !e.red && !e.unknown:
 		e.reason(p.noRed)
+		e.tests(false)
 		e.notices(p.notices, false)
 		return e.out
 	case e.protected:
@@ -334,7 +345,7 @@ func (e *evaluation) anyMet(claims []string) bool {
 // the version has none.
 func (e *evaluation) earlyRule() *earlyEnd {
 	x := e.p.early
-	if x != nil && x.instead != nil && e.visitedAny(x.ifVisited) {
+	if x != nil && x.instead != nil && (e.visitedAny(x.ifVisited) || e.age <= x.ifMaxAge) {
 		return x.instead
 	}
 	return x
@@ -499,12 +510,16 @@ func (e *evaluation) hotel() {
 		}
 		return
 	}
+	e.hotelByClass = h.classified && e.hotelArea()
+	if e.needClass {
+		return
+	}
 	local := e.onSvalbard()
 	var fails [6]failure
 	nf := 0
 	for i := range h.groups {
 		g := &h.groups[i]
-		if !e.eligible(g) {
+		if (e.hotelByClass && !g.darkRed) || !e.eligible(g) {
 			continue
 		}
 		f := failure{g: g}
@@ -545,7 +560,11 @@ func (e *evaluation) hotel() {
 		}
 	}
 	e.out.Hotel.Required = true
-	e.reason(h.required)
+	if e.hotelByClass {
+		e.reason(h.requiredClass)
+	} else {
+		e.reason(h.required)
+	}
 	for i := range fails[:nf] {
 		f := &fails[i]
 		switch {
@@ -579,6 +598,29 @@ func (e *evaluation) hotel() {
 			}
 		}
 	}
+	e.hotelFee(h)
+}
+
+// hotelArea reports whether a country visited means the quarantine hotel
+// under a version whose hotel duty follows the classification, setting
+// needClass when none is known to but one's classification is not encoded.
+func (e *evaluation) hotelArea() bool {
+	unknown := false
+	for _, c := range e.r.CountriesVisited {
+		hotel, u := e.b.red.isHotel(c, e.at)
+		if hotel {
+			return true
+		}
+		unknown = unknown || u
+	}
+	if unknown {
+		e.needClass = true
+	}
+	return false
+}
+
+// hotelFee sets the fee and payer of a required stay at the hotel.
+func (e *evaluation) hotelFee(h *hotel) {
 	fee := e.fee(h)
 	e.out.Hotel.FeeNOKPerNight = fee.perNight
 	if fee.perNight > 0 {
@@ -762,6 +804,8 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 		return e.r.Traveller.Language == ""
 	case whenUnnecessaryTrip:
 		return e.out.Hotel.Required && e.tripFailed
+	case whenHotelClassified:
+		return e.hotelByClass && e.out.Hotel.Required
 	}
 	return false
 }

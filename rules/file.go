@@ -31,6 +31,9 @@ type versionFile struct {
 	FollowUp     *followUpFile     `yaml:"follow_up"`
 	Dispensation *dispensationFile `yaml:"dispensation"`
 	Cases        []caseFile        `yaml:"cases"`
+	// NotEncodedAfterStay, when set, refuses arrivals after a stay in the
+	// areas it names: the version does not know the rules for them.
+	NotEncodedAfterStay *notEncodedFile `yaml:"not_encoded_after_stay"`
 }
 
 // Source names the document a rule version rests on: the amendment's
@@ -129,6 +132,12 @@ type protectedFile struct {
 	// NotIfVisited lists countries or areas a stay in which (in the 10
 	// days before arrival) excludes the exemption.
 	NotIfVisited []string `yaml:"not_if_visited"`
+	// UnknownSystems lists issuing systems whose acceptance in this
+	// version is not known (the EU's system before every country had
+	// joined it): a decision for a certificate of such a system is
+	// refused on covid_certificate.system (reason
+	// certificate_not_encoded).
+	UnknownSystems []string `yaml:"unknown_systems"`
 }
 
 // minorsFile exempts children and young people up to MaxAge (their age at
@@ -145,6 +154,17 @@ type hotelFile struct {
 	// IfVisited, when set, limits the hotel duty to travellers who stayed
 	// in one of these countries or areas; others in quarantine have none.
 	IfVisited []string `yaml:"if_visited"`
+	// Classified, when true, makes the hotel duty follow the country
+	// classification: a traveller who stayed in a dark red area, or in an
+	// area the classification does not list (grey), stays at the hotel
+	// unless an exemption group marked dark_red applies (the notice
+	// condition hotel_classified holds); others follow the groups. When no such stay
+	// is known but a visited area's classification is not encoded, the
+	// decision is refused.
+	Classified bool `yaml:"classified"`
+	// ClassifiedText is the text key of the reason given when a stay in a
+	// dark red or grey area requires the hotel (required with Classified).
+	ClassifiedText string `yaml:"classified_text"`
 	// RequiredText, when set, is the text key of the reason given when the
 	// hotel is required (the code stays hotel_required), for a version
 	// whose hotel duty reads differently.
@@ -184,6 +204,9 @@ type groupFile struct {
 	// then given is OnlyVisitedText (its code and text key), which names them.
 	OnlyVisited     []string `yaml:"only_visited"`
 	OnlyVisitedText string   `yaml:"only_visited_text"`
+	// DarkRed, under a hotel duty that follows the classification, keeps
+	// the group also for travellers who stayed in a dark red or grey area.
+	DarkRed bool `yaml:"dark_red"`
 }
 
 // placeFile is an accommodation type a group accepts and the features it
@@ -232,6 +255,9 @@ type earlyEndFile struct {
 	Instead *earlyEndFile `yaml:"instead"`
 	// IfVisited is the areas of an Instead early end.
 	IfVisited []string `yaml:"if_visited"`
+	// IfMaxAge, when set on an Instead early end, applies it also to
+	// travellers of at most this age at arrival.
+	IfMaxAge *int `yaml:"if_max_age"`
 	// OnlyVisited, when set, lists the countries or areas a stay outside
 	// which (in the 10 days before arrival) excludes the group; the reason
 	// then given is OnlyVisitedText (its code and text key), which names them.
@@ -241,7 +267,8 @@ type earlyEndFile struct {
 
 // noticeFile is a reason (or, with kind warning, a warning) given when a
 // condition holds: red_area (a red country or area was visited),
-// quarantine_required, hotel_required, hotel_unnecessary_trip (the hotel is
+// quarantine_required, hotel_required, hotel_classified (the hotel is
+// required by a stay in a dark red or grey area), hotel_unnecessary_trip (the hotel is
 // required and a hotel exemption group failed because the trip abroad was
 // not shown to be necessary), no_contact_language, always; and,
 // when set, the traveller's age at arrival is within min_age..max_age,

@@ -56,8 +56,15 @@ const (
 type protected struct {
 	statuses []string
 	systems  []string
+	unknown  []string // systems whose acceptance is not encoded
 	notIf    []string
 	msg      *message
+}
+
+// unknownSystem reports whether c is a certificate of a system whose
+// acceptance under p is not encoded.
+func (p *protected) unknownSystem(c beredskap.CovidCertificate) bool {
+	return p != nil && slices.Contains(p.unknown, c.System)
 }
 
 // accepts reports whether the certificate c is one p exempts.
@@ -106,7 +113,9 @@ type exemption struct {
 
 type hotel struct {
 	ifVisited     []string // the hotel is only for those who stayed there, when set
+	classified    bool     // a stay in a dark red or grey area means the hotel
 	required      *message
+	requiredClass *message // the reason when a dark red or grey area requires it
 	notApplicable *message
 	groups        []group
 	lacks         map[string]*message // by feature
@@ -116,6 +125,7 @@ type hotel struct {
 
 type group struct {
 	n                int
+	darkRed          bool // applies also after a stay in a dark red or grey area
 	residence        []string
 	family           bool
 	purpose          []string
@@ -171,9 +181,11 @@ type earlyEnd struct {
 	notIf     []string
 	msg       *message
 	excluded  *message
-	// instead is the early end of those who stayed in one of ifVisited.
+	// instead is the early end of those who stayed in one of ifVisited,
+	// or are at most ifMaxAge years old (when ifMaxAge >= 0).
 	instead   *earlyEnd
 	ifVisited []string
+	ifMaxAge  int
 }
 
 // Conditions of a notice.
@@ -184,12 +196,13 @@ const (
 	whenHotel
 	whenNoContactLanguage
 	whenUnnecessaryTrip
+	whenHotelClassified
 )
 
 var whenNames = map[string]int{
 	"always": whenAlways, "red_area": whenRedArea, "quarantine_required": whenQuarantine,
 	"hotel_required": whenHotel, "no_contact_language": whenNoContactLanguage,
-	"hotel_unnecessary_trip": whenUnnecessaryTrip,
+	"hotel_unnecessary_trip": whenUnnecessaryTrip, "hotel_classified": whenHotelClassified,
 }
 
 type notice struct {
@@ -334,6 +347,7 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	} else {
 		v.p = k.params(&f)
 	}
+	v.unknownStay = k.notEncodedAfterStay(f.NotEncodedAfterStay)
 	v.followUp = k.followUp(f.FollowUp, v.p.days)
 	v.dispensation = k.dispensation(f.Dispensation)
 	if k.err != nil {
@@ -434,12 +448,16 @@ func (k *compiler) params(f *versionFile) *params {
 	if e := f.EarlyEnd; e != nil {
 		p.early = k.earlyEnd("early_end", e, p.days)
 		if e.Instead != nil {
-			if len(e.Instead.IfVisited) == 0 {
-				k.fail("early_end.instead.if_visited", "is required")
+			if len(e.Instead.IfVisited) == 0 && e.Instead.IfMaxAge == nil {
+				k.fail("early_end.instead", "if_visited or if_max_age is required")
 			}
 			k.areas("early_end.instead.if_visited", e.Instead.IfVisited)
 			p.early.instead = k.earlyEnd("early_end.instead", e.Instead, p.days)
 			p.early.ifVisited = e.Instead.IfVisited
+			p.early.ifMaxAge = -1
+			if e.Instead.IfMaxAge != nil {
+				p.early.ifMaxAge = *e.Instead.IfMaxAge
+			}
 		}
 	}
 	p.tests = k.notices("tests", f.Tests)
@@ -472,8 +490,14 @@ func (k *compiler) protected(f *protectedFile) *protected {
 	}
 	k.allOf("protected.status", f.Statuses, "covid_certificate.status")
 	k.allOf("protected.systems", f.Systems, "covid_certificate.system")
+	k.allOf("protected.unknown_systems", f.UnknownSystems, "covid_certificate.system")
+	for i, sys := range f.UnknownSystems {
+		if slices.Contains(f.Systems, sys) {
+			k.fail(fmt.Sprintf("protected.unknown_systems[%d]", i), "%q is also among systems", sys)
+		}
+	}
 	k.areas("protected.not_if_visited", f.NotIfVisited)
-	return &protected{statuses: f.Statuses, systems: f.Systems, notIf: f.NotIfVisited,
+	return &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
 		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
 }
 
@@ -536,9 +560,15 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 }
 
 func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
-	out := &hotel{lacks: map[string]*message{}, ifVisited: h.IfVisited}
+	out := &hotel{lacks: map[string]*message{}, ifVisited: h.IfVisited, classified: h.Classified}
 	k.areas("hotel.if_visited", h.IfVisited)
 	out.required = k.msg("hotel", "hotel_required", h.RequiredText, h.Ref, nil)
+	if h.Classified {
+		if h.ClassifiedText == "" {
+			k.fail("hotel.classified_text", "is required with classified")
+		}
+		out.requiredClass = k.msg("hotel", "hotel_required", h.ClassifiedText, h.Ref, nil)
+	}
 	out.notApplicable = k.msg("hotel", "hotel_not_applicable_leisure", "", h.Ref, nil)
 	for _, f := range features {
 		out.lacks[f] = k.msg("hotel", "place_lacks_"+f, "", h.Ref, nil)
@@ -558,7 +588,7 @@ func (k *compiler) hotel(h *hotelFile, p *params) *hotel {
 		k.allOf(fld+".claims", g.Claims, "exemptions_claimed")
 		k.docs(fld+".documents", g.Documents)
 		gv := vars{"group": strconv.Itoa(g.Group)}
-		gr := group{n: g.Group, residence: g.Residence, family: g.FamilyOfResident, purpose: g.Purpose,
+		gr := group{n: g.Group, darkRed: g.DarkRed, residence: g.Residence, family: g.FamilyOfResident, purpose: g.Purpose,
 			claims: g.Claims, docs: g.Documents,
 			applied:         k.msg(fld, "hotel_group_"+strconv.Itoa(g.Group), g.Text, g.Ref, gv),
 			placeUnsuitable: k.msg(fld, "hotel_group_place_unsuitable", "", g.Ref, gv)}
@@ -677,7 +707,7 @@ func (k *compiler) notices(field string, ns []noticeFile) []notice {
 		fld := fmt.Sprintf("%s[%d]", field, i)
 		when, ok := whenNames[n.When]
 		if !ok {
-			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, hotel_unnecessary_trip, no_contact_language", n.When)
+			k.fail(fld+".when", "%q is not one of always, red_area, quarantine_required, hotel_required, hotel_classified, hotel_unnecessary_trip, no_contact_language", n.When)
 		}
 		if n.Kind != "" && n.Kind != "reason" && n.Kind != "warning" {
 			k.fail(fld+".kind", "%q is not reason or warning", n.Kind)

@@ -100,6 +100,32 @@ func TestNorwegianPagesShowNoISODatesOrCodes(t *testing.T) {
 		resp := ts.get(t, "/receipt/"+receipt+"?lang="+lang)
 		checkShown(t, "/receipt ("+lang+")", resp)
 	}
+
+	// The audit log of all this work, every page of it, as the access
+	// administrator reads it: its objects and details in words, not as
+	// the entries store them (kind:id, key=value, ISO instants).
+	admin := mustAddStaffUser(t, ts, "dates.admin@example.no", beredskap.RoleAccessAdmin, national)
+	mustLogIn(t, ts, admin)
+	for _, lang := range []string{"nb", "nn"} {
+		rows := 0
+		for path, n := "/staff/audit?lang="+lang, 1; path != ""; n++ {
+			doc := mustPage(t, ts, admin, path, http.StatusOK)
+			where := fmt.Sprintf("/staff/audit page %d (%s)", n, lang)
+			checkShownDoc(t, where, doc)
+			text := shownText(doc)
+			for _, loc := range rawAuditText.FindAllStringIndex(text, -1) {
+				from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))
+				t.Errorf("%s shows the stored %q: %q", where, text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
+			}
+			rows += doc.Find("#audit tbody tr").Length()
+			path, _ = doc.Find("#next-page").Attr("href")
+		}
+		// The entries of the work above: logins, the plan pass, the claim,
+		// the report, the hotel, the stay, the pages' reads.
+		if rows < 20 {
+			t.Errorf("%s: %d audit entries; want the work of the test", lang, rows)
+		}
+	}
 }
 
 // checkShown reports each ISO date, code or English word a person reads
@@ -116,6 +142,12 @@ func checkShown(t *testing.T, where string, resp *http.Response) {
 	if err != nil {
 		t.Fatalf("%s: %v", where, err)
 	}
+	checkShownDoc(t, where, doc)
+}
+
+// checkShownDoc is checkShown of a parsed page.
+func checkShownDoc(t *testing.T, where string, doc *goquery.Document) {
+	t.Helper()
 	text := shownText(doc)
 	for _, loc := range isoDate.FindAllStringIndex(text, -1) {
 		from, to := max(loc[0]-40, 0), min(loc[1]+40, len(text))

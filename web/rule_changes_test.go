@@ -37,6 +37,25 @@ func TestRuleChangesPage(t *testing.T) {
 		}
 		checkAccessibleMarkup(t, doc)
 	}
+	// From 1 February 2022 23.00 the test after arrival ended
+	// (landbrukstenester.no 2.2.2022); the page says so in every language.
+	for lang, want := range map[string][]string{
+		"nb": {"Gjelder ikke lenger:", "koronatest etter ankomst", "1. februar 2022 kl. 23.00"},
+		"nn": {"Gjeld ikkje lenger:", "koronatest etter ankomst"},
+		"en": {"No longer:", "covid-19 test after arrival", "1 February 2022"},
+	} {
+		resp := ts.get(t, "/rules/changes?from=2022-01-26&to=2022-02-01-2300&lang="+lang)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", lang, resp.StatusCode)
+		}
+		doc := document(t, resp)
+		text := doc.Find("#changes").Text() + doc.Find("#changes-heading").Text()
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the changes of 1 February 2022 lack %q:\n%s", lang, w, text)
+			}
+		}
+	}
 	resp := ts.get(t, "/rules/changes?from=2021-01-22&to=1999-01-01&lang=en")
 	readBody(t, resp)
 	if resp.StatusCode != http.StatusBadRequest {

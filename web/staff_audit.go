@@ -20,8 +20,10 @@ type staffAuditPage struct {
 
 // staffAuditRow is one audit entry.
 type staffAuditRow struct {
-	Seq                                                   int64
-	At, Actor, Role, Action, Object, Outcome, Detail, Via string
+	Seq                                   int64
+	At, Actor, Role, Action, Outcome, Via string
+	Object                                auditObject
+	Detail                                []string // the detail's clauses in words
 }
 
 // auditFilterFields are the query parameters of the audit search.
@@ -66,9 +68,9 @@ func (s *Server) handleStaffAudit(w http.ResponseWriter, r *http.Request) {
 			Actor:   e.Actor,
 			Role:    page.auditRole(e.Role, e.Scope),
 			Action:  page.Action(e.Action),
-			Object:  e.Object,
+			Object:  page.auditObjectOf(e.Object),
 			Outcome: page.T("staff.outcome." + e.Outcome),
-			Detail:  e.Detail,
+			Detail:  page.auditDetail(e.Detail),
 			Via:     strings.TrimSpace(e.Address + " " + e.RequestID),
 		})
 	}

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -229,6 +231,31 @@ func TestStaffPageAudit(t *testing.T) {
 		})
 		if want := loc["staff.action.registration.read"]; !strings.Contains(rows.Text(), want) {
 			t.Errorf("%s: the officer's read is not named %q", lang, want)
+		}
+		// Objects and details are in words too: the read names the
+		// registration, a login its user with a link to the user's page
+		// (the administrator may open it), and no cell shows a stored
+		// kind:id, key=value or ISO instant.
+		rows.Each(func(_ int, row *goquery.Selection) {
+			for _, cell := range []int{4, 6} {
+				text := strings.Join(strings.Fields(row.Find("td").Eq(cell).Text()), " ")
+				if raw := rawAuditText.FindString(text); raw != "" {
+					t.Errorf("%s: entry %s shows %q in %q", lang, row.AttrOr("data-seq", "?"), raw, text)
+				}
+			}
+		})
+		wantRead := strings.ReplaceAll(loc["staff.audit.object.registration"], "{id}", receipt)
+		if !strings.Contains(rows.Text(), wantRead) {
+			t.Errorf("%s: no entry names the object %q", lang, wantRead)
+		}
+		wantUser := strings.ReplaceAll(loc["staff.audit.object.user"], "{id}", strconv.FormatInt(admin.User.ID, 10))
+		link := doc.Find(fmt.Sprintf("#audit td a[href^='/staff/users/%d?']", admin.User.ID)).First()
+		if got := strings.TrimSpace(link.Text()); got != wantUser {
+			t.Errorf("%s: the administrator's login links its user as %q; want %q", lang, got, wantUser)
+		}
+		wantDetail := loc["staff.audit.phrase.password_accepted"]
+		if !strings.Contains(rows.Text(), wantDetail) {
+			t.Errorf("%s: no login entry says %q", lang, wantDetail)
 		}
 	}
 	// The action filter is a list of actions in words.

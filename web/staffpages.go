@@ -152,6 +152,12 @@ func (x staffText) Has(key string) bool {
 	return ok || pub
 }
 
+// Own reports whether the language itself, in either locale, has key:
+// not only its English fallback.
+func (x staffText) Own(key string) bool {
+	return x.staff.Has(key) || x.public.Has(key)
+}
+
 // Href returns path with the page's language and the given query
 // parameters (name, value pairs; empty values are left out).
 func (f *staffFrame) Href(path string, query ...string) string {

@@ -46,6 +46,14 @@ func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
 	protected.CovidCertificate = beredskap.CovidCertificate{Status: "vaccinated", System: "eu"}
 	southern := contractRegistration(t)
 	southern.ArrivalTime, southern.CountriesVisited = "2021-11-28T10:00:00+01:00", []string{"ZA"}
+	// Between the list change of 6 December and 15 December 2021 the tests
+	// of 3 December apply (tv2.no 3.12.2021); from 1 February 2022 23.00
+	// only registration and the test before arrival for adults without a
+	// certificate remain (landbrukstenester.no 2.2.2022).
+	december := contractRegistration(t)
+	december.ArrivalTime, december.CountriesVisited = "2021-12-10T10:00:00+01:00", []string{"US"}
+	february := contractRegistration(t)
+	february.ArrivalTime = "2022-02-02T10:00:00+01:00"
 	for _, tc := range []struct {
 		r    beredskap.Registration
 		code string
@@ -60,6 +68,10 @@ func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
 		{protected, "mask_until_negative_test", func(v DecisionView) []string { return v.Other }},
 		{southern, "hotel_until_pcr_day_3", func(v DecisionView) []string { return v.Other }},
 		{southern, "hotel_required", func(v DecisionView) []string { return []string{v.Group} }},
+		{december, "test_after_arrival", func(v DecisionView) []string { return v.Tests }},
+		{december, "pre_arrival_test_no_certificate", func(v DecisionView) []string { return v.Tests }},
+		{february, "pre_arrival_test_no_certificate", func(v DecisionView) []string { return v.Tests }},
+		{february, "registration_duty", func(v DecisionView) []string { return v.Other }},
 	} {
 		for _, lang := range []string{"nb", "nn", "en"} {
 			d, err := book.Evaluate(&tc.r, lang)
