@@ -110,8 +110,10 @@ type StaffTx interface {
 	ListAccessOrders(ctx context.Context, f AccessOrderFilter) ([]*AccessOrder, string, error)
 
 	// Audit appends rec to the audit trail, chained to the entry before
-	// it, and returns the stored entry. Entries are numbered 1, 2, 3...
-	// without gaps, in commit order.
+	// it, and returns the entry. Entries are numbered 1, 2, 3... without
+	// gaps, in commit order; the entry's Seq, At and Hash are final when
+	// the transaction has committed (a store may settle them at commit,
+	// when another process appended in between).
 	Audit(ctx context.Context, rec AuditRecord) (*AuditEntry, error)
 	// SearchAudit returns entries oldest first and the next page's token.
 	SearchAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, string, error)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -103,9 +104,14 @@ func newListFixture(b *testing.B, kind string) *listFixture {
 //     security headers: web.Server.Frame) but with no authentication,
 //     authorization or audit;
 //   - http_api: GET /api/v1/registrations with a bearer token, through the
-//     real server: token lookup, policy, query and audit.
+//     real server: token lookup, policy, query and audit;
+//   - http_paired: a plain request and an audited one in turn (in both
+//     orders), each timed, so that both see the same moments of a shared
+//     machine; it reports their means and medians and the ratios
+//     api/plain (of the means) and api/plain-median.
 //
-// The overhead is service/store and http_api/http_plain. It runs on SQLite
+// The overhead is service/store and http_api/http_plain, or http_paired's
+// api/plain. It runs on SQLite
 // and, when BEREDSKAP_TEST_POSTGRES is set, on PostgreSQL;
 // scripts/bench-overhead.sh runs it in paired rounds.
 func BenchmarkListRegistrations(b *testing.B) {
@@ -148,23 +154,77 @@ func benchmarkList(b *testing.B, f *listFixture) {
 	}
 	in := &intake.Intake{Rules: book, Registrations: f.regs, Clock: time.Now}
 	srv := web.NewServer(web.Config{}, in, f.staff, f.ping, slog.New(slog.DiscardHandler))
+	plain := srv.Frame(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		items, next, err := f.regs.ListRegistrations(r.Context(), filter)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		writePage(w, items, next)
+	}))
+	const apiPath = "/api/v1/registrations?municipality=0301&limit=50"
 	b.Run("http_plain", func(b *testing.B) {
-		ts := httptest.NewServer(srv.Frame(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			items, next, err := f.regs.ListRegistrations(r.Context(), filter)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
-			writePage(w, items, next)
-		})))
+		ts := httptest.NewServer(plain)
 		defer ts.Close()
-		getPages(b, ts.URL+"/", "")
+		client := &http.Client{}
+		for b.Loop() {
+			getPage(b, client, ts.URL+"/", "")
+		}
 	})
 	b.Run("http_api", func(b *testing.B) {
 		ts := httptest.NewServer(srv.Handler())
 		defer ts.Close()
-		getPages(b, ts.URL+"/api/v1/registrations?municipality=0301&limit=50", f.token)
+		client := &http.Client{}
+		for b.Loop() {
+			getPage(b, client, ts.URL+apiPath, f.token)
+		}
 	})
+	b.Run("http_paired", func(b *testing.B) {
+		pts := httptest.NewServer(plain)
+		defer pts.Close()
+		ats := httptest.NewServer(srv.Handler())
+		defer ats.Close()
+		client := &http.Client{}
+		var plainTimes, apiTimes []time.Duration
+		timed := func(url, token string, times *[]time.Duration) {
+			start := time.Now()
+			getPage(b, client, url, token)
+			*times = append(*times, time.Since(start))
+		}
+		for i := 0; b.Loop(); i++ {
+			if i%2 == 0 {
+				timed(pts.URL+"/", "", &plainTimes)
+				timed(ats.URL+apiPath, f.token, &apiTimes)
+			} else {
+				timed(ats.URL+apiPath, f.token, &apiTimes)
+				timed(pts.URL+"/", "", &plainTimes)
+			}
+		}
+		reportPaired(b, plainTimes, apiTimes)
+	})
+}
+
+// reportPaired reports the mean and median of the plain and the audited
+// requests of http_paired, and the audited over the plain of each.
+func reportPaired(b *testing.B, plain, api []time.Duration) {
+	mean := func(ds []time.Duration) float64 {
+		var sum time.Duration
+		for _, d := range ds {
+			sum += d
+		}
+		return float64(sum) / float64(len(ds))
+	}
+	median := func(ds []time.Duration) float64 {
+		s := slices.Clone(ds)
+		slices.Sort(s)
+		return float64(s[len(s)/2])
+	}
+	b.ReportMetric(mean(plain), "plain-ns/req")
+	b.ReportMetric(mean(api), "api-ns/req")
+	b.ReportMetric(mean(api)/mean(plain), "api/plain")
+	b.ReportMetric(median(plain), "plain-median-ns")
+	b.ReportMetric(median(api), "api-median-ns")
+	b.ReportMetric(median(api)/median(plain), "api/plain-median")
 }
 
 // pageItem and page are the JSON shape of GET /api/v1/registrations
@@ -191,25 +251,22 @@ func writePage(w http.ResponseWriter, regs []*beredskap.StoredRegistration, next
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// getPages GETs url b.N times, with a bearer token when given, and checks
-// each answer is a full page.
-func getPages(b *testing.B, url, token string) {
-	client := &http.Client{}
-	for b.Loop() {
-		req, _ := http.NewRequest("GET", url, nil)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var p page
-		err = json.NewDecoder(resp.Body).Decode(&p)
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK || len(p.Items) != listPage {
-			b.Fatalf("status %d, %d items, %v", resp.StatusCode, len(p.Items), err)
-		}
+// getPage GETs url, with a bearer token when given, and checks the answer
+// is a full page.
+func getPage(b *testing.B, client *http.Client, url, token string) {
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var p page
+	err = json.NewDecoder(resp.Body).Decode(&p)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || len(p.Items) != listPage {
+		b.Fatalf("status %d, %d items, %v", resp.StatusCode, len(p.Items), err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"beredskap"
 	"beredskap/internal/audithead"
@@ -31,53 +32,144 @@ INSERT INTO audit (seq, at, actor, user_id, role, scope, action, object, subject
 	outcome, detail, address, request_id, prev_hash, hash)
 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM h`
 
+// auditAppendOrFail is auditAppend that fails, instead of affecting no
+// row, when the head moved: the entry's seq is then NULL (from the empty
+// h), which audit.seq refuses (headMoved). It travels with COMMIT, which
+// must not run without the entry.
+const auditAppendOrFail = `WITH h AS (
+	UPDATE audit_head SET seq = $1, hash = $15 WHERE seq = $1 - 1 AND hash = $14 RETURNING seq
+)
+INSERT INTO audit (seq, at, actor, user_id, role, scope, action, object, subjects,
+	outcome, detail, address, request_id, prev_hash, hash)
+SELECT h.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM (VALUES (1)) AS one LEFT JOIN h ON true`
+
+// notNullViolation is the SQLSTATE of a NULL in a NOT NULL column.
+const notNullViolation = "23502"
+
+// headMoved reports whether err is auditAppendOrFail's failure for a head
+// that moved.
+func headMoved(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == notNullViolation &&
+		pgErr.TableName == "audit" && pgErr.ColumnName == "seq"
+}
+
 // Audit appends rec as the entry after the head, chained to it, stamped
-// with the clock's time, and returns the stored entry. The head is taken
-// from the transaction's earlier appends or the database's hint and read
-// (locked) only when neither knows it or it proves stale, as it does when
-// another server appended in between. It fails in a View transaction.
+// with the clock's time, and returns the entry. The head is taken from the
+// transaction's earlier appends or the database's hint and read (locked)
+// only when neither knows it or it proves stale, as it does when another
+// server appended in between. An entry chained to a known head is held
+// back to travel with COMMIT, or with the transaction's next statement,
+// in the same round trip: its Seq, At and Hash are final when Update
+// returns (they change if the head moved meanwhile). It fails in a View
+// transaction.
 func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*beredskap.AuditEntry, error) {
 	if t.readOnly {
 		return nil, errReadOnlyAudit
 	}
-	e := &beredskap.AuditEntry{AuditRecord: rec}
-	subjects := e.Subjects
-	if subjects == nil {
-		subjects = []string{}
+	if err := t.lazy.sendHeld(ctx); err != nil {
+		return nil, err
 	}
+	e := &beredskap.AuditEntry{AuditRecord: rec}
 	head, known := t.head, t.head != nil
 	if !known {
 		h, ok := t.db.head.Get()
 		head, known = &h, ok
 	}
+	if known {
+		t.chain(e, *head)
+		t.held = e
+		t.lazy.hold(t.sendAudit)
+	} else if err := t.append(ctx, e, head, known); err != nil {
+		return nil, err
+	}
+	t.head = &audithead.Head{Seq: e.Seq, Hash: e.Hash}
+	return e, nil
+}
+
+// chain makes e the entry after head, stamped now.
+func (t *staffTx) chain(e *beredskap.AuditEntry, head audithead.Head) {
+	e.Seq, e.PrevHash = head.Seq+1, head.Hash
+	e.At = t.now()
+	e.Hash = e.ChainHash()
+	if len(e.Subjects) == 0 {
+		e.Subjects = nil
+	}
+}
+
+// auditArgs are the arguments of auditAppend and auditAppendOrFail for e.
+func auditArgs(e *beredskap.AuditEntry) []any {
+	subjects := e.Subjects
+	if subjects == nil {
+		subjects = []string{}
+	}
+	return []any{e.Seq, e.At, e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, subjects,
+		e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash}
+}
+
+// append appends e after head, when known, and after the head it reads
+// and locks when not, or when head proves stale.
+func (t *staffTx) append(ctx context.Context, e *beredskap.AuditEntry, head *audithead.Head, known bool) error {
 	for tries := 0; ; tries++ {
 		if !known || tries > 0 {
 			head = &audithead.Head{}
 			if err := t.tx.QueryRow(ctx, `SELECT seq, hash FROM audit_head FOR UPDATE`).Scan(&head.Seq, &head.Hash); err != nil {
-				return nil, fmt.Errorf("audit %s: lock head: %w", rec.Action, err)
+				return fmt.Errorf("audit %s: lock head: %w", e.Action, err)
 			}
 		}
-		e.Seq, e.PrevHash = head.Seq+1, head.Hash
-		e.At = t.now()
-		e.Hash = e.ChainHash()
-		tag, err := t.tx.Exec(ctx, auditAppend,
-			e.Seq, e.At, e.Actor, e.UserID, string(e.Role), e.Scope, e.Action, e.Object, subjects,
-			e.Outcome, e.Detail, e.Address, e.RequestID, e.PrevHash, e.Hash)
+		t.chain(e, *head)
+		tag, err := t.tx.Exec(ctx, auditAppend, auditArgs(e)...)
 		if err != nil {
-			return nil, fmt.Errorf("audit %s: %w", rec.Action, err)
+			return fmt.Errorf("audit %s: %w", e.Action, err)
 		}
 		if tag.RowsAffected() == 1 {
-			break
+			return nil
 		}
 		if tries > 0 {
-			return nil, fmt.Errorf("audit %s: the head moved while locked", rec.Action)
+			return fmt.Errorf("audit %s: the head moved while locked", e.Action)
 		}
 	}
-	if len(e.Subjects) == 0 {
-		e.Subjects = nil
+}
+
+// sendAudit appends the entry held back, by itself, before another
+// statement.
+func (t *staffTx) sendAudit(ctx context.Context) error {
+	e := t.held
+	t.held = nil
+	if err := t.append(ctx, e, &audithead.Head{Seq: e.Seq - 1, Hash: e.PrevHash}, true); err != nil {
+		return err
 	}
 	t.head = &audithead.Head{Seq: e.Seq, Hash: e.Hash}
-	return e, nil
+	return nil
+}
+
+// commit commits the transaction, with the entry held back, if any, in
+// the same round trip, inside a savepoint: when the head moved, the
+// transaction returns to the savepoint, appends the entry after the head
+// it locks, and commits then.
+func (t *staffTx) commit(ctx context.Context) error {
+	e := t.held
+	if e == nil {
+		return t.lazy.Commit(ctx)
+	}
+	t.held = nil
+	b := &pgx.Batch{}
+	b.Queue(`SAVEPOINT audit_append`)
+	b.Queue(auditAppendOrFail, auditArgs(e)...)
+	b.Queue(`RELEASE SAVEPOINT audit_append`)
+	b.Queue(`COMMIT`)
+	err := t.lazy.commitWith(ctx, b)
+	if err == nil || !headMoved(err) {
+		return err
+	}
+	if _, err := t.tx.Exec(ctx, `ROLLBACK TO SAVEPOINT audit_append`); err != nil {
+		return err
+	}
+	if err := t.append(ctx, e, nil, false); err != nil {
+		return err
+	}
+	t.head = &audithead.Head{Seq: e.Seq, Hash: e.Hash}
+	return t.lazy.Commit(ctx)
 }
 
 const auditColumns = `seq, at, actor, user_id, role, scope, action, object, subjects, outcome, detail,

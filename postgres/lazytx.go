@@ -11,9 +11,11 @@ import (
 
 // lazyTx is a transaction on a pooled connection whose BEGIN is sent in
 // the same round trip as its first statement (pgx's Batch.BeginTx),
-// instead of in one of its own: an audited read (the query, the audit
-// entry, COMMIT) takes three round trips instead of four (issue 15, item
-// 11), and a transaction that runs no statement sends nothing. Statements
+// instead of in one of its own, and a transaction that runs no statement
+// sends nothing. A statement may also be held back to travel with the
+// next one or with COMMIT (staffTx.Audit holds its entry): an audited read
+// (the query, the audit entry, COMMIT) takes two round trips instead of
+// four (issue 15, item 11). Statements
 // that cannot travel in a batch (COPY, a savepoint, a batch of the
 // caller's) begin it in a round trip of their own. It is a pgx.Tx, so that
 // the store's helpers take it like any other.
@@ -24,6 +26,8 @@ type lazyTx struct {
 	// connection went back to the pool.
 	tx       pgx.Tx
 	released bool
+	// held runs a statement held back (see hold) before the next one.
+	held func(context.Context) error
 }
 
 var _ pgx.Tx = (*lazyTx)(nil)
@@ -54,6 +58,49 @@ func (t *lazyTx) begun(ctx context.Context) (pgx.Tx, error) {
 	return t.tx, nil
 }
 
+// hold makes run send a statement held back, by itself, before the
+// transaction's next statement, unless commitWith sends it with COMMIT
+// first. A later hold replaces it.
+func (t *lazyTx) hold(run func(context.Context) error) { t.held = run }
+
+// sendHeld sends the statement held back, if there is one.
+func (t *lazyTx) sendHeld(ctx context.Context) error {
+	run := t.held
+	if run == nil {
+		return nil
+	}
+	t.held = nil
+	return run(ctx)
+}
+
+// commitWith sends b's statements, which must end with COMMIT, in one
+// round trip, after BEGIN when the transaction has not begun, instead of a
+// statement held back. When they succeed, the transaction has ended and the
+// connection is released. When one fails, the transaction is left as the
+// failure left it, to be rolled back or, in a failed transaction block,
+// repaired (rolled back to a savepoint) and committed.
+func (t *lazyTx) commitWith(ctx context.Context, b *pgx.Batch) error {
+	if t.released {
+		return pgx.ErrTxClosed
+	}
+	t.held = nil
+	var br pgx.BatchResults
+	if t.tx == nil {
+		begin := &pgx.Batch{}
+		begin.BeginTx(t.opts)
+		begin.QueuedQueries = append(begin.QueuedQueries, b.QueuedQueries...)
+		br = t.conn.SendBatch(ctx, begin)
+		t.tx = br.Tx()
+	} else {
+		br = t.tx.SendBatch(ctx, b)
+	}
+	if err := br.Close(); err != nil {
+		return err
+	}
+	t.release()
+	return nil
+}
+
 // withBegin sends BEGIN and sql in one batch and returns the results, read
 // past BEGIN's, when the transaction has not begun; nil when it has.
 func (t *lazyTx) withBegin(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
@@ -77,6 +124,9 @@ func (t *lazyTx) withBegin(ctx context.Context, sql string, args []any) (pgx.Bat
 
 // Exec runs sql in the transaction.
 func (t *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if err := t.sendHeld(ctx); err != nil {
+		return pgconn.CommandTag{}, err
+	}
 	br, err := t.withBegin(ctx, sql, args)
 	if err != nil {
 		return pgconn.CommandTag{}, err
@@ -93,6 +143,9 @@ func (t *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 
 // Query runs sql in the transaction and returns its rows.
 func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if err := t.sendHeld(ctx); err != nil {
+		return nil, err
+	}
 	br, err := t.withBegin(ctx, sql, args)
 	if err != nil {
 		return nil, err
@@ -110,6 +163,9 @@ func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 
 // QueryRow runs sql in the transaction and returns its first row.
 func (t *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if err := t.sendHeld(ctx); err != nil {
+		return errRow{err}
+	}
 	br, err := t.withBegin(ctx, sql, args)
 	if err != nil {
 		return errRow{err}
@@ -122,6 +178,9 @@ func (t *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row 
 
 // SendBatch runs b in the transaction.
 func (t *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if err := t.sendHeld(ctx); err != nil {
+		return pgx.FailedBatchResults(b, err)
+	}
 	tx, err := t.begun(ctx)
 	if err != nil {
 		return pgx.FailedBatchResults(b, err)
@@ -131,6 +190,9 @@ func (t *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 
 // CopyFrom copies rows into the table in the transaction.
 func (t *lazyTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	if err := t.sendHeld(ctx); err != nil {
+		return 0, err
+	}
 	tx, err := t.begun(ctx)
 	if err != nil {
 		return 0, err
@@ -140,6 +202,9 @@ func (t *lazyTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []s
 
 // Prepare prepares sql on the transaction's connection.
 func (t *lazyTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
+	if err := t.sendHeld(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := t.begun(ctx)
 	if err != nil {
 		return nil, err
@@ -162,6 +227,9 @@ func (t *lazyTx) Conn() *pgx.Conn { return t.conn.Conn() }
 
 // Begin makes a savepoint, as pgx's nested transactions do.
 func (t *lazyTx) Begin(ctx context.Context) (pgx.Tx, error) {
+	if err := t.sendHeld(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := t.begun(ctx)
 	if err != nil {
 		return nil, err
@@ -169,11 +237,14 @@ func (t *lazyTx) Begin(ctx context.Context) (pgx.Tx, error) {
 	return tx.Begin(ctx)
 }
 
-// Commit commits the transaction, if it began, and releases the
-// connection.
+// Commit sends a statement held back, commits the transaction, if it
+// began, and releases the connection.
 func (t *lazyTx) Commit(ctx context.Context) error {
 	if t.released {
 		return pgx.ErrTxClosed
+	}
+	if err := t.sendHeld(ctx); err != nil {
+		return err
 	}
 	var err error
 	if t.tx != nil {
@@ -189,6 +260,7 @@ func (t *lazyTx) Rollback(ctx context.Context) error {
 	if t.released {
 		return pgx.ErrTxClosed
 	}
+	t.held = nil
 	var err error
 	if t.tx != nil {
 		if err = t.tx.Rollback(ctx); errors.Is(err, pgx.ErrTxClosed) {

@@ -50,12 +50,12 @@ func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
 		return fmt.Errorf("begin staff transaction: %w", s.db.unavailable(err))
 	}
 	defer tx.Rollback(context.Background())
-	t := &staffTx{tx: tx, db: s.db, clock: s.clock, readOnly: readOnly}
+	t := &staffTx{tx: tx, lazy: tx, db: s.db, clock: s.clock, readOnly: readOnly}
 	if err := fn(ctx, t); err != nil {
 		return s.db.unavailable(err)
 	}
 	conn := tx.Conn().PgConn()
-	if err := tx.Commit(ctx); err != nil {
+	if err := t.commit(ctx); err != nil {
 		s.db.waits.take(conn)
 		return fmt.Errorf("commit staff transaction: %w", s.db.unavailable(translate(err)))
 	}
@@ -69,9 +69,13 @@ func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
 }
 
 // staffTx is one transaction of a StaffStore on db. head is the audit
-// trail's head after the last entry Audit appended, nil before the first.
+// trail's head after the last entry Audit appended, nil before the first;
+// held is that entry while it waits to travel with the next statement or
+// COMMIT (see Audit).
 type staffTx struct {
 	tx       pgx.Tx
+	lazy     *lazyTx
+	held     *beredskap.AuditEntry
 	db       *DB
 	clock    beredskap.Clock
 	readOnly bool

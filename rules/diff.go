@@ -59,6 +59,7 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	}
 	d.exemptions(p.full, q.full)
 	d.exemptions(p.leisure, q.leisure)
+	d.testExemptions(p.testOnly, q.testOnly)
 	d.hotel(p.hotel, q.hotel)
 	var pe, qe *message
 	if p.early != nil {
@@ -134,6 +135,27 @@ func (d *differ) msg(a, b *message) {
 		d.out = append(d.out, Change{ChangeRemoved, a.text[d.l]})
 	case a.text[d.l] != b.text[d.l]:
 		d.out = append(d.out, Change{ChangeChanged, b.text[d.l]})
+	}
+}
+
+// testExemptions lists the exemptions from tests that a version without
+// quarantine gained or lost.
+func (d *differ) testExemptions(as, bs []exemption) {
+	msgOf := func(xs []exemption, claim string) *message {
+		for i := range xs {
+			if xs[i].claim == claim {
+				return xs[i].fromTests
+			}
+		}
+		return nil
+	}
+	for i := range as {
+		d.msg(as[i].fromTests, msgOf(bs, as[i].claim))
+	}
+	for i := range bs {
+		if msgOf(as, bs[i].claim) == nil {
+			d.msg(nil, bs[i].fromTests)
+		}
 	}
 }
 

@@ -25,7 +25,13 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		{"2021-03-26", "2021-03-29", rules.ChangeRemoved, "negative PCR test taken no earlier than 3 days"},
 		{"2021-03-29", "2021-04-28-1200", rules.ChangeAdded, "Bangladesh"},
 		{"2021-04-28-1200", "2021-05-09-1200", rules.ChangeAdded, "outside the EEA and the Schengen area"},
-		{"2021-04-28-1200", "2021-05-09-1200", rules.ChangeChanged, "Arrivals from 27 May 2021 cannot be decided here"},
+		// From 27 May 2021 (tv2.no 27.5.2021, the government's press release:
+		// «Reisende utenfor Europa, skal i utgangspunktet være på
+		// karantenehotell i hele karanteneperioden»).
+		{"2021-05-09-1200", "2021-05-27", rules.ChangeAdded, "whole quarantine at the quarantine hotel"},
+		// From 3 June 2021 at 12.00 (aftenposten.no 2.6.2021: «Personer
+		// vaksinert i Norge slipper karantenehotell»).
+		{"2021-05-27", "2021-06-03-1200", rules.ChangeAdded, "vaccinated in Norway"},
 		// The colours of 5 July 2021 (loten.kommune.no, July 2021:
 		// «Mørkerødt og lysegrått: Du må på karantenehotell»), and their end
 		// at the reopening of 25 September 2021 (abcnyheter.no 24.9.2021:
@@ -82,6 +88,22 @@ func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
 	if len(sa) != 1 || sa[0].Kind != rules.ChangeAdded || !strings.Contains(sa[0].Text, "South Africa") ||
 		!strings.Contains(sa[0].Text, "cannot decide") {
 		t.Errorf("2021-12-03 -> 2021-12-15: %+v; want one added line saying arrivals after southern Africa cannot be decided", sa)
+	}
+	// Commuters and transport personnel stay exempt from the tests when
+	// the quarantine ends (rakkestad.kommune.no 24.1.2022: testing
+	// «fortsatt»; 3.12.2021: their exemption «videreføres»), until the
+	// entry measures end.
+	for _, tc := range []struct {
+		a, z string
+		kind string
+	}{{"2021-12-15", "2022-01-26", rules.ChangeAdded}, {"2022-02-01-2300", "2022-02-13", rules.ChangeRemoved}} {
+		found := false
+		for _, c := range diff(tc.a, tc.z) {
+			found = found || (c.Kind == tc.kind && strings.Contains(c.Text, "cross-border commuting") && strings.Contains(c.Text, "testing"))
+		}
+		if !found {
+			t.Errorf("%s -> %s does not say (%s) the commuters' exemption from the tests: %+v", tc.a, tc.z, tc.kind, diff(tc.a, tc.z))
+		}
 	}
 	for _, pair := range [][2]string{{"2022-01-26", "2022-02-01-2300"}, {"2022-02-01-2300", "2022-02-13"}} {
 		for _, c := range diff(pair[0], pair[1]) {

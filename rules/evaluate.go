@@ -225,7 +225,7 @@ func (e *evaluation) run() beredskap.Decision {
 	}
 	e.unknown = e.unknown && !e.red
 	e.certified = p.protected.accepts(e.r.CovidCertificate)
-	e.protected = e.certified && !e.visitedAny(p.protected.excluded())
+	e.protected = e.certified && !p.protected.hotelOnly() && !e.visitedAny(p.protected.excluded())
 	if p.abolished != nil {
 		e.reason(p.abolished)
 		e.tests(false)
@@ -237,7 +237,7 @@ func (e *evaluation) run() beredskap.Decision {
 			e.warn(m)
 		}
 	}
-	if e.r.CovidCertificate.Status != "" && !e.protected {
+	if e.r.CovidCertificate.Status != "" && !e.protected && !(e.certified && p.protected.hotelOnly()) {
 		e.warn(p.certNotAccepted)
 	}
 	switch {
@@ -274,12 +274,27 @@ func (e *evaluation) run() beredskap.Decision {
 }
 
 func (e *evaluation) tests(required bool) {
+	var freed *exemption
 	for i := range e.p.tests {
 		t := &e.p.tests[i]
 		if e.applies(t, required) {
 			e.out.TestsRequired = append(e.out.TestsRequired, t.code)
 			e.reason(t.msg)
+			continue
 		}
+		if freed != nil || len(t.unless) == 0 || slices.Contains(t.unless, e.applied) {
+			continue
+		}
+		// A claim the quarantine decision did not rest on may have waived
+		// the test: say so, once.
+		u := *t
+		u.unless = nil
+		if e.applies(&u, required) {
+			freed = e.met(t.unless)
+		}
+	}
+	if freed != nil {
+		e.reason(freed.fromTests)
 	}
 }
 
@@ -319,26 +334,27 @@ func (e *evaluation) visitedOK(x *exemption) bool {
 	return true
 }
 
-// anyMet reports whether the traveller claimed one of claims and meets
-// its conditions, for a decision that an exemption by certificate or age
-// made without looking at the claims.
-func (e *evaluation) anyMet(claims []string) bool {
+// met returns the first exemption among claims that the traveller claimed
+// and meets the conditions of, nil when none: a test waived for it is
+// waived whatever decided the quarantine (a certificate, age, no stay in
+// a red area, another exemption, or a version without quarantine).
+func (e *evaluation) met(claims []string) *exemption {
 	for _, c := range claims {
 		if !e.claimed(c) {
 			continue
 		}
-		for _, xs := range [][]exemption{e.p.full, e.p.leisure} {
+		for _, xs := range [][]exemption{e.p.full, e.p.leisure, e.p.testOnly} {
 			for i := range xs {
 				x := &xs[i]
 				if x.claim != c || (len(x.sectors) > 0 && !slices.Contains(x.sectors, e.r.CriticalFunctionSector)) ||
 					(len(x.residence) > 0 && !slices.Contains(x.residence, e.r.Residence)) || !e.visitedOK(x) || !e.exemptionHolds(x) {
 					continue
 				}
-				return true
+				return x
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // earlyRule returns the early end that applies to the traveller, nil when
@@ -508,6 +524,10 @@ func (e *evaluation) hotel() {
 		} else {
 			e.reason(h.notApplicable)
 		}
+		return
+	}
+	if e.certified && e.p.protected.hotelOnly() {
+		e.reason(e.p.protected.msg)
 		return
 	}
 	e.hotelByClass = h.classified && e.hotelArea()
@@ -779,7 +799,7 @@ func (e *evaluation) applies(n *notice, required bool) bool {
 	if e.applied != "" && slices.Contains(n.unless, e.applied) {
 		return false
 	}
-	if (e.applied == exemptionProtected || e.applied == exemptionMinor) && e.anyMet(n.unless) {
+	if len(n.unless) > 0 && e.met(n.unless) != nil {
 		return false
 	}
 	if n.foreign && (e.r.Traveller.Nationality == "NO" || e.r.Residence != beredskap.ResidenceNone) {

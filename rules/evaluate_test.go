@@ -449,17 +449,14 @@ func TestDecisionJSONShape(t *testing.T) {
 	}
 }
 
-// Arrivals after an amendment the rules do not encode (mef.no 27.5.2021:
-// the hotel duty by infection level from 27 May 2021, until the hotel
-// rule of 19 June 2021 at 12.00 (altaposten.no 18.6.2021, NTB: «fra
-// lørdag 19. [juni] klokka 12 vil det bli slik at reisende fra EØS og
-// Schengen slipper karantenehotell») are refused, never decided under older
-// rules; 22:00 UTC on 26 May 2021 is midnight in Oslo. After the end of the entry
-// measures (bamble.kommune.no: 12 February 2022) there are none; 12
-// February itself is refused, its hour being unknown.
+// Every arrival of 2021 from 27 May is decided (tv2.no 27.5.2021: the
+// hotel rules of 27 May; 22:00 UTC on 26 May 2021 is midnight in Oslo).
+// After the end of the entry measures (bamble.kommune.no: 12 February
+// 2022) there are none; 12 February itself is refused, its hour being
+// unknown.
 func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 	b := mustBook(t)
-	for _, at := range []string{"2021-05-26T22:00:00Z", "2021-06-01T10:00:00+02:00", "2021-06-19T11:59:00+02:00", "2022-02-12T10:00:00+01:00"} {
+	for _, at := range []string{"2022-02-12T10:00:00+01:00"} {
 		r := base()
 		r.ArrivalTime = at
 		_, err := b.Evaluate(&r, "nb")
@@ -469,9 +466,14 @@ func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 		}
 	}
 	r := base()
+	r.CountriesVisited = []string{"US"}
 	r.ArrivalTime = "2021-05-26T21:59:00Z"
 	if d, err := b.Evaluate(&r, "en"); err != nil || d.RuleSet.ID != "2021-05-09-1200" {
-		t.Errorf("last covered minute: %v, %v", d.RuleSet.ID, err)
+		t.Errorf("last minute of 26 May: %v, %v", d.RuleSet.ID, err)
+	}
+	r.ArrivalTime = "2021-05-26T22:00:00Z"
+	if d, err := b.Evaluate(&r, "en"); err != nil || d.RuleSet.ID != "2021-05-27" || !d.Hotel.Required {
+		t.Errorf("first minute of 27 May: %v, %v", d.RuleSet.ID, err)
 	}
 	r.ArrivalTime = "2022-02-13T00:00:00+01:00"
 	d, err := b.Evaluate(&r, "nb")

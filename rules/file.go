@@ -16,21 +16,24 @@ type versionFile struct {
 	Source       Source `yaml:"source"`
 	// Ended, when set, says that the entry measures have ended: every
 	// arrival gets "no entry measures" with Ended.Ref as the citation.
-	Ended        *endedFile        `yaml:"ended"`
-	Provenance   string            `yaml:"provenance"`
-	Quarantine   *quarantineFile   `yaml:"quarantine"`
-	Full         []exemptionFile   `yaml:"full_exemptions"`
-	Leisure      []exemptionFile   `yaml:"leisure_exemptions"`
-	Hotel        *hotelFile        `yaml:"hotel"`
-	Protected    *protectedFile    `yaml:"protected"`
-	Minors       *minorsFile       `yaml:"minors"`
-	Svalbard     *svalbardFile     `yaml:"svalbard"`
-	EarlyEnd     *earlyEndFile     `yaml:"early_end"`
-	Tests        []noticeFile      `yaml:"tests"`
-	Notices      []noticeFile      `yaml:"notices"`
-	FollowUp     *followUpFile     `yaml:"follow_up"`
-	Dispensation *dispensationFile `yaml:"dispensation"`
-	Cases        []caseFile        `yaml:"cases"`
+	Ended      *endedFile      `yaml:"ended"`
+	Provenance string          `yaml:"provenance"`
+	Quarantine *quarantineFile `yaml:"quarantine"`
+	Full       []exemptionFile `yaml:"full_exemptions"`
+	Leisure    []exemptionFile `yaml:"leisure_exemptions"`
+	// TestExemptions are, in a version without quarantine, the exemptions
+	// that only free from the tests whose unless_exemption names them.
+	TestExemptions []exemptionFile   `yaml:"test_exemptions"`
+	Hotel          *hotelFile        `yaml:"hotel"`
+	Protected      *protectedFile    `yaml:"protected"`
+	Minors         *minorsFile       `yaml:"minors"`
+	Svalbard       *svalbardFile     `yaml:"svalbard"`
+	EarlyEnd       *earlyEndFile     `yaml:"early_end"`
+	Tests          []noticeFile      `yaml:"tests"`
+	Notices        []noticeFile      `yaml:"notices"`
+	FollowUp       *followUpFile     `yaml:"follow_up"`
+	Dispensation   *dispensationFile `yaml:"dispensation"`
+	Cases          []caseFile        `yaml:"cases"`
 	// NotEncodedAfterStay, when set, refuses arrivals after a stay in the
 	// areas it names: the version does not know the rules for them.
 	NotEncodedAfterStay *notEncodedFile `yaml:"not_encoded_after_stay"`
@@ -138,6 +141,9 @@ type protectedFile struct {
 	// refused on covid_certificate.system (reason
 	// certificate_not_encoded).
 	UnknownSystems []string `yaml:"unknown_systems"`
+	// HotelOnly, when true, makes the certificate exempt from the
+	// quarantine hotel only, not from quarantine, tests or registration.
+	HotelOnly bool `yaml:"hotel_only"`
 }
 
 // minorsFile exempts children and young people up to MaxAge (their age at

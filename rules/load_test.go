@@ -94,6 +94,12 @@ func TestLoadErrorsNameFileAndField(t *testing.T) {
 		{"hotel for stays in an area that is no code", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, "versions/2021-11-27.yaml", "\n  if_visited: [ZA, NA,", "\n  if_visited: [South Africa, NA,")
 		}, "versions/2021-11-27.yaml", "hotel.if_visited[0]"},
+		{"a test waived for a claim the version has no exemption for", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2022-01-26.yaml", "  - claim: transport_personnel\n    ref: \"@entry_measures_2022\"\n", "")
+		}, "versions/2022-01-26.yaml", "tests[0].unless_exemption"},
+		{"test exemptions in a version with quarantine", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2021-12-03.yaml", "tests:\n", "test_exemptions:\n  - claim: transport_personnel\n    ref: \"@test_all_2021\"\ntests:\n")
+		}, "versions/2021-12-03.yaml", "test_exemptions"},
 		{"texts file of another language", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, "texts/nn.yaml", "language: nn", "language: nb")
 		}, "texts/nn.yaml", "language"},

@@ -23,13 +23,16 @@ type params struct {
 	ended *message
 	// abolished is the reason given when entry quarantine no longer
 	// applies; tests and notices still do.
-	abolished    *message
-	days         int
-	noRed        *message
-	quarantine   [2]*message // by scope index: full, leisure
-	restrict     [2]restrictions
-	full         []exemption
-	leisure      []exemption
+	abolished  *message
+	days       int
+	noRed      *message
+	quarantine [2]*message // by scope index: full, leisure
+	restrict   [2]restrictions
+	full       []exemption
+	leisure    []exemption
+	// testOnly are the exemptions of a version without quarantine: they
+	// only free from the tests that name them in unless.
+	testOnly     []exemption
 	known        map[string]bool     // claims this version knows
 	notAvailable map[string]*message // by claim, for claims it does not know
 	sectorDenied *message
@@ -57,6 +60,7 @@ type protected struct {
 	statuses []string
 	systems  []string
 	unknown  []string // systems whose acceptance is not encoded
+	hotel    bool     // the certificate exempts from the hotel only
 	notIf    []string
 	msg      *message
 }
@@ -71,6 +75,9 @@ func (p *protected) unknownSystem(c beredskap.CovidCertificate) bool {
 func (p *protected) accepts(c beredskap.CovidCertificate) bool {
 	return p != nil && slices.Contains(p.statuses, c.Status) && slices.Contains(p.systems, c.System)
 }
+
+// hotelOnly reports whether p exempts from the quarantine hotel only.
+func (p *protected) hotelOnly() bool { return p != nil && p.hotel }
 
 // excluded returns the areas a stay in which excludes p's exemption.
 func (p *protected) excluded() []string {
@@ -107,8 +114,11 @@ type exemption struct {
 	sectors     []string
 	hotel       bool
 	applied     *message
-	extra       []*message
-	noHotel     *message // why the hotel does not apply, when hotel is false; nil: the default
+	// fromTests is the reason given when the exemption frees from a test
+	// without having exempted from quarantine.
+	fromTests *message
+	extra     []*message
+	noHotel   *message // why the hotel does not apply, when hotel is false; nil: the default
 }
 
 type hotel struct {
@@ -372,9 +382,14 @@ func (k *compiler) params(f *versionFile) *params {
 			k.fail("quarantine.abolished", "a version without quarantine has no days, exemptions, hotel or early end")
 		}
 		p.protected = k.protected(f.Protected)
+		p.testOnly = k.exemptions("test_exemptions", f.TestExemptions, false)
 		p.tests = k.notices("tests", f.Tests)
 		p.notices = k.notices("notices", f.Notices)
+		k.unlessKnown(p)
 		return p
+	}
+	if len(f.TestExemptions) > 0 {
+		k.fail("test_exemptions", "are for a version without quarantine; list the exemption under full_exemptions or leisure_exemptions")
 	}
 	if q.Days < 1 {
 		k.fail("quarantine.days", "must be at least 1")
@@ -462,6 +477,7 @@ func (k *compiler) params(f *versionFile) *params {
 	}
 	p.tests = k.notices("tests", f.Tests)
 	p.notices = k.notices("notices", f.Notices)
+	k.unlessKnown(p)
 	return p
 }
 
@@ -497,8 +513,14 @@ func (k *compiler) protected(f *protectedFile) *protected {
 		}
 	}
 	k.areas("protected.not_if_visited", f.NotIfVisited)
-	return &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
-		msg: k.msg("protected", "exemption_protected", "", f.Ref, nil)}
+	out := &protected{statuses: f.Statuses, systems: f.Systems, unknown: f.UnknownSystems, notIf: f.NotIfVisited,
+		hotel: f.HotelOnly}
+	if f.HotelOnly {
+		out.msg = k.msg("protected", "hotel_not_applicable_certificate", "", f.Ref, nil)
+	} else {
+		out.msg = k.msg("protected", "exemption_protected", "", f.Ref, nil)
+	}
+	return out
 }
 
 // areas checks that each of as is a country or area code.
@@ -533,6 +555,7 @@ func (k *compiler) exemptions(field string, es []exemptionFile, leisure bool) []
 				k.fail(fmt.Sprintf("%s.visited[%d]", fld, j), "%q is not a country or area code", a)
 			}
 		}
+		x.fromTests = k.msg(fld, "exemption_from_tests", "", e.Ref, vars{"exemption": name})
 		if len(e.Residence) > 0 {
 			x.notResident = k.msg(fld, "exemption_residence", "", e.Ref, vars{"exemption": name})
 		}
@@ -699,6 +722,26 @@ func (k *compiler) fee(field string, r feeRuleFile, ref string) feeRule {
 		}
 	}
 	return out
+}
+
+// unlessKnown checks that every claim a test or notice is waived for is
+// an exemption of the version, since only then can the claim be checked.
+func (k *compiler) unlessKnown(p *params) {
+	known := map[string]bool{}
+	for _, xs := range [][]exemption{p.full, p.leisure, p.testOnly} {
+		for _, x := range xs {
+			known[x.claim] = true
+		}
+	}
+	for field, ns := range map[string][]notice{"tests": p.tests, "notices": p.notices} {
+		for i, n := range ns {
+			for _, c := range n.unless {
+				if !known[c] {
+					k.fail(fmt.Sprintf("%s[%d].unless_exemption", field, i), "%q is not an exemption of this version, so the claim cannot be checked", c)
+				}
+			}
+		}
+	}
 }
 
 func (k *compiler) notices(field string, ns []noticeFile) []notice {

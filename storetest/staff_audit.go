@@ -222,16 +222,17 @@ func testAuditConcurrent(t *testing.T, h StaffHarness) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
+				var e *beredskap.AuditEntry
 				err := h.Store.Update(context.Background(), func(ctx context.Context, tx beredskap.StaffTx) error {
-					e, err := tx.Audit(ctx, auditRecord(w*each+i))
-					if err == nil {
-						seqs <- e.Seq
-					}
+					var err error
+					e, err = tx.Audit(ctx, auditRecord(w*each+i))
 					return err
 				})
 				if err != nil {
 					errs <- err
+					continue
 				}
+				seqs <- e.Seq
 			}
 		}()
 	}

@@ -183,7 +183,7 @@ var summaryNotices = map[string]bool{
 	"registration_duty": true, "registration_duty_child": true, "exemption_6j_close_relative": true,
 	"dispensation_6j": true, "follow_up_control_centre": true, "leaving_norway": true, "minor_carers_at_hotel": true,
 	"quarantine_abolished": true, "no_entry_measures": true, "hotel_whole_quarantine_unnecessary_trip": true,
-	"hotel_until_pcr_day_3": true, "mask_until_negative_test": true,
+	"hotel_until_pcr_day_3": true, "mask_until_negative_test": true, "hotel_whole_quarantine_outside_europe": true,
 }
 
 // summarise puts into v's summary what the reasons say: the exemption that
@@ -197,7 +197,7 @@ func summarise(v *DecisionView, d beredskap.Decision) {
 	for _, r := range d.Reasons {
 		switch {
 		case warned[r.Code]:
-		case slices.Contains(d.TestsRequired, r.Code):
+		case slices.Contains(d.TestsRequired, r.Code) || r.Code == "exemption_from_tests":
 			v.Tests = append(v.Tests, r.Text)
 		case summaryNotices[r.Code]:
 			v.Other = append(v.Other, r.Text)

@@ -54,6 +54,16 @@ func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
 	december.ArrivalTime, december.CountriesVisited = "2021-12-10T10:00:00+01:00", []string{"US"}
 	february := contractRegistration(t)
 	february.ArrivalTime = "2022-02-02T10:00:00+01:00"
+	// A commuter from Sweden stays exempt from the tests after entry
+	// quarantine ended (rakkestad.kommune.no 24.1.2022: testing
+	// «fortsatt»; 3.12.2021: the commuters' exemption «videreføres»);
+	// so does one with a certificate on 4 December 2021.
+	commuter := contractRegistration(t)
+	commuter.ArrivalTime, commuter.CountriesVisited = "2022-01-27T07:00:00+01:00", []string{"SE"}
+	commuter.ExemptionsClaimed = []string{beredskap.ExemptionCommuter}
+	certifiedCommuter := commuter
+	certifiedCommuter.ArrivalTime = "2021-12-04T07:00:00+01:00"
+	certifiedCommuter.CovidCertificate = protected.CovidCertificate
 	for _, tc := range []struct {
 		r    beredskap.Registration
 		code string
@@ -72,6 +82,9 @@ func TestSummaryCarriesTheHotelRulesOf2021(t *testing.T) {
 		{december, "pre_arrival_test_no_certificate", func(v DecisionView) []string { return v.Tests }},
 		{february, "pre_arrival_test_no_certificate", func(v DecisionView) []string { return v.Tests }},
 		{february, "registration_duty", func(v DecisionView) []string { return v.Other }},
+		{commuter, "exemption_from_tests", func(v DecisionView) []string { return v.Tests }},
+		{certifiedCommuter, "exemption_from_tests", func(v DecisionView) []string { return v.Tests }},
+		{certifiedCommuter, "exemption_protected", func(v DecisionView) []string { return []string{v.Exemption} }},
 	} {
 		for _, lang := range []string{"nb", "nn", "en"} {
 			d, err := book.Evaluate(&tc.r, lang)
