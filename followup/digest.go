@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -285,6 +284,9 @@ func (s *Service) sendDigest(ctx context.Context, userID int64) (bool, error) {
 		_, err := s.claimDigest(ctx, p, p.LastReportID, now, nil)
 		return false, err
 	}
+	if s.cfg.Text == nil || s.cfg.Plural == nil {
+		return false, errors.New("digest: no texts to write the mail with (followup.Config.Text and Plural)")
+	}
 	rec := beredskap.RecordFor(beredskap.SystemActor(), "followup.digest", fmt.Sprintf("user:%d", userID), beredskap.OutcomeOK)
 	breaches := 0
 	for _, r := range included {
@@ -348,11 +350,17 @@ func (s *Service) claimDigest(ctx context.Context, p *beredskap.DigestPref, last
 // the rest.
 const maxDigestLinks = 100
 
-// digestMessage returns the digest e-mail to u about reports: in bokmål
-// with English below, how many reports and suspected breaches there are,
-// and a link to each traveller's page with the report's kind. E-mail is
-// not a safe channel, so it names no one and holds nothing of the reports
-// beyond their kind and the receipt in the link.
+// digestLanguages are the languages of a digest, in order: the register
+// stores no staff member's language, so every digest is in bokmål and
+// then English.
+var digestLanguages = []string{"nb", "en"}
+
+// digestMessage returns the digest e-mail to u about reports, in the
+// words of the staff texts (muni.digest.mail.*) in each of
+// digestLanguages. It names the municipalities and counts the reports and
+// suspected breaches, and lists each report by its kind alone with the
+// link to the traveller's page: nothing else of the travellers, since
+// e-mail is not a safe channel.
 func (s *Service) digestMessage(u *beredskap.User, munis []string, reports []*beredskap.CallReport, kind string, now time.Time) mail.Message {
 	breaches := 0
 	for _, r := range reports {
@@ -370,86 +378,47 @@ func (s *Service) digestMessage(u *beredskap.User, munis []string, reports []*be
 	where := strings.Join(places, ", ")
 	n := len(reports)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hei!\n\nNasjonalt kontrollsenter for innreisende har %s om innreisende i %s, %d med mistanke om brudd på karantene.\n",
-		plural(n, "ny rapport", "nye rapporter"), where, breaches)
-	b.WriteString("Logg inn for å lese dem. Innholdet står ikke i e-posten, fordi e-post ikke er en sikker kanal.\n\n")
-	s.digestLinks(&b, reports, "nb")
-	if kind == "immediate" {
-		b.WriteString("\nDu får denne e-posten straks fordi en ny rapport gjelder mistanke om brudd. Andre rapporter kommer i det daglige sammendraget.\n")
-	} else {
-		b.WriteString("\nDette er det daglige sammendraget.\n")
+	var subjects []string
+	for i, lang := range digestLanguages {
+		t := func(key string, args ...any) string { return s.cfg.Text(lang, key, args...) }
+		count := func(key string, n int) string { return s.cfg.Plural(lang, key, n) }
+		if i > 0 {
+			b.WriteString("\n" + t("muni.digest.mail.language") + "\n\n")
+		}
+		b.WriteString(t("muni.digest.mail.greeting") + "\n\n")
+		b.WriteString(t("muni.digest.mail.intro", "reports", count("muni.digest.mail.reports", n), "where", where,
+			"breaches", count("muni.digest.mail.breaches", breaches)) + "\n")
+		b.WriteString(t("muni.digest.mail.login") + "\n\n")
+		s.digestLinks(&b, reports, t, count)
+		b.WriteString("\n" + t("muni.digest.mail."+kind) + "\n")
+		b.WriteString(t("muni.digest.mail.settings") + "\n")
+		subjects = append(subjects, t("muni.digest.mail.subject", "reports", count("muni.digest.mail.reports", n),
+			"breaches", count("muni.digest.mail.subject_breaches", breaches)))
 	}
-	b.WriteString("Du kan endre eller slå av varslene under innreiseoppfølging i beredskap.\n\n-- English --\n\n")
-	fmt.Fprintf(&b, "Hello,\n\nThe National control centre for arrivals has %s on travellers in %s, %s.\n",
-		plural(n, "new report", "new reports"), where, plural(breaches, "with a suspected breach of quarantine", "with suspected breaches of quarantine"))
-	b.WriteString("Log in to read them. Their content is not in this e-mail, because e-mail is not a safe channel.\n\n")
-	s.digestLinks(&b, reports, "en")
-	if kind == "immediate" {
-		b.WriteString("\nThis e-mail comes at once because a new report suspects a breach. Other reports come in the daily digest.\n")
-	} else {
-		b.WriteString("\nThis is the daily digest.\n")
-	}
-	b.WriteString("You can change or turn off these e-mails under follow-up in beredskap.\n")
-	subject := fmt.Sprintf("Innreiseoppfølging: %s, %d mistanke om brudd / Follow-up: %s, %d suspected breach",
-		plural(n, "ny rapport", "nye rapporter"), breaches, plural(n, "new report", "new reports"), breaches)
-	if breaches != 1 {
-		subject += "es"
-	}
-	return mail.Message{To: []string{u.Email}, Subject: subject, Text: b.String()}
+	return mail.Message{To: []string{u.Email}, Subject: strings.Join(subjects, " / "), Text: b.String()}
 }
 
-// digestLinks writes one line per report, in language lang ("nb" or
-// "en"): its kind and the link to the traveller's page.
-func (s *Service) digestLinks(b *strings.Builder, reports []*beredskap.CallReport, lang string) {
+// digestLinks writes one line per report: its kind and the link to the
+// traveller's page, in the words of t and count.
+func (s *Service) digestLinks(b *strings.Builder, reports []*beredskap.CallReport, t func(string, ...any) string, count func(string, int) string) {
 	for i, r := range reports {
 		if i == maxDigestLinks {
-			if lang == "nb" {
-				fmt.Fprintf(b, "- og %d til\n", len(reports)-i)
-			} else {
-				fmt.Fprintf(b, "- and %d more\n", len(reports)-i)
-			}
+			b.WriteString("- " + count("muni.digest.mail.more", len(reports)-i) + "\n")
 			return
 		}
-		fmt.Fprintf(b, "- %s: %s/staff/followup/travellers/%s\n", reportKind(r, lang), strings.TrimRight(s.cfg.BaseURL, "/"), url.PathEscape(r.Receipt))
+		fmt.Fprintf(b, "- %s: %s/staff/followup/travellers/%s\n", reportKind(r, t), strings.TrimRight(s.cfg.BaseURL, "/"), url.PathEscape(r.Receipt))
 	}
 }
 
-// reportKind names the kind of a report in language lang ("nb" or "en"),
-// and nothing more of it.
-func reportKind(r *beredskap.CallReport, lang string) string {
-	nb := lang == "nb"
-	var k string
-	switch {
-	case r.BreachSuspected() && nb:
-		k = "mistanke om brudd på karantene"
-	case r.BreachSuspected():
-		k = "suspected breach of quarantine"
-	case r.Outcome == beredskap.CallReached && nb:
-		k = "nådd"
-	case r.Outcome == beredskap.CallReached:
-		k = "reached"
-	case r.Outcome == beredskap.CallNotReached && nb:
-		k = "ikke nådd"
-	case r.Outcome == beredskap.CallNotReached:
-		k = "not reached"
-	case nb:
-		k = "feil nummer"
-	default:
-		k = "wrong number"
+// reportKind names the kind of a report in the words of t, and nothing
+// more of it.
+func reportKind(r *beredskap.CallReport, t func(string, ...any) string) string {
+	k := "muni.digest.mail.kind." + string(r.Outcome)
+	if r.BreachSuspected() {
+		k = "muni.digest.mail.kind.breach"
 	}
 	if r.Corrects != 0 {
-		if nb {
-			return "rettelse, " + k
-		}
-		return "correction, " + k
+		return t("muni.digest.mail.correction", "kind", t(k))
 	}
-	return k
-}
-
-// plural writes n with the singular or plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+	return t(k)
 }

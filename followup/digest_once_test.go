@@ -10,6 +10,7 @@ import (
 	"beredskap/internal/teststore"
 	"beredskap/mail"
 	"beredskap/rules"
+	"beredskap/web"
 )
 
 // TestDigestsOncePerDueTime runs the digest pass of several instances at
@@ -37,7 +38,7 @@ func testDigestsOnce(t *testing.T, kind string) {
 	}
 	instances := []*followup.Service{e.svc}
 	for range 3 {
-		instances = append(instances, followup.New(e.store, book, sender, e.clock.Now, followup.Config{BaseURL: muniBaseURL}, nil))
+		instances = append(instances, followup.New(e.store, book, sender, e.clock.Now, followup.Config{BaseURL: muniBaseURL, Text: web.StaffText, Plural: web.StaffPlural}, nil))
 	}
 	race := func() int {
 		var wg sync.WaitGroup

@@ -11,6 +11,7 @@ import (
 	"beredskap/followup"
 	"beredskap/internal/teststore"
 	"beredskap/mail/mailtest"
+	"beredskap/web"
 )
 
 // sendDigests runs one digest pass as the worker and returns how many
@@ -35,6 +36,36 @@ func wantSafeMail(t *testing.T, m mailtest.Received, plans ...*beredskap.FollowU
 				t.Errorf("the digest holds %q:\n%s", s, m.Text)
 			}
 		}
+	}
+}
+
+// wantDigestWords fails the test unless the digest is written in the
+// words of the staff texts, in bokmål and then English (the register
+// knows no staff member's language): its subject, and the lines of a
+// digest of kind ("daily" or "immediate") that name no report.
+func wantDigestWords(t *testing.T, m mailtest.Received, kind string, reports, breaches int) {
+	t.Helper()
+	var subjects []string
+	at := -1
+	for _, lang := range []string{"nb", "en"} {
+		subjects = append(subjects, web.StaffText(lang, "muni.digest.mail.subject",
+			"reports", web.StaffPlural(lang, "muni.digest.mail.reports", reports),
+			"breaches", web.StaffPlural(lang, "muni.digest.mail.subject_breaches", breaches)))
+		for _, key := range []string{"greeting", "login", kind, "settings"} {
+			want := web.StaffText(lang, "muni.digest.mail."+key)
+			i := strings.Index(m.Text, want)
+			if i < 0 || strings.HasPrefix(want, "muni.") {
+				t.Errorf("the %s digest lacks the %s words of %s %q:\n%s", kind, lang, key, want, m.Text)
+				continue
+			}
+			if i < at {
+				t.Errorf("the %s digest's %s words of %s come before the bokmål:\n%s", kind, lang, key, m.Text)
+			}
+			at = max(at, i)
+		}
+	}
+	if want := strings.Join(subjects, " / "); m.Subject != want {
+		t.Errorf("subject = %q; want %q", m.Subject, want)
 	}
 }
 
@@ -110,6 +141,7 @@ func testDigests(t *testing.T, kind string) {
 	if strings.Contains(m.Text, bergen.Receipt) {
 		t.Errorf("the digest names Bergen's traveller")
 	}
+	wantDigestWords(t, m, "immediate", 2, 1)
 	wantSafeMail(t, m, anna, jonas)
 	en := e.wantAudit("followup.digest", "system", beredskap.OutcomeOK, []string{anna.Receipt, jonas.Receipt})
 	if !strings.Contains(en.Detail, "immediate") || en.Object != "user:"+itoa64(e.osloUser.ID) {
@@ -145,6 +177,7 @@ func testDigests(t *testing.T, kind string) {
 		strings.Contains(m.Text, link(anna)) || !strings.Contains(m.Text, "daglige sammendraget") {
 		t.Errorf("the officer's daily digest:\n%s\n%s", m.Subject, m.Text)
 	}
+	wantDigestWords(t, m, "daily", 1, 0)
 	wantSafeMail(t, m, anna, jonas)
 	m = e.smtp.WaitFor(t, "ansatt@oslo.kommune.no", 5*time.Second)
 	if !strings.Contains(m.Subject, "3 nye rapporter, 1 mistanke om brudd") || !strings.Contains(m.Text, link(anna)) {

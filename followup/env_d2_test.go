@@ -14,6 +14,7 @@ import (
 	"beredskap/mail/mailtest"
 	"beredskap/rules"
 	"beredskap/storetest"
+	"beredskap/web"
 )
 
 // The municipalities of the municipal tests: Oslo and Bergen.
@@ -58,7 +59,7 @@ func newMuniEnv(t *testing.T, kind string) *muniEnv {
 	}
 	e := &muniEnv{
 		t: t, store: store, regs: regs, clock: c, smtp: srv,
-		svc: followup.New(store, book, sender, c.Now, followup.Config{BaseURL: muniBaseURL}, nil),
+		svc: followup.New(store, book, sender, c.Now, followup.Config{BaseURL: muniBaseURL, Text: web.StaffText, Plural: web.StaffPlural}, nil),
 	}
 	var osloActor, osloStaffActor *beredskap.Actor
 	osloActor, e.osloUser = e.addUser("lege@oslo.kommune.no", beredskap.RoleMunicipalOfficer, oslo0301)

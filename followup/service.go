@@ -37,6 +37,12 @@ type Config struct {
 	// service's clock is the register's, which a demo sets in the past);
 	// time.Now when nil.
 	Wall beredskap.Clock
+	// Text returns the words of a key of the staff texts in a language
+	// (web.StaffText), and Plural those of a key with plural forms for a
+	// count (web.StaffPlural): the digest mails are written with them.
+	// Without them no digest can be written, and a due one fails.
+	Text   func(lang, key string, args ...any) string
+	Plural func(lang, key string, n int, args ...any) string
 }
 
 // withDefaults returns c with every zero setting replaced by its default.

@@ -187,14 +187,13 @@ func (s *Service) noticeRejected(ctx context.Context, a *beredskap.Actor, o *ber
 	if !strings.Contains(o.OrderedBy, "@") {
 		return
 	}
-	d := newMailData(o.FirstName+" "+o.LastName, o.Email, o.Role, o.Kind, where(municipalScope(o.Municipality), now))
-	d.Reason = o.Reason
-	text, err := render("rejected", d)
+	subject, text, err := s.mailText("rejected", mailData{Name: o.FirstName + " " + o.LastName, Email: o.Email,
+		Role: o.Role, Kind: o.Kind, Scope: municipalScope(o.Municipality), Reason: o.Reason}, now)
 	if err != nil {
-		s.logger.ErrorContext(ctx, "staff: render mail", "template", "rejected", "err", err)
+		s.logger.ErrorContext(ctx, "staff: write mail", "mail", "rejected", "err", err)
 		return
 	}
-	m := mail.Message{To: []string{o.OrderedBy}, Subject: subjectRejected, Text: text}
+	m := mail.Message{To: []string{o.OrderedBy}, Subject: subject, Text: text}
 	if o.SelfFiled && o.OfficerEmail != "" && o.OfficerEmail != o.OrderedBy {
 		m.Cc = []string{o.OfficerEmail}
 	}

@@ -10,7 +10,6 @@ import (
 	"beredskap"
 	"beredskap/auth"
 	"beredskap/mail"
-	"beredskap/norway"
 )
 
 // invitation is an enrolment link made in a transaction, to be mailed
@@ -44,38 +43,16 @@ func (s *Service) newEnrolment(ctx context.Context, tx beredskap.StaffTx, u *ber
 	}, nil
 }
 
-// where names a scope for a person: "Oslo kommune", "hele landet"...
-func where(sc beredskap.Scope, now time.Time) string {
-	switch sc.Kind {
-	case beredskap.ScopeMunicipality:
-		if m, ok := norway.MunicipalityAt(sc.Code, now); ok {
-			return m.Name + " kommune (" + m.Code + ")"
-		}
-	case beredskap.ScopeCounty:
-		for _, c := range norway.Counties(now) {
-			if c.Code == sc.Code {
-				return c.Name + " (" + c.Code + ")"
-			}
-		}
-	case beredskap.ScopeNational:
-		return "hele landet / all of Norway"
-	case beredskap.ScopeLabourInspectorate:
-		return "Arbeidstilsynet / the Labour Inspection Authority"
-	}
-	return sc.String()
-}
-
 // sendInvitation mails inv and audits the sending as "invitation.send",
 // outcome ok or failed. A failure is logged, without the link, and
 // returned.
 func (s *Service) sendInvitation(ctx context.Context, a *beredskap.Actor, inv *invitation) error {
-	d := newMailData(inv.Name, inv.To, inv.Role, beredskap.OrderGrant, where(inv.Scope, s.now()))
-	d.OrderedBy, d.Link, d.ExpiresAt = inv.OrderedBy, inv.Link, osloTime(inv.ExpiresAt)
-	text, err := render("invitation", d)
+	subject, text, err := s.mailText("invitation", mailData{Name: inv.Name, Email: inv.To, OrderedBy: inv.OrderedBy,
+		Role: inv.Role, Kind: beredskap.OrderGrant, Scope: inv.Scope, Link: inv.Link, ExpiresAt: inv.ExpiresAt}, s.now())
 	if err != nil {
 		return beredskap.Wrap("send invitation", err)
 	}
-	m := mail.Message{To: []string{inv.To}, Subject: subjectInvitation, Text: text}
+	m := mail.Message{To: []string{inv.To}, Subject: subject, Text: text}
 	detail := "enrolment link to " + inv.To + ", valid until " + inv.ExpiresAt.UTC().Format(time.RFC3339)
 	return s.sendAudited(ctx, a, m, "invitation.send", "user:"+strconv.FormatInt(inv.UserID, 10), detail)
 }

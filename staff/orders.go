@@ -186,17 +186,17 @@ func (s *Service) RequestAccess(ctx context.Context, in OrderInput) error {
 	if err != nil || !filed {
 		return beredskap.Wrap("request access", err)
 	}
-	d := newMailData(o.FirstName+" "+o.LastName, o.Email, o.Role, o.Kind, where(municipalScope(o.Municipality), now))
-	d.Link, d.ServiceNeed = s.cfg.BaseURL+"/staff/access-orders/"+strconv.FormatInt(o.ID, 10), o.ServiceNeed
-	text, err := render("confirm", d)
+	subject, text, err := s.mailText("confirm", mailData{Name: o.FirstName + " " + o.LastName, Email: o.Email,
+		Role: o.Role, Kind: o.Kind, Scope: municipalScope(o.Municipality),
+		Link: s.cfg.BaseURL + "/staff/access-orders/" + strconv.FormatInt(o.ID, 10), ServiceNeed: o.ServiceNeed}, now)
 	if err != nil {
-		s.logger.ErrorContext(ctx, "staff: render mail", "template", "confirm", "err", err)
+		s.logger.ErrorContext(ctx, "staff: write mail", "mail", "confirm", "err", err)
 		return nil
 	}
 	// The copy is sent after the answer, so that a filed request answers
 	// as soon as a refused one (which sends nothing): the time the mail
 	// server takes would otherwise tell who holds an account.
-	m := mail.Message{To: []string{o.OfficerEmail}, Cc: []string{o.Email}, Subject: subjectConfirm, Text: text}
+	m := mail.Message{To: []string{o.OfficerEmail}, Cc: []string{o.Email}, Subject: subject, Text: text}
 	object, detail := orderObject(o.ID), "copy to officer "+o.OfficerEmail
 	s.afterAnswer(ctx, func(ctx context.Context) {
 		_ = s.sendAudited(ctx, a, m, "notice.send", object, detail) // logged and audited

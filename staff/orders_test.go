@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/mail/mailtest"
 	"beredskap/staff"
+	"beredskap/web"
 )
 
 // orderFor returns a valid order input for the person in the municipality.
@@ -66,6 +68,7 @@ func TestAccessOrderFlow(t *testing.T) {
 			t.Errorf("invitation lacks %q:\n%s", want, msg.Text)
 		}
 	}
+	wantMailWords(t, msg, "invitation", "staff.mail.role.municipal_staff")
 	staffUser, _ := e.enrol(enrolToken(t, msg.Text))
 	if staffUser.Organisation != "Oslo kommune" || staffUser.Position != in.Position {
 		t.Errorf("new user = %q, %q", staffUser.Organisation, staffUser.Position)
@@ -165,6 +168,7 @@ func TestSelfFiledOrderNeedsConfirmation(t *testing.T) {
 	if link := e.svc.Config().BaseURL + "/staff/access-orders/" + strconv.FormatInt(o.ID, 10); !strings.Contains(msg.Text, link) {
 		t.Errorf("the copy lacks %s:\n%s", link, msg.Text)
 	}
+	wantMailWords(t, msg, "confirm", "staff.mail.role."+string(o.Role), "staff.mail.kind."+string(o.Kind))
 
 	_, adminCtx := e.login(admin)
 	_, err := e.svc.ApproveAccessOrder(adminCtx, o.ID)
@@ -267,6 +271,7 @@ func TestRejectAccessOrder(t *testing.T) {
 	if !strings.Contains(msg.Text, "Mangler tjenstlig behov") {
 		t.Errorf("rejection mail lacks the reason:\n%s", msg.Text)
 	}
+	wantMailWords(t, msg, "rejected", "staff.mail.role."+string(r.Role), "staff.mail.kind."+string(r.Kind))
 	// The person may be ordered again once the first order is closed.
 	if _, err := e.svc.OrderAccess(officerCtx, orderFor("kari@oslo.kommune.example.no", "0301")); err != nil {
 		t.Fatalf("OrderAccess after a rejection: %v", err)
@@ -325,5 +330,36 @@ func TestFiledRequestAnswersBeforeMail(t *testing.T) {
 	e.svc.Wait()
 	if got := outcomes(e.auditOf(beredskap.AuditFilter{Action: "notice.send"})); !slices.Equal(got, []string{beredskap.OutcomeOK}) {
 		t.Errorf("copy audited as %v; want one ok", got)
+	}
+}
+
+// wantMailWords fails the test unless the mail of kind is written in the
+// words of the staff texts, in bokmål and then English (the register
+// stores no staff member's language): its subject, the first line of each
+// language's body, and the words of the given keys in both languages.
+func wantMailWords(t *testing.T, msg mailtest.Received, kind string, keys ...string) {
+	t.Helper()
+	subject := web.StaffText("nb", "staff.mail."+kind+".subject") + " / " + web.StaffText("en", "staff.mail."+kind+".subject")
+	if msg.Subject != subject {
+		t.Errorf("%s mail: subject %q; want %q", kind, msg.Subject, subject)
+	}
+	at := -1
+	for _, lang := range []string{"nb", "en"} {
+		body := web.StaffText(lang, "staff.mail."+kind+".body")
+		first, _, _ := strings.Cut(body, "{")
+		for _, want := range append([]string{first}, keys...) {
+			if want != first {
+				want = web.StaffText(lang, want)
+			}
+			i := strings.Index(msg.Text, want)
+			switch {
+			case strings.HasPrefix(want, "staff.mail."), i < 0:
+				t.Errorf("%s mail lacks the %s words %q:\n%s", kind, lang, want, msg.Text)
+			case want == first && i < at:
+				t.Errorf("%s mail: the %s text comes before the bokmål:\n%s", kind, lang, msg.Text)
+			case want == first:
+				at = i
+			}
+		}
 	}
 }

@@ -17,7 +17,11 @@ import (
 
 // Config holds the settings of the staff service.
 type Config struct {
-	BaseURL      string        // public address, for links in e-mails
+	BaseURL string // public address, for links in e-mails
+	// Text returns the words of a key of the staff texts in a language
+	// (web.StaffText): the mails to staff are written with them, and
+	// none can be sent without.
+	Text         func(lang, key string, args ...any) string
 	Issuer       string        // name shown in authenticator apps; "beredskap" when empty
 	SessionIdle  time.Duration // idle timeout; 30 minutes when 0
 	SessionMax   time.Duration // absolute lifetime; 12 hours when 0

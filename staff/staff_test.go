@@ -16,6 +16,7 @@ import (
 	"beredskap/sqlite"
 	"beredskap/staff"
 	"beredskap/storetest"
+	"beredskap/web"
 )
 
 // password is the password of every user the tests create.
@@ -76,6 +77,7 @@ func newEnv(t *testing.T, cfg staff.Config) *env {
 		t.Fatalf("NewSMTP: %v", err)
 	}
 	cfg.BaseURL = "https://beredskap.example.test"
+	cfg.Text = web.StaffText
 	store := sqlite.NewStaffStore(db, c.Now)
 	svc := staff.New(store, sender, c.Now, cfg, nil)
 	t.Cleanup(svc.Wait) // before the mail server and the database close

@@ -10,6 +10,7 @@ import (
 	"beredskap"
 	"beredskap/mail"
 	"beredskap/staff"
+	"beredskap/web"
 )
 
 func TestRemoveOrderKillsSessionsAndTokens(t *testing.T) {
@@ -171,7 +172,7 @@ func TestApprovalStandsWhenMailFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := staff.New(e.store, dead, e.clock.Now, staff.Config{BaseURL: "https://x.example"}, nil)
+	svc := staff.New(e.store, dead, e.clock.Now, staff.Config{BaseURL: "https://x.example", Text: web.StaffText}, nil)
 
 	o, err := svc.OrderAccess(system(), orderFor("kari@oslo.kommune.example.no", "0301"))
 	if err != nil {

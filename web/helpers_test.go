@@ -132,11 +132,12 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	if staffCfg.PasswordParams == (auth.PasswordParams{}) {
 		staffCfg.PasswordParams = testPasswords
 	}
+	staffCfg.Text = web.StaffText
 	ts.Staff = staff.New(ts.StaffStore, sender, time.Now, staffCfg, logger)
 	tb.Cleanup(ts.Staff.Wait) // mail sent after an answer, before the database closes
 	ts.FollowUpClock = newTestClock(time.Now())
 	if fs, ok := any(ts.StaffStore).(beredskap.FollowUpStore); ok {
-		ts.FollowUp = followup.New(fs, book, sender, ts.FollowUpClock.Now, followup.Config{BaseURL: cfg.BaseURL}, logger)
+		ts.FollowUp = followup.New(fs, book, sender, ts.FollowUpClock.Now, followup.Config{BaseURL: cfg.BaseURL, Text: web.StaffText, Plural: web.StaffPlural}, logger)
 		cfg.FollowUp = ts.FollowUp
 	}
 	if hs, ok := any(ts.StaffStore).(beredskap.HotelStore); ok {

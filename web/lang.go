@@ -234,6 +234,13 @@ func StaffText(lang, key string, args ...any) string {
 	return staffLocales.get(lang).T(key, args...)
 }
 
+// StaffPlural returns the staff pages' text of key in lang for the count
+// n, with {n} and the placeholders of args filled; see Locale.N. It is the
+// plural counterpart of StaffText (followup.Config.Plural).
+func StaffPlural(lang, key string, n int, args ...any) string {
+	return staffLocales.get(lang).N(key, n, args...)
+}
+
 // bilingual returns the text of a key in first, followed by its text in
 // second when that differs: "Hotell / Hotel", for a reader whose language
 // is unknown.

@@ -103,11 +103,12 @@ func newFollowUp(ctx context.Context, st *store, book *rules.Book, sender mail.S
 		return nil, err
 	}
 	f := &followUp{
-		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline, DigestHour: s.DigestHour, Wall: st.now}, logger),
-		worker:  &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
-		hotels:  hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline, Text: web.StaffText}, logger),
-		leader:  st.leader,
-		logger:  logger,
+		service: followup.New(st.followUp, book, sender, clock, followup.Config{BaseURL: base, Hotline: s.Hotline, DigestHour: s.DigestHour, Wall: st.now,
+			Text: web.StaffText, Plural: web.StaffPlural}, logger),
+		worker: &sms.Worker{Store: st.followUp, Gateway: gw, Clock: clock, Logger: logger, Rate: s.SMSRate},
+		hotels: hotel.New(st.hotels, book, sender, clock, hotel.Config{Hotline: s.Hotline, Text: web.StaffText}, logger),
+		leader: st.leader,
+		logger: logger,
 	}
 	if s.Now != "" {
 		f.setClock = clock

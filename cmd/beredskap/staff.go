@@ -11,6 +11,7 @@ import (
 	"beredskap/auth"
 	"beredskap/mail"
 	"beredskap/staff"
+	"beredskap/web"
 )
 
 // staffSettings are the settings of staff login, sessions and e-mail.
@@ -95,6 +96,7 @@ func (s *staffSettings) oidc(ctx context.Context, baseURL string) (*auth.OIDC, e
 func newStaffService(st *store, sender mail.Sender, clock beredskap.Clock, baseURL string, s staffSettings, logger *slog.Logger) *staff.Service {
 	return staff.New(st.staff, sender, clock, staff.Config{
 		BaseURL:     baseURL,
+		Text:        web.StaffText,
 		SessionIdle: s.SessionIdle,
 		SessionMax:  s.SessionMax,
 		OIDCClaim:   s.OIDCClaim,

@@ -11,6 +11,7 @@ import (
 
 	"beredskap"
 	"beredskap/staff"
+	"beredskap/web"
 )
 
 // runUser runs "user add".
@@ -68,7 +69,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("user add: %w", err)
 	}
 	defer st.close()
-	svc := staff.New(st.staff, nil, time.Now, staff.Config{BaseURL: strings.TrimSuffix(*baseURL, "/")}, slog.New(slog.DiscardHandler))
+	svc := staff.New(st.staff, nil, time.Now, staff.Config{BaseURL: strings.TrimSuffix(*baseURL, "/"), Text: web.StaffText}, slog.New(slog.DiscardHandler))
 	ctx = beredskap.WithActor(ctx, beredskap.SystemActor())
 	u, err := svc.AddUser(ctx, staff.NewUser{
 		Email:     *email,
