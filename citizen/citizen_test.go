@@ -23,6 +23,7 @@ import (
 	"beredskap/sqlite"
 	"beredskap/staff"
 	"beredskap/storetest"
+	"beredskap/web"
 )
 
 // clock is a test clock that moves on by a millisecond at each reading,
@@ -72,6 +73,9 @@ func newEnv(t *testing.T, cfg citizen.Config) *env {
 	store := sqlite.NewStaffStore(db, c.Now)
 	mb := mailboxtest.Start(t)
 	cfg.AttachmentKey = bytes.Repeat([]byte{7}, 32)
+	if cfg.Text == nil {
+		cfg.Text = web.CitizenText
+	}
 	svc, err := citizen.New(store, mb.Client(), c.Now, cfg, nil)
 	if err != nil {
 		t.Fatalf("New: %v", err)

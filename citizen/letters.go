@@ -2,8 +2,8 @@ package citizen
 
 import (
 	"context"
+	"errors"
 	"fmt"
-
 	"time"
 
 	"beredskap"
@@ -12,52 +12,65 @@ import (
 	"beredskap/mailbox"
 )
 
-// content returns the letter answering c as it stands; code is the
-// one-time code of an approved reopen case, else "".
-func (s *Service) content(c *beredskap.AccessCase, now time.Time, code string) letter.Content {
-	l := letter.Content{RecipientName: c.Name, Date: now.In(oslo), CaseNumber: c.Number, Code: code, Helpline: s.cfg.Helpline}
-	switch {
-	case c.Status == beredskap.CaseRejected:
-		what, whatEn := "sperre", "block"
-		if c.Kind == beredskap.CaseReopen {
-			what, whatEn = "gjenåpne", "reopen"
-		}
-		l.Heading = "Svar på henvendelsen din om å " + what + " tilgangen"
-		l.Paragraphs = []string{
-			"Vi kan dessverre ikke behandle henvendelsen din om å " + what + " tilgangen til innloggede tjenester på Helsenorge.",
-			"Begrunnelse: " + c.Reason,
-			fmt.Sprintf("Du kan sende en ny henvendelse. Har du spørsmål, kan du ringe Veiledning Helsenorge på %s.", s.cfg.Helpline),
-		}
-		l.English = []string{
-			"We cannot process your request to " + whatEn + " your access to the logged-in services on Helsenorge.",
-			"Reason: " + c.Reason,
-			fmt.Sprintf("You may send a new request. If you have questions, phone Veiledning Helsenorge on %s.", s.cfg.Helpline),
-		}
-	case c.Kind == beredskap.CaseBlock:
-		l.Heading = "Tilgangen din til innloggede tjenester på Helsenorge er sperret"
-		l.Paragraphs = []string{
-			"Vi har sperret tilgangen din til innloggede tjenester på Helsenorge. Tjenestene er ikke lenger tilgjengelige for deg via internett. Helsepersonell har fortsatt tilgang til dine helseopplysninger i sine systemer.",
-			"Vil du gjenåpne tilgangen senere, sender du skjemaet for å gjenåpne tilgangen med kopi av gyldig legitimasjon. Du får da et brev med en kode.",
-		}
-		if c.SuspectedMisuse {
-			l.Paragraphs = append([]string{"Sperren er gjort straks fordi det er mistanke om misbruk av din elektroniske ID."}, l.Paragraphs...)
-		}
-		l.English = []string{
-			"We have blocked your access to the logged-in services on Helsenorge. Health personnel still have access to your health information in their systems.",
-			"To reopen your access later, send the form to reopen access with a copy of a valid ID. You will then get a letter with a code.",
-		}
-	default:
-		l.Heading = "Kode for å gjenåpne tilgangen til innloggede tjenester på Helsenorge"
-		l.Paragraphs = []string{
-			"Vi har mottatt skjemaet ditt om å gjenåpne tilgangen til innloggede tjenester på Helsenorge. Av personvernhensyn trenger vi en ekstra bekreftelse før vi gjenåpner tilgangen.",
-			fmt.Sprintf("Koden gjelder til %s og kan brukes én gang.", datefmt.Day("nb", *c.CodeExpiresAt)),
-		}
-		l.English = []string{
-			"We have received your form to reopen your access to the logged-in services on Helsenorge. To protect your privacy we need an extra confirmation before we reopen it.",
-			fmt.Sprintf("The code is valid until %s and can be used once.", datefmt.Day("en", *c.CodeExpiresAt)),
-		}
+// letterLanguages are the languages of a letter to a person who has
+// chosen none, in order: bokmål, then English.
+var letterLanguages = []string{"nb", "en"}
+
+// languages returns the languages of the letters to the person with
+// nationalID: the language stored on their citizen account when they have
+// one with a language the letters are written in, otherwise bokmål then
+// English (letterLanguages).
+func languages(ctx context.Context, tx beredskap.CitizenTx, nationalID string) ([]string, error) {
+	acc, err := tx.FindCitizen(ctx, nationalID)
+	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
+		return letterLanguages, nil
 	}
-	return l
+	if err != nil {
+		return nil, err
+	}
+	switch acc.Language {
+	case "nb", "nn", "en":
+		return []string{acc.Language}, nil
+	}
+	return letterLanguages, nil
+}
+
+// content returns the letter answering c as it stands, in the words of
+// the citizen texts (citizen.letter.*, Config.Text) in each of langs; code
+// is the one-time code of an approved reopen case, else "". It fails when
+// the service has no texts.
+func (s *Service) content(c *beredskap.AccessCase, now time.Time, code string, langs []string) (letter.Content, error) {
+	l := letter.Content{RecipientName: c.Name, Date: now.In(oslo), CaseNumber: c.Number, Code: code}
+	if s.cfg.Text == nil {
+		return l, errors.New("citizen letter: no texts to write it with (citizen.Config.Text)")
+	}
+	for _, lang := range langs {
+		t := func(key string, args ...any) string {
+			return s.cfg.Text(lang, "citizen.letter."+key, append(args, "helpline", s.cfg.Helpline, "case", c.Number)...)
+		}
+		w := letter.Text{Lang: lang, Title: t("title"), DateLabel: t("date"), CaseLabel: t("case"),
+			CodeLabel: t("code"), CodeInstruction: t("code.phone"), Closing: t("closing")}
+		switch {
+		case c.Status == beredskap.CaseRejected:
+			kind := "block"
+			if c.Kind == beredskap.CaseReopen {
+				kind = "reopen"
+			}
+			w.Heading = t("rejected.heading." + kind)
+			w.Paragraphs = []string{t("rejected.text." + kind), t("rejected.reason", "reason", c.Reason), t("rejected.again")}
+		case c.Kind == beredskap.CaseBlock:
+			w.Heading = t("blocked.heading")
+			if c.SuspectedMisuse {
+				w.Paragraphs = append(w.Paragraphs, t("blocked.misuse"))
+			}
+			w.Paragraphs = append(w.Paragraphs, t("blocked.text"), t("blocked.reopen"))
+		default:
+			w.Heading = t("reopen.heading")
+			w.Paragraphs = []string{t("reopen.text"), t("reopen.valid", "date", datefmt.Day(lang, *c.CodeExpiresAt))}
+		}
+		l.Texts = append(l.Texts, w)
+	}
+	return l, nil
 }
 
 // hasMailbox reports whether the person has a digital mailbox; when the
@@ -84,7 +97,14 @@ type outgoing struct {
 // "citizen_letter.queue") and returns nil; otherwise it returns the
 // letter for deliver to send once the transaction commits.
 func (s *Service) answer(ctx context.Context, tx beredskap.CitizenTx, a *beredskap.Actor, c *beredskap.AccessCase, to recipient, now time.Time, code string) (*outgoing, error) {
-	l := s.content(c, now, code)
+	langs, err := languages(ctx, tx, c.NationalID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.content(c, now, code, langs)
+	if err != nil {
+		return nil, err
+	}
 	if !to.mailbox {
 		l.RecipientAddress = to.address
 		l.AddressByHand = len(to.address) == 0
@@ -130,7 +150,7 @@ func (s *Service) deliver(ctx context.Context, a *beredskap.Actor, c *beredskap.
 	if out == nil {
 		return
 	}
-	l := mailbox.Letter{NationalID: c.NationalID, Subject: "Helfo: saksnummer " + c.Number, PDF: out.pdf}
+	l := mailbox.Letter{NationalID: c.NationalID, Subject: "Helfo: " + out.content.Texts[0].CaseLabel + " " + c.Number, PDF: out.pdf}
 	derr := s.mailbox.Deliver(ctx, l)
 	outcome, detail := beredskap.OutcomeOK, "letter for case "+c.Number+" delivered to the digital mailbox"
 	printed, addressed := out.pdf, false

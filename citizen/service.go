@@ -38,6 +38,11 @@ type Config struct {
 	// AttachmentKey is the 32-byte AES-256 key that encrypts attachments
 	// and print letters at rest. Required.
 	AttachmentKey []byte
+	// Text returns the words of a key of the citizen texts in a language
+	// (nb, nn or en) with its {name} placeholders filled from args: the
+	// words of the letters (web.CitizenText). Without it no letter can be
+	// written.
+	Text func(lang, key string, args ...any) string
 	// Helpline is the phone number of citizen support printed in letters;
 	// "23 32 70 00" when empty.
 	Helpline string

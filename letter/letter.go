@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,8 +21,9 @@ import (
 // Postboks 2415, 3104 Tønsberg).
 var Sender = []string{"Helfo", "Postboks 2415", "3104 Tønsberg"}
 
-// Content is what one letter says. Paragraphs are in bokmål and English
-// follows them; Code is set only on reopen letters.
+// Content is what one letter says: the same words in one language or
+// more, the first one first and each other one after it under its own
+// title; Code is set only on reopen letters.
 type Content struct {
 	RecipientName string
 	// RecipientAddress holds the lines of the postal address under the
@@ -33,17 +35,29 @@ type Content struct {
 	AddressByHand bool
 	Date          time.Time
 	CaseNumber    string
-	Heading       string
-	Paragraphs    []string // bokmål
-	English       []string // the same in English
-	// Code is the one-time code of a reopen letter and Helpline the number
-	// to phone it in to; an empty Code prints no code block.
-	Code     string
-	Helpline string
+	// Texts are the letter's words, one per language; the first one gives
+	// the heading, the closing and the language of the date.
+	Texts []Text
+	// Code is the one-time code of a reopen letter; an empty Code prints
+	// no code block.
+	Code string
 }
 
-// DefaultHelpline is Veiledning Helsenorge's number (seed 003).
-const DefaultHelpline = "23 32 70 00"
+// Text is the words of a letter in one language. The labels (Date, Case,
+// CodeLabel) of every text are printed side by side ("Dato / Date").
+type Text struct {
+	Lang       string // the language's code, for the date: nb, nn or en
+	Title      string // the title over a text that follows the first: "In English"
+	Heading    string
+	Paragraphs []string
+	DateLabel  string
+	CaseLabel  string
+	CodeLabel  string
+	// CodeInstruction says how to phone the code in; printed only with a
+	// Code.
+	CodeInstruction string
+	Closing         string
+}
 
 // Render returns the letter as an A4 PDF. It returns an error when the
 // content has no recipient or case number, or when the PDF cannot be
@@ -55,8 +69,8 @@ func Render(l Content) ([]byte, error) {
 	if strings.TrimSpace(l.CaseNumber) == "" {
 		return nil, errors.New("render letter: no case number")
 	}
-	if l.Helpline == "" {
-		l.Helpline = DefaultHelpline
+	if len(l.Texts) == 0 {
+		return nil, errors.New("render letter: no text")
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle("Helfo "+l.CaseNumber, true)
@@ -83,39 +97,38 @@ func Render(l Content) ([]byte, error) {
 		date = time.Now()
 	}
 	pdf.SetFont("Helvetica", "", 10)
-	pdf.CellFormat(textWidth, 5, tr("Dato / Date: "+datefmt.Day("nb", date)), "", 1, "R", false, 0, "")
-	pdf.CellFormat(textWidth, 5, tr("Saksnummer / Case number: "+l.CaseNumber), "", 1, "R", false, 0, "")
+	first := l.Texts[0]
+	pdf.CellFormat(textWidth, 5, tr(labels(l.Texts, func(t Text) string { return t.DateLabel })+": "+datefmt.Day(first.Lang, date)), "", 1, "R", false, 0, "")
+	pdf.CellFormat(textWidth, 5, tr(labels(l.Texts, func(t Text) string { return t.CaseLabel })+": "+l.CaseNumber), "", 1, "R", false, 0, "")
 	pdf.Ln(8)
 
 	pdf.SetFont("Helvetica", "B", 14)
-	pdf.MultiCell(textWidth, 7, tr(l.Heading), "", "L", false)
+	pdf.MultiCell(textWidth, 7, tr(first.Heading), "", "L", false)
 	pdf.Ln(4)
 	pdf.SetFont("Helvetica", "", 11)
-	for _, p := range l.Paragraphs {
+	for _, p := range first.Paragraphs {
 		pdf.MultiCell(textWidth, 5.5, tr(p), "", "L", false)
 		pdf.Ln(3)
 	}
 	if l.Code != "" {
 		codeBlock(pdf, tr, textWidth, l)
 	}
-	if len(l.English) > 0 {
+	for _, t := range l.Texts[1:] {
 		pdf.Ln(4)
 		pdf.SetFont("Helvetica", "B", 11)
-		pdf.MultiCell(textWidth, 6, "In English", "", "L", false)
+		pdf.MultiCell(textWidth, 6, tr(t.Title), "", "L", false)
 		pdf.SetFont("Helvetica", "", 10)
-		for _, p := range l.English {
+		for _, p := range t.Paragraphs {
 			pdf.MultiCell(textWidth, 5, tr(p), "", "L", false)
 			pdf.Ln(2)
 		}
 		if l.Code != "" {
-			pdf.MultiCell(textWidth, 5, tr(fmt.Sprintf(
-				"To reopen your access, phone Veiledning Helsenorge on %s and give the code together with the case number %s. It is important that you phone yourself.",
-				l.Helpline, l.CaseNumber)), "", "L", false)
+			pdf.MultiCell(textWidth, 5, tr(t.CodeInstruction), "", "L", false)
 		}
 	}
 	pdf.Ln(6)
 	pdf.SetFont("Helvetica", "", 11)
-	pdf.MultiCell(textWidth, 5.5, tr("Med vennlig hilsen\nHelfo"), "", "L", false)
+	pdf.MultiCell(textWidth, 5.5, tr(first.Closing), "", "L", false)
 
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
@@ -166,13 +179,23 @@ func recipientBlock(pdf *fpdf.Fpdf, tr func(string) string, l Content) {
 func codeBlock(pdf *fpdf.Fpdf, tr func(string) string, textWidth float64, l Content) {
 	pdf.Ln(2)
 	pdf.SetFont("Helvetica", "", 11)
-	pdf.CellFormat(textWidth, 6, tr("Din engangskode / Your one-time code:"), "", 1, "C", false, 0, "")
+	pdf.CellFormat(textWidth, 6, tr(labels(l.Texts, func(t Text) string { return t.CodeLabel })+":"), "", 1, "C", false, 0, "")
 	pdf.SetFont("Courier", "B", 28)
 	pdf.CellFormat(textWidth, 16, l.Code, "1", 1, "C", false, 0, "")
 	pdf.Ln(3)
 	pdf.SetFont("Helvetica", "B", 11)
-	pdf.MultiCell(textWidth, 5.5, tr(fmt.Sprintf(
-		"Ring Veiledning Helsenorge på %s og oppgi koden sammen med saksnummeret %s. Det er viktig at det er du selv som ringer.",
-		l.Helpline, l.CaseNumber)), "", "L", false)
+	pdf.MultiCell(textWidth, 5.5, tr(l.Texts[0].CodeInstruction), "", "L", false)
 	pdf.Ln(3)
+}
+
+// labels returns the label of every text, picked by label, side by side
+// and each once: "Dato / Date".
+func labels(texts []Text, label func(Text) string) string {
+	var out []string
+	for _, t := range texts {
+		if s := label(t); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " / ")
 }

@@ -21,10 +21,15 @@ func TestRenderReopenLetter(t *testing.T) {
 		RecipientName: "Åse Ødegård",
 		Date:          time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
 		CaseNumber:    "2026-000042",
-		Heading:       "Gjenåpning av tilgang til innloggede tjenester",
-		Paragraphs:    []string{"Vi har mottatt skjemaet ditt om å gjenåpne tilgangen."},
-		English:       []string{"We have received your form to reopen your access."},
-		Code:          "31415926",
+		Texts: []letter.Text{{
+			Lang: "nb", Heading: "Gjenåpning av tilgang til innloggede tjenester", DateLabel: "Dato", CaseLabel: "Saksnummer",
+			Paragraphs: []string{"Vi har mottatt skjemaet ditt om å gjenåpne tilgangen."}, CodeLabel: "Din engangskode",
+			CodeInstruction: "Ring Veiledning Helsenorge på 23 32 70 00. Det er viktig at det er du selv som ringer.",
+		}, {
+			Lang: "en", Title: "In English", DateLabel: "Date", CaseLabel: "Case number", CodeLabel: "Your one-time code",
+			Paragraphs: []string{"We have received your form to reopen your access."}, CodeInstruction: "Phone us yourself.",
+		}},
+		Code: "31415926",
 	})
 	if err != nil {
 		t.Fatalf("Render: %v", err)
@@ -35,7 +40,8 @@ func TestRenderReopenLetter(t *testing.T) {
 	text := pdfText(t, pdf)
 	for _, want := range []string{
 		"2026-000042", "31415926", "Åse Ødegård", "Tønsberg", "23 32 70 00",
-		"Det er viktig at det er du selv som ringer",
+		"Det er viktig at det er du selv som ringer", "Dato / Date: 23.11.2026", "Saksnummer / Case number: 2026-000042",
+		"Din engangskode / Your one-time code", "In English", "Phone us yourself.",
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
 			t.Errorf("the letter's text lacks %q:\n%s", want, text)
@@ -50,6 +56,9 @@ func TestRenderNeedsRecipientAndCase(t *testing.T) {
 	if _, err := letter.Render(letter.Content{RecipientName: "Kari"}); err == nil {
 		t.Error("Render without a case number: no error")
 	}
+	if _, err := letter.Render(letter.Content{RecipientName: "Kari", CaseNumber: "2026-000001"}); err == nil {
+		t.Error("Render without a text: no error")
+	}
 }
 
 func TestRenderRecipientAddress(t *testing.T) {
@@ -57,7 +66,7 @@ func TestRenderRecipientAddress(t *testing.T) {
 		RecipientName:    "Ola Nordmann",
 		RecipientAddress: []string{"c/o Kari Nordmann", "Storgata 1 H0201", "0155 OSLO"},
 		CaseNumber:       "2026-000043",
-		Heading:          "Svar",
+		Texts:            []letter.Text{{Lang: "nb", Heading: "Svar"}},
 	})
 	if err != nil {
 		t.Fatalf("Render: %v", err)

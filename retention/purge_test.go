@@ -20,6 +20,7 @@ import (
 	"beredskap/retention"
 	"beredskap/rules"
 	"beredskap/staff"
+	"beredskap/web"
 )
 
 var oslo = func() *time.Location {
@@ -66,7 +67,7 @@ func newEnv(t *testing.T, kind string) *env {
 	}
 	c := &clock{now: start}
 	store, regs, dsn := teststore.OpenDSN(t, kind, c.Now)
-	cit, err := citizen.New(store, nil, c.Now, citizen.Config{AttachmentKey: bytes.Repeat([]byte{7}, 32), AllowSyntheticIDs: true}, nil)
+	cit, err := citizen.New(store, nil, c.Now, citizen.Config{AttachmentKey: bytes.Repeat([]byte{7}, 32), AllowSyntheticIDs: true, Text: web.CitizenText}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,80 @@ func TestCheckpointRestartsLogUnderSteadyWrites(t *testing.T) {
 	}
 	if limit := int64(2 * restartAfter * pageSize); largest > limit {
 		t.Errorf("log file grew to %d bytes over %d rows; want at most %d", largest, rows, limit)
+	}
+}
+
+// Bulk work that paces itself on a long log (awaitCopiedLog) leaves it
+// wholly copied, so that the next write starts it over, though other
+// writes go on throughout; and while it paces, the loop does not
+// checkpoint through the writer. The pacing is told that the log is long
+// as a round of the loop would tell it.
+func TestPacedWorkStartsLogOver(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "paced.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Repeat("x", 4000) // a page each
+	insert := func(n int) error {
+		return db.inWriteTx(ctx, func(tx *sql.Tx) error {
+			for range n {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, row); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	logPages := func() int {
+		var busy, pages, copied int
+		if err := db.checkpoint.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &pages, &copied); err != nil {
+			t.Fatal(err)
+		}
+		return pages
+	}
+	// Other writes, a row at a time, until the pacing is done.
+	stop := make(chan struct{})
+	others := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				others <- nil
+				return
+			default:
+			}
+			if err := insert(1); err != nil {
+				others <- err
+				return
+			}
+		}
+	}()
+	if err := insert(2000); err != nil {
+		t.Fatal(err)
+	}
+	db.log.mu.Lock()
+	db.log.pages = paceAfter + 1
+	db.log.mu.Unlock()
+	if err := db.awaitCopiedLog(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !db.log.paced() {
+		t.Error("the log is not marked as paced after awaitCopiedLog")
+	}
+	close(stop)
+	if err := <-others; err != nil {
+		t.Fatal(err)
+	}
+	if err := insert(1); err != nil {
+		t.Fatal(err)
+	}
+	if n := logPages(); n >= 2000 {
+		t.Errorf("the log holds %d pages after the pacing and a write; want it started over", n)
 	}
 }

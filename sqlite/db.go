@@ -49,8 +49,12 @@ type DB struct {
 	indexed atomic.Int64
 
 	// prio counts the writes that bulk work such as the retention purge
-	// lets go first.
+	// lets go first; log is what the checkpoint rounds found of the
+	// write-ahead log, on which bulk work paces itself.
 	prio *priority
+	log  *logState
+	// writes counts the write transactions begun (beginWrite).
+	writes atomic.Int64
 
 	// bg tracks background work (see goBackground), which stops when done
 	// is cancelled; mu guards closed.
@@ -69,7 +73,7 @@ type DB struct {
 // for tests. A database whose schema is newer than this binary knows is
 // refused with ECONFLICT.
 func Open(ctx context.Context, path string) (*DB, error) {
-	db := &DB{path: path, prio: newPriority()}
+	db := &DB{path: path, prio: newPriority(), log: newLogState()}
 	db.done, db.cancel = context.WithCancel(context.Background())
 	if path == ":memory:" {
 		w, err := sql.Open("sqlite", "file::memory:?"+params(true).Encode())
@@ -320,7 +324,11 @@ func (db *DB) indexedUpTo(seq int64) {
 func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	db.prio.enter()
 	defer db.prio.leave()
-	return db.write.BeginTx(ctx, nil)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err == nil {
+		db.writes.Add(1)
+	}
+	return tx, err
 }
 
 // inWriteTx runs fn in an immediate transaction on the writer connection and

@@ -178,8 +178,13 @@ func (t *retentionTx) PurgeRegistrations(ctx context.Context, receipts []string)
 func (t *retentionTx) WritersWaiting() bool { return t.db.prio.busy() }
 
 // AwaitWriter waits until no registration or other transaction waits for
-// the writer connection, for most at the longest.
+// the writer connection, for most at the longest; before that, when the
+// write-ahead log is long, until it is copied into the database (see
+// DB.awaitCopiedLog).
 func (s *StaffStore) AwaitWriter(ctx context.Context, most time.Duration) error {
+	if err := s.db.awaitCopiedLog(ctx); err != nil {
+		return err
+	}
 	return s.db.prio.await(ctx, most)
 }
 

@@ -462,3 +462,11 @@ func (s *Server) handleCitizenLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/?lang="+url.QueryEscape(lang), http.StatusSeeOther)
 }
+
+// CitizenText returns the citizen pages' text of key in lang (bokmål,
+// nynorsk or English; English for another language) with its {name}
+// placeholders filled from args: the words of the letters the citizen
+// service writes (citizen.Config.Text).
+func CitizenText(lang, key string, args ...any) string {
+	return citizenLocales.get(lang).T(key, args...)
+}

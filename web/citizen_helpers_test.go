@@ -51,7 +51,7 @@ func withCitizens(provider *oidctest.Provider, mb mailbox.Mailbox) func(tb testi
 		signer := auditSignerFor(tb, ts)
 		prover := &auditlog.Prover{Store: signer.Store, LogKey: signer.Verifier, VKey: auditVKeys[signer]}
 		svc, err := citizen.New(store, mb, time.Now, citizen.Config{
-			BaseURL: cfg.BaseURL, AttachmentKey: key, AllowSyntheticIDs: true, AuditProofs: prover,
+			BaseURL: cfg.BaseURL, AttachmentKey: key, AllowSyntheticIDs: true, AuditProofs: prover, Text: web.CitizenText,
 		}, nil)
 		if err != nil {
 			tb.Fatal(err)

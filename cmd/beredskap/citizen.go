@@ -17,6 +17,7 @@ import (
 	"beredskap/citizen"
 	"beredskap/folkeregister"
 	"beredskap/mailbox"
+	"beredskap/web"
 )
 
 // citizenSettings are the settings of the citizen services.
@@ -133,5 +134,6 @@ func newCitizenService(st *store, db, baseURL string, s citizenSettings, audit a
 		AllowSyntheticIDs: allowSyntheticIDs,
 		Register:          s.register(),
 		AuditProofs:       prover,
+		Text:              web.CitizenText,
 	}, logger)
 }
