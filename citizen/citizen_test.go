@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"beredskap"
 	"beredskap/citizen"
+	"beredskap/internal/teststore"
 	"beredskap/mailbox/mailboxtest"
 	"beredskap/norway"
 	"beredskap/sqlite"
@@ -64,7 +64,7 @@ type env struct {
 
 func newEnv(t *testing.T, cfg citizen.Config) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "citizen.db"))
+	db, err := sqlite.Open(context.Background(), teststore.SQLitePath(t))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

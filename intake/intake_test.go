@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"beredskap"
 	"beredskap/intake"
 	"beredskap/intake/input"
+	"beredskap/internal/teststore"
 	"beredskap/rules"
 	"beredskap/sqlite"
 )
@@ -25,7 +25,7 @@ func newIntake(t *testing.T) *intake.Intake {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	db, err := sqlite.Open(context.Background(), teststore.SQLitePath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"testing"
 
+	"beredskap/internal/teststore"
 	"beredskap/postgres"
 	"beredskap/storetest"
 )
@@ -11,7 +12,7 @@ import (
 // (which is the citizen store), a registration service and one test clock.
 func openCitizen(t *testing.T) storetest.CitizenHarness {
 	t.Helper()
-	db := MustOpenDB(t, storetest.FreshPostgresDB(t))
+	db := MustOpenDB(t, teststore.PostgresDB(t))
 	clock := storetest.StaffClock()
 	return storetest.CitizenHarness{
 		Store:         postgres.NewStaffStore(db, clock.Now),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"beredskap/internal/teststore"
 	"beredskap/postgres"
 	"beredskap/storetest"
 )
@@ -32,7 +33,7 @@ const hotelPool = 16
 // first connection, and would pass even without LockHotel.
 func openHotels(t *testing.T) storetest.StaffHarness {
 	t.Helper()
-	raw := storetest.FreshPostgresDB(t)
+	raw := teststore.PostgresDB(t)
 	u, err := url.Parse(raw)
 	if err != nil {
 		t.Fatal(err)

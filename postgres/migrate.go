@@ -18,6 +18,18 @@ var migrationFiles embed.FS
 // processes starting at once ("beredskap" as a number).
 const migrationLock = 0x62657265_64736b61
 
+// SchemaDigest returns a digest of the migrations this binary applies: two
+// binaries that migrate a database to the same schema give the same
+// digest. Tests name the migrated database they copy for each test after
+// it (storetest.MigratedPostgresDB).
+func SchemaDigest() (string, error) {
+	ms, err := migrate.Load(migrationFiles, "migrations")
+	if err != nil {
+		return "", err
+	}
+	return migrate.Digest(ms), nil
+}
+
 // migrate applies the migrations the database lacks (internal/migrate),
 // each in its own transaction together with its row in schema_migrations,
 // holding an advisory lock so that two processes do not migrate at once.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"beredskap"
+	"beredskap/internal/teststore"
 	"beredskap/postgres"
 	"beredskap/storetest"
 )
@@ -29,7 +30,7 @@ func MustOpenDB(tb testing.TB, url string) *postgres.DB {
 func TestRegistrationService(t *testing.T) {
 	storetest.PostgresURL(t)
 	storetest.TestRegistrationService(t, func(t *testing.T, clock beredskap.Clock) beredskap.RegistrationService {
-		return postgres.NewRegistrationService(MustOpenDB(t, storetest.FreshPostgresDB(t)), clock)
+		return postgres.NewRegistrationService(MustOpenDB(t, teststore.PostgresDB(t)), clock)
 	})
 }
 

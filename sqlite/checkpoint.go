@@ -31,13 +31,15 @@ import (
 // waits until the whole log is copied,
 // so that the next write starts the log over; while it paces, the loop
 // leaves the writer alone.
+// restartAfter is the log size, in pages, above which the loop checkpoints
+// through the writer (about 16 MiB with 4 KiB pages). A variable, so that
+// a test can lower it.
+var restartAfter = 4096
+
 const (
 	checkpointEvery = 200 * time.Millisecond
-	// restartAfter is the log size, in pages, above which the loop
-	// checkpoints through the writer (about 16 MiB with 4 KiB pages);
-	// truncateAfter the size above which the loop truncates the log
+	// truncateAfter is the size above which the loop truncates the log
 	// (about 256 MiB), which waits for every writer and reader.
-	restartAfter  = 4096
 	truncateAfter = 65536
 	// paceAfter is the log size above which bulk work waits for the log
 	// to be copied (about 64 MiB): each wait costs the work a few rounds,

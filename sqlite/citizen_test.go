@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,7 +17,7 @@ func openCitizenHarness(t *testing.T) storetest.CitizenHarness {
 
 // openCitizenDB is openCitizenHarness that also returns the database.
 func openCitizenDB(t *testing.T) (storetest.CitizenHarness, *DB) {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "citizen.db"))
+	db, err := Open(context.Background(), migratedPath(t, "citizen.db"))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

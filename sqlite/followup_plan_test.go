@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ func explain(t *testing.T, db *DB, query string, args ...any) string {
 // list are index walks in the order they return, with no sort, and that
 // clearing lapsed holds and name search read only their indexes' ranges.
 func TestFollowUpQueriesUseIndexes(t *testing.T) {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "plans.db"))
+	db, err := Open(context.Background(), migratedPath(t, "plans.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +97,7 @@ func TestFollowUpQueriesUseIndexes(t *testing.T) {
 // TestListTravellersIndexPerFilter checks that the filters that may match
 // few plans search an index of their own, in list order.
 func TestListTravellersIndexPerFilter(t *testing.T) {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "plans.db"))
+	db, err := Open(context.Background(), migratedPath(t, "plans.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

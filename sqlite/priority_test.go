@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ import (
 // written.
 func TestPurgeSeesWaitingRegistration(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	db, err := Open(ctx, migratedPath(t, "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

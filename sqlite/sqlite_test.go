@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/teststore"
 	"beredskap/sqlite"
 	"beredskap/storetest"
 )
@@ -36,7 +37,7 @@ func MustOpenDB(tb testing.TB, path string) *sqlite.DB {
 func TestRegistrationService(t *testing.T) {
 	t.Run("File", func(t *testing.T) {
 		storetest.TestRegistrationService(t, func(t *testing.T, clock beredskap.Clock) beredskap.RegistrationService {
-			return sqlite.NewRegistrationService(MustOpenDB(t, filepath.Join(t.TempDir(), "test.db")), clock)
+			return sqlite.NewRegistrationService(MustOpenDB(t, teststore.SQLitePath(t)), clock)
 		})
 	})
 	t.Run("Memory", func(t *testing.T) {

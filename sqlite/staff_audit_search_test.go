@@ -21,7 +21,7 @@ import (
 // shown again and again makes them.
 func TestSearchAuditIndexedMatchesScan(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "audit.db"))
+	db, err := Open(ctx, migratedPath(t, "audit.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

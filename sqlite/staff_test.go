@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"beredskap/storetest"
@@ -12,7 +11,7 @@ import (
 // store and a registration service over it, and closes it when the test
 // ends. Raw SQL goes through the writer connection.
 func openStaffHarness(t *testing.T) storetest.StaffHarness {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "staff.db"))
+	db, err := Open(context.Background(), migratedPath(t, "staff.db"))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // passwordSlots bounds how many argon2id computations run at once. Each
-// holds auth.DefaultPasswordParams.Memory (64 MiB) while it runs, so a burst
+// holds Config.PasswordParams.Memory (64 MiB by default) while it runs, so a burst
 // of logins from many addresses must queue rather than exhaust memory.
 func newPasswordSlots() chan struct{} {
 	return make(chan struct{}, max(2, runtime.NumCPU()))
@@ -36,11 +36,11 @@ func (s *Service) checkPassword(ctx context.Context, password, hash string) (ok 
 	return ok, err
 }
 
-// hashPassword is auth.HashPassword with the default parameters, within a
-// password slot.
+// hashPassword is auth.HashPassword with the configured parameters, within
+// a password slot.
 func (s *Service) hashPassword(ctx context.Context, password string) (hash string, err error) {
 	err = s.withPasswordSlot(ctx, func() error {
-		hash, err = auth.HashPassword(password, auth.DefaultPasswordParams)
+		hash, err = auth.HashPassword(password, s.cfg.PasswordParams)
 		return err
 	})
 	return hash, err

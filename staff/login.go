@@ -36,7 +36,7 @@ func mayLogIn(u *beredskap.User, now time.Time) bool {
 func (s *Service) dummy() string {
 	s.dummyOnce.Do(func() {
 		token, _ := auth.NewSecret()
-		h, err := auth.HashPassword(token, auth.DefaultPasswordParams)
+		h, err := auth.HashPassword(token, s.cfg.PasswordParams)
 		if err != nil {
 			panic(fmt.Sprintf("staff: hash dummy password: %v", err)) // only a broken random source fails
 		}

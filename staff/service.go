@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/auth"
 	"beredskap/mail"
 )
 
@@ -41,6 +42,11 @@ type Config struct {
 	// OIDCClaim is the claim OpenID Connect logins are matched on:
 	// "email" or "pid" (national identity number); "email" when empty.
 	OIDCClaim string
+	// PasswordParams are the argon2id costs of the password hashes this
+	// service makes; auth.DefaultPasswordParams when zero. A hash keeps
+	// its own parameters, so changing them never locks anyone out. Tests
+	// lower them: the default costs 64 MiB and three passes per hash.
+	PasswordParams auth.PasswordParams
 }
 
 // withDefaults returns c with every zero setting replaced by its default.
@@ -71,6 +77,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AddressRate <= 0 {
 		c.AddressRate = 10
+	}
+	if c.PasswordParams == (auth.PasswordParams{}) {
+		c.PasswordParams = auth.DefaultPasswordParams
 	}
 	if c.OIDCClaim == "" {
 		c.OIDCClaim = "email"

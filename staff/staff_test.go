@@ -3,7 +3,6 @@ package staff_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"beredskap"
 	"beredskap/auth"
+	"beredskap/internal/teststore"
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
 	"beredskap/sqlite"
@@ -53,11 +53,19 @@ type env struct {
 	smtp  *mailtest.Server
 }
 
+// testPasswords are argon2id costs far below the default (64 MiB, three
+// passes), for the hashes the tests' services make: what a test proves
+// about logins does not depend on the cost, which auth's tests cover.
+var testPasswords = auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
 // newEnv returns a fresh environment with the configuration given, its
-// BaseURL set.
+// BaseURL set, and testPasswords unless it names password costs.
 func newEnv(t *testing.T, cfg staff.Config) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "staff.db"))
+	if cfg.PasswordParams == (auth.PasswordParams{}) {
+		cfg.PasswordParams = testPasswords
+	}
+	db, err := sqlite.Open(context.Background(), teststore.SQLitePath(t))
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

@@ -23,7 +23,7 @@ func TestThrottleSharedAcrossInstances(t *testing.T) {
 func testThrottleShared(t *testing.T, kind string) {
 	c := &clock{now: time.Date(2021, 3, 8, 9, 0, 0, 0, time.UTC)}
 	one, _, two := teststore.OpenShared(t, kind, c.Now)
-	cfg := staff.Config{AddressRate: 4, DelayAfter: 2, DelayFirst: time.Minute}
+	cfg := staff.Config{AddressRate: 4, DelayAfter: 2, DelayFirst: time.Minute, PasswordParams: testPasswords}
 	svcs := [2]*staff.Service{staff.New(one, nil, c.Now, cfg, nil), staff.New(two, nil, c.Now, cfg, nil)}
 	secret, _, err := auth.NewTOTPKey("beredskap", "delt@helfo.example.no")
 	if err != nil {

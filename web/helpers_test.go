@@ -19,6 +19,7 @@ import (
 	"beredskap/followup"
 	"beredskap/hotel"
 	"beredskap/intake"
+	"beredskap/internal/teststore"
 	"beredskap/mail"
 	"beredskap/retention"
 	"beredskap/rules"
@@ -45,6 +46,12 @@ type testServer struct {
 	// Retention keeps legal holds, on the follow-up's clock.
 	Retention *retention.Service
 }
+
+// testPasswords are argon2id costs far below the default (64 MiB, three
+// passes), for the hashes the test server's staff service makes: what a
+// test proves about logins does not depend on the cost, which auth's tests
+// cover.
+var testPasswords = auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // serverOptions change what startServerWith builds. The zero value gives
 // the defaults.
@@ -99,7 +106,7 @@ func startServer(tb testing.TB, cfg web.Config, ready func(context.Context) erro
 func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testServer {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "web.db"))
+	db, err := sqlite.Open(ctx, teststore.SQLitePath(tb))
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -122,6 +129,9 @@ func startServerWith(tb testing.TB, cfg web.Config, opts serverOptions) *testSer
 	}
 	staffCfg := opts.staff
 	staffCfg.BaseURL = cfg.BaseURL
+	if staffCfg.PasswordParams == (auth.PasswordParams{}) {
+		staffCfg.PasswordParams = testPasswords
+	}
 	staffCfg.Text = web.StaffText
 	ts.Staff = staff.New(ts.StaffStore, sender, time.Now, staffCfg, logger)
 	tb.Cleanup(ts.Staff.Wait) // mail sent after an answer, before the database closes

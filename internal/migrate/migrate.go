@@ -7,6 +7,8 @@ package migrate
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -65,6 +67,16 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 		}
 	}
 	return ms, nil
+}
+
+// Digest returns a hex SHA-256 digest of ms: of each migration's version,
+// expand mark and SQL, in order.
+func Digest(ms []Migration) string {
+	h := sha256.New()
+	for _, m := range ms {
+		fmt.Fprintf(h, "%d %t %d\n%s", m.Version, m.Expand, len(m.SQL), m.SQL)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Latest returns the highest version in ms (sorted by Load), 0 for none.

@@ -117,3 +117,22 @@ func TestRunOnExpandedSchema(t *testing.T) {
 		t.Fatalf("Load: %+v, %v; want the first marked expand, the second not", loaded, err)
 	}
 }
+
+// The digest tells apart migrations that differ in SQL, version or expand
+// mark, and is the same for the same migrations.
+func TestDigest(t *testing.T) {
+	base := []Migration{{Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x int);"}}
+	d := Digest(base)
+	if again := Digest([]Migration{base[0]}); again != d {
+		t.Errorf("digest of the same migrations %s; then %s", d, again)
+	}
+	for name, other := range map[string]Migration{
+		"sql":     {Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (y int);"},
+		"version": {Version: 2, Name: "0001_a.sql", SQL: "CREATE TABLE a (x int);"},
+		"expand":  {Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x int);", Expand: true},
+	} {
+		if Digest([]Migration{other}) == d {
+			t.Errorf("another %s gives the same digest", name)
+		}
+	}
+}

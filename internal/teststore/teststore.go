@@ -1,15 +1,16 @@
 // Package teststore opens the stores that service tests run on: SQLite in
 // a temporary file always, and PostgreSQL in a fresh database when a
-// server is configured (always in CI, where storetest.FreshPostgresDB
-// insists on one), so that every flow is tested on both.
+// server is configured (always in CI, where storetest.PostgresURL
+// insists on one), so that every flow is tested on both. Both start as
+// copies of a database migrated once, not migrated for each test.
 package teststore
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"beredskap"
+	"beredskap/internal/testfile"
 	"beredskap/postgres"
 	"beredskap/sqlite"
 	"beredskap/storetest"
@@ -39,6 +40,38 @@ func Each(t *testing.T, test func(t *testing.T, kind string)) {
 	}
 }
 
+// SQLitePath returns the path of a file in a temporary directory of tb
+// that holds an empty, migrated SQLite database: a copy of one migrated
+// once per test process (internal/testfile).
+func SQLitePath(tb testing.TB) string {
+	tb.Helper()
+	return testfile.Copy(tb, "sqlite", "test.db", func(path string) error {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
+}
+
+// PostgresDB returns the URL of an empty, migrated PostgreSQL database,
+// dropped when the test ends: a copy of a template database migrated once
+// (storetest.MigratedPostgresDB).
+func PostgresDB(tb testing.TB) string {
+	tb.Helper()
+	schema, err := postgres.SchemaDigest()
+	if err != nil {
+		tb.Fatalf("postgres migrations: %v", err)
+	}
+	return storetest.MigratedPostgresDB(tb, schema, func(ctx context.Context, url string) error {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
+}
+
 // Open opens an empty database of the kind, closed when the test ends, and
 // returns the store and the registration service over it, both reading
 // clock.
@@ -56,7 +89,7 @@ func OpenDSN(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredska
 	ctx := context.Background()
 	switch kind {
 	case "sqlite":
-		path := filepath.Join(tb.TempDir(), "test.db")
+		path := SQLitePath(tb)
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {
 			tb.Fatalf("open database: %v", err)
@@ -64,7 +97,7 @@ func OpenDSN(tb testing.TB, kind string, clock beredskap.Clock) (Store, beredska
 		tb.Cleanup(func() { db.Close() })
 		return sqlite.NewStaffStore(db, clock), sqlite.NewRegistrationService(db, clock), path
 	case "postgres":
-		url := storetest.FreshPostgresDB(tb)
+		url := PostgresDB(tb)
 		db, err := postgres.Open(ctx, url)
 		if err != nil {
 			tb.Fatalf("open database: %v", err)
@@ -84,7 +117,7 @@ func OpenShared(tb testing.TB, kind string, clock beredskap.Clock) (Store, bered
 	ctx := context.Background()
 	switch kind {
 	case "sqlite":
-		path := filepath.Join(tb.TempDir(), "test.db")
+		path := SQLitePath(tb)
 		var dbs [2]*sqlite.DB
 		for i := range dbs {
 			db, err := sqlite.Open(ctx, path)
@@ -96,7 +129,7 @@ func OpenShared(tb testing.TB, kind string, clock beredskap.Clock) (Store, bered
 		}
 		return sqlite.NewStaffStore(dbs[0], clock), sqlite.NewRegistrationService(dbs[0], clock), sqlite.NewStaffStore(dbs[1], clock)
 	case "postgres":
-		dsn := storetest.FreshPostgresDB(tb)
+		dsn := PostgresDB(tb)
 		var dbs [2]*postgres.DB
 		for i := range dbs {
 			db, err := postgres.Open(ctx, dsn)
