@@ -19,8 +19,12 @@ import (
 )
 
 // busyTimeout is how long a statement waits for a lock held by another
-// connection or process before it fails with SQLITE_BUSY.
-const busyTimeout = 5 * time.Second
+// connection or process (a command such as `user add`, or a second
+// instance on the same file) before it fails with SQLITE_BUSY. Within one
+// process writes queue for the one writer connection and never wait here.
+// SQLite's busy handler is not fair: a writer of another process can be
+// passed over by several transactions in turn, so the wait is generous.
+const busyTimeout = 30 * time.Second
 
 // timeFormat writes instants as fixed-width UTC text, so that text order is
 // time order. Microseconds match PostgreSQL's timestamptz.
