@@ -22,12 +22,18 @@ func describeCase(c *beredskap.AccessCase) string {
 // object becomes the case) in one transaction.
 func (s *Service) createCase(ctx context.Context, op string, c *beredskap.AccessCase, att *beredskap.Attachment, rec beredskap.AuditRecord) error {
 	return s.tx.Update(ctx, op, func(ctx context.Context, tx beredskap.CitizenTx) error {
-		if err := tx.CreateCase(ctx, c, att); err != nil {
-			return beredskap.RefuseUserError(err)
-		}
-		rec.Object, rec.Detail = caseObject(c.ID), describeCase(c)
-		return beredskap.AppendAudit(ctx, tx, rec)
+		return s.storeCase(ctx, tx, c, att, rec)
 	})
+}
+
+// storeCase stores c with its attachment and the audit entry rec (whose
+// object becomes the case) in tx.
+func (s *Service) storeCase(ctx context.Context, tx beredskap.CitizenTx, c *beredskap.AccessCase, att *beredskap.Attachment, rec beredskap.AuditRecord) error {
+	if err := tx.CreateCase(ctx, c, att); err != nil {
+		return beredskap.RefuseUserError(err)
+	}
+	rec.Object, rec.Detail = caseObject(c.ID), describeCase(c)
+	return beredskap.AppendAudit(ctx, tx, rec)
 }
 
 // FileCase files a block or reopen request from the logged-in citizen of
@@ -51,10 +57,33 @@ func (s *Service) FileCase(ctx context.Context, sess *beredskap.CitizenSession, 
 	}
 	c.Channel, c.FiledBy = "online", "citizen"
 	rec := s.citizenRecord(ctx, "citizen_case.create", sess.NationalID, beredskap.OutcomeOK)
-	if err := s.createCase(ctx, "file case", c, att, rec); err != nil {
+	err = s.tx.Update(ctx, "file case", func(ctx context.Context, tx beredskap.CitizenTx) error {
+		if err := keepLanguage(ctx, tx, sess.NationalID, in.Language, now); err != nil {
+			return err
+		}
+		return s.storeCase(ctx, tx, c, att, rec)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// keepLanguage keeps lang (nb, nn or en; anything else is ignored) as the
+// language of the person's account, the one their letters are written in.
+// A person who withdrew consent has no settings kept, so nothing is.
+func keepLanguage(ctx context.Context, tx beredskap.CitizenTx, nationalID, lang string, now time.Time) error {
+	switch lang {
+	case "nb", "nn", "en":
+	default:
+		return nil
+	}
+	acc, err := account(ctx, tx, nationalID)
+	if err != nil || acc.ConsentWithdrawnAt != nil || acc.Language == lang {
+		return err
+	}
+	acc.Language, acc.UpdatedAt = lang, now
+	return tx.SaveCitizen(ctx, acc)
 }
 
 // RequestReopen files a reopen request from the public form, for a person

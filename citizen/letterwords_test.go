@@ -68,3 +68,41 @@ func TestLetterWordsFromTheLocales(t *testing.T) {
 		t.Errorf("the letter to a person without a language has nynorsk:\n%s", got)
 	}
 }
+
+// A block filed online keeps the language of the page it was filed from on
+// the person's account, so that the letter with the code to reopen, which
+// comes while they cannot log in, is in that language; the public reopen
+// form, which anyone can fill in for anyone, changes nothing.
+func TestFiledCaseKeepsThePageLanguage(t *testing.T) {
+	e := newEnv(t, citizen.Config{})
+	person := nid(t, 143)
+	res := e.login(person)
+	in := input(t, beredskap.CaseBlock, person)
+	in.Language = "nn"
+	c, err := e.svc.FileCase(anon(), res.Session, in)
+	if err != nil {
+		t.Fatalf("FileCase: %v", err)
+	}
+	if _, err := e.svc.ApproveCase(e.support, c.ID); err != nil {
+		t.Fatalf("ApproveCase(block): %v", err)
+	}
+	reopen := input(t, beredskap.CaseReopen, person)
+	reopen.Language = "en"
+	if c, err = e.svc.RequestReopen(anon(), reopen); err != nil {
+		t.Fatalf("RequestReopen: %v", err)
+	}
+	if c, err = e.svc.ApproveCase(e.support, c.ID); err != nil {
+		t.Fatalf("ApproveCase(reopen): %v", err)
+	}
+	pdf, err := e.svc.DownloadLetter(e.support, c.ID)
+	if err != nil {
+		t.Fatalf("DownloadLetter: %v", err)
+	}
+	got := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	for lang, want := range map[string]bool{"nn": true, "nb": false, "en": false} {
+		heading := strings.Join(strings.Fields(web.CitizenText(lang, "citizen.letter.reopen.heading")), " ")
+		if strings.Contains(got, heading) != want {
+			t.Errorf("the reopen letter has the %s heading: %v, want %v:\n%s", lang, !want, want, got)
+		}
+	}
+}

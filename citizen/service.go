@@ -162,6 +162,11 @@ type CaseInput struct {
 	DocumentExpires string // YYYY-MM-DD
 	File            []byte
 	SuspectedMisuse bool
+	// Language is the language of the page a logged-in person filed the
+	// case from (nb, nn or en). FileCase keeps it on the person's account,
+	// so that the answer letter, and later letters such as the code to
+	// reopen, are written in it; other ways of filing ignore it.
+	Language string
 }
 
 // AuditProver proves audit entries against the newest signed checkpoint

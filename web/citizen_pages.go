@@ -193,6 +193,7 @@ func (s *Server) handleCitizenBlock(w http.ResponseWriter, r *http.Request) {
 	var c *beredskap.AccessCase
 	if err == nil {
 		in.Kind, in.NationalID = beredskap.CaseBlock, sess.NationalID
+		in.Language = citizenLocales.pageLanguage(r)
 		if sess.Name != "" {
 			in.Name = sess.Name
 		}
