@@ -176,15 +176,19 @@ type reportJSON struct {
 }
 
 func reportOf(r *beredskap.CallReport) reportJSON {
-	out := reportJSON{
+	return reportJSON{
 		ID: r.ID, PlanID: r.PlanID, Receipt: r.Receipt, Municipality: r.Municipality, Operator: r.Operator,
-		Corrects: r.Corrects, CreatedAt: r.CreatedAt,
-		reportInputJSON: reportInputJSON{
-			Outcome: string(r.Outcome), Language: r.Language, Interpreter: r.Interpreter,
-			Understood: string(r.Understood), StayingAt: r.StayingAt, Breaches: []string{}, BreachText: r.BreachText,
-			EmployerBreach: r.EmployerBreach, EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
-			EmployerSuspected: suspicionCodes(r.EmployerSuspected), EmployerText: r.EmployerText,
-		},
+		Corrects: r.Corrects, CreatedAt: r.CreatedAt, reportInputJSON: reportInputOf(r),
+	}
+}
+
+// reportInputOf returns what was reported in r, as the API shows it.
+func reportInputOf(r *beredskap.CallReport) reportInputJSON {
+	out := reportInputJSON{
+		Outcome: string(r.Outcome), Language: r.Language, Interpreter: r.Interpreter,
+		Understood: string(r.Understood), StayingAt: r.StayingAt, Breaches: []string{}, BreachText: r.BreachText,
+		EmployerBreach: r.EmployerBreach, EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
+		EmployerSuspected: suspicionCodes(r.EmployerSuspected), EmployerText: r.EmployerText,
 	}
 	for _, k := range r.Breaches {
 		out.Breaches = append(out.Breaches, string(k))

@@ -70,25 +70,15 @@ type muniSMSJSON struct {
 	DeliveredAt *time.Time `json:"delivered_at"`
 }
 
-// muniReportJSON is one call report of a timeline.
+// muniReportJSON is one call report of a timeline: the report as the
+// follow-up API shows it, without the plan, receipt and municipality the
+// timeline names once.
 type muniReportJSON struct {
-	ID             int64    `json:"id"`
-	Operator       string   `json:"operator"`
-	Outcome        string   `json:"outcome"`
-	Language       string   `json:"language"`
-	Interpreter    bool     `json:"interpreter"`
-	Understood     string   `json:"understood"`
-	StayingAt      string   `json:"staying_at"`
-	Breaches       []string `json:"breaches"`
-	BreachText     string   `json:"breach_text"`
-	EmployerBreach bool     `json:"employer_breach"`
-	EmployerOrg    string   `json:"employer_org"`
-	EmployerName   string   `json:"employer_name"`
-	// EmployerSuspected is what was suspected of the employer.
-	EmployerSuspected []string  `json:"employer_suspected"`
-	EmployerText      string    `json:"employer_text"`
-	Corrects          int64     `json:"corrects"`
-	CreatedAt         time.Time `json:"created_at"`
+	ID       int64  `json:"id"`
+	Operator string `json:"operator"`
+	reportInputJSON
+	Corrects  int64     `json:"corrects"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // muniNoticeJSON is one labour notice of a timeline.
@@ -124,17 +114,8 @@ func muniTimelineOf(tl *followup.Timeline) muniTimelineJSON {
 		})
 	}
 	for _, r := range tl.Reports {
-		breaches := make([]string, len(r.Breaches))
-		for i, b := range r.Breaches {
-			breaches[i] = string(b)
-		}
 		out.Reports = append(out.Reports, muniReportJSON{
-			ID: r.ID, Operator: r.Operator, Outcome: string(r.Outcome), Language: r.Language,
-			Interpreter: r.Interpreter, Understood: string(r.Understood), StayingAt: r.StayingAt,
-			Breaches: breaches, BreachText: r.BreachText, EmployerBreach: r.EmployerBreach,
-			EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
-			EmployerSuspected: suspicionCodes(r.EmployerSuspected), EmployerText: r.EmployerText,
-			Corrects: r.Corrects, CreatedAt: r.CreatedAt,
+			ID: r.ID, Operator: r.Operator, reportInputJSON: reportInputOf(r), Corrects: r.Corrects, CreatedAt: r.CreatedAt,
 		})
 	}
 	for _, n := range tl.Notices {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"beredskap"
 	"beredskap/rules"
@@ -19,7 +20,11 @@ import (
 // schemaRules add to what reflection finds: which fields are required, the
 // enums and formats of strings, bounds and descriptions, by JSON path.
 type schemaRules struct {
-	required     map[string]bool
+	required map[string]bool
+	// present says that every field not left out when empty is there in
+	// every value (a response), so required in the schema, while an
+	// optional enumerated string may still be empty.
+	present      bool
 	enums        map[string][]string
 	formats      map[string]string
 	descriptions map[string]string
@@ -105,34 +110,21 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 	if t.Kind() == reflect.Pointer {
 		t, nullable = t.Elem(), true
 	}
-	switch t.Kind() {
-	case reflect.Struct:
+	switch {
+	case t == reflect.TypeFor[time.Time]():
+		// An instant is written in RFC 3339.
+		s["type"], s["format"] = "string", "date-time"
+	case t.Kind() == reflect.Struct:
 		s["type"] = "object"
 		s["additionalProperties"] = false
 		props := map[string]any{}
 		var required []string
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" || !f.IsExported() {
-				continue
-			}
-			p := name
-			if path != "" {
-				p = path + "." + name
-			}
-			props[name] = sr.schemaOf(f.Type, p, false)
-			// A field left out when empty is required only where named.
-			omitted := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
-			if sr.required["*"] && !omitted || sr.required[p] {
-				required = append(required, name)
-			}
-		}
+		sr.fields(t, path, props, &required)
 		s["properties"] = props
 		if len(required) > 0 {
 			s["required"] = required
 		}
-	case reflect.Slice:
+	case t.Kind() == reflect.Slice:
 		s["type"] = "array"
 		items := sr.schemaOf(t.Elem(), path, true)
 		delete(items, "description")
@@ -140,7 +132,7 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 		if sr.maxItems > 0 {
 			s["maxItems"] = sr.maxItems
 		}
-	case reflect.String:
+	case t.Kind() == reflect.String:
 		s["type"] = "string"
 		if e, ok := sr.enums[path]; ok {
 			if !item && !sr.required["*"] && !sr.required[path] {
@@ -151,9 +143,9 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 		if f, ok := sr.formats[path]; ok {
 			s["format"] = f
 		}
-	case reflect.Bool:
+	case t.Kind() == reflect.Bool:
 		s["type"] = "boolean"
-	case reflect.Int, reflect.Int64, reflect.Int32:
+	case t.Kind() == reflect.Int || t.Kind() == reflect.Int64 || t.Kind() == reflect.Int32:
 		s["type"] = "integer"
 		if b, ok := sr.bounds[path]; ok {
 			s["minimum"], s["maximum"] = b[0], b[1]
@@ -166,6 +158,33 @@ func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[stri
 		s["type"] = []any{s["type"], "null"}
 	}
 	return s
+}
+
+// fields adds the properties of struct t, at path, to props and the names
+// of the required ones to required. As in encoding/json, the fields of an
+// embedded struct without a JSON name are the outer struct's own.
+func (sr *schemaRules) fields(t reflect.Type, path string, props map[string]any, required *[]string) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			sr.fields(f.Type, path, props, required)
+			continue
+		}
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		p := name
+		if path != "" {
+			p = path + "." + name
+		}
+		props[name] = sr.schemaOf(f.Type, p, false)
+		// A field left out when empty is required only where named.
+		omitted := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
+		if (sr.required["*"] || sr.present) && !omitted || sr.required[p] {
+			*required = append(*required, name)
+		}
+	}
 }
 
 func ref(name string) map[string]any {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
-	"slices"
 
 	"beredskap"
 	"beredskap/sms"
@@ -125,17 +124,17 @@ func followUpOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	}
 
 	schemas = map[string]any{
-		"FollowUpPlan":     withInstants(staffRules.schema(reflect.TypeFor[planJSON](), ""), []string{"next_call_at"}, []string{"lease_until"}),
+		"FollowUpPlan":     staffRules.schema(reflect.TypeFor[planJSON](), ""),
 		"FollowUpQueue":    itemsSchema(ref("FollowUpPlan")),
 		"ReportInput":      reportInputSchema(),
 		"CallReport":       callReportSchema(),
 		"SMSRequest":       (&schemaRules{}).schema(reflect.TypeFor[smsRequestJSON](), ""),
 		"SMSPreview":       staffRules.schema(reflect.TypeFor[previewJSON](), ""),
-		"SMSMessage":       withInstants(staffRules.schema(reflect.TypeFor[smsJSON](), ""), []string{"created_at"}, nil),
-		"SMSTemplate":      withInstants(staffRules.schema(reflect.TypeFor[templateJSON](), ""), nil, []string{"updated_at"}),
+		"SMSMessage":       staffRules.schema(reflect.TypeFor[smsJSON](), ""),
+		"SMSTemplate":      staffRules.schema(reflect.TypeFor[templateJSON](), ""),
 		"SMSTemplateList":  itemsSchema(ref("SMSTemplate")),
 		"SMSTemplateInput": (&schemaRules{required: setOf("body")}).schema(reflect.TypeFor[templateInputJSON](), ""),
-		"LabourNotice":     withInstants(noticeRules.schema(reflect.TypeFor[labourNoticeJSON](), ""), []string{"created_at"}, nil),
+		"LabourNotice":     noticeRules.schema(reflect.TypeFor[labourNoticeJSON](), ""),
 		"LabourNoticeList": itemsSchema(ref("LabourNotice")),
 	}
 	// The SMS operation answers a preview with 200.
@@ -152,19 +151,6 @@ func itemsSchema(item map[string]any) map[string]any {
 		"type": "object", "required": []string{"items"}, "additionalProperties": false,
 		"properties": map[string]any{"items": map[string]any{"type": "array", "items": item}},
 	}
-}
-
-// withInstants documents the named properties of s as RFC 3339 instants,
-// those of nullable as instants or null.
-func withInstants(s map[string]any, instants, nullable []string) map[string]any {
-	props := s["properties"].(map[string]any)
-	for _, name := range instants {
-		props[name] = map[string]any{"type": "string", "format": "date-time"}
-	}
-	for _, name := range nullable {
-		props[name] = map[string]any{"type": []any{"string", "null"}, "format": "date-time"}
-	}
-	return s
 }
 
 // reportRules describe the fields of a call report.
@@ -224,19 +210,20 @@ func reportInputSchema() map[string]any {
 	return reportRules.schema(reflect.TypeFor[reportInputJSON](), "")
 }
 
-// callReportSchema documents a stored report: the input's fields and the
+// storedReportRules describe a stored report: the input's fields and the
 // ones the server sets, all present; an optional choice of the input (such
 // as understood, when the traveller was not reached) may be empty.
+var storedReportRules = func() schemaRules {
+	r := reportRules
+	r.present = true
+	r.descriptions = maps.Clone(reportRules.descriptions)
+	r.descriptions["corrects"] = "The id of the report this one corrects, 0 for none."
+	return r
+}()
+
+// callReportSchema documents a stored report.
 func callReportSchema() map[string]any {
-	s := reportRules.schema(reflect.TypeFor[reportInputJSON](), "")
-	props := s["properties"].(map[string]any)
-	for name, v := range staffRules.schema(reflect.TypeFor[reportJSON](), "")["properties"].(map[string]any) {
-		props[name] = v
-	}
-	props["created_at"] = map[string]any{"type": "string", "format": "date-time"}
-	props["corrects"] = map[string]any{"type": "integer", "description": "The id of the report this one corrects, 0 for none."}
-	s["required"] = slices.Sorted(maps.Keys(props))
-	return s
+	return storedReportRules.schema(reflect.TypeFor[reportJSON](), "")
 }
 
 // smsReceiptsOp documents the webhook the SMS provider posts delivery

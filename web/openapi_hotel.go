@@ -177,14 +177,14 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	}
 
 	nullable := func(s map[string]any, names ...string) map[string]any {
-		return withInstants(s, nil, names)
+		return s
 	}
 	schemas = map[string]any{
-		"Hotel":              withInstants(staffRules.schema(reflect.TypeFor[hotelJSON](), ""), []string{"created_at", "updated_at"}, nil),
+		"Hotel":              staffRules.schema(reflect.TypeFor[hotelJSON](), ""),
 		"HotelList":          itemsSchema(ref("Hotel")),
 		"HotelInput":         (&schemaRules{required: setOf("name", "address", "postal_code", "contact_name", "contact_email", "rooms")}).schema(reflect.TypeFor[hotelInputJSON](), ""),
 		"CapacityInput":      (&schemaRules{required: setOf("from", "to", "rooms")}).schema(reflect.TypeFor[capacityInputJSON](), ""),
-		"CapacityChange":     withInstants(staffRules.schema(reflect.TypeFor[capacityJSON](), ""), []string{"created_at"}, nil),
+		"CapacityChange":     staffRules.schema(reflect.TypeFor[capacityJSON](), ""),
 		"CapacityChangeList": itemsSchema(ref("CapacityChange")),
 		"AvailabilityList":   itemsSchema(availabilitySchema()),
 		"Stay":               stayRulesSchema(),
@@ -196,19 +196,18 @@ func hotelOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"TransferInput": (&schemaRules{required: setOf("address", "group", "documents"),
 			enums:  map[string][]string{"documents": beredskap.Enumerations["documents"], "accommodation_type": beredskap.Enumerations["accommodation.type"]},
 			bounds: map[string][2]int{"group": {1, 6}}}).schema(reflect.TypeFor[transferJSON](), ""),
-		"TransferResult": transferResultSchema(),
-		"FeeStatement":   feeStatementSchema(),
-		"InvoiceList":    itemsSchema(staffRules.schema(reflect.TypeFor[invoiceJSON](), "")),
-		"Dispensation": nullable(withInstants(staffRules.schema(reflect.TypeFor[dispensationJSON](), ""),
-			[]string{"from", "to", "created_at"}, nil), "ended_at"),
+		"TransferResult":   transferResultSchema(),
+		"FeeStatement":     feeStatementSchema(),
+		"InvoiceList":      itemsSchema(staffRules.schema(reflect.TypeFor[invoiceJSON](), "")),
+		"Dispensation":     nullable(staffRules.schema(reflect.TypeFor[dispensationJSON](), ""), "ended_at"),
 		"DispensationList": itemsSchema(ref("Dispensation")),
 		"DispensationInput": (&schemaRules{required: setOf("receipt", "purpose", "relation", "place", "from", "to"),
 			formats: map[string]string{"from": "date-time", "to": "date-time"}}).schema(reflect.TypeFor[dispensationInputJSON](), ""),
 		"EndInput":       (&schemaRules{required: setOf("reason"), enums: map[string][]string{"reason": {"symptoms", "revoked"}}}).schema(reflect.TypeFor[endJSON](), ""),
-		"Delegation":     nullable(withInstants(staffRules.schema(reflect.TypeFor[delegationJSON](), ""), []string{"created_at"}, nil), "ended_at"),
+		"Delegation":     nullable(staffRules.schema(reflect.TypeFor[delegationJSON](), ""), "ended_at"),
 		"DelegationList": itemsSchema(ref("Delegation")),
 		"DelegateInput":  (&schemaRules{required: setOf("user_id")}).schema(reflect.TypeFor[delegateJSON](), ""),
-		"ImpactRun":      nullable(withInstants(staffRules.schema(reflect.TypeFor[impactRunJSON](), ""), []string{"at", "computed_at"}, nil), "notified_at", "final_at"),
+		"ImpactRun":      nullable(staffRules.schema(reflect.TypeFor[impactRunJSON](), ""), "notified_at", "final_at"),
 		"ImpactRunList":  itemsSchema(ref("ImpactRun")),
 		"ImpactInput":    (&schemaRules{required: setOf("at"), formats: map[string]string{"at": "date-time"}}).schema(reflect.TypeFor[impactComputeJSON](), ""),
 		"ImpactChanges":  impactChangesSchema(),
@@ -232,7 +231,7 @@ func stayRulesSchema() map[string]any {
 		"status": stayStatusNames(), "kind": {string(beredskap.StayQuarantine), string(beredskap.StayIsolation)},
 	}}
 	s := rules.schema(reflect.TypeFor[stayJSON](), "")
-	return withInstants(s, []string{"created_at", "updated_at"}, []string{"checked_in_at", "checked_out_at"})
+	return s
 }
 
 // availabilitySchema documents a hotel with its nights.

@@ -88,16 +88,13 @@ func municipalOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 	sp["from"], sp["to"] = date, date
 
 	schemas = map[string]any{
-		"MunicipalTraveller": withInstants(staffRules.schema(reflect.TypeFor[muniTravellerJSON](), ""),
-			[]string{"arrival_at"}, []string{"last_report_at"}),
+		"MunicipalTraveller":     staffRules.schema(reflect.TypeFor[muniTravellerJSON](), ""),
 		"MunicipalTravellerList": listSchema(ref("MunicipalTraveller")),
 		"MunicipalTimeline":      timeline,
-		"MunicipalSMS": withInstants(staffRules.schema(reflect.TypeFor[muniSMSJSON](), ""),
-			[]string{"created_at"}, []string{"delivered_at"}),
-		"MunicipalReport": muniDescribe(withInstants(muniReportRules.schema(reflect.TypeFor[muniReportJSON](), ""),
-			[]string{"created_at"}, nil), "corrects", "The id of the report this one corrects, 0 for none."),
-		"MunicipalNotice": withInstants(noticeRules.schema(reflect.TypeFor[muniNoticeJSON](), ""), []string{"created_at"}, nil),
-		"MunicipalEvent": muniDescribe(withInstants(staffRules.schema(reflect.TypeFor[muniEventJSON](), ""), []string{"at"}, nil),
+		"MunicipalSMS":           staffRules.schema(reflect.TypeFor[muniSMSJSON](), ""),
+		"MunicipalReport":        muniDescribe(muniReportRules.schema(reflect.TypeFor[muniReportJSON](), ""), "corrects", "The id of the report this one corrects, 0 for none."),
+		"MunicipalNotice":        noticeRules.schema(reflect.TypeFor[muniNoticeJSON](), ""),
+		"MunicipalEvent": muniDescribe(staffRules.schema(reflect.TypeFor[muniEventJSON](), ""),
 			"kind", "registered, decided, planned, sms_queued, sms_sent, sms_delivered, sms_failed, sms_cancelled, "+
 				"call_report, correction, notice or ended; detail is a short English summary and ref the SMS, report or notice id."),
 		"MunicipalStats": stats,

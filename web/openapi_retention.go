@@ -59,11 +59,9 @@ func retentionOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
 		"/api/v1/corrections/{correction}/close": map[string]any{"post": closeCorrection},
 	}
 	schemas = map[string]any{
-		"LegalHold": withInstants(staffRules.schema(reflect.TypeFor[beredskap.LegalHold](), ""),
-			[]string{"created_at"}, []string{"released_at"}),
-		"LegalHoldList": itemsSchema(ref("LegalHold")),
-		"Correction": withInstants(staffRules.schema(reflect.TypeFor[beredskap.CorrectionRequest](), ""),
-			[]string{"created_at"}, []string{"closed_at"}),
+		"LegalHold":      staffRules.schema(reflect.TypeFor[beredskap.LegalHold](), ""),
+		"LegalHoldList":  itemsSchema(ref("LegalHold")),
+		"Correction":     staffRules.schema(reflect.TypeFor[beredskap.CorrectionRequest](), ""),
 		"CorrectionList": itemsSchema(ref("Correction")),
 		"LegalHoldInput": (&schemaRules{required: setOf("receipt", "reason", "until"),
 			descriptions: map[string]string{"until": "The last day held, YYYY-MM-DD, within two years."}}).schema(reflect.TypeFor[retention.HoldRequest](), ""),

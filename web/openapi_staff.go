@@ -112,7 +112,6 @@ func registrationListSchema() map[string]any {
 	props := item["properties"].(map[string]any)
 	props["traveller"] = registrationRules.schema(reflect.TypeFor[beredskap.Traveller](), "traveller")
 	props["decision"] = ref("Decision")
-	props["created_at"] = map[string]any{"type": "string", "format": "date-time"}
 	return listSchema(item)
 }
 
@@ -121,7 +120,6 @@ func storedRegistrationSchema() map[string]any {
 	props := s["properties"].(map[string]any)
 	props["registration"] = ref("Registration")
 	props["decision"] = ref("Decision")
-	props["created_at"] = map[string]any{"type": "string", "format": "date-time"}
 	props["rule_changes"] = ruleChangesProperty
 	return s
 }
@@ -129,7 +127,6 @@ func storedRegistrationSchema() map[string]any {
 func auditListSchema() map[string]any {
 	item := staffRules.schema(reflect.TypeFor[auditItem](), "")
 	props := item["properties"].(map[string]any)
-	props["at"] = map[string]any{"type": "string", "format": "date-time"}
 	props["role"] = map[string]any{"type": "string", "enum": append(rolesOf(beredskap.Roles), "")}
 	item["required"] = []string{"seq", "at", "actor", "role", "scope", "action", "object", "outcome"}
 	return listSchema(item)
