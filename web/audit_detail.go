@@ -144,6 +144,14 @@ var auditPhraseForms = [][2]string{
 	{"closed_before", "closed before {at:instant}"},
 	{"unchanged_since", "not blocked, unchanged since {at:instant}"},
 	{"ended_before", "ended before {at:instant}"},
+	// Follow-up refusals, written as the refusal's message.
+	{"report_corrected", "report {old:n} was corrected by report {new:n}"},
+	{"correct_newest", "correct the newest one"},
+	{"followup_ended_no_report", "the follow-up of this traveller has ended: the traveller is no longer in the queue, and a report is refused"},
+	{"not_claimed", "you do not hold this traveller (never claimed, claim expired or held by another operator): claim the traveller before filing a report"},
+	{"followup_ended", "the follow-up of this traveller has ended"},
+	{"no_phone", "the traveller has no phone number"},
+	{"held_by_other", "another operator holds this traveller"},
 	// Dispensations.
 	{"dispensation", "{purpose:code.hotel.purpose.}, {relation:code.hotel.relation.}, {from:instant}..{to:instant}"},
 	{"symptoms", "symptoms"},
