@@ -136,6 +136,24 @@ func (c *classification) status(area string, t int64) (period, bool) {
 	return period{}, false
 }
 
+// entry returns the entry that decides a country or area at t: its own,
+// or, for an area not listed itself, its country's; own says which, and
+// listed is false when neither is listed.
+func (c *classification) entry(code string, t int64) (p period, own, listed bool) {
+	if alias, ok := areaAliases[code]; ok {
+		code = alias
+	}
+	if p, listed := c.status(code, t); listed {
+		return p, true, true
+	}
+	if cc, _, ok := strings.Cut(code, "-"); ok {
+		if p, listed := c.status(cc, t); listed {
+			return p, false, true
+		}
+	}
+	return period{}, false, false
+}
+
 // isRed reports whether a country or area was red at t: a country is red
 // unless listed not red; an area is red unless listed not red itself, or
 // its whole country is listed not red and the area is not listed red.
@@ -143,18 +161,11 @@ func (c *classification) status(area string, t int64) (period, bool) {
 // the area, or (when the area is not listed itself) its country, is
 // listed unknown.
 func (c *classification) isRed(code string, t int64) (red, unknown bool) {
-	if alias, ok := areaAliases[code]; ok {
-		code = alias
+	p, own, listed := c.entry(code, t)
+	if !listed || (!own && p.red) {
+		return true, false
 	}
-	if p, listed := c.status(code, t); listed {
-		return p.red, p.unknown
-	}
-	if cc, _, ok := strings.Cut(code, "-"); ok {
-		if p, listed := c.status(cc, t); listed && !p.red {
-			return false, p.unknown
-		}
-	}
-	return true, false
+	return p.red, p.unknown
 }
 
 // isHotel reports whether a stay in a country or area at t means the
@@ -164,18 +175,11 @@ func (c *classification) isRed(code string, t int64) (red, unknown bool) {
 // country's entry. unknown is set instead when the entry that decides is
 // unknown.
 func (c *classification) isHotel(code string, t int64) (hotel, unknown bool) {
-	if alias, ok := areaAliases[code]; ok {
-		code = alias
+	p, _, listed := c.entry(code, t)
+	if !listed {
+		return true, false
 	}
-	if p, listed := c.status(code, t); listed {
-		return p.darkRed, p.unknown
-	}
-	if cc, _, ok := strings.Cut(code, "-"); ok {
-		if p, listed := c.status(cc, t); listed {
-			return p.darkRed, p.unknown
-		}
-	}
-	return true, false
+	return p.darkRed, p.unknown
 }
 
 // areaAliases maps an area that has a code of its own in ISO 3166-1 as
