@@ -73,9 +73,7 @@ func (s *Service) FileCase(ctx context.Context, sess *beredskap.CitizenSession, 
 // language of the person's account, the one their letters are written in.
 // A person who withdrew consent has no settings kept, so nothing is.
 func keepLanguage(ctx context.Context, tx beredskap.CitizenTx, nationalID, lang string, now time.Time) error {
-	switch lang {
-	case "nb", "nn", "en":
-	default:
+	if !writtenIn(lang) {
 		return nil
 	}
 	acc, err := account(ctx, tx, nationalID)

@@ -12,27 +12,27 @@ import (
 	"beredskap/mailbox"
 )
 
-// letterLanguages are the languages of a letter to a person who has
-// chosen none, in order: bokmål, then English.
-var letterLanguages = []string{"nb", "en"}
-
 // languages returns the languages of the letters to the person with
 // nationalID: the language stored on their citizen account when they have
 // one with a language the letters are written in, otherwise bokmål then
-// English (letterLanguages).
+// English (beredskap.UnknownReaderLanguages).
 func languages(ctx context.Context, tx beredskap.CitizenTx, nationalID string) ([]string, error) {
 	acc, err := tx.FindCitizen(ctx, nationalID)
 	if beredskap.ErrorCode(err) == beredskap.ENOTFOUND {
-		return letterLanguages, nil
+		return beredskap.UnknownReaderLanguages(), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	switch acc.Language {
-	case "nb", "nn", "en":
+	if writtenIn(acc.Language) {
 		return []string{acc.Language}, nil
 	}
-	return letterLanguages, nil
+	return beredskap.UnknownReaderLanguages(), nil
+}
+
+// writtenIn reports whether letters are written in lang.
+func writtenIn(lang string) bool {
+	return lang == "nb" || lang == "nn" || lang == "en"
 }
 
 // content returns the letter answering c as it stands, in the words of

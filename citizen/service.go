@@ -42,7 +42,7 @@ type Config struct {
 	// (nb, nn or en) with its {name} placeholders filled from args: the
 	// words of the letters (web.CitizenText). Without it no letter can be
 	// written.
-	Text func(lang, key string, args ...any) string
+	Text beredskap.Text
 	// Helpline is the phone number of citizen support printed in letters;
 	// "23 32 70 00" when empty.
 	Helpline string

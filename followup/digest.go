@@ -350,14 +350,10 @@ func (s *Service) claimDigest(ctx context.Context, p *beredskap.DigestPref, last
 // the rest.
 const maxDigestLinks = 100
 
-// digestLanguages are the languages of a digest, in order: the register
-// stores no staff member's language, so every digest is in bokmål and
-// then English.
-var digestLanguages = []string{"nb", "en"}
-
 // digestMessage returns the digest e-mail to u about reports, in the
 // words of the staff texts (muni.digest.mail.*) in each of
-// digestLanguages. It names the municipalities and counts the reports and
+// beredskap.UnknownReaderLanguages: the register stores no staff
+// member's language. It names the municipalities and counts the reports and
 // suspected breaches, and lists each report by its kind alone with the
 // link to the traveller's page: nothing else of the travellers, since
 // e-mail is not a safe channel.
@@ -379,7 +375,7 @@ func (s *Service) digestMessage(u *beredskap.User, munis []string, reports []*be
 	n := len(reports)
 	var b strings.Builder
 	var subjects []string
-	for i, lang := range digestLanguages {
+	for i, lang := range beredskap.UnknownReaderLanguages() {
 		t := func(key string, args ...any) string { return s.cfg.Text(lang, key, args...) }
 		count := func(key string, n int) string { return s.cfg.Plural(lang, key, n) }
 		if i > 0 {

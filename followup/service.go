@@ -41,7 +41,7 @@ type Config struct {
 	// (web.StaffText), and Plural those of a key with plural forms for a
 	// count (web.StaffPlural): the digest mails are written with them.
 	// Without them no digest can be written, and a due one fails.
-	Text   func(lang, key string, args ...any) string
+	Text   beredskap.Text
 	Plural func(lang, key string, n int, args ...any) string
 }
 

@@ -311,9 +311,10 @@ func (s *Service) notifyContact(ctx context.Context, h *beredskap.QuarantineHote
 		s.logger.Error("tell hotel contact point: no texts to write the mail with", "hotel", h.ID, "stay", st.ID)
 		return
 	}
-	var parts []string
-	for _, lang := range []string{"nb", "en"} {
+	var subjects, parts []string
+	for _, lang := range beredskap.UnknownReaderLanguages() {
 		t := func(key string, args ...any) string { return s.cfg.Text(lang, key, args...) }
+		subjects = append(subjects, t("hotel.mail.subject"))
 		lines := []string{
 			t("hotel.mail.intro", "hotel", h.Name), "",
 			t("hotel.mail.receipt", "receipt", st.Receipt),
@@ -326,7 +327,7 @@ func (s *Service) notifyContact(ctx context.Context, h *beredskap.QuarantineHote
 		}
 		parts = append(parts, strings.Join(lines, "\n")+"\n")
 	}
-	subject := s.cfg.Text("nb", "hotel.mail.subject") + " / " + s.cfg.Text("en", "hotel.mail.subject") + ": " + h.Name + " (" + st.Receipt + ")"
+	subject := strings.Join(subjects, " / ") + ": " + h.Name + " (" + st.Receipt + ")"
 	m := mail.Message{To: []string{h.ContactEmail}, Subject: subject, Text: strings.Join(parts, "\n")}
 	if err := s.mail.Send(context.WithoutCancel(ctx), m); err != nil {
 		s.logger.Error("tell hotel contact point", "hotel", h.ID, "stay", st.ID, "err", err)

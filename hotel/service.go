@@ -45,7 +45,7 @@ type Config struct {
 	// language (web.StaffText), of which the mails to hotels' contact
 	// points are written; without it no such mail is sent (and the lack is
 	// logged).
-	Text func(lang, key string, args ...any) string
+	Text beredskap.Text
 }
 
 // withDefaults returns c with every zero setting replaced by its default.

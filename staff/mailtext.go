@@ -10,12 +10,6 @@ import (
 	"beredskap/norway"
 )
 
-// mailLanguages are the languages of the mails to staff, in order. The
-// register stores no staff member's language, and the people these mails
-// go to (a new user, a medical officer, whoever filed an order) have
-// chosen none, so every mail is in bokmål and then English.
-var mailLanguages = []string{"nb", "en"}
-
 // mailSeparator stands between the languages of a mail.
 var mailSeparator = "\n\n" + strings.Repeat("-", 64) + "\n\n"
 
@@ -33,14 +27,17 @@ type mailData struct {
 // mailText returns the subject and text of the mail of kind
 // ("invitation", "confirm" or "rejected") about d, in the words of the
 // staff texts (staff.mail.<kind>.subject and .body, with the role, the
-// order's kind and the place in words) in each of mailLanguages, at now.
-// It fails when the service has no texts (Config.Text).
+// order's kind and the place in words), at now. The register stores no
+// staff member's language, and the people these mails go to (a new user,
+// a medical officer, whoever filed an order) have chosen none, so every
+// mail is in beredskap.UnknownReaderLanguages. It fails when the service
+// has no texts (Config.Text).
 func (s *Service) mailText(kind string, d mailData, now time.Time) (subject, text string, err error) {
 	if s.cfg.Text == nil {
 		return "", "", errors.New("staff mail: no texts to write it with (staff.Config.Text)")
 	}
 	var subjects, parts []string
-	for _, lang := range mailLanguages {
+	for _, lang := range beredskap.UnknownReaderLanguages() {
 		t := func(key string, args ...any) string { return s.cfg.Text(lang, key, args...) }
 		subjects = append(subjects, t("staff.mail."+kind+".subject"))
 		parts = append(parts, t("staff.mail."+kind+".body",

@@ -21,7 +21,7 @@ type Config struct {
 	// Text returns the words of a key of the staff texts in a language
 	// (web.StaffText): the mails to staff are written with them, and
 	// none can be sent without.
-	Text         func(lang, key string, args ...any) string
+	Text         beredskap.Text
 	Issuer       string        // name shown in authenticator apps; "beredskap" when empty
 	SessionIdle  time.Duration // idle timeout; 30 minutes when 0
 	SessionMax   time.Duration // absolute lifetime; 12 hours when 0
