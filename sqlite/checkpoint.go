@@ -28,9 +28,9 @@ import (
 // copy and two file syncs, 100 to 160 ms, which made every slow
 // registration during a purge. Bulk work instead paces itself between its
 // transactions (see awaitCopiedLog): once the log is past paceAfter, it
-// waits until the whole log is copied,
-// so that the next write starts the log over; while it paces, the loop
-// leaves the writer alone.
+// waits until the whole log is copied, so that the next write starts the
+// log over; while it paces, the loop leaves the writer alone.
+
 // restartAfter is the log size, in pages, above which the loop checkpoints
 // through the writer (about 16 MiB with 4 KiB pages). A variable, so that
 // a test can lower it.
@@ -149,10 +149,10 @@ func (db *DB) checkpointOnce(ctx context.Context) {
 
 // awaitCopiedLog paces bulk work, between two of its transactions, on the
 // log. When the last round found the log past paceAfter, it waits until
-// the whole log is copied, so that the next write starts it over: it waits for a round begun after the
-// call, which copies all the work wrote, and then makes sure on the
-// writer's connection that no write came since; registrations go on
-// meanwhile. When writes did come, it tries again, and after
+// the whole log is copied, so that the next write starts it over: it
+// waits for a round begun after the call, which copies all the work
+// wrote, and then makes sure on the writer's connection that no write
+// came since; registrations go on meanwhile. When writes did come, it tries again, and after
 // copyAttempts it copies what they added through the writer's connection,
 // which holds them back for that copy. It gives up, leaving the log to a
 // later call, after twice copyAttempts.

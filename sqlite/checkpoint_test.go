@@ -15,23 +15,14 @@ import (
 // soon after, without the writer's help.
 func TestBackgroundCheckpoint(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "checkpoint.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := fillerDB(t, "checkpoint.db")
 	var auto int
 	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
 		t.Fatalf("writer's wal_autocheckpoint = %d, %v; want 0", auto, err)
 	}
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x TEXT)`); err != nil {
-		t.Fatal(err)
-	}
 	before := fileSize(t, path)
-	row := strings.Repeat("x", 4000)
 	for range 500 { // about 2 MB, far past the default autocheckpoint of 1000 pages
-		if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, row); err != nil {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, fillerRow); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,6 +34,26 @@ func TestBackgroundCheckpoint(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// fillerDB opens a database named name in a test directory, with a table
+// filler of text rows, and returns it with its path. It is closed when
+// the test ends.
+func fillerDB(t *testing.T, name string) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.write.ExecContext(context.Background(), `CREATE TABLE filler (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	return db, path
+}
+
+// fillerRow is a filler row that takes a page of its own.
+var fillerRow = strings.Repeat("x", 4000)
 
 func fileSize(t *testing.T, path string) int64 {
 	t.Helper()
@@ -62,19 +73,13 @@ func fileSize(t *testing.T, path string) int64 {
 func TestCheckpointRestartsLogUnderSteadyWrites(t *testing.T) {
 	// A log of 512 pages instead of 4096 shows the same with an eighth of
 	// the writes, which under the race detector take a minute.
-	defer func(n int) { restartAfter = n }(restartAfter)
+	// Restored after the database closes (cleanups run last first), so
+	// that its checkpoint loop never reads the variable meanwhile.
+	old := restartAfter
+	t.Cleanup(func() { restartAfter = old })
 	restartAfter = 512
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "restart.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x TEXT)`); err != nil {
-		t.Fatal(err)
-	}
-	row := strings.Repeat("x", 4000)
+	db, path := fillerDB(t, "restart.db")
 	const pageSize = 4096
 	var (
 		checkpointRows = restartAfter / 20
@@ -82,7 +87,7 @@ func TestCheckpointRestartsLogUnderSteadyWrites(t *testing.T) {
 	)
 	var largest int64
 	for i := 1; i <= rows; i++ {
-		if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, row); err != nil {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, fillerRow); err != nil {
 			t.Fatal(err)
 		}
 		largest = max(largest, fileSize(t, path+"-wal"))
@@ -102,20 +107,11 @@ func TestCheckpointRestartsLogUnderSteadyWrites(t *testing.T) {
 // as a round of the loop would tell it.
 func TestPacedWorkStartsLogOver(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "paced.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x TEXT)`); err != nil {
-		t.Fatal(err)
-	}
-	row := strings.Repeat("x", 4000) // a page each
+	db, _ := fillerDB(t, "paced.db")
 	insert := func(n int) error {
 		return db.inWriteTx(ctx, func(tx *sql.Tx) error {
 			for range n {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, row); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO filler VALUES (?)`, fillerRow); err != nil {
 					return err
 				}
 			}
