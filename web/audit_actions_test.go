@@ -2,9 +2,7 @@ package web_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -25,33 +23,7 @@ var actionCode = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 // literal in the same function is found through that assignment.
 func auditActions(t *testing.T) []string {
 	t.Helper()
-	fset := token.NewFileSet()
-	var files []*ast.File
-	dirOf := map[*ast.File]string{}
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != ".." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		files = append(files, f)
-		dirOf[f] = filepath.Dir(path)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := parseModule(t)
 
 	// sinks are the functions (directory/name) whose argument at an index
 	// is an audited action.
@@ -59,27 +31,9 @@ func auditActions(t *testing.T) []string {
 	found := map[string]bool{}
 	for changed := true; changed; {
 		changed = false
-		for _, f := range files {
-			dir := dirOf[f]
+		for _, f := range src.files {
+			dir := src.dirOf[f]
 			imports := importDirs(f)
-			sink := func(fun ast.Expr) (int, bool) {
-				switch fun := fun.(type) {
-				case *ast.Ident:
-					i, ok := sinks[dir+"/"+fun.Name]
-					return i, ok
-				case *ast.SelectorExpr:
-					if x, ok := fun.X.(*ast.Ident); ok && imports[x.Name] != "" {
-						i, ok := sinks[imports[x.Name]+"/"+fun.Sel.Name]
-						return i, ok
-					}
-					for k, i := range sinks { // a method: any function of that name
-						if strings.HasSuffix(k, "/"+fun.Sel.Name) {
-							return i, true
-						}
-					}
-				}
-				return 0, false
-			}
 			for _, decl := range f.Decls {
 				fn, ok := decl.(*ast.FuncDecl)
 				if !ok || fn.Body == nil {
@@ -108,7 +62,7 @@ func auditActions(t *testing.T) []string {
 				ast.Inspect(fn.Body, func(n ast.Node) bool {
 					switch n := n.(type) {
 					case *ast.CallExpr:
-						if i, ok := sink(n.Fun); ok && i < len(n.Args) {
+						if i, ok := sinkIndex(sinks, imports, dir, n.Fun); ok && i < len(n.Args) {
 							record(n.Args[i])
 						}
 					case *ast.CompositeLit:
@@ -138,6 +92,29 @@ func auditActions(t *testing.T) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// sinkIndex returns the index of the argument of interest of the function
+// fun calls, when it is one of sinks (directory/name): fun is a function
+// of dir, a function of a package f imports (imports, see importDirs), or
+// a method, taken as any function of that name.
+func sinkIndex(sinks map[string]int, imports map[string]string, dir string, fun ast.Expr) (int, bool) {
+	switch fun := fun.(type) {
+	case *ast.Ident:
+		i, ok := sinks[dir+"/"+fun.Name]
+		return i, ok
+	case *ast.SelectorExpr:
+		if x, ok := fun.X.(*ast.Ident); ok && imports[x.Name] != "" {
+			i, ok := sinks[imports[x.Name]+"/"+fun.Sel.Name]
+			return i, ok
+		}
+		for k, i := range sinks {
+			if strings.HasSuffix(k, "/"+fun.Sel.Name) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // importDirs maps the names f imports packages of this module under to

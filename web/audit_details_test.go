@@ -36,10 +36,9 @@ type auditSample struct {
 	text, where string
 }
 
-// parseModule parses every non-test Go file of the module. The test
-// stores of storetest/ are left out: their entries only ever exist inside
-// a test.
-func parseModule(t *testing.T) *auditSource {
+// parseModule parses every non-test Go file of the module, leaving out
+// the directories named in skip.
+func parseModule(t *testing.T, skip ...string) *auditSource {
 	t.Helper()
 	src := &auditSource{fset: token.NewFileSet(), funcs: map[string][]sourceFunc{}, dirOf: map[*ast.File]string{}}
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
@@ -47,7 +46,7 @@ func parseModule(t *testing.T) *auditSource {
 			return err
 		}
 		if d.IsDir() {
-			if name := d.Name(); path != ".." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "storetest") {
+			if name := d.Name(); path != ".." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || slices.Contains(skip, name)) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -491,24 +490,6 @@ func auditValues(t *testing.T, src *auditSource) (objects, details []auditSample
 		for _, f := range src.files {
 			dir := src.dirOf[f]
 			imports := importDirs(f)
-			sinkOf := func(sinks map[string]int, fun ast.Expr) (int, bool) {
-				switch fun := fun.(type) {
-				case *ast.Ident:
-					i, ok := sinks[dir+"/"+fun.Name]
-					return i, ok
-				case *ast.SelectorExpr:
-					if x, ok := fun.X.(*ast.Ident); ok && imports[x.Name] != "" {
-						i, ok := sinks[imports[x.Name]+"/"+fun.Sel.Name]
-						return i, ok
-					}
-					for k, i := range sinks {
-						if strings.HasSuffix(k, "/"+fun.Sel.Name) {
-							return i, true
-						}
-					}
-				}
-				return 0, false
-			}
 			for _, decl := range f.Decls {
 				fn, ok := decl.(*ast.FuncDecl)
 				if !ok || fn.Body == nil {
@@ -534,10 +515,10 @@ func auditValues(t *testing.T, src *auditSource) (objects, details []auditSample
 				ast.Inspect(fn.Body, func(n ast.Node) bool {
 					switch n := n.(type) {
 					case *ast.CallExpr:
-						if i, ok := sinkOf(objectSinks, n.Fun); ok && i < len(n.Args) {
+						if i, ok := sinkIndex(objectSinks, imports, dir, n.Fun); ok && i < len(n.Args) {
 							toSink(objectSinks, &objects, n.Args[i])
 						}
-						if i, ok := sinkOf(detailSinks, n.Fun); ok && i < len(n.Args) {
+						if i, ok := sinkIndex(detailSinks, imports, dir, n.Fun); ok && i < len(n.Args) {
 							toSink(detailSinks, &details, n.Args[i])
 						}
 					case *ast.AssignStmt:
@@ -655,7 +636,9 @@ var rawAuditText = regexp.MustCompile(`\b[a-z][a-z_]*=\S|\b[a-z][a-z_]*:[a-z0-9]
 // or an ISO instant. A clause that is only a value the code does not fix
 // (a reason typed by a person: "x") is shown as written.
 func TestEveryAuditDetailHasWords(t *testing.T) {
-	objects, details := auditValues(t, parseModule(t))
+	// The test stores of storetest/ are left out: their entries only ever
+	// exist inside a test.
+	objects, details := auditValues(t, parseModule(t, "storetest"))
 	// The walk must reach the details of every area and follow values
 	// through helpers, variables and callers; a broken walk that finds
 	// few would pass otherwise.
