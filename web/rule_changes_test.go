@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"beredskap/web"
 )
 
@@ -21,12 +23,7 @@ func TestRuleChangesPage(t *testing.T) {
 		"nn": {"24 timar før ankomst", "Gjeld ikkje lenger:"},
 		"en": {"24 hours before arrival", "No longer:", "25 January 2021"},
 	} {
-		resp := ts.get(t, "/rules/changes?from=2021-01-22&to=2021-01-25&lang="+lang)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: status %d", lang, resp.StatusCode)
-		}
-		doc := document(t, resp)
-		text := doc.Find("#changes").Text() + doc.Find("#changes-heading").Text()
+		doc, text := ruleChanges(t, ts, "2021-01-22", "2021-01-25", lang)
 		for _, w := range want {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s: the changes lack %q:\n%s", lang, w, text)
@@ -44,12 +41,7 @@ func TestRuleChangesPage(t *testing.T) {
 		"nn": {"Gjeld ikkje lenger:", "koronatest etter ankomst"},
 		"en": {"No longer:", "covid-19 test after arrival", "1 February 2022"},
 	} {
-		resp := ts.get(t, "/rules/changes?from=2022-01-26&to=2022-02-01-2300&lang="+lang)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: status %d", lang, resp.StatusCode)
-		}
-		doc := document(t, resp)
-		text := doc.Find("#changes").Text() + doc.Find("#changes-heading").Text()
+		_, text := ruleChanges(t, ts, "2022-01-26", "2022-02-01-2300", lang)
 		for _, w := range want {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s: the changes of 1 February 2022 lack %q:\n%s", lang, w, text)
@@ -66,4 +58,16 @@ func TestRuleChangesPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find("#changes").Text(), "no entry measures") {
 		t.Errorf("the default page (the last two versions) does not show the end of the measures: %d", resp.StatusCode)
 	}
+}
+
+// ruleChanges opens the page of what changed from one version to another
+// in lang, and returns it with the text of its heading and changes.
+func ruleChanges(t *testing.T, ts *testServer, from, to, lang string) (*goquery.Document, string) {
+	t.Helper()
+	resp := ts.get(t, "/rules/changes?from="+from+"&to="+to+"&lang="+lang)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s, %s to %s: status %d", lang, from, to, resp.StatusCode)
+	}
+	doc := document(t, resp)
+	return doc, doc.Find("#changes").Text() + doc.Find("#changes-heading").Text()
 }
