@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strings"
 
 	"beredskap"
@@ -46,8 +45,7 @@ func (v *Version) knownAfterStay(r *beredskap.Registration) error {
 	}
 	var codes []string
 	for _, c := range r.CountriesVisited {
-		country, _, _ := strings.Cut(c, "-")
-		if slices.Contains(v.unknownStay.areas, c) || slices.Contains(v.unknownStay.areas, country) {
+		if inAreas(c, v.unknownStay.areas) {
 			codes = append(codes, c)
 		}
 	}
