@@ -7,10 +7,6 @@ import "strings"
 // that check answers against it.
 func OpenAPIJSON(smsReceipts bool) []byte { return mustOpenAPI("test", "", smsReceipts) }
 
-// OpenAPIJSONAt returns the OpenAPI document of a server at baseURL with
-// the SMS provider's webhook.
-func OpenAPIJSONAt(baseURL string) []byte { return mustOpenAPI("test", baseURL, true) }
-
 // AuditClause writes one clause of an audit entry's detail in the staff
 // pages' language lang, and reports whether that language has words for
 // its form and every part of it.
