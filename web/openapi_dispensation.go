@@ -18,8 +18,8 @@ func dispensationOperations() []operation {
 			errors: map[int]string{400: badQueryText, 403: mayNot, 404: "No registration with this receipt that the " +
 				"caller may read: unknown and another municipality's answer alike."}},
 		{route: "POST /api/v1/dispensations", id: "grantDispensation", staff: true,
-			summary: "Grant a § 6j dispensation (seed 001) for a purpose and relation of the rules in force, at a " +
-				"place, within the quarantine.",
+			summary: "Grant a dispensation under § 6j of the covid-19 regulation for a purpose and relation of the " +
+				"rules in force, at a place, within the quarantine.",
 			body: ref("DispensationInput"), answers: []answer{jsonAnswer(201, "The dispensation.", "Dispensation")},
 			errors: map[int]string{403: mayNot}},
 		{route: "POST /api/v1/dispensations/{dispensation}/end", id: "endDispensation", staff: true,

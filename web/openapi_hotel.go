@@ -69,7 +69,7 @@ func stayOperations() []operation {
 			errors:  map[int]string{400: badQueryText, 403: mayNotStays}},
 		{route: "POST /api/v1/stays", id: "allocateStay", staff: true,
 			summary: "Give a registered traveller a room at a hotel. The border officer allocates land and sea arrivals, " +
-				"the hotel municipality's coordinator air arrivals (seed 004); another combination is 400 naming " +
+				"the hotel municipality's coordinator air arrivals; another combination is 400 naming " +
 				"arrival.mode. A full night is 400 naming from_day (hotel_full); an overlapping open stay 400 " +
 				"(overlapping_stay). The hotel's contact point is told by e-mail.",
 			body: ref("AllocateInput"), answers: []answer{jsonAnswer(201, "The stay.", "Stay")},
@@ -91,7 +91,7 @@ func stayOperations() []operation {
 			params: params(stay), answers: []answer{jsonAnswer(200, "The stay.", "Stay")},
 			errors: map[int]string{403: mayNotStays, 404: "No such stay."}},
 		{route: "GET /api/v1/stays/{stay}/fees", id: "feeStatement", staff: true,
-			summary: "The stay's fee statement night by night from the rule version in force each night (seed 004); " +
+			summary: "The stay's fee statement night by night from the rule version in force each night; " +
 				"with format csv or pdf as a file. The PDF is in the language Accept-Language names among nb, nn and " +
 				"en, or in bokmål followed by English when it names none of them.",
 			params:  params(stay, query("format", "csv or pdf for a file.", enum("json", "csv", "pdf"))),

@@ -38,8 +38,9 @@ func municipalOperations() []operation {
 			errors: map[int]string{403: mayNot, 404: "No followed-up traveller with that receipt that the caller may " +
 				"see (a traveller of another municipality included)."}},
 		{route: "GET /api/v1/followup/export", id: "exportFollowUpTravellers", staff: true,
-			summary: "Every traveller the filters select as CSV (UTF-8 with a byte order mark) or XLSX, with the municipal " +
-				"follow-up code lists of RULES.md as columns, as an attachment. Audited with every exported receipt.",
+			summary: "Every traveller the filters select as CSV (UTF-8 with a byte order mark) or XLSX, as an attachment; " +
+				"the last columns (quarantine_code, exemption_code, accommodation_code) hold the code lists of the " +
+				"municipalities' follow-up tools (KS Fiks innreiseoppfølging). Audited with every exported receipt.",
 			params:  append(params(query("format", "csv or xlsx.", enum("csv", "xlsx")).WithRequired(true)), filters...),
 			answers: []answer{fileAnswer("The file.", "", csvType, xlsxType)},
 			errors:  map[int]string{400: badQuery, 403: mayNot}},

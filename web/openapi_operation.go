@@ -2,6 +2,7 @@ package web
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,7 @@ func (o operation) build() (method, path string, op *openapi3.Operation) {
 	if o.body != nil {
 		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(o.body)}
 	}
-	answers := o.answers
+	answers := slices.Clone(o.answers)
 	for status, text := range o.errorAnswers() {
 		answers = append(answers, answer{status, text, jsonOf(ref("Error"))})
 	}
@@ -167,8 +168,9 @@ func pageSize(description string) *openapi3.Parameter {
 	return query("limit", description, openapi3.NewIntegerSchema().WithMin(1).WithMax(beredskap.MaxPageSize))
 }
 
-// paging returns the parameters of a list read a page at a time.
-func paging(params ...*openapi3.Parameter) []*openapi3.Parameter {
-	return append(params, pageSize("Page size, 1 to 200; 50 when absent."),
+// paging returns filters and the parameters of a list read a page at a
+// time.
+func paging(filters ...*openapi3.Parameter) []*openapi3.Parameter {
+	return append(slices.Clip(filters), pageSize("Page size, 1 to 200; 50 when absent."),
 		query("page_token", "The next_page_token of the previous page.", openapi3.NewStringSchema()))
 }
