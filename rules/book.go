@@ -49,12 +49,9 @@ type Version struct {
 	// next version are refused.
 	CoveredUntil time.Time
 
-	// unknownStay, when set, names the areas a stay in which this version
-	// does not know the rules for; such arrivals are refused.
-	unknownStay *afterStay
-	ruleSet     beredskap.RuleSetRef
-	p           *params
-	followUp    *FollowUpParams
+	ruleSet  beredskap.RuleSetRef
+	p        *params
+	followUp *FollowUpParams
 	// dispensation is nil before § 6j (2020-12-23 12:00).
 	dispensation *DispensationParams
 	cases        []exampleCase

@@ -34,9 +34,6 @@ type versionFile struct {
 	FollowUp       *followUpFile     `yaml:"follow_up"`
 	Dispensation   *dispensationFile `yaml:"dispensation"`
 	Cases          []caseFile        `yaml:"cases"`
-	// NotEncodedAfterStay, when set, refuses arrivals after a stay in the
-	// areas it names: the version does not know the rules for them.
-	NotEncodedAfterStay *notEncodedFile `yaml:"not_encoded_after_stay"`
 }
 
 // Source names the document a rule version rests on: the amendment's

@@ -360,7 +360,6 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	} else {
 		v.p = k.params(&f)
 	}
-	v.unknownStay = k.notEncodedAfterStay(f.NotEncodedAfterStay)
 	v.followUp = k.followUp(f.FollowUp, v.p.days)
 	v.dispensation = k.dispensation(f.Dispensation)
 	if k.err != nil {
