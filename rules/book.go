@@ -29,6 +29,9 @@ type Book struct {
 	texts    *catalogue
 	red      *classification
 	codes    map[string]bool // every reason and warning code the versions can give
+	// amendments are the sources of all versions by id, for citations
+	// that name another version's amendment.
+	amendments map[string]Source
 }
 
 // Version is one rule version (regelversjon): what the rules in force from
@@ -99,6 +102,9 @@ func Load(fsys fs.FS) (*Book, error) {
 	}
 	base, err := loadBase(fsys)
 	if err != nil {
+		return nil, err
+	}
+	if b.amendments, err = loadAmendments(fsys); err != nil {
 		return nil, err
 	}
 	names, err := fs.Glob(fsys, "versions/*.yaml")

@@ -38,7 +38,9 @@ type versionFile struct {
 
 // Source names the document a rule version rests on: the amendment's
 // title, the paragraphs it changed, the date it was made (YYYY-MM-DD), its
-// number at Lovdata (such as FOR-2021-01-15-93) when verified, and a URL.
+// number in Norsk Lovtidend (93 for FOR-2021-01-15-93) when verified, and
+// a URL, which for a numbered amendment is its address at Lovdata (see
+// checkSource).
 type Source struct {
 	Title     string `yaml:"title" json:"title"`
 	Paragraph string `yaml:"paragraph" json:"paragraph"`
@@ -62,7 +64,7 @@ func (s Source) String() string {
 		out += " (" + s.Date + ")"
 	}
 	if s.Number != "" {
-		out += " " + s.Number
+		out += " FOR-" + s.Date + "-" + s.Number
 	}
 	if s.URL != "" {
 		out += " " + s.URL
