@@ -148,11 +148,15 @@ func TestPacedWorkStartsLogOver(t *testing.T) {
 	db.log.mu.Lock()
 	db.log.pages = paceAfter + 1
 	db.log.mu.Unlock()
+	called := time.Now()
 	if err := db.awaitCopiedLog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if !db.log.paced() {
-		t.Error("the log is not marked as paced after awaitCopiedLog")
+	db.log.mu.Lock()
+	pacing, pacedAt := db.log.pacing, db.log.pacedAt
+	db.log.mu.Unlock()
+	if pacing != 0 || pacedAt.Before(called) {
+		t.Errorf("after awaitCopiedLog: %d calls pacing, paced at %v; want 0 and the end of the call", pacing, pacedAt)
 	}
 	close(stop)
 	if err := <-others; err != nil {
