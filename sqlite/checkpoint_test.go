@@ -219,13 +219,11 @@ func TestPacedWorkStartsLogOver(t *testing.T) {
 	if err := db.awaitCopiedLog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Whether the loop still counts the pacing as recent (logState.paced)
-	// depends on how long the pacing took; when it began does not.
 	db.log.mu.Lock()
-	pacedAt := db.log.pacedAt
+	pacing, pacedAt := db.log.pacing, db.log.pacedAt
 	db.log.mu.Unlock()
-	if pacedAt.Before(called) {
-		t.Errorf("the log was last marked as paced at %v, before awaitCopiedLog was called (%v)", pacedAt, called)
+	if pacing != 0 || pacedAt.Before(called) {
+		t.Errorf("after awaitCopiedLog: %d calls pacing, paced at %v; want 0 and the end of the call", pacing, pacedAt)
 	}
 	close(stop)
 	if err := <-others; err != nil {
