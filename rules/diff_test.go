@@ -39,10 +39,12 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "dark red country or area, or in a grey country"},
 		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "PCR test 7 days after arrival"},
 		{"2021-07-05", "2021-09-25-1600", rules.ChangeRemoved, "dark red country or area, or in a grey country"},
-		// Certificates of the EU's system, refused before 5 July (leka-camp.no,
-		// the government's announcement of 18.6.2021: «Sverige har ikke sitt
-		// koronasertifikat klart»), accepted from then (vg.no, July 2021).
-		{"2021-06-19-1200", "2021-07-05", rules.ChangeChanged, "EU's rules for digital COVID certificates"},
+		// Certificates of the EU's system, refused before 24 June 2021
+		// (leka-camp.no, the government's announcement of 18.6.2021:
+		// «Sverige har ikke sitt koronasertifikat klart»), accepted from
+		// then (gartnerforbundet.no, the government: «Fra 24. juni kan Norge
+		// verifisere andre EU/EØS-lands koronasertifikater»).
+		{"2021-06-19-1200", "2021-06-24", rules.ChangeChanged, "EU's rules for digital COVID certificates"},
 	} {
 		from, ok1 := b.Version(tc.from)
 		to, ok2 := b.Version(tc.to)

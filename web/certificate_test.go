@@ -73,11 +73,11 @@ func TestCovidCertificateThroughTheAPI(t *testing.T) {
 		field, reason string
 	}{
 		{"not encoded week", autumn2021(t, []string{"FR"}, nil), "countries_visited", "classification_not_encoded"},
-		// Which countries' certificates of the EU's system were accepted
-		// changed from day to day in late June 2021: the version of 19 June
-		// refuses one.
-		{"EU certificate in June 2021", contractWith(t, func(m map[string]any) {
-			m["arrival_time"], m["countries_visited"] = "2021-06-28T10:00:00+02:00", []string{"US"}
+		// Before Norway connected to the EU's gateway on 24 June 2021 only
+		// the Danish certificate of the EU's system could be verified: the
+		// version of 19 June refuses one.
+		{"EU certificate before 24 June 2021", contractWith(t, func(m map[string]any) {
+			m["arrival_time"], m["countries_visited"] = "2021-06-22T10:00:00+02:00", []string{"US"}
 			m["covid_certificate"] = eu
 		}), "covid_certificate.system", "certificate_not_encoded"},
 		{"status without system", autumn2021(t, []string{"US"}, map[string]any{"status": "vaccinated"}),
