@@ -10,7 +10,7 @@ import (
 
 // DefaultBudget is how long a purge transaction of registrations runs
 // unless Config.Budget says otherwise.
-const DefaultBudget = 2 * time.Millisecond
+const DefaultBudget = 6 * time.Millisecond
 
 // Config tunes the purge.
 type Config struct {
