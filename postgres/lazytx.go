@@ -15,8 +15,8 @@ import (
 // lazyTx is a transaction on a pooled connection whose BEGIN is sent in
 // the same round trip as its first statement (pgx's Batch.BeginTx),
 // instead of in one of its own, and a transaction that runs no statement
-// sends nothing. A statement may also be held back to travel with the
-// next one or with COMMIT (staffTx.Audit holds its entry): an audited read
+// sends nothing. Its owner may hold a statement back to travel with the
+// next one or with COMMIT (staffTx.Audit holds its entry; see before): an audited read
 // (the query, the audit entry, COMMIT) takes two round trips instead of
 // four (issue 15, item 11). Statements
 // that cannot travel in a batch (COPY, a savepoint, a batch of the
@@ -29,8 +29,10 @@ type lazyTx struct {
 	// connection went back to the pool.
 	tx       pgx.Tx
 	released bool
-	// held runs a statement held back (see hold) before the next one.
-	held func(context.Context) error
+	// before, when set, sends what its owner held back (staffTx holds an
+	// audit entry) ahead of each statement the transaction sends, unless
+	// it went with COMMIT first.
+	before func(context.Context) error
 	// pending is the request's authentication whose auth epoch the
 	// transaction reads right after BEGIN, in the same round trip; moved
 	// is set when the epoch moved, and the transaction then runs no
@@ -125,24 +127,16 @@ func (t *lazyTx) confirm(br pgx.BatchResults) error {
 	return nil
 }
 
-// hold makes run send a statement held back, by itself, before the
-// transaction's next statement, unless commitWith sends it with COMMIT
-// first. A later hold replaces it.
-func (t *lazyTx) hold(run func(context.Context) error) { t.held = run }
-
-// sendHeld sends the statement held back, if there is one.
+// sendHeld sends what the owner held back, if anything (see before).
 func (t *lazyTx) sendHeld(ctx context.Context) error {
-	run := t.held
-	if run == nil {
+	if t.before == nil {
 		return nil
 	}
-	t.held = nil
-	return run(ctx)
+	return t.before(ctx)
 }
 
 // commitWith sends b's statements, which must end with COMMIT, in one
-// round trip, after BEGIN when the transaction has not begun, instead of a
-// statement held back. When they succeed, the transaction has ended and the
+// round trip, after BEGIN when the transaction has not begun. When they succeed, the transaction has ended and the
 // connection is released. When one fails, the transaction is left as the
 // failure left it, to be rolled back or, in a failed transaction block,
 // repaired (rolled back to a savepoint) and committed.
@@ -150,7 +144,6 @@ func (t *lazyTx) commitWith(ctx context.Context, b *pgx.Batch) error {
 	if err := t.usable(); err != nil {
 		return err
 	}
-	t.held = nil
 	if t.pending != nil {
 		// COMMIT must not travel with the read of the epoch that may
 		// forbid it.
@@ -341,7 +334,6 @@ func (t *lazyTx) Rollback(ctx context.Context) error {
 	if t.released {
 		return pgx.ErrTxClosed
 	}
-	t.held = nil
 	var err error
 	if t.tx != nil {
 		if err = t.tx.Rollback(ctx); errors.Is(err, pgx.ErrTxClosed) {

@@ -77,6 +77,7 @@ func (s *StaffStore) runOnce(ctx context.Context, opts pgx.TxOptions, readOnly b
 	defer tx.Rollback(context.Background())
 	tx.pending = p
 	t := &staffTx{tx: tx, lazy: tx, db: s.db, clock: s.clock, readOnly: readOnly}
+	tx.before = t.sendAudit
 	err = fn(ctx, t)
 	if tx.moved {
 		return errAuthMoved
@@ -105,8 +106,9 @@ func (s *StaffStore) runOnce(ctx context.Context, opts pgx.TxOptions, readOnly b
 
 // staffTx is one transaction of a StaffStore on db. head is the audit
 // trail's head after the last entry Audit appended, nil before the first;
-// held is that entry while it waits to travel with the next statement or
-// COMMIT (see Audit).
+// held is that entry while it waits to travel with the next statement (the
+// lazy transaction sends it first: sendAudit) or COMMIT (see Audit); it is
+// kept here only.
 type staffTx struct {
 	tx       pgx.Tx
 	lazy     *lazyTx
