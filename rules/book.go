@@ -29,6 +29,9 @@ type Book struct {
 	texts    *catalogue
 	red      *classification
 	codes    map[string]bool // every reason and warning code the versions can give
+	// amendments are the sources of all versions by id, for citations
+	// that name another version's amendment.
+	amendments map[string]Source
 }
 
 // Version is one rule version (regelversjon): what the rules in force from
@@ -46,12 +49,9 @@ type Version struct {
 	// next version are refused.
 	CoveredUntil time.Time
 
-	// unknownStay, when set, names the areas a stay in which this version
-	// does not know the rules for; such arrivals are refused.
-	unknownStay *afterStay
-	ruleSet     beredskap.RuleSetRef
-	p           *params
-	followUp    *FollowUpParams
+	ruleSet  beredskap.RuleSetRef
+	p        *params
+	followUp *FollowUpParams
 	// dispensation is nil before § 6j (2020-12-23 12:00).
 	dispensation *DispensationParams
 	cases        []exampleCase
@@ -102,6 +102,9 @@ func Load(fsys fs.FS) (*Book, error) {
 	}
 	base, err := loadBase(fsys)
 	if err != nil {
+		return nil, err
+	}
+	if b.amendments, err = loadAmendments(fsys); err != nil {
 		return nil, err
 	}
 	names, err := fs.Glob(fsys, "versions/*.yaml")

@@ -12,9 +12,11 @@ import (
 // are separated by ";". A part "§ 5(2)(a)" is covid-19-forskriften § 5,
 // second paragraph (ledd), letter a; "§ 6j" the whole paragraph. A part
 // "@circular_g07" is the text ref.circular_g07 of texts/<lang>.yaml, for
-// sources other than the regulation. Paragraphs of the regulation are
+// sources other than the regulation; such a text names the amendment of a
+// version by {amendment:<version id>}. Paragraphs of the regulation are
 // cited as worded in the version, with the version's in-force instant and
-// the amendment (date and Lovdata number) that made it.
+// the amendment (date and Lovtidend number) that made it: both ways render
+// the amendment with the text cite.amended (see amendment.go).
 
 // paragraphRef is one parsed "§ n(ledd)(letter)" part.
 type paragraphRef struct {
@@ -78,26 +80,37 @@ func parseParagraph(s string) (paragraphRef, error) {
 type citer struct {
 	c      *catalogue
 	suffix []string // by language: the version's in-force instant and amendment
+	// amendments are the other versions' amendments by version id, for
+	// texts of sources that cite them ({amendment:ID}).
+	amendments vars
 }
 
-// newCiter prepares the citation suffix of a version in every language.
-func newCiter(c *catalogue, from time.Time, src Source) (*citer, error) {
-	k := &citer{c: c, suffix: make([]string, len(c.langs))}
-	made, err := time.Parse(time.DateOnly, src.Date)
-	if err != nil {
-		return nil, fmt.Errorf("source.date %q must be a date written YYYY-MM-DD", src.Date)
-	}
-	key := "cite.version"
-	if src.Number == "" {
-		// Without a verified Lovdata number the amendment is not named.
-		key = "cite.version_unnumbered"
+// newCiter prepares the citation suffix of a version in every language,
+// and the amendments that the texts of sources may cite.
+func newCiter(c *catalogue, from time.Time, src Source, amendments map[string]Source) (*citer, error) {
+	k := &citer{c: c, suffix: make([]string, len(c.langs)), amendments: vars{}}
+	if field, msg := checkSource(src); field != "" {
+		return nil, fmt.Errorf("%s: %s", field, msg)
 	}
 	for l := range c.langs {
-		t, err := k.fill(l, key, vars{"from": k.instant(l, from), "date": k.date(l, made), "number": src.Number})
+		amended, err := k.amended(l, src)
 		if err != nil {
 			return nil, err
 		}
-		k.suffix[l] = t
+		if k.suffix[l], err = k.fill(l, "cite.version", vars{"from": k.instant(l, from), "amended": amended}); err != nil {
+			return nil, err
+		}
+	}
+	for id, s := range amendments {
+		texts := make([]string, len(c.langs))
+		for l := range c.langs {
+			t, err := k.amended(l, s)
+			if err != nil {
+				return nil, fmt.Errorf("version %s: %v", id, err)
+			}
+			texts[l] = t
+		}
+		k.amendments["amendment:"+id] = func(l int) string { return texts[l] }
 	}
 	return k, nil
 }
@@ -152,6 +165,9 @@ func (k *citer) cite(ref string) ([]string, error) {
 			t, ok := k.c.text(l, "ref."+key)
 			if !ok {
 				return nil, fmt.Errorf("source @%s has no text ref.%s in texts/%s.yaml", key, key, fallbackLanguage)
+			}
+			if t, err = k.c.fill(l, t, k.amendments); err != nil {
+				return nil, fmt.Errorf("source @%s: text ref.%s: %v (an amendment is cited as {amendment:<version id>})", key, key, err)
 			}
 			parts = append(parts, t)
 		}

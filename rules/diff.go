@@ -72,7 +72,6 @@ func (b *Book) Diff(from, to *Version, lang string) []Change {
 	d.msg(p.insteadMsg(), q.insteadMsg())
 	d.notices(p.tests, q.tests)
 	d.notices(p.notices, q.notices)
-	d.msg(from.unknownStayMsg(), to.unknownStayMsg())
 	if !to.CoveredUntil.IsZero() && !to.CoveredUntil.Equal(from.CoveredUntil) {
 		k := citer{c: b.texts}
 		d.add(ChangeChanged, "diff.covered_until", vars{"date": k.instant(d.l, to.CoveredUntil.In(b.oslo))})

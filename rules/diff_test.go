@@ -39,10 +39,12 @@ func TestDiffNamesTheConditionsOf2021(t *testing.T) {
 		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "dark red country or area, or in a grey country"},
 		{"2021-05-09-1200", "2021-07-05", rules.ChangeAdded, "PCR test 7 days after arrival"},
 		{"2021-07-05", "2021-09-25-1600", rules.ChangeRemoved, "dark red country or area, or in a grey country"},
-		// Certificates of the EU's system, refused before 5 July (leka-camp.no,
-		// the government's announcement of 18.6.2021: «Sverige har ikke sitt
-		// koronasertifikat klart»), accepted from then (vg.no, July 2021).
-		{"2021-06-19-1200", "2021-07-05", rules.ChangeChanged, "EU's rules for digital COVID certificates"},
+		// Certificates of the EU's system, refused before 24 June 2021
+		// (leka-camp.no, the government's announcement of 18.6.2021:
+		// «Sverige har ikke sitt koronasertifikat klart»), accepted from
+		// then (gartnerforbundet.no, the government: «Fra 24. juni kan Norge
+		// verifisere andre EU/EØS-lands koronasertifikater»).
+		{"2021-06-19-1200", "2021-06-24", rules.ChangeChanged, "EU's rules for digital COVID certificates"},
 	} {
 		from, ok1 := b.Version(tc.from)
 		to, ok2 := b.Version(tc.to)
@@ -81,13 +83,20 @@ func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
 	if !found {
 		t.Errorf("2022-01-26 -> 2022-02-01-2300 does not say the test after arrival ended: %+v", diff("2022-01-26", "2022-02-01-2300"))
 	}
-	// From 15 December 2021 the rules after a stay in southern Africa are
-	// not known (no source after thelocal.no 28.11.2021): the diff says
-	// such arrivals cannot be decided, and nothing else.
-	sa := diff("2021-12-03", "2021-12-15")
-	if len(sa) != 1 || sa[0].Kind != rules.ChangeAdded || !strings.Contains(sa[0].Text, "South Africa") ||
-		!strings.Contains(sa[0].Text, "cannot decide") {
-		t.Errorf("2021-12-03 -> 2021-12-15: %+v; want one added line saying arrivals after southern Africa cannot be decided", sa)
+	// The rules of 3 December continue on 15 December (urlaub.check24.de
+	// 15.12.2021), and the southern Africa measures end from the night to
+	// Thursday 23 December (aftenposten.no, NTB 22.12.2021): the diff says
+	// nothing changed on the 15th, and on the 23rd that the hotel after a
+	// stay there is gone.
+	if same := diff("2021-12-03", "2021-12-15"); len(same) != 0 {
+		t.Errorf("2021-12-03 -> 2021-12-15: %+v; want no change", same)
+	}
+	found = false
+	for _, c := range diff("2021-12-15", "2021-12-23") {
+		found = found || (c.Kind == rules.ChangeRemoved && strings.Contains(c.Text, "quarantine hotel") && strings.Contains(c.Text, "South Africa"))
+	}
+	if !found {
+		t.Errorf("2021-12-15 -> 2021-12-23 does not say the hotel after southern Africa ended: %+v", diff("2021-12-15", "2021-12-23"))
 	}
 	// Commuters and transport personnel stay exempt from the tests when
 	// the quarantine ends (rakkestad.kommune.no 24.1.2022: testing
@@ -96,7 +105,7 @@ func TestDiffNamesTheEndOfTheTestAfterArrival(t *testing.T) {
 	for _, tc := range []struct {
 		a, z string
 		kind string
-	}{{"2021-12-15", "2022-01-26", rules.ChangeAdded}, {"2022-02-01-2300", "2022-02-13", rules.ChangeRemoved}} {
+	}{{"2021-12-23", "2022-01-26", rules.ChangeAdded}, {"2022-02-01-2300", "2022-02-13", rules.ChangeRemoved}} {
 		found := false
 		for _, c := range diff(tc.a, tc.z) {
 			found = found || (c.Kind == tc.kind && strings.Contains(c.Text, "cross-border commuting") && strings.Contains(c.Text, "testing"))

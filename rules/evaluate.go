@@ -48,9 +48,6 @@ func (b *Book) Evaluate(r *beredskap.Registration, lang string) (beredskap.Decis
 		return beredskap.Decision{}, beredskap.Invalid("covid_certificate.system", "certificate_not_encoded",
 			"whether a certificate of this system exempted at the arrival is not encoded; no decision can be made for it")
 	}
-	if err := v.knownAfterStay(r); err != nil {
-		return beredskap.Decision{}, err
-	}
 	by, bm, bd, ok := parseDate(r.Traveller.BirthDate)
 	if !ok {
 		return beredskap.Decision{}, beredskap.Invalid("traveller.birth_date", "format_date", "must be a date written YYYY-MM-DD")

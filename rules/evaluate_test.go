@@ -485,18 +485,51 @@ func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 	}
 }
 
+// A reason that rests on the rule of an earlier amendment names that
+// amendment by its date and Lovtidend number, in the version that
+// continues the rule too: the test after arrival for everyone was made by
+// FOR-2021-12-02-3338 (its text in Norsk Lovtidend), and still applies to
+// an arrival on 20 December 2021 under the version of 15 December.
+func TestReasonsNameTheAmendmentOfTheirRule(t *testing.T) {
+	b := mustBook(t)
+	r := base()
+	r.CountriesVisited = []string{"PL"}
+	want := map[string]string{
+		"nb": "covid-19-forskriften slik den lød fra 3. desember 2021 (test etter ankomst for alle), endret ved forskrift 2. desember 2021 nr. 3338",
+		"nn": "covid-19-forskrifta slik ho lydde frå 3. desember 2021 (test etter framkomst for alle), endra ved forskrift 2. desember 2021 nr. 3338",
+		"en": "the covid-19 regulation as in force from 3 December 2021 (a test after arrival for everyone), amended by the regulation of 2 December 2021 No. 3338",
+	}
+	for _, arrival := range []string{"2021-12-05T12:00:00+01:00", "2021-12-20T12:00:00+01:00"} {
+		r.ArrivalTime = arrival
+		for lang, w := range want {
+			d, err := b.Evaluate(&r, lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, x := range d.Reasons {
+				found = found || strings.Contains(x.Ref, w)
+			}
+			if !found {
+				t.Errorf("%s %s (%s): no reason cites %q; reasons %+v", arrival, lang, d.RuleSet.ID, w, d.Reasons)
+			}
+		}
+	}
+}
+
 // Every reason cites the regulation in the decision's language with the
-// version's in-force instant, and the amendment's Lovdata number where it
-// is verified (luroy.kommune.no: FOR-2021-01-15-93); no text people read
-// names a seed or a design document.
+// version's in-force instant, and the amendment by date and Lovtidend
+// number where it is verified (luroy.kommune.no and Lovdata's Lovtidend
+// register: FOR-2021-01-15-93); no text people read names a seed or a
+// design document.
 func TestCitationsInPlainWords(t *testing.T) {
 	b := mustBook(t)
 	r := base()
 	r.ArrivalTime = "2021-01-19T10:00:00+01:00"
 	for lang, want := range map[string]string{
-		"nb": "covid-19-forskriften § 5 første ledd (slik den lød fra 18. januar 2021 kl. 17.00; endret ved forskrift 15. januar 2021, FOR-2021-01-15-93)",
-		"nn": "covid-19-forskrifta § 5 første ledd (slik ho lydde frå 18. januar 2021 kl. 17.00; endra ved forskrift 15. januar 2021, FOR-2021-01-15-93)",
-		"en": "Covid-19 regulation (covid-19-forskriften) section 5 first paragraph (as in force from 18 January 2021 at 17.00; amended by the regulation of 15 January 2021, FOR-2021-01-15-93)",
+		"nb": "covid-19-forskriften § 5 første ledd (slik den lød fra 18. januar 2021 kl. 17.00, endret ved forskrift 15. januar 2021 nr. 93)",
+		"nn": "covid-19-forskrifta § 5 første ledd (slik ho lydde frå 18. januar 2021 kl. 17.00, endra ved forskrift 15. januar 2021 nr. 93)",
+		"en": "Covid-19 regulation (covid-19-forskriften) section 5 first paragraph (as in force from 18 January 2021 at 17.00, amended by the regulation of 15 January 2021 No. 93)",
 	} {
 		d, err := b.Evaluate(&r, lang)
 		if err != nil {

@@ -34,14 +34,13 @@ type versionFile struct {
 	FollowUp       *followUpFile     `yaml:"follow_up"`
 	Dispensation   *dispensationFile `yaml:"dispensation"`
 	Cases          []caseFile        `yaml:"cases"`
-	// NotEncodedAfterStay, when set, refuses arrivals after a stay in the
-	// areas it names: the version does not know the rules for them.
-	NotEncodedAfterStay *notEncodedFile `yaml:"not_encoded_after_stay"`
 }
 
 // Source names the document a rule version rests on: the amendment's
 // title, the paragraphs it changed, the date it was made (YYYY-MM-DD), its
-// number at Lovdata (such as FOR-2021-01-15-93) when verified, and a URL.
+// number in Norsk Lovtidend (93 for FOR-2021-01-15-93) when verified, and
+// a URL, which for a numbered amendment is its address at Lovdata (see
+// checkSource).
 type Source struct {
 	Title     string `yaml:"title" json:"title"`
 	Paragraph string `yaml:"paragraph" json:"paragraph"`
@@ -65,7 +64,7 @@ func (s Source) String() string {
 		out += " (" + s.Date + ")"
 	}
 	if s.Number != "" {
-		out += " " + s.Number
+		out += " FOR-" + s.Date + "-" + s.Number
 	}
 	if s.URL != "" {
 		out += " " + s.URL

@@ -36,6 +36,10 @@ func FuzzRuleVersionYAML(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	amendments, err := loadAmendments(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
 	versions, err := fs.Glob(dir, "versions/2*.yaml")
 	if err != nil || len(versions) == 0 {
 		f.Fatalf("no rule versions: %v", err)
@@ -53,7 +57,7 @@ func FuzzRuleVersionYAML(f *testing.F) {
 	f.Add([]byte("&a [*a, *a]"))
 	const name = "versions/2020-11-09.yaml"
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b := &Book{oslo: oslo, texts: texts, red: red, codes: map[string]bool{}}
+		b := &Book{oslo: oslo, texts: texts, red: red, codes: map[string]bool{}, amendments: amendments}
 		fsys := fstest.MapFS{name: &fstest.MapFile{Data: data}}
 		v, err := b.loadVersion(fsys, name, base)
 		if err == nil && v == nil {

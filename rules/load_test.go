@@ -100,6 +100,19 @@ func TestLoadErrorsNameFileAndField(t *testing.T) {
 		{"test exemptions in a version with quarantine", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, "versions/2021-12-03.yaml", "tests:\n", "test_exemptions:\n  - claim: transport_personnel\n    ref: \"@test_all_2021\"\ntests:\n")
 		}, "versions/2021-12-03.yaml", "test_exemptions"},
+		{"a Lovtidend number that is no number", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2021-01-18-1700.yaml", "number: \"93\"", "number: \"FOR-2021-01-15-93\"")
+		}, "versions/2021-01-18-1700.yaml", "source.number"},
+		{"a Lovtidend number without the amendment's address at Lovdata", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2021-01-18-1700.yaml", "url: \"https://lovdata.no/dokument/LTI/forskrift/2021-01-15-93\"",
+				"url: \"https://lovdata.no/dokument/SF/forskrift/2020-03-27-470\"")
+		}, "versions/2021-01-18-1700.yaml", "source.url"},
+		{"a Lovtidend number whose date is not the amendment's", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "versions/2021-01-18-1700.yaml", "date: \"2021-01-15\"", "date: \"2021-01-18\"")
+		}, "versions/2021-01-18-1700.yaml", "source.url"},
+		{"a source text citing the amendment of an unknown version", func(t *testing.T, m fstest.MapFS) {
+			edit(t, m, "texts/nb.yaml", "{amendment:2021-12-03}", "{amendment:2021-12-04}")
+		}, "versions/2021-12-03.yaml", ""},
 		{"texts file of another language", func(t *testing.T, m fstest.MapFS) {
 			edit(t, m, "texts/nn.yaml", "language: nn", "language: nb")
 		}, "texts/nn.yaml", "language"},

@@ -336,7 +336,10 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	}
 	v.ruleSet = beredskap.RuleSetRef{ID: v.ID, InForceFrom: v.InForceFrom.Format(time.RFC3339),
 		Source: f.Source.String(), Hash: v.Hash}
-	cites, err := newCiter(b.texts, v.InForceFrom, f.Source)
+	if field, msg := checkSource(f.Source); field != "" {
+		return nil, &FileError{File: name, Field: field, Message: msg}
+	}
+	cites, err := newCiter(b.texts, v.InForceFrom, f.Source, b.amendments)
 	if err != nil {
 		return nil, &FileError{File: name, Field: "source", Message: err.Error()}
 	}
@@ -357,7 +360,6 @@ func (b *Book) loadVersion(fsys fs.FS, name string, base map[string]any) (*Versi
 	} else {
 		v.p = k.params(&f)
 	}
-	v.unknownStay = k.notEncodedAfterStay(f.NotEncodedAfterStay)
 	v.followUp = k.followUp(f.FollowUp, v.p.days)
 	v.dispensation = k.dispensation(f.Dispensation)
 	if k.err != nil {

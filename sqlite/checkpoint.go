@@ -69,7 +69,9 @@ type logState struct {
 	copied            bool
 	// ended is closed, and replaced, when a round ends.
 	ended chan struct{}
-	// pacedAt is when bulk work last paced itself.
+	// pacing counts the calls of awaitCopiedLog under way, and pacedAt is
+	// when the last one ended.
+	pacing  int
 	pacedAt time.Time
 	// kick asks the loop for a round now.
 	kick chan struct{}
@@ -106,11 +108,11 @@ func (l *logState) end(pages, copied int, ok bool) {
 	l.mu.Unlock()
 }
 
-// paced reports whether bulk work paced itself within pacedFor.
+// paced reports whether bulk work is pacing itself, or did within pacedFor.
 func (l *logState) paced() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return time.Since(l.pacedAt) < pacedFor
+	return l.pacing > 0 || time.Since(l.pacedAt) < pacedFor
 }
 
 // checkpointLoop checkpoints the write-ahead log every checkpointEvery,
@@ -162,9 +164,15 @@ func (db *DB) awaitCopiedLog(ctx context.Context) error {
 	}
 	l := db.log
 	l.mu.Lock()
-	l.pacedAt = time.Now()
+	l.pacing++
 	long := l.pages > paceAfter
 	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.pacing--
+		l.pacedAt = time.Now()
+		l.mu.Unlock()
+	}()
 	if !long {
 		return ctx.Err()
 	}

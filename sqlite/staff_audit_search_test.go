@@ -12,6 +12,7 @@ import (
 
 	"beredskap"
 	"beredskap/internal/migrate"
+	"beredskap/internal/testwait"
 )
 
 // TestSearchAuditIndexedMatchesScan checks that a search finds the same
@@ -135,11 +136,8 @@ func searchSeqs(t *testing.T, store *StaffStore, f beredskap.AuditFilter) []int6
 // to seq.
 func waitIndexed(t *testing.T, db *DB, seq int64) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); readIndexed(t, db) < seq; {
-		if time.Now().After(deadline) {
-			t.Fatalf("indexed up to %d after 30 s; want %d", readIndexed(t, db), seq)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !testwait.Until(t, func() bool { return readIndexed(t, db) >= seq }) {
+		t.Fatalf("indexed up to %d by the test's deadline; want %d", readIndexed(t, db), seq)
 	}
 }
 

@@ -39,9 +39,9 @@ func hasReason(d beredskap.Decision, code string) bool {
 // som verna, må ikkje i innreisekarantene»), also where the country's
 // classification for that week is not encoded; without one, a stay in a
 // grey country means quarantine, and a stay in a country whose week is not
-// encoded, or after a stay whose rules are not encoded, is refused naming
-// countries_visited; half a certificate is
-// refused naming the missing field.
+// encoded is refused naming countries_visited, and a certificate whose
+// acceptance is not encoded naming covid_certificate.system; half a
+// certificate is refused naming the missing field.
 func TestCovidCertificateThroughTheAPI(t *testing.T) {
 	t.Parallel()
 	ts := mustServer(t, web.Config{})
@@ -73,12 +73,13 @@ func TestCovidCertificateThroughTheAPI(t *testing.T) {
 		field, reason string
 	}{
 		{"not encoded week", autumn2021(t, []string{"FR"}, nil), "countries_visited", "classification_not_encoded"},
-		// The rules after a stay in southern Africa from 15 December 2021
-		// were not found (the version of 15 December refuses them).
-		{"southern Africa after 15 December", contractWith(t, func(m map[string]any) {
-			m["arrival_time"], m["countries_visited"] = "2021-12-18T10:00:00+01:00", []string{"ZA"}
+		// Before Norway connected to the EU's gateway on 24 June 2021 only
+		// the Danish certificate of the EU's system could be verified: the
+		// version of 19 June refuses one.
+		{"EU certificate before 24 June 2021", contractWith(t, func(m map[string]any) {
+			m["arrival_time"], m["countries_visited"] = "2021-06-22T10:00:00+02:00", []string{"US"}
 			m["covid_certificate"] = eu
-		}), "countries_visited", "not_encoded_after_stay"},
+		}), "covid_certificate.system", "certificate_not_encoded"},
 		{"status without system", autumn2021(t, []string{"US"}, map[string]any{"status": "vaccinated"}),
 			"covid_certificate.system", "required"},
 		{"unknown system", autumn2021(t, []string{"US"}, map[string]any{"status": "recovered", "system": "us"}),

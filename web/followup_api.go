@@ -188,7 +188,7 @@ func reportInputOf(r *beredskap.CallReport) reportInputJSON {
 		Outcome: string(r.Outcome), Language: r.Language, Interpreter: r.Interpreter,
 		Understood: string(r.Understood), StayingAt: r.StayingAt, Breaches: []string{}, BreachText: r.BreachText,
 		EmployerBreach: r.EmployerBreach, EmployerOrg: r.EmployerOrg, EmployerName: r.EmployerName,
-		EmployerSuspected: suspicionCodes(r.EmployerSuspected), EmployerText: r.EmployerText,
+		EmployerSuspected: namesOf(r.EmployerSuspected), EmployerText: r.EmployerText,
 	}
 	for _, k := range r.Breaches {
 		out.Breaches = append(out.Breaches, string(k))
@@ -387,12 +387,12 @@ func (s *Server) apiFollowUpTemplateSave(w http.ResponseWriter, r *http.Request)
 	writeJSON(w, http.StatusOK, templateOf(&t))
 }
 
-// suspicionCodes returns the codes of what was suspected of an employer;
-// empty, not nil, when none.
-func suspicionCodes(ss []beredskap.EmployerSuspicion) []string {
-	out := make([]string, len(ss))
-	for i, k := range ss {
-		out[i] = string(k)
+// namesOf returns codes (such as what was suspected of an employer) as
+// strings; empty, not nil, when none.
+func namesOf[S ~string](codes []S) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = string(c)
 	}
 	return out
 }

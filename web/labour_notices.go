@@ -194,7 +194,7 @@ func (s *Server) apiLabourNotices(w http.ResponseWriter, r *http.Request) {
 	body := labourNoticeList{Items: make([]labourNoticeJSON, 0, len(notices)), NextPageToken: next}
 	for _, n := range notices {
 		body.Items = append(body.Items, labourNoticeJSON{ID: n.ID, OrgNumber: n.OrgNumber, EmployerName: n.EmployerName,
-			Suspected: suspicionCodes(n.Suspected), Suspicion: n.Suspicion, Municipality: n.Municipality, ArrivalDate: n.ArrivalDate, CreatedAt: n.CreatedAt})
+			Suspected: namesOf(n.Suspected), Suspicion: n.Suspicion, Municipality: n.Municipality, ArrivalDate: n.ArrivalDate, CreatedAt: n.CreatedAt})
 	}
 	writeJSON(w, http.StatusOK, body)
 }

@@ -121,7 +121,7 @@ func muniTimelineOf(tl *followup.Timeline) muniTimelineJSON {
 	for _, n := range tl.Notices {
 		out.Notices = append(out.Notices, muniNoticeJSON{
 			ID: n.ID, ReportID: n.ReportID, OrgNumber: n.OrgNumber, EmployerName: n.EmployerName,
-			Suspected: suspicionCodes(n.Suspected), Suspicion: n.Suspicion, CreatedAt: n.CreatedAt,
+			Suspected: namesOf(n.Suspected), Suspicion: n.Suspicion, CreatedAt: n.CreatedAt,
 		})
 	}
 	for _, e := range tl.Events {

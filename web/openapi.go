@@ -3,35 +3,20 @@ package web
 import (
 	"encoding/json"
 	"maps"
-	"reflect"
-	"slices"
-	"strings"
-	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"beredskap"
 	"beredskap/rules"
 )
 
-// The OpenAPI document is built once at start from the Go types of the
-// contract, so that a field added to beredskap.Registration or
-// beredskap.Decision is documented without another edit, and every enum
-// comes from beredskap.Enumerations.
+// The OpenAPI document is built once at start from a declaration of each
+// operation (openapi_operation.go) and the schemas reflected from the Go
+// types of the contract (openapi_schema.go), so that a field added to
+// beredskap.Registration or beredskap.Decision is documented without
+// another edit, and every enum comes from beredskap.Enumerations.
 
-// schemaRules add to what reflection finds: which fields are required, the
-// enums and formats of strings, bounds and descriptions, by JSON path.
-type schemaRules struct {
-	required map[string]bool
-	// present says that every field not left out when empty is there in
-	// every value (a response), so required in the schema, while an
-	// optional enumerated string may still be empty.
-	present      bool
-	enums        map[string][]string
-	formats      map[string]string
-	descriptions map[string]string
-	bounds       map[string][2]int
-	maxItems     int
-}
-
+// registrationRules describe a registration.
 var registrationRules = schemaRules{
 	required: setOf("arrival_time", "traveller", "traveller.first_name", "traveller.last_name",
 		"traveller.birth_date", "countries_visited", "arrival", "arrival.mode", "residence", "purpose",
@@ -64,6 +49,7 @@ var registrationRules = schemaRules{
 	},
 }
 
+// decisionRules describe a decision: every field is there.
 var decisionRules = schemaRules{
 	required: allRequired,
 	enums: map[string][]string{
@@ -87,279 +73,153 @@ var decisionRules = schemaRules{
 	bounds: map[string][2]int{"hotel.exemption_group": {1, 6}, "hotel.fee_nok_per_night": {0, 100000}},
 }
 
-// allRequired marks every field as required (responses always carry all).
-var allRequired = map[string]bool{"*": true}
-
-func setOf(keys ...string) map[string]bool {
-	m := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		m[k] = true
+// publicOperations are the operations anyone may call: evaluate and
+// register an entry, and read this document.
+func publicOperations() []operation {
+	acceptLanguage := openapi3.NewHeaderParameter("Accept-Language").WithSchema(openapi3.NewStringSchema()).WithDescription(
+		"Language of the reason and warning texts: the best match among nb, nn and en; " +
+			"otherwise traveller.language, and English when the rules have no texts in that language.")
+	idempotencyKey := openapi3.NewHeaderParameter("Idempotency-Key").WithDescription(
+		"Makes a retry return the registration stored by the first request instead of storing another: at most " +
+			"200 printable ASCII characters. The same key with another body is a conflict (409).").
+		WithSchema(openapi3.NewStringSchema().WithMaxLength(MaxIdempotencyKeyLength).WithPattern(`^[\x20-\x7E]*$`))
+	invalid := "The body is not a valid registration; error.field is the JSON path of the first wrong field and " +
+		"error.problems lists every one."
+	return []operation{
+		{route: "POST /api/v1/evaluate", id: "evaluate", summary: "Decide a registration without storing it.",
+			params: params(acceptLanguage), body: ref("Registration"),
+			answers: []answer{jsonAnswer(200, "The decision, with the rule changes known to come during its quarantine.", "Evaluation")},
+			errors:  map[int]string{400: invalid}},
+		{route: "POST /api/v1/registrations", id: "register", summary: "Store a registration and return its receipt and decision.",
+			params: params(acceptLanguage, idempotencyKey), body: ref("Registration"),
+			answers: []answer{jsonAnswer(201, "Stored.", "RegistrationCreated"),
+				jsonAnswer(200, "A retry with the same Idempotency-Key and body: the registration stored before, with the "+
+					"header Idempotent-Replayed: true. Nothing new is stored.", "RegistrationCreated")},
+			errors: map[int]string{400: invalid, 409: "The Idempotency-Key was used before with another body."}},
+		{route: "GET /api/v1/openapi.json", id: "openapi", summary: "This document.", plain: true,
+			answers: []answer{{200, "The OpenAPI document.", jsonOf(openapi3.NewObjectSchema().NewRef())}}},
 	}
-	return m
 }
 
-// schema returns the JSON Schema (OpenAPI 3.1) of t, whose JSON path is path.
-// An optional enumerated string (not a list item) may also be empty.
-func (sr *schemaRules) schema(t reflect.Type, path string) map[string]any {
-	return sr.schemaOf(t, path, false)
+func params(p ...*openapi3.Parameter) []*openapi3.Parameter { return p }
+
+// publicSchemas are the schemas of the registration, its decision and the
+// errors.
+func publicSchemas() openapi3.Schemas {
+	receipt := described(openapi3.NewStringSchema().WithPattern(`^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z*~$=U]$`),
+		"Receipt code: ten Crockford base-32 symbols and a check symbol, written XXXXX-XXXXX-C.")
+	created := openapi3.NewObjectSchema()
+	created.Properties = openapi3.Schemas{"receipt": receipt, "decision": ref("Decision"), "rule_changes": ruleChangesProperty()}
+	created.Required = []string{"receipt", "decision"}
+	evaluation := schemaFor[beredskap.Decision](decisionRules)
+	evaluation.Properties["rule_changes"] = ruleChangesProperty()
+	return openapi3.Schemas{
+		"Registration":        schemaFor[beredskap.Registration](registrationRules).NewRef(),
+		"Decision":            schemaFor[beredskap.Decision](decisionRules).NewRef(),
+		"Evaluation":          evaluation.NewRef(),
+		"RuleChange":          ruleChangeSchema().NewRef(),
+		"RegistrationCreated": created.NewRef(),
+		"Error":               errorSchema().NewRef(),
+	}
 }
 
-func (sr *schemaRules) schemaOf(t reflect.Type, path string, item bool) map[string]any {
-	s := map[string]any{}
-	nullable := false
-	if t.Kind() == reflect.Pointer {
-		t, nullable = t.Elem(), true
+// errorSchema documents the body of every error answer.
+func errorSchema() *openapi3.Schema {
+	str := describedString
+	problem := openapi3.NewObjectSchema()
+	problem.Properties = openapi3.Schemas{"field": str(""), "reason": str(""), "message": str("")}
+	problem.Required = []string{"field", "reason", "message"}
+	e := openapi3.NewObjectSchema()
+	e.Properties = openapi3.Schemas{
+		"code": enum(beredskap.EINVALID, beredskap.ENOTFOUND, beredskap.ECONFLICT, beredskap.EUNAUTHORIZED,
+			beredskap.EFORBIDDEN, beredskap.ETOOLARGE, eUnsupportedMediaType, eMethodNotAllowed, beredskap.EUNAVAILABLE,
+			beredskap.EINTERNAL).NewRef(),
+		"field":      str("JSON path of the offending field (or the header name)."),
+		"reason":     str("Stable key of the problem, such as required or format_date."),
+		"message":    str("English message."),
+		"request_id": str(""),
+		"problems":   arrayOf(problem.NewRef()),
 	}
-	switch {
-	case t == reflect.TypeFor[time.Time]():
-		// An instant is written in RFC 3339.
-		s["type"], s["format"] = "string", "date-time"
-	case t.Kind() == reflect.Struct:
-		s["type"] = "object"
-		s["additionalProperties"] = false
-		props := map[string]any{}
-		var required []string
-		sr.fields(t, path, props, &required)
-		s["properties"] = props
-		if len(required) > 0 {
-			s["required"] = required
-		}
-	case t.Kind() == reflect.Slice:
-		s["type"] = "array"
-		items := sr.schemaOf(t.Elem(), path, true)
-		delete(items, "description")
-		s["items"] = items
-		if sr.maxItems > 0 {
-			s["maxItems"] = sr.maxItems
-		}
-	case t.Kind() == reflect.String:
-		s["type"] = "string"
-		if e, ok := sr.enums[path]; ok {
-			if !item && !sr.required["*"] && !sr.required[path] {
-				e = append(slices.Clone(e), "")
-			}
-			s["enum"] = e
-		}
-		if f, ok := sr.formats[path]; ok {
-			s["format"] = f
-		}
-	case t.Kind() == reflect.Bool:
-		s["type"] = "boolean"
-	case t.Kind() == reflect.Int || t.Kind() == reflect.Int64 || t.Kind() == reflect.Int32:
-		s["type"] = "integer"
-		if b, ok := sr.bounds[path]; ok {
-			s["minimum"], s["maximum"] = b[0], b[1]
-		}
-	}
-	if d, ok := sr.descriptions[path]; ok {
-		s["description"] = d
-	}
-	if nullable {
-		s["type"] = []any{s["type"], "null"}
-	}
+	e.Required = []string{"code", "message"}
+	return objectOf(openapi3.Schemas{"error": e.NewRef()}, "error")
+}
+
+// ruleChangesProperty documents the rule changes known to come during a
+// decision's quarantine.
+func ruleChangesProperty() *openapi3.SchemaRef {
+	s := arrayOf(ref("RuleChange"))
+	s.Value.Description = "The rule versions that take effect after the arrival and before the quarantine ends and change " +
+		"what is asked of the traveller, in the order they take effect; left out when there are none."
 	return s
 }
 
-// fields adds the properties of struct t, at path, to props and the names
-// of the required ones to required. As in encoding/json, the fields of an
-// embedded struct without a JSON name are the outer struct's own.
-func (sr *schemaRules) fields(t reflect.Type, path string, props map[string]any, required *[]string) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			sr.fields(f.Type, path, props, required)
-			continue
-		}
-		if name == "" || name == "-" || !f.IsExported() {
-			continue
-		}
-		p := name
-		if path != "" {
-			p = path + "." + name
-		}
-		props[name] = sr.schemaOf(f.Type, p, false)
-		// A field left out when empty is required only where named.
-		omitted := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
-		if (sr.required["*"] || sr.present) && !omitted || sr.required[p] {
-			*required = append(*required, name)
-		}
-	}
+// ruleChangeSchema documents beredskap.RuleChange.
+func ruleChangeSchema() *openapi3.Schema {
+	inForce := described(dateTime(), "The instant the rule version takes effect (Europe/Oslo offset).")
+	changes := arrayOf(enum(rules.ChangeQuarantineLifted, rules.ChangeHotelLifted, rules.ChangeHotelRequired,
+		rules.ChangeLastDay, rules.ChangeScope, rules.ChangeFee).NewRef())
+	changes.Value.Description = "What changes from the decision before it."
+	return objectOf(openapi3.Schemas{"in_force_from": inForce, "changes": changes, "decision": ref("Decision")},
+		"in_force_from", "changes", "decision")
 }
 
-func ref(name string) map[string]any {
-	return map[string]any{"$ref": "#/components/schemas/" + name}
-}
-
-func jsonContent(schema map[string]any) map[string]any {
-	return map[string]any{"application/json": map[string]any{"schema": schema}}
-}
-
-func errorResponse(description string) map[string]any {
-	return map[string]any{"description": description, "content": jsonContent(ref("Error"))}
+// The parts of the API, each its operations and the schemas they name.
+var apiParts = []struct {
+	operations func() []operation
+	schemas    func() openapi3.Schemas
+}{
+	{publicOperations, publicSchemas},
+	{staffOperations, staffSchemas},
+	{followUpOperations, followUpSchemas},
+	{municipalOperations, municipalSchemas},
+	{hotelOperations, hotelSchemas},
+	{stayOperations, staySchemas},
+	{dispensationOperations, dispensationSchemas},
+	{impactOperations, impactSchemas},
+	{retentionOperations, retentionSchemas},
 }
 
 // openAPIDocument returns the OpenAPI 3.1 document of the JSON API.
 // baseURL, when not empty, is the server the document names; smsReceipts
 // says whether the server takes the SMS provider's delivery receipts.
-func openAPIDocument(version, baseURL string, smsReceipts bool) map[string]any {
+func openAPIDocument(version, baseURL string, smsReceipts bool) *openapi3.T {
 	if version == "" {
 		version = "dev"
 	}
-	acceptLanguage := map[string]any{
-		"name": "Accept-Language", "in": "header", "required": false,
-		"description": "Language of the reason and warning texts: the best match among nb, nn and en; " +
-			"otherwise traveller.language, and English when the rules have no texts in that language.",
-		"schema": map[string]any{"type": "string"},
+	doc := &openapi3.T{
+		OpenAPI: "3.1.0",
+		Info: &openapi3.Info{Title: "beredskap entry registration API", Version: version,
+			Description: "Register an entry to Norway and learn what the rules in force at the arrival instant " +
+				"ask of the traveller. docs/contract.md in the repository describes it in prose."},
+		Paths: openapi3.NewPaths(),
+		Components: &openapi3.Components{Schemas: openapi3.Schemas{}, SecuritySchemes: openapi3.SecuritySchemes{
+			"bearer": {Value: &openapi3.SecurityScheme{Type: "http", Scheme: "bearer",
+				Description: "A staff API token from `beredskap token create`; it acts with its user's role and scope."}}}},
 	}
-	idempotencyKey := map[string]any{
-		"name": "Idempotency-Key", "in": "header", "required": false,
-		"description": "Makes a retry return the registration stored by the first request instead of storing " +
-			"another: at most 200 printable ASCII characters. The same key with another body is a conflict (409).",
-		"schema": map[string]any{"type": "string", "maxLength": MaxIdempotencyKeyLength, "pattern": "^[\\x20-\\x7E]*$"},
-	}
-	body := map[string]any{"required": true, "content": jsonContent(ref("Registration"))}
-	invalid := errorResponse("The body is not a valid registration; error.field is the JSON path of the first " +
-		"wrong field and error.problems lists every one.")
-	tooLarge := errorResponse("The body is over 1 MiB.")
-	notJSON := errorResponse("The Content-Type is not application/json.")
-	internal := errorResponse("Internal error; error.request_id identifies it in the logs.")
-
-	errorSchema := map[string]any{
-		"type": "object", "required": []string{"error"}, "additionalProperties": false,
-		"properties": map[string]any{"error": map[string]any{
-			"type": "object", "required": []string{"code", "message"},
-			"properties": map[string]any{
-				"code": map[string]any{"type": "string", "enum": []beredskap.Code{beredskap.EINVALID, beredskap.ENOTFOUND,
-					beredskap.ECONFLICT, beredskap.EUNAUTHORIZED, beredskap.EFORBIDDEN, beredskap.ETOOLARGE,
-					eUnsupportedMediaType, eMethodNotAllowed, beredskap.EUNAVAILABLE, beredskap.EINTERNAL}},
-				"field":      map[string]any{"type": "string", "description": "JSON path of the offending field (or the header name)."},
-				"reason":     map[string]any{"type": "string", "description": "Stable key of the problem, such as required or format_date."},
-				"message":    map[string]any{"type": "string", "description": "English message."},
-				"request_id": map[string]any{"type": "string"},
-				"problems": map[string]any{"type": "array", "items": map[string]any{
-					"type": "object", "required": []string{"field", "reason", "message"},
-					"properties": map[string]any{
-						"field":   map[string]any{"type": "string"},
-						"reason":  map[string]any{"type": "string"},
-						"message": map[string]any{"type": "string"},
-					},
-				}},
-			},
-		}},
-	}
-
-	doc := map[string]any{
-		"openapi": "3.1.0",
-		"info": map[string]any{
-			"title":   "beredskap entry registration API",
-			"version": version,
-			"description": "Register an entry to Norway and learn what the rules in force at the arrival instant " +
-				"ask of the traveller. docs/contract.md in the repository describes it in prose.",
-		},
-		"paths": map[string]any{
-			"/api/v1/evaluate": map[string]any{"post": map[string]any{
-				"operationId": "evaluate",
-				"summary":     "Decide a registration without storing it.",
-				"parameters":  []any{acceptLanguage},
-				"requestBody": body,
-				"responses": map[string]any{
-					"200": map[string]any{"description": "The decision, with the rule changes known to come during its quarantine.",
-						"content": jsonContent(ref("Evaluation"))},
-					"400": invalid, "413": tooLarge, "415": notJSON, "500": internal,
-				},
-			}},
-			"/api/v1/registrations": map[string]any{"get": listRegistrationsOp(internal), "post": map[string]any{
-				"operationId": "register",
-				"summary":     "Store a registration and return its receipt and decision.",
-				"parameters":  []any{acceptLanguage, idempotencyKey},
-				"requestBody": body,
-				"responses": map[string]any{
-					"201": map[string]any{"description": "Stored.", "content": jsonContent(ref("RegistrationCreated"))},
-					"200": map[string]any{
-						"description": "A retry with the same Idempotency-Key and body: the registration stored " +
-							"before, with the header Idempotent-Replayed: true. Nothing new is stored.",
-						"content": jsonContent(ref("RegistrationCreated")),
-					},
-					"400": invalid,
-					"409": errorResponse("The Idempotency-Key was used before with another body."),
-					"413": tooLarge, "415": notJSON, "500": internal,
-				},
-			}},
-			"/api/v1/registrations/{receipt}": map[string]any{"get": getRegistrationOp(internal)},
-			"/api/v1/audit":                   map[string]any{"get": searchAuditOp(internal)},
-			"/api/v1/openapi.json": map[string]any{"get": map[string]any{
-				"operationId": "openapi",
-				"summary":     "This document.",
-				"responses": map[string]any{
-					"200": map[string]any{"description": "The OpenAPI document.",
-						"content": jsonContent(map[string]any{"type": "object"})},
-				},
-			}},
-		},
-		"components": map[string]any{"securitySchemes": securitySchemes(), "schemas": map[string]any{
-			"RegistrationList":   registrationListSchema(),
-			"StoredRegistration": storedRegistrationSchema(),
-			"AuditList":          auditListSchema(),
-			"Registration":       registrationRules.schema(reflect.TypeFor[beredskap.Registration](), ""),
-			"Decision":           decisionRules.schema(reflect.TypeFor[beredskap.Decision](), ""),
-			"Evaluation":         withRuleChanges(decisionRules.schema(reflect.TypeFor[beredskap.Decision](), "")),
-			"RuleChange":         ruleChangeSchema(),
-			"RegistrationCreated": map[string]any{
-				"type": "object", "required": []string{"receipt", "decision"},
-				"properties": map[string]any{
-					"receipt": map[string]any{"type": "string", "pattern": "^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z*~$=U]$",
-						"description": "Receipt code: ten Crockford base-32 symbols and a check symbol, written XXXXX-XXXXX-C."},
-					"decision":     ref("Decision"),
-					"rule_changes": ruleChangesProperty,
-				},
-			},
-			"Error": errorSchema,
-		}},
-	}
-	paths := doc["paths"].(map[string]any)
-	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
-	for _, part := range []func(internal map[string]any) (map[string]any, map[string]any){followUpOpenAPI, municipalOpenAPI, hotelOpenAPI, retentionOpenAPI} {
-		ps, ss := part(internal)
-		maps.Copy(paths, ps)
-		maps.Copy(schemas, ss)
+	var ops []operation
+	for _, part := range apiParts {
+		ops = append(ops, part.operations()...)
+		maps.Copy(doc.Components.Schemas, part.schemas())
 	}
 	if smsReceipts {
-		paths["/api/v1/sms/receipts"] = smsReceiptsOp()
+		ops = append(ops, smsReceiptsOperation())
+	}
+	for _, o := range ops {
+		method, path, op := o.build()
+		item := doc.Paths.Value(path)
+		if item == nil {
+			item = &openapi3.PathItem{}
+			doc.Paths.Set(path, item)
+		}
+		if item.GetOperation(method) != nil {
+			panic("openapi: " + o.route + " is declared twice")
+		}
+		item.SetOperation(method, op)
 	}
 	if baseURL != "" {
-		doc["servers"] = []any{map[string]any{"url": baseURL}}
+		doc.Servers = openapi3.Servers{{URL: baseURL}}
 	}
 	return doc
-}
-
-// ruleChangesProperty documents the rule changes known to come during a
-// decision's quarantine.
-var ruleChangesProperty = map[string]any{"type": "array", "items": ref("RuleChange"),
-	"description": "The rule versions that take effect after the arrival and before the quarantine ends and change " +
-		"what is asked of the traveller, in the order they take effect; left out when there are none."}
-
-// withRuleChanges returns the object schema s with the optional property
-// rule_changes.
-func withRuleChanges(s map[string]any) map[string]any {
-	s["properties"].(map[string]any)["rule_changes"] = ruleChangesProperty
-	return s
-}
-
-// ruleChangeSchema documents beredskap.RuleChange.
-func ruleChangeSchema() map[string]any {
-	return map[string]any{
-		"type": "object", "required": []string{"in_force_from", "changes", "decision"}, "additionalProperties": false,
-		"properties": map[string]any{
-			"in_force_from": map[string]any{"type": "string", "format": "date-time",
-				"description": "The instant the rule version takes effect (Europe/Oslo offset)."},
-			"changes": map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{
-				rules.ChangeQuarantineLifted, rules.ChangeHotelLifted, rules.ChangeHotelRequired, rules.ChangeLastDay,
-				rules.ChangeScope, rules.ChangeFee}},
-				"description": "What changes from the decision before it."},
-			"decision": ref("Decision"),
-		},
-	}
 }
 
 func mustOpenAPI(version, baseURL string, smsReceipts bool) []byte {

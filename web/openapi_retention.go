@@ -1,70 +1,59 @@
 package web
 
 import (
-	"reflect"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"beredskap"
 	"beredskap/retention"
 )
 
-// retentionOpenAPI returns the paths and schemas of the legal holds' API.
-func retentionOpenAPI(internal map[string]any) (paths, schemas map[string]any) {
-	unauthorized := errorResponse("No bearer token, or one that is unknown, revoked or expired.")
-	op := func(id, summary, okStatus string, ok map[string]any, errs map[string]string) map[string]any {
-		responses := map[string]any{okStatus: ok, "401": unauthorized, "500": internal}
-		for status, text := range errs {
-			responses[status] = errorResponse(text)
-		}
-		return map[string]any{"operationId": id, "summary": summary, "security": bearerSecurity, "responses": responses}
-	}
-	okJSON := func(description, schema string) map[string]any {
-		return map[string]any{"description": description, "content": jsonContent(ref(schema))}
-	}
+// retentionOperations are the operations on legal holds and on people's
+// requests to correct their data.
+func retentionOperations() []operation {
 	mayNot := "Only the municipal officer holds data, of their own municipality."
-	create := op("createLegalHold", "Hold the data of the person of a receipt (every registration with the same national "+
-		"identity number) past its retention period until the end of a day, for a reason. Audited.",
-		"201", okJSON("The hold.", "LegalHold"), map[string]string{"403": mayNot,
-			"404": "No registration of the caller's municipality has the receipt."})
-	create["requestBody"] = map[string]any{"required": true, "content": jsonContent(ref("LegalHoldInput"))}
-	for status, text := range map[string]string{
-		"400": "The body is not valid; error.field names the first wrong field (receipt, reason, until).",
-		"413": "The body is over 1 MiB.",
-		"415": "The Content-Type is not application/json.",
-	} {
-		create["responses"].(map[string]any)[status] = errorResponse(text)
-	}
-	release := op("releaseLegalHold", "End a hold before its day; the data is purged at the next purge once its period has ended.",
-		"204", map[string]any{"description": "Released."}, map[string]string{"403": mayNot,
-			"404": "No hold in force of the caller's municipality has the id."})
-	release["parameters"] = []any{map[string]any{"name": "hold", "in": "path", "required": true, "description": "The hold's id.",
-		"schema": map[string]any{"type": "integer", "minimum": 1}}}
-	list := op("listLegalHolds", "The caller's municipality's legal holds for review, soonest end first: those in force, "+
-		"or every one with all=true.", "200", okJSON("The holds.", "LegalHoldList"), map[string]string{"403": mayNot})
-	list["parameters"] = []any{queryParam("all", "true to list ended and released holds too.", map[string]any{"type": "string", "enum": []any{"true", "false"}})}
 	mayNotCorrect := "Only citizen support handles correction requests."
-	corrections := op("listCorrections", "The open requests of people to correct their data (GDPR art. 16), oldest first. Audited.",
-		"200", okJSON("The requests.", "CorrectionList"), map[string]string{"403": mayNotCorrect})
-	closeCorrection := op("closeCorrection", "Close a correction request with an answer to the person. Audited.",
-		"204", map[string]any{"description": "Closed."}, map[string]string{"403": mayNotCorrect,
-			"400": "The body is not valid; error.field names it (answer).", "404": "No open request has the id."})
-	closeCorrection["parameters"] = []any{map[string]any{"name": "correction", "in": "path", "required": true,
-		"description": "The request's id.", "schema": map[string]any{"type": "integer", "minimum": 1}}}
-	closeCorrection["requestBody"] = map[string]any{"required": true, "content": jsonContent(map[string]any{
-		"type": "object", "required": []any{"answer"}, "additionalProperties": false,
-		"properties": map[string]any{"answer": map[string]any{"type": "string", "maxLength": retention.MaxCorrectionLength}}})}
-	paths = map[string]any{
-		"/api/v1/legal-holds":                    map[string]any{"get": list, "post": create},
-		"/api/v1/legal-holds/{hold}/release":     map[string]any{"post": release},
-		"/api/v1/corrections":                    map[string]any{"get": corrections},
-		"/api/v1/corrections/{correction}/close": map[string]any{"post": closeCorrection},
+	answerText := openapi3.NewStringSchema().WithMaxLength(retention.MaxCorrectionLength)
+	return []operation{
+		{route: "GET /api/v1/legal-holds", id: "listLegalHolds", staff: true,
+			summary: "The caller's municipality's legal holds for review, soonest end first: those in force, or every " +
+				"one with all=true.",
+			params:  params(query("all", "true to list ended and released holds too.", enum("true", "false"))),
+			answers: []answer{jsonAnswer(200, "The holds.", "LegalHoldList")},
+			errors:  map[int]string{403: mayNot}},
+		{route: "POST /api/v1/legal-holds", id: "createLegalHold", staff: true,
+			summary: "Hold the data of the person of a receipt (every registration with the same national identity " +
+				"number) past its retention period until the end of a day, for a reason. Audited.",
+			body:    ref("LegalHoldInput"),
+			answers: []answer{jsonAnswer(201, "The hold.", "LegalHold")},
+			errors: map[int]string{403: mayNot, 404: "No registration of the caller's municipality has the receipt.",
+				400: "The body is not valid; error.field names the first wrong field (receipt, reason, until)."}},
+		{route: "POST /api/v1/legal-holds/{hold}/release", id: "releaseLegalHold", staff: true,
+			summary: "End a hold before its day; the data is purged at the next purge once its period has ended.",
+			params:  params(idParam("hold", "The hold's id.")),
+			answers: []answer{emptyAnswer(204, "Released.")},
+			errors:  map[int]string{403: mayNot, 404: "No hold in force of the caller's municipality has the id."}},
+		{route: "GET /api/v1/corrections", id: "listCorrections", staff: true,
+			summary: "The open requests of people to correct their data (GDPR art. 16), oldest first. Audited.",
+			answers: []answer{jsonAnswer(200, "The requests.", "CorrectionList")},
+			errors:  map[int]string{403: mayNotCorrect}},
+		{route: "POST /api/v1/corrections/{correction}/close", id: "closeCorrection", staff: true,
+			summary: "Close a correction request with an answer to the person. Audited.",
+			params:  params(idParam("correction", "The request's id.")),
+			body:    objectOf(openapi3.Schemas{"answer": answerText.NewRef()}, "answer").NewRef(),
+			answers: []answer{emptyAnswer(204, "Closed.")},
+			errors: map[int]string{403: mayNotCorrect, 404: "No open request has the id.",
+				400: "The body is not valid; error.field names it (answer)."}},
 	}
-	schemas = map[string]any{
-		"LegalHold":      staffRules.schema(reflect.TypeFor[beredskap.LegalHold](), ""),
-		"LegalHoldList":  itemsSchema(ref("LegalHold")),
-		"Correction":     staffRules.schema(reflect.TypeFor[beredskap.CorrectionRequest](), ""),
-		"CorrectionList": itemsSchema(ref("Correction")),
-		"LegalHoldInput": (&schemaRules{required: setOf("receipt", "reason", "until"),
-			descriptions: map[string]string{"until": "The last day held, YYYY-MM-DD, within two years."}}).schema(reflect.TypeFor[retention.HoldRequest](), ""),
+}
+
+func retentionSchemas() openapi3.Schemas {
+	holdInput := schemaRules{required: setOf("receipt", "reason", "until"),
+		descriptions: map[string]string{"until": "The last day held, YYYY-MM-DD, within two years."}}
+	return openapi3.Schemas{
+		"LegalHold":      schemaFor[beredskap.LegalHold](staffRules).NewRef(),
+		"LegalHoldList":  itemsSchema(ref("LegalHold")).NewRef(),
+		"Correction":     schemaFor[beredskap.CorrectionRequest](staffRules).NewRef(),
+		"CorrectionList": itemsSchema(ref("Correction")).NewRef(),
+		"LegalHoldInput": schemaFor[retention.HoldRequest](holdInput).NewRef(),
 	}
-	return paths, schemas
 }

@@ -15,23 +15,18 @@ import (
 	"beredskap/web"
 )
 
-// openAPI is the part of the document the tests read.
-type openAPI struct {
-	OpenAPI    string                               `json:"openapi"`
-	Paths      map[string]map[string]map[string]any `json:"paths"`
-	Components struct {
-		Schemas map[string]map[string]any `json:"schemas"`
-	} `json:"components"`
-}
-
-func fetchOpenAPI(t *testing.T, ts *testServer) openAPI {
+// fetchOpenAPI returns the document the server serves, loaded by
+// kin-openapi.
+func fetchOpenAPI(t *testing.T, ts *testServer) *openapi3.T {
 	t.Helper()
 	resp := ts.get(t, "/api/v1/openapi.json")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	var doc openAPI
-	decodeJSON(t, resp, &doc)
+	doc, err := openapi3.NewLoader().LoadFromData(readBody(t, resp))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("openapi %q; want 3.x", doc.OpenAPI)
 	}
@@ -46,11 +41,11 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	doc := fetchOpenAPI(t, ts)
 
 	documented := map[string]bool{}
-	for path, ops := range doc.Paths {
-		for method, op := range ops {
-			pattern := strings.ToUpper(method) + " " + path
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			pattern := method + " " + path
 			documented[pattern] = true
-			req, err := http.NewRequest(strings.ToUpper(method), ts.URL+path, bytes.NewReader(contractJSON(t)))
+			req, err := http.NewRequest(method, ts.URL+path, bytes.NewReader(contractJSON(t)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,9 +58,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
 				t.Errorf("%s is documented but answers %d", pattern, resp.StatusCode)
 			}
-			code := fmt.Sprint(resp.StatusCode)
-			if responses, _ := op["responses"].(map[string]any); responses[code] == nil {
-				t.Errorf("%s answered %s, which is not documented", pattern, code)
+			if op.Responses.Status(resp.StatusCode) == nil {
+				t.Errorf("%s answered %d, which is not documented", pattern, resp.StatusCode)
 			}
 		}
 	}
@@ -145,16 +139,18 @@ func TestOpenAPIEnums(t *testing.T) {
 	ts := mustServer(t, web.Config{})
 	doc := fetchOpenAPI(t, ts)
 	for path, want := range beredskap.Enumerations {
-		s := resolve(doc, ref("Registration"))
+		s := doc.Components.Schemas["Registration"]
 		for _, name := range strings.Split(path, ".") {
-			props, _ := s["properties"].(map[string]any)
-			s, _ = props[name].(map[string]any)
+			s = s.Value.Properties[name]
+			if s == nil {
+				t.Fatalf("%s: the Registration schema has no %s", path, name)
+			}
 		}
-		if items, ok := s["items"].(map[string]any); ok {
-			s = items
+		if s.Value.Items != nil {
+			s = s.Value.Items
 		}
 		var got []string
-		for _, e := range asSlice(s["enum"]) {
+		for _, e := range s.Value.Enum {
 			if e != "" { // optional fields may be empty
 				got = append(got, fmt.Sprint(e))
 			}
@@ -163,15 +159,6 @@ func TestOpenAPIEnums(t *testing.T) {
 			t.Errorf("%s: documented enum %v; want %v", path, got, want)
 		}
 	}
-}
-
-func ref(name string) map[string]any {
-	return map[string]any{"$ref": "#/components/schemas/" + name}
-}
-
-func asSlice(v any) []any {
-	s, _ := v.([]any)
-	return s
 }
 
 // conformance returns what is wrong with value against the component
@@ -191,15 +178,4 @@ func conformance(t *testing.T, name string, value any) string {
 		return brief(err)
 	}
 	return ""
-}
-
-// resolve follows a $ref of the document's schemas.
-func resolve(doc openAPI, s map[string]any) map[string]any {
-	for {
-		r, ok := s["$ref"].(string)
-		if !ok {
-			return s
-		}
-		s = doc.Components.Schemas[strings.TrimPrefix(r, "#/components/schemas/")]
-	}
 }

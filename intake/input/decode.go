@@ -12,6 +12,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"beredskap"
@@ -41,31 +42,42 @@ func Decode(r io.Reader) (*beredskap.Registration, error) {
 
 // DecodeBytes is Decode for a document already in memory.
 func DecodeBytes(data []byte) (*beredskap.Registration, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var reg beredskap.Registration
-	if err := dec.Decode(&reg); err != nil {
-		// encoding/json names an unknown field without its path, so the
-		// path is found by walking the document against the type.
-		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			return nil, beredskap.Invalid(unknownFieldPath(data), "unknown_field", "is not a field of a registration")
-		}
-		return nil, decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, beredskap.Invalid("", "trailing_data", "the body must hold exactly one JSON object")
+	if err := DecodeStrict(data, &reg, "registration"); err != nil {
+		return nil, err
 	}
 	return &reg, nil
 }
 
+// DecodeStrict reads data, which must hold exactly one JSON object, into the
+// struct v points to: unknown fields, values of the wrong type and trailing
+// data are EINVALID *beredskap.Error values whose Field is the JSON path of
+// the offending field. What names the document in messages ("registration").
+func DecodeStrict(data []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		// encoding/json names an unknown field without its path, so the
+		// path is found by walking the document against the type.
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return beredskap.Invalid(unknownFieldPath(data, reflect.TypeOf(v).Elem()), "unknown_field", "is not a field of a "+what)
+		}
+		return decodeError(err, reflect.TypeOf(v).Elem(), what)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return beredskap.Invalid("", "trailing_data", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
 // decodeError turns an encoding/json error into an EINVALID error that
 // names the field where the decoder says which.
-func decodeError(err error) error {
+func decodeError(err error, t reflect.Type, what string) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
+		field := jsonPath(t, typeErr.Field)
 		if field == "" {
 			return beredskap.Invalid("", "not_object", "the body must be a JSON object")
 		}
@@ -75,7 +87,7 @@ func decodeError(err error) error {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return beredskap.Invalid("", "syntax", "the body is empty or cut short")
 	}
-	return beredskap.Invalid("", "syntax", "the body is not a valid registration")
+	return beredskap.Invalid("", "syntax", "the body is not a valid "+what)
 }
 
 func jsonKind(goKind string) string {
@@ -84,8 +96,10 @@ func jsonKind(goKind string) string {
 		return "string"
 	case "bool":
 		return "boolean (true or false)"
-	case "slice":
+	case "slice", "array":
 		return "array"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+		return "number"
 	case "struct":
 		return "object"
 	default:

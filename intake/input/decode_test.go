@@ -113,3 +113,54 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// strictInner and strictOuter have the shapes staff requests use: an
+// embedded struct whose fields are promoted, a pointer to a struct, a field
+// without a tag and one hidden from JSON.
+type strictInner struct {
+	Note string `json:"note"`
+}
+
+type strictOuter struct {
+	strictInner
+	Count  int          `json:"count"`
+	Nested *strictInner `json:"nested,omitempty"`
+	Plain  string
+	Hidden string `json:"-"`
+}
+
+func TestDecodeStrictNamesTheFieldOfAnyType(t *testing.T) {
+	tests := []struct {
+		name, body, field, reason, message string
+	}{
+		{"promoted field is known", `{"note":"x","plain":"y"}`, "", "", ""},
+		{"unknown beside a promoted field", `{"note":"x","colour":"red"}`, "colour", "unknown_field", "is not a field of a request"},
+		{"unknown behind a pointer", `{"nested":{"note":"x","size":1}}`, "nested.size", "unknown_field", ""},
+		{"field hidden from JSON", `{"Hidden":"x"}`, "Hidden", "unknown_field", ""},
+		{"number as string", `{"count":"3"}`, "count", "wrong_type", "must be a JSON number"},
+		{"string as number", `{"note":3}`, "note", "wrong_type", "must be a JSON string"},
+		{"trailing data", `{} []`, "", "trailing_data", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v strictOuter
+			err := input.DecodeStrict([]byte(tt.body), &v, "request")
+			if tt.reason == "" {
+				if err != nil {
+					t.Fatalf("DecodeStrict() = %v; want no error", err)
+				}
+				return
+			}
+			var e *beredskap.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("DecodeStrict() = %v; want *beredskap.Error", err)
+			}
+			if e.Code != beredskap.EINVALID || e.Field != tt.field || e.Reason != tt.reason {
+				t.Errorf("got %q field %q reason %q; want invalid %q %q", e.Code, e.Field, e.Reason, tt.field, tt.reason)
+			}
+			if tt.message != "" && e.Message != tt.message {
+				t.Errorf("message %q; want %q", e.Message, tt.message)
+			}
+		})
+	}
+}
