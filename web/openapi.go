@@ -96,9 +96,10 @@ func publicOperations() []operation {
 			answers: []answer{jsonAnswer(201, "Stored.", "RegistrationCreated"),
 				jsonAnswer(200, "A retry with the same Idempotency-Key and body: the registration stored before, with the "+
 					"header Idempotent-Replayed: true. Nothing new is stored.", "RegistrationCreated")},
-			errors: map[int]string{400: invalid, 409: "The Idempotency-Key was used before with another body."}},
+			errors: map[int]string{400: invalid, 409: "The Idempotency-Key was used before with another body.",
+				503: unavailableText}},
 		{route: "GET /api/v1/openapi.json", id: "openapi", summary: "This document.", plain: true,
-			answers: []answer{{200, "The OpenAPI document.", jsonOf(openapi3.NewObjectSchema().NewRef())}}},
+			answers: []answer{{status: 200, description: "The OpenAPI document.", content: jsonOf(openapi3.NewObjectSchema().NewRef())}}},
 	}
 }
 
