@@ -1,7 +1,6 @@
 package citizen_test
 
 import (
-	"beredskap/letter/lettertest"
 	"bytes"
 	"context"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"beredskap"
 	"beredskap/citizen"
 	"beredskap/internal/teststore"
+	"beredskap/letter/lettertest"
 	"beredskap/mailbox/mailboxtest"
 	"beredskap/norway"
 	"beredskap/sqlite"
@@ -351,7 +351,7 @@ func TestReopenByMailbox(t *testing.T) {
 	person := nid(t, 125)
 	e.mailbox.Add(person)
 	c := e.reopen(person)
-	l := e.mailbox.WaitFor(t, person, 5*time.Second)
+	l := e.mailbox.WaitFor(t, person)
 	if !bytes.HasPrefix(l.PDF, []byte("%PDF")) {
 		t.Fatal("the delivered letter is not a PDF")
 	}

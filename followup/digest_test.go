@@ -128,7 +128,7 @@ func testDigests(t *testing.T, kind string) {
 	if n := e.sendDigests(); n != 1 {
 		t.Fatalf("sent %d digests after a breach, want 1", n)
 	}
-	m := e.smtp.WaitFor(t, "lege@oslo.kommune.no", 5*time.Second)
+	m := e.smtp.WaitFor(t, "lege@oslo.kommune.no")
 	if !strings.Contains(m.Subject, "2 nye rapporter, 1 mistanke om brudd") || !strings.Contains(m.Subject, "2 new reports, 1 suspected breach") {
 		t.Errorf("subject = %q", m.Subject)
 	}
@@ -172,14 +172,14 @@ func testDigests(t *testing.T, kind string) {
 	if n := e.sendDigests(); n != 2 {
 		t.Fatalf("sent %d daily digests, want 2", n)
 	}
-	m = e.smtp.WaitFor(t, "lege@oslo.kommune.no", 5*time.Second)
+	m = e.smtp.WaitFor(t, "lege@oslo.kommune.no")
 	if !strings.Contains(m.Subject, "1 ny rapport, 0 mistanke om brudd") || !strings.Contains(m.Text, "ikke nådd: "+link(jonas)) ||
 		strings.Contains(m.Text, link(anna)) || !strings.Contains(m.Text, "daglige sammendraget") {
 		t.Errorf("the officer's daily digest:\n%s\n%s", m.Subject, m.Text)
 	}
 	wantDigestWords(t, m, "daily", 1, 0)
 	wantSafeMail(t, m, anna, jonas)
-	m = e.smtp.WaitFor(t, "ansatt@oslo.kommune.no", 5*time.Second)
+	m = e.smtp.WaitFor(t, "ansatt@oslo.kommune.no")
 	if !strings.Contains(m.Subject, "3 nye rapporter, 1 mistanke om brudd") || !strings.Contains(m.Text, link(anna)) {
 		t.Errorf("the staff member's daily digest:\n%s\n%s", m.Subject, m.Text)
 	}
@@ -274,7 +274,7 @@ func testDigestGrantOnRealTime(t *testing.T, kind string) {
 	if n := e.sendDigests(); n != 1 {
 		t.Fatalf("sent %d digests to an officer whose grant began an hour ago (real time); want 1", n)
 	}
-	if m := e.smtp.WaitFor(t, "ny@oslo.kommune.no", 10*time.Second); !strings.Contains(m.Text, link(anna)) {
+	if m := e.smtp.WaitFor(t, "ny@oslo.kommune.no"); !strings.Contains(m.Text, link(anna)) {
 		t.Errorf("the digest lacks the traveller's link:\n%s", m.Text)
 	}
 }
@@ -306,7 +306,7 @@ func testRunDigests(t *testing.T, kind string) {
 	if err != nil {
 		t.Fatalf("FileReport: %v", err)
 	}
-	m := e.smtp.WaitFor(t, "lege@oslo.kommune.no", 10*time.Second)
+	m := e.smtp.WaitFor(t, "lege@oslo.kommune.no")
 	if !strings.Contains(m.Text, link(anna)) {
 		t.Errorf("the worker's digest lacks the link:\n%s", m.Text)
 	}

@@ -6,18 +6,14 @@ import (
 	"time"
 
 	"beredskap/internal/teststore"
+	"beredskap/internal/testwait"
 )
 
-// waitPlan waits (in wall time) until the receipt has a plan.
+// waitPlan waits until the receipt has a plan, and fails the test when it
+// has none by the test's deadline.
 func (e *env) waitPlan(receipt string) {
 	e.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !e.hasPlan(receipt) {
-		if time.Now().After(deadline) {
-			e.t.Fatalf("no plan for %s after 10 s", receipt)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.For(e.t, func() bool { return e.hasPlan(receipt) }, "a follow-up plan for %s", receipt)
 }
 
 // The planner keeps a high-water mark, less a margin, so that a

@@ -37,7 +37,7 @@ func testAllocate(t *testing.T, kind string) {
 	if st.FromDay != "2020-12-11" || st.ToDay != "2020-12-21" || st.Channel != beredskap.ChannelMunicipality {
 		t.Errorf("stay = %s..%s %s, want 2020-12-11..2020-12-21 municipality", st.FromDay, st.ToDay, st.Channel)
 	}
-	m := e.smtp.WaitFor(t, "kontakt@kommune.example", 5*time.Second)
+	m := e.smtp.WaitFor(t, "kontakt@kommune.example")
 	if !strings.Contains(m.Text, air.Receipt) || !strings.Contains(m.Text, "11.12.2020") {
 		t.Errorf("contact mail lacks receipt or nights:\n%s", m.Text)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"testing"
-	"time"
 
 	"beredskap/mailbox"
 	"beredskap/mailbox/mailboxtest"
@@ -37,7 +36,7 @@ func TestClientDeliver(t *testing.T) {
 	if err := c.Deliver(context.Background(), l); err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}
-	got := srv.WaitFor(t, nid, time.Second)
+	got := srv.WaitFor(t, nid)
 	if got.Subject != "Svar" || string(got.PDF) != string(l.PDF) || got.IdempotencyKey != mailbox.IdempotencyKey(l) {
 		t.Errorf("delivered %+v", got)
 	}

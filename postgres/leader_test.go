@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"beredskap/internal/testwait"
 	"beredskap/storetest"
 )
 
@@ -29,21 +30,17 @@ type runners struct {
 // anew how many run it at once.
 func (r *runners) waitAlone(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	n := 0
+	if !testwait.Until(t, func() bool {
 		r.mu.Lock()
-		n := r.now
+		defer r.mu.Unlock()
+		n = r.now
 		if n == 1 {
 			r.most = 1
 		}
-		r.mu.Unlock()
-		if n == 1 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d instances still run the job", n)
-		}
-		time.Sleep(10 * time.Millisecond)
+		return n == 1
+	}) {
+		t.Fatalf("%d instances still run the job at the test's deadline", n)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/testwait"
 	"beredskap/storetest"
 )
 
@@ -105,9 +106,12 @@ func TestReplayWaitsForSynchronousStandby(t *testing.T) {
 	// tests on this server are unaffected while the server's default
 	// synchronous_commit is off (as scripts/test.sh starts it), and only
 	// this test's sessions turn it on.
-	var mode string
-	if err := admin.pool.QueryRow(ctx, `SELECT boot_val = 'off' OR reset_val = 'off' FROM pg_settings WHERE name = 'synchronous_commit'`).Scan(&mode); err != nil || mode != "true" {
-		t.Skipf("the test server commits synchronously by default (%q, %v): naming an absent standby would stall other tests", mode, err)
+	var async bool
+	if err := admin.pool.QueryRow(ctx, `SELECT boot_val = 'off' OR reset_val = 'off' FROM pg_settings WHERE name = 'synchronous_commit'`).Scan(&async); err != nil {
+		t.Fatal(err)
+	}
+	if !async {
+		t.Skip("the test server commits synchronously by default: naming an absent standby would stall other tests")
 	}
 	if _, err := admin.pool.Exec(ctx, `ALTER SYSTEM SET synchronous_standby_names = 'beredskap_absent_standby'`); err != nil {
 		t.Skipf("cannot set synchronous_standby_names (needs a superuser): %v", err)
@@ -127,22 +131,54 @@ func TestReplayWaitsForSynchronousStandby(t *testing.T) {
 	defer db.Close()
 	regs := NewRegistrationService(db, time.Now)
 	n := newRegistration("durable")
+	waiting := func() int {
+		var n int
+		if err := admin.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND wait_event = 'SyncRep'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// giveUp sends the request, and once its commit waits for the standby
+	// gives up on it, as a client does, and returns its error; a request
+	// that answers without waiting fails the test.
+	giveUp := func(what string) error {
+		t.Helper()
+		before := waiting()
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		answered := make(chan error, 1)
+		go func() {
+			_, _, err := regs.CreateRegistration(rctx, n)
+			answered <- err
+		}()
+		var err error
+		early := false
+		testwait.For(t, func() bool {
+			select {
+			case err = <-answered:
+				early = true
+				return true
+			default:
+				return waiting() > before
+			}
+		}, "the %s to wait for the synchronous standby", what)
+		if early {
+			t.Fatalf("the %s answered (%v) without waiting for the synchronous standby", what, err)
+		}
+		cancel()
+		return testwait.Receive(t, answered, "the %s to end once its client gave up", what)
+	}
 
 	// The first request: its commit waits for the standby until the
 	// client gives up; the row stands on the primary.
-	short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	_, _, err = regs.CreateRegistration(short, n)
-	cancel()
-	if err == nil {
+	if err := giveUp("first request"); err == nil {
 		t.Fatal("a commit without its synchronous standby was acknowledged")
 	}
 	// The wait is cancelled (as a client's cancel request or an operator
 	// does): PostgreSQL keeps the commit on the primary with a warning.
-	deadline := time.Now().Add(30 * time.Second)
-	for stored := 0; stored == 0; {
-		if time.Now().After(deadline) {
-			t.Fatal("the first commit never stood locally (the test's premise)")
-		}
+	stored := 0
+	if !testwait.Until(t, func() bool {
 		_, err := admin.pool.Exec(ctx, `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
 WHERE datname = current_database() AND wait_event = 'SyncRep'`)
 		if err == nil {
@@ -151,27 +187,28 @@ WHERE datname = current_database() AND wait_event = 'SyncRep'`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		return stored > 0
+	}) {
+		t.Fatal("the first commit never stood locally (the test's premise)")
 	}
 
 	// The replay waits too, and so is not acknowledged.
-	short, cancel = context.WithTimeout(ctx, 500*time.Millisecond)
-	reg, created, err := regs.CreateRegistration(short, n)
-	cancel()
-	if err == nil {
-		t.Fatalf("the replay answered %v (created %v) before the standby had the registration", reg.Receipt, created)
+	if err := giveUp("replay"); err == nil {
+		t.Fatal("the replay was acknowledged before the standby had the registration")
 	}
 
 	// Once the standby requirement is gone, the replay is acknowledged.
+	// The server reads the reset setting a little later: until then a
+	// replay may still wait, or fail.
 	reset()
-	deadline = time.Now().Add(30 * time.Second)
-	for {
-		reg, created, err = regs.CreateRegistration(ctx, n)
-		if err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var (
+		reg     *beredskap.StoredRegistration
+		created bool
+	)
+	testwait.Until(t, func() bool {
+		reg, created, err = regs.CreateRegistration(testwait.Context(t), n)
+		return err == nil
+	})
 	if err != nil || created || reg == nil {
 		t.Fatalf("replay after the standby came: %v, %v, %v; want the stored registration", reg, created, err)
 	}

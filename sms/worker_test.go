@@ -11,6 +11,7 @@ import (
 
 	"beredskap"
 	"beredskap/internal/teststore"
+	"beredskap/internal/testwait"
 	"beredskap/sms"
 	"beredskap/sms/smstest"
 )
@@ -69,8 +70,8 @@ func testWorkerEndToEnd(t *testing.T, kind string, receipts bool) {
 		// The provider posts its receipts one at a time; under the race
 		// detector on a busy machine that takes a while, so the wait is
 		// bounded by the test's own deadline, not by a clock.
-		if !p.WaitReceipts(t.Context()) {
-			t.Fatal("receipts did not arrive")
+		if !p.WaitReceipts(testwait.Context(t)) {
+			t.Fatal("the provider had not posted every receipt by the test's deadline")
 		}
 		if all(messages(t, store, ids), final) {
 			break
@@ -308,15 +309,15 @@ func TestWorkerRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { w.Run(ctx, 10*time.Millisecond); close(stopped) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(p.Accepted()) < len(ids) && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	sent := func(m *beredskap.SMSMessage) bool { return m.Status == beredskap.SMSSent }
+	if !testwait.Until(t, func() bool { return all(messages(t, store, ids), sent) }) {
+		for _, m := range messages(t, store, ids) {
+			if !sent(m) {
+				t.Errorf("message %d: %s, want sent", m.ID, m.Status)
+			}
+		}
+		t.Errorf("the provider took %d of %d messages by the test's deadline", len(p.Accepted()), len(ids))
 	}
 	cancel()
-	<-stopped
-	for _, m := range messages(t, store, ids) {
-		if m.Status != beredskap.SMSSent {
-			t.Errorf("message %d: %s, want sent", m.ID, m.Status)
-		}
-	}
+	testwait.Receive(t, stopped, "Run to return once its context ended")
 }

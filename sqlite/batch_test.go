@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beredskap"
+	"beredskap/internal/testwait"
 	"beredskap/storetest"
 )
 
@@ -71,7 +72,7 @@ func TestGroupCommitSurvivesPanickingWrite(t *testing.T) {
 			panic("boom")
 		})
 	}()
-	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.leader == first && first.taken })
+	waitFor(t, "the first caller to lead and take its batch", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.leader == first && first.taken })
 	// Queue others behind the panicking leader.
 	var wg sync.WaitGroup
 	ops := make([]*createOp, 5)
@@ -87,7 +88,7 @@ func TestGroupCommitSurvivesPanickingWrite(t *testing.T) {
 			})
 		}()
 	}
-	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) == len(ops) })
+	waitFor(t, "every other caller to queue", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) == len(ops) })
 	close(release)
 	if p := <-firstDone; p != "boom" {
 		t.Fatalf("the leader's panic was %v; want it passed on", p)
@@ -124,13 +125,13 @@ func TestGroupCommitWaitRespectsContext(t *testing.T) {
 	}
 	leaderDone := make(chan struct{})
 	go func() { g.do(leader, write); close(leaderDone) }()
-	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return leader.taken })
+	waitFor(t, "the leader to take its batch", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return leader.taken })
 
 	ctx, cancel := context.WithCancel(context.Background())
 	waiter := newCreateOp(ctx, beredskap.NewRegistration{}, columns{})
 	waiterDone := make(chan struct{})
 	go func() { g.do(waiter, write); close(waiterDone) }()
-	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) == 1 })
+	waitFor(t, "a caller to queue", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) == 1 })
 	cancel()
 	<-waiterDone // returns while the leader's batch is still being written
 	if !errors.Is(waiter.err, context.Canceled) {
@@ -147,17 +148,11 @@ func TestGroupCommitWaitRespectsContext(t *testing.T) {
 	}
 }
 
-// waitFor waits until cond holds, failing the test after a generous
-// deadline.
-func waitFor(t *testing.T, cond func() bool) {
+// waitFor waits until cond holds, failing the test, saying what it waited
+// for, when it does not by the test's deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testwait.For(t, cond, "%s", what)
 }
 
 // A registration that fails after it has written (here its idempotency key,

@@ -52,7 +52,7 @@ func TestOlderInvitationCannotTakeOver(t *testing.T) {
 	if err := e.svc.ResendInvitation(adminCtx, u.ID); err != nil {
 		t.Fatalf("ResendInvitation: %v", err)
 	}
-	msg := e.smtp.WaitFor(t, u.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, u.Email)
 	owner, _ := e.enrol(enrolToken(t, msg.Text))
 	ownerSession, _ := e.login(owner)
 
@@ -106,7 +106,7 @@ func TestResetCredentials(t *testing.T) {
 		t.Fatalf("user.credentials_reset entries = %+v; want one denied, one by %s", resets, admin.Email)
 	}
 
-	msg := e.smtp.WaitFor(t, worker.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, worker.Email)
 	res, err := e.svc.Enrol(anon("192.0.2.12"), enrolToken(t, msg.Text), password)
 	if err != nil {
 		t.Fatalf("Enrol after the reset: %v", err)

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"beredskap"
+	"beredskap/internal/testwait"
 	"beredskap/mail/mailtest"
 	"beredskap/staff"
 	"beredskap/web"
@@ -62,7 +62,7 @@ func TestAccessOrderFlow(t *testing.T) {
 	_, err = e.svc.ApproveAccessOrder(adminCtx, o.ID)
 	wantErr(t, err, beredskap.ECONFLICT, "", "")
 
-	msg := e.smtp.WaitFor(t, o.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, o.Email)
 	for _, want := range []string{officer.Email, "Oslo kommune", "kommunalt ansatt", "municipal employee", e.svc.Config().BaseURL + "/enrol/"} {
 		if !strings.Contains(msg.Text, want) {
 			t.Errorf("invitation lacks %q:\n%s", want, msg.Text)
@@ -161,7 +161,7 @@ func TestSelfFiledOrderNeedsConfirmation(t *testing.T) {
 	if o.Status != beredskap.OrderAwaitingConfirmation || !o.SelfFiled || o.OrderedBy != in.Email {
 		t.Fatalf("order = %+v", o)
 	}
-	msg := e.smtp.WaitFor(t, officer.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, officer.Email)
 	if !slices.Contains(msg.To, in.Email) {
 		t.Errorf("the copy went to %v, want the employee too", msg.To)
 	}
@@ -192,7 +192,7 @@ func TestSelfFiledOrderNeedsConfirmation(t *testing.T) {
 	if _, err := e.svc.ApproveAccessOrder(adminCtx, o.ID); err != nil {
 		t.Fatalf("ApproveAccessOrder: %v", err)
 	}
-	e.smtp.WaitFor(t, in.Email, 10*time.Second) // the invitation
+	e.smtp.WaitFor(t, in.Email) // the invitation
 
 	orders, _, err := e.svc.ListAccessOrders(bergenCtx, beredskap.AccessOrderFilter{Municipality: "0301"})
 	if err != nil || len(orders) != 0 {
@@ -267,7 +267,7 @@ func TestRejectAccessOrder(t *testing.T) {
 	if err != nil || r.Status != beredskap.OrderRejected || r.Reason != "Mangler tjenstlig behov" {
 		t.Fatalf("RejectAccessOrder = %+v, %v", r, err)
 	}
-	msg := e.smtp.WaitFor(t, officer.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, officer.Email)
 	if !strings.Contains(msg.Text, "Mangler tjenstlig behov") {
 		t.Errorf("rejection mail lacks the reason:\n%s", msg.Text)
 	}
@@ -307,14 +307,9 @@ func TestFiledRequestAnswersBeforeMail(t *testing.T) {
 	e.smtp.Hold()
 	answered := make(chan error, 1)
 	go func() { answered <- e.svc.RequestAccess(anon("203.0.113.5"), in) }()
-	e.smtp.WaitHeld(t, 1, 10*time.Second)
-	select {
-	case err := <-answered:
-		if err != nil {
-			t.Fatalf("RequestAccess: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the request did not answer while the mail server held the officer's copy")
+	e.smtp.WaitHeld(t, 1)
+	if err := testwait.Receive(t, answered, "the request to answer while the mail server holds the officer's copy"); err != nil {
+		t.Fatalf("RequestAccess: %v", err)
 	}
 	if n := len(e.smtp.Messages()); n != 0 {
 		t.Fatalf("%d messages delivered while held; want 0", n)
@@ -323,7 +318,7 @@ func TestFiledRequestAnswersBeforeMail(t *testing.T) {
 		t.Errorf("copy audited as %v before it was sent; want nothing yet", got)
 	}
 	e.smtp.Release()
-	msg := e.smtp.WaitFor(t, officer.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, officer.Email)
 	if !slices.Contains(msg.To, in.Email) {
 		t.Errorf("the copy went to %v, want the employee too", msg.To)
 	}

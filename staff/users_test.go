@@ -190,7 +190,7 @@ func TestApprovalStandsWhenMailFails(t *testing.T) {
 	if err := e.svc.ResendInvitation(system(), approved.UserID); err != nil {
 		t.Fatalf("ResendInvitation: %v", err)
 	}
-	msg := e.smtp.WaitFor(t, o.Email, 10*time.Second)
+	msg := e.smtp.WaitFor(t, o.Email)
 	e.enrol(enrolToken(t, msg.Text))
 }
 
@@ -215,7 +215,7 @@ func TestReorderedUserMustEnrolAgain(t *testing.T) {
 	if _, err := e.svc.ApproveAccessOrder(adminCtx, o.ID); err != nil {
 		t.Fatalf("ApproveAccessOrder: %v", err)
 	}
-	mail := e.smtp.WaitFor(t, worker.Email, 10*time.Second)
+	mail := e.smtp.WaitFor(t, worker.Email)
 	if token := enrolToken(t, mail.Text); token == "" {
 		t.Fatal("the invitation has no enrolment link")
 	}

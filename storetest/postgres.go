@@ -9,11 +9,11 @@ import (
 	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"beredskap/internal/testenv"
+	"beredskap/internal/testwait"
 )
 
 // PostgresURL returns the URL of the PostgreSQL server tests use, from
@@ -64,7 +64,7 @@ func MigratedPostgresDB(t testing.TB, schema string, migrate func(ctx context.Co
 	name := "beredskap_template_" + schema
 	v, _ := templates.LoadOrStore(name, &templateOnce{})
 	tmpl := v.(*templateOnce)
-	tmpl.once.Do(func() { tmpl.err = makeTemplate(server, name, migrate) })
+	tmpl.once.Do(func() { tmpl.err = makeTemplate(testwait.Context(t), server, name, migrate) })
 	if tmpl.err != nil {
 		t.Fatalf("make the migrated template database: %v", tmpl.err)
 	}
@@ -75,9 +75,8 @@ func MigratedPostgresDB(t testing.TB, schema string, migrate func(ctx context.Co
 // migrate, unless a complete one is there. The template is marked as one
 // (datistemplate) only once migrated, so a database of that name without
 // the mark was left by a process that stopped half-way; it is made again.
-func makeTemplate(server, name string, migrate func(ctx context.Context, url string) error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+// It waits for another process making it as long as ctx lets it.
+func makeTemplate(ctx context.Context, server, name string, migrate func(ctx context.Context, url string) error) error {
 	conn, err := pgx.Connect(ctx, server)
 	if err != nil {
 		return err
@@ -117,8 +116,9 @@ func makeTemplate(server, name string, migrate func(ctx context.Context, url str
 // and returns its URL.
 func createDatabase(t testing.TB, server, template string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	// Creating a database checkpoints the server, which many test
+	// processes at once can make slow: no bound but the test's own.
+	ctx := testwait.Context(t)
 	conn, err := pgx.Connect(ctx, server)
 	if err != nil {
 		t.Fatalf("connect to the test PostgreSQL server: %v", err)
@@ -145,8 +145,7 @@ func createDatabase(t testing.TB, server, template string) string {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := testwait.Context(t)
 		conn, err := pgx.Connect(ctx, server)
 		if err != nil {
 			t.Errorf("drop test database %s: %v", name, err)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -15,6 +14,7 @@ import (
 	"beredskap/web"
 
 	"beredskap/internal/testenv"
+	"beredskap/internal/testwait"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -44,7 +44,7 @@ func mustBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// newTab opens a tab with a time limit for the subtest.
+// newTab opens a tab, bounded by the test's deadline (see testwait).
 func newTab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(browser)
@@ -52,9 +52,7 @@ func newTab(t *testing.T, browser context.Context) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	return ctx
+	return testwait.Within(t, tab)
 }
 
 // fillForm fills the form with the contract example the way a person does:

@@ -167,7 +167,7 @@ func TestCitizenBrowserBlockReopen(t *testing.T) {
 
 	// Support approves; the letter with the code reaches the mailbox.
 	supportDecides(t, supportTab, ts, reopenNumber, beredskap.CaseAwaitingCode)
-	letter := mb.WaitFor(t, nid, 30*time.Second)
+	letter := mb.WaitFor(t, nid)
 	code := readLetter(t, pdftoppm, pdftotext, letter.PDF, reopenNumber)
 
 	// The one who approved may not enter the code (issue 13, item 3); a

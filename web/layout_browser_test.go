@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -162,9 +161,7 @@ func hrefs(t *testing.T, ctx context.Context, sel string) []string {
 // navigate opens address and waits for the page's main content.
 func navigate(t *testing.T, ctx context.Context, address string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(tctx, chromedp.Navigate(address), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(address), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 		t.Fatalf("open %s: %v", address, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"beredskap"
 	"beredskap/auth"
+	"beredskap/internal/testwait"
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
 	"beredskap/web"
@@ -26,9 +27,7 @@ func staffTab(t *testing.T, browser context.Context) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(tab, 90*time.Second)
-	t.Cleanup(cancelTimeout)
-	return ctx
+	return testwait.Within(t, tab)
 }
 
 // browserLogIn logs u in through the login and TOTP pages, as a person
@@ -149,7 +148,7 @@ func TestStaffBrowserOrderApproveEnrol(t *testing.T) {
 	}
 
 	// The invitation arrives by SMTP with a one-time link to this server.
-	msg := smtpServer.WaitFor(t, newcomer, 30*time.Second)
+	msg := smtpServer.WaitFor(t, newcomer)
 	link := enrolmentLink.FindString(msg.Text)
 	if !strings.HasPrefix(link, ts.URL+"/enrol/") {
 		t.Fatalf("invitation %q has no enrolment link to %s:\n%s", msg.Subject, ts.URL, msg.Text)

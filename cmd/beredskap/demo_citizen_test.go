@@ -16,6 +16,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"beredskap/internal/testwait"
 	"beredskap/norway"
 )
 
@@ -59,13 +60,8 @@ func TestDemoCitizenLoginThroughPortal(t *testing.T) {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("demo returned %v after shutdown", err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("demo did not shut down")
+		if err := testwait.Receive(t, done, "the demo to shut down"); err != nil {
+			t.Errorf("demo returned %v after shutdown", err)
 		}
 	})
 
@@ -100,7 +96,7 @@ func TestDemoCitizenLoginThroughPortal(t *testing.T) {
 	}
 
 	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	client := &http.Client{Jar: jar}
 	resp, err := client.Get(login[1] + "?lang=en")
 	if err != nil {
 		t.Fatal(err)

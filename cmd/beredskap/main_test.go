@@ -14,9 +14,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"beredskap"
+	"beredskap/internal/testwait"
 )
 
 func contractExample(t *testing.T) string {
@@ -138,13 +138,8 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Errorf("/metrics on --metrics-addr: %d\n%s", resp.StatusCode, body)
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not shut down")
+	if err := testwait.Receive(t, done, "serve to shut down"); err != nil {
+		t.Errorf("serve returned %v after shutdown", err)
 	}
 }
 

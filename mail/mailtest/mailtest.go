@@ -23,6 +23,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"beredskap/internal/testwait"
 	"beredskap/mail"
 )
 
@@ -134,22 +135,18 @@ func (s *Server) Release() {
 	}
 }
 
-// WaitHeld waits up to timeout until n messages are held, and fails the
-// test when they are not.
-func (s *Server) WaitHeld(t testing.TB, n int, timeout time.Duration) {
+// WaitHeld waits until n messages are held, and fails the test when they
+// are not by its deadline (see testwait).
+func (s *Server) WaitHeld(t testing.TB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
+	holding := 0
+	if !testwait.Until(t, func() bool {
 		s.mu.Lock()
-		holding := s.holding
-		s.mu.Unlock()
-		if holding >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailtest: %d messages held within %v; want %d", holding, timeout, n)
-		}
-		time.Sleep(10 * time.Millisecond)
+		defer s.mu.Unlock()
+		holding = s.holding
+		return holding >= n
+	}) {
+		t.Fatalf("mailtest: %d messages held by the test's deadline; want %d", holding, n)
 	}
 }
 
@@ -177,21 +174,19 @@ func (s *Server) Messages() []Received {
 }
 
 // WaitFor returns the oldest message to the envelope recipient to that an
-// earlier WaitFor has not returned, waiting up to timeout for it to
-// arrive. It fails the test when none arrives in time.
-func (s *Server) WaitFor(t testing.TB, to string, timeout time.Duration) Received {
+// earlier WaitFor has not returned, waiting for it to arrive. It fails the
+// test when none arrives by the test's deadline (see testwait).
+func (s *Server) WaitFor(t testing.TB, to string) Received {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		if r, ok := s.take(to); ok {
-			return r
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailtest: no message to %s within %v (%d received in all)", to, timeout, len(s.Messages()))
-			return Received{}
-		}
-		time.Sleep(10 * time.Millisecond)
+	var r Received
+	if !testwait.Until(t, func() bool {
+		var ok bool
+		r, ok = s.take(to)
+		return ok
+	}) {
+		t.Fatalf("mailtest: no message to %s by the test's deadline (%d received in all)", to, len(s.Messages()))
 	}
+	return r
 }
 
 // take returns the first message to to at or after s.taken and moves it

@@ -4,7 +4,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -42,7 +41,7 @@ func TestDecode(t *testing.T) {
 		{"qp@example.test", "Hei å", "Blåbær og en lang linje som er mykt brutt.\nLinje to\n"},
 		{"plain@example.test", "plain", ".leading dot\n"},
 	} {
-		got := s.WaitFor(t, tc.to, time.Second)
+		got := s.WaitFor(t, tc.to)
 		if got.Subject != tc.subject || got.Text != tc.text || got.From != "a@example.test" {
 			t.Errorf("%s: got from %q subject %q text %q, want subject %q text %q",
 				tc.to, got.From, got.Subject, got.Text, tc.subject, tc.text)
@@ -56,11 +55,11 @@ func TestWaitForTakesInOrder(t *testing.T) {
 	send(t, s, "a@example.test", []string{"y@example.test"}, "Subject: other\r\n\r\n2\r\n")
 	send(t, s, "a@example.test", []string{"X@example.test"}, "Subject: two\r\n\r\n3\r\n")
 	for _, want := range []string{"one", "two"} {
-		if got := s.WaitFor(t, "x@example.test", time.Second); got.Subject != want {
+		if got := s.WaitFor(t, "x@example.test"); got.Subject != want {
 			t.Errorf("WaitFor = %q, want %q", got.Subject, want)
 		}
 	}
-	if got := s.WaitFor(t, "y@example.test", time.Second); got.Subject != "other" {
+	if got := s.WaitFor(t, "y@example.test"); got.Subject != "other" {
 		t.Errorf("WaitFor = %q, want other", got.Subject)
 	}
 	var subjects []string

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"beredskap/internal/testwait"
 	"beredskap/mailbox"
 )
 
@@ -99,12 +100,11 @@ func (s *Server) Letters() []Letter {
 	return append([]Letter(nil), s.letters...)
 }
 
-// WaitFor returns the latest letter to the person, waiting up to timeout
-// for one to arrive; the test fails when none does.
-func (s *Server) WaitFor(t testing.TB, nationalID string, timeout time.Duration) Letter {
+// WaitFor returns the latest letter to the person, waiting for one to
+// arrive; the test fails when none does by its deadline (see testwait).
+func (s *Server) WaitFor(t testing.TB, nationalID string) Letter {
 	t.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
+	gaveUp := testwait.Context(t).Done()
 	for {
 		s.mu.Lock()
 		for i := len(s.letters) - 1; i >= 0; i-- {
@@ -117,8 +117,8 @@ func (s *Server) WaitFor(t testing.TB, nationalID string, timeout time.Duration)
 		s.mu.Unlock()
 		select {
 		case <-s.delivered:
-		case <-deadline.C:
-			t.Fatalf("no letter delivered to the mailbox within %v", timeout)
+		case <-gaveUp:
+			t.Fatalf("mailboxtest: no letter delivered to the person's mailbox by the test's deadline")
 			return Letter{}
 		}
 	}

@@ -88,9 +88,14 @@ type Server struct {
 
 	receipts chan sms.Receipt
 	pending  sync.WaitGroup
-	stopped  chan struct{}
-	workers  sync.WaitGroup
-	hc       *http.Client
+	// stopped is closed, and stop cancels ctx, when the server closes: a
+	// receipt's post waits for the webhook's answer until then, however
+	// long a loaded machine makes it take.
+	stopped chan struct{}
+	ctx     context.Context
+	stop    context.CancelFunc
+	workers sync.WaitGroup
+	hc      *http.Client
 }
 
 // Start runs a server until the test ends.
@@ -119,8 +124,9 @@ func New(o Options) *Server {
 		byKey:    map[string]int{},
 		receipts: make(chan sms.Receipt, 1<<16),
 		stopped:  make(chan struct{}),
-		hc:       &http.Client{Timeout: 5 * time.Second},
+		hc:       &http.Client{},
 	}
+	s.ctx, s.stop = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/messages", s.send)
 	s.srv = httptest.NewServer(mux)
@@ -162,6 +168,7 @@ func (s *Server) Close() {
 	default:
 		close(s.stopped)
 	}
+	s.stop()
 	s.workers.Wait()
 }
 
@@ -357,7 +364,7 @@ func (s *Server) post(rc sms.Receipt) {
 	for range 5 {
 		rc.At = s.opts.Clock().UTC()
 		body, _ := json.Marshal(rc)
-		req, err := http.NewRequest(http.MethodPost, hook, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, hook, bytes.NewReader(body))
 		if err != nil {
 			return
 		}
