@@ -33,14 +33,14 @@ func (r Report) Total() int {
 // Purge carries out the policy in force now: every registration whose
 // period has ended, with what belongs to it, in batches (one transaction
 // and one audit entry "retention.purge" each, naming the receipts as
-// subjects) sized to hold the writer about Config.Budget, each ending
-// early, with what it has done, when other writes wait for SQLite's one
-// writer, so that registrations go first; then fee rows
-// past the accounting period, closed citizen cases, unused citizen
-// accounts and sessions, ended staff records and ended legal holds. It
-// stops between batches when ctx ends, and a later call goes on where it
-// stopped. renew, when not nil, is called every tenth of Config.Lease (to
-// extend a claim); its error stops the purge.
+// subjects) that each hold the writer about Config.Budget and end early,
+// with what they have done, when other writes wait for SQLite's one
+// writer, so that registrations go first; then fee rows past the
+// accounting period, closed citizen cases, unused citizen accounts and
+// sessions, ended staff records and ended legal holds. It stops between
+// batches when ctx ends, and a later call goes on where it stopped.
+// renew, when not nil, is called every tenth of Config.Lease (to extend a
+// claim); its error stops the purge.
 func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) error) (Report, error) {
 	a := beredskap.SystemActor()
 	now := s.clock()
@@ -48,7 +48,7 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 	rep := Report{Policy: p.ID}
 	today := osloDay(now)
 	arrivedBefore := p.Category(Registrations).Period.Before(now)
-	size := newBatchSizer(s.cfg.Batch, s.cfg.Budget)
+	limit := min(s.cfg.Batch, 4*purgeStep)
 	renewed := time.Now()
 	for {
 		if err := ctx.Err(); err != nil {
@@ -61,20 +61,19 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 		}
 		var c beredskap.PurgeCounts
 		var n int
-		var yielded bool
+		var yielded, spent bool
 		var began time.Time
-		limit := size.size
 		err := s.store.UpdateRetention(ctx, func(ctx context.Context, tx beredskap.RetentionTx) error {
 			began = time.Now()
-			c, n, yielded = beredskap.PurgeCounts{}, 0, false
+			c, n, yielded, spent = beredskap.PurgeCounts{}, 0, false, false
 			receipts, err := tx.DueRegistrations(ctx, beredskap.DueFilter{ArrivedBefore: arrivedBefore, Today: today, Limit: limit})
 			if err != nil || len(receipts) == 0 {
 				return err
 			}
 			// purgeStep registrations at a time, so that the batch ends
 			// early, with what it has done, when other writes wait for the
-			// writer.
-			for n < len(receipts) && !yielded {
+			// writer or its time is spent.
+			for n < len(receipts) {
 				step := receipts[n:min(n+purgeStep, len(receipts))]
 				sc, err := tx.PurgeRegistrations(ctx, step)
 				if err != nil {
@@ -82,7 +81,15 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 				}
 				c.Add(sc)
 				n += len(step)
-				yielded = n < len(receipts) && tx.WritersWaiting()
+				if n == len(receipts) {
+					break
+				}
+				if yielded = tx.WritersWaiting(); yielded {
+					break
+				}
+				if spent = time.Since(began) >= s.cfg.Budget; spent {
+					break
+				}
 			}
 			rec := beredskap.RecordFor(a, "retention.purge", "retention:"+Registrations, beredskap.OutcomeOK)
 			rec.Subjects = receipts[:n]
@@ -100,18 +107,22 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 		rep.Batches++
 		if yielded {
 			rep.Yielded++
-		} else {
-			size.done(n, time.Since(began)) // the commit included
 		}
+		// How long the batch held the writer, its commit included.
+		s.logger.DebugContext(ctx, "retention: batch", "registrations", n, "held", time.Since(began), "yielded", yielded)
 		if renew != nil && time.Since(renewed) >= s.cfg.Lease/10 {
 			if err := renew(ctx); err != nil {
 				return rep, err
 			}
 			renewed = time.Now()
 		}
-		if n < limit && !yielded {
+		if n < limit && !yielded && !spent {
 			break
 		}
+		// The next batch asks for about twice what this one managed, so
+		// that it never runs short while its time lasts, and the check of
+		// what is due stays small.
+		limit = min(s.cfg.Batch, max(purgeStep, 2*n))
 		if s.cfg.Pause > 0 {
 			select {
 			case <-ctx.Done():
@@ -159,33 +170,9 @@ func (s *Service) Purge(ctx context.Context, renew func(ctx context.Context) err
 }
 
 // purgeStep is how many registrations the purge deletes between two
-// looks at whether other writes wait for the writer: what such a write
-// waits for at most, besides the commit.
-const purgeStep = 8
-
-// batchSizer sizes the purge's batches of registrations so that each
-// holds the writer about budget: the next size moves halfway towards what
-// the last batch's rate would do in budget, so that one batch slowed by a
-// busy machine does not collapse the size.
-type batchSizer struct {
-	size, max int
-	budget    time.Duration
-}
-
-func newBatchSizer(most int, budget time.Duration) *batchSizer {
-	return &batchSizer{size: min(most, 20), max: most, budget: budget}
-}
-
-// done takes in that n registrations were purged in took.
-func (b *batchSizer) done(n int, took time.Duration) {
-	want := float64(n) * float64(b.budget) / float64(max(took, time.Microsecond))
-	next := (b.size + int(want)) / 2
-	if n < b.size {
-		// A short batch tells nothing about a larger one.
-		next = min(next, b.size)
-	}
-	b.size = max(1, min(next, b.max))
-}
+// looks at whether other writes wait for the writer or the batch's time is
+// spent: what such a write waits for at most, besides the commit.
+const purgeStep = 2
 
 // purgeOther runs fn until it removes nothing more, each round one
 // transaction with an audit entry when it removed something.

@@ -8,19 +8,23 @@ import (
 	"beredskap"
 )
 
+// DefaultBudget is how long a purge transaction of registrations runs
+// unless Config.Budget says otherwise.
+const DefaultBudget = 2 * time.Millisecond
+
 // Config tunes the purge.
 type Config struct {
 	// Batch is the most registrations one purge transaction removes
 	// (default 1000), and how many rows of the other categories one
 	// transaction removes.
 	Batch int
-	// Budget is how long one purge transaction of registrations should
-	// hold the database's writer, its commit included (default 10 ms). The
-	// purge sizes each batch from the rate of the batches before it. On
-	// SQLite a batch also ends early when registrations wait for the
-	// writer, and the next begins when none waits (or after ten budgets),
-	// so that registrations arriving meanwhile wait at most about one step
-	// of a batch and its commit (see bench.BenchmarkPurge).
+	// Budget is how long one purge transaction of registrations may run
+	// before it ends (default DefaultBudget): after the step in which it is spent
+	// the batch is audited and committed. On SQLite a batch also ends
+	// early when registrations wait for the writer, and the next begins
+	// when none waits (or after ten budgets), so that registrations
+	// arriving meanwhile wait at most about one step of a batch and its
+	// commit (see bench.BenchmarkPurge).
 	Budget time.Duration
 	// Pause is the rest between two batches (default none), which leaves
 	// the writer to other work on a busy system.
@@ -49,7 +53,7 @@ func New(store beredskap.RetentionStore, book *Book, clock beredskap.Clock, logg
 		cfg.Batch = 1000
 	}
 	if cfg.Budget <= 0 {
-		cfg.Budget = 10 * time.Millisecond
+		cfg.Budget = DefaultBudget
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 10 * time.Minute

@@ -39,12 +39,15 @@ var restartAfter = 4096
 const (
 	checkpointEvery = 200 * time.Millisecond
 	// truncateAfter is the size above which the loop truncates the log
-	// (about 256 MiB), which waits for every writer and reader.
-	truncateAfter = 65536
+	// (about 512 MiB), which waits for every writer and reader.
+	truncateAfter = 131072
 	// paceAfter is the log size above which bulk work waits for the log
-	// to be copied (about 64 MiB): each wait costs the work a few rounds,
-	// so it should come seldom.
-	paceAfter = 16384
+	// to be copied (about 192 MiB): each wait costs the work a few rounds,
+	// and usually ends with a copy through the writer's connection, with
+	// its file syncs, that registrations arriving meanwhile wait for; so
+	// it should come seldom. A purge writes about 70 KiB of log for each
+	// registration it deletes.
+	paceAfter = 49152
 	// pacedFor is how long after bulk work last paced itself the loop
 	// still leaves the writer alone.
 	pacedFor = time.Second

@@ -237,7 +237,7 @@ type statements struct {
 
 // writeQueries run only in write transactions; sharedQueries in both kinds.
 var (
-	writeQueries = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexBlockQuery, indexMarkQuery,
+	writeQueries = []string{auditHeadQuery, auditAppendQuery, indexHeadQuery, indexKeysQuery, indexSubjectsQuery, indexCountQuery, indexBlockQuery, indexMarkQuery,
 		insertRegistrationQuery, insertIdempotencyQuery, findIdempotencyQuery}
 	sharedQueries = []string{findTokenQuery, findUserByIDQuery, userGrantsQuery, authEpochQuery}
 )

@@ -15,13 +15,19 @@ import (
 // audit_subject_blocks, and indexChunk how many entries one of its
 // transactions indexes at most: few enough that a request waiting for the
 // writer waits briefly, many enough that the pages a transaction rewrites
-// are shared by many entries. subjectBlock is how many consecutive entries
-// share a row of audit_subject_blocks per receipt (migration 0006); a
-// search by receipt reads at most that many entries per block it finds.
+// are shared by many entries. indexSubjects bounds a transaction by the
+// subjects its entries name as well: each is a row in a random place of
+// audit_subject_blocks, and the retention purge's entries name dozens of
+// receipts each: 256 of them made a transaction of thousands of rows,
+// which held back the registrations arriving during a purge.
+// subjectBlock is how many consecutive entries share a row of
+// audit_subject_blocks per receipt (migration 0006); a search by receipt
+// reads at most that many entries per block it finds.
 const (
-	indexBatch   = 256
-	indexChunk   = 256
-	subjectBlock = 256
+	indexBatch    = 256
+	indexChunk    = 256
+	indexSubjects = 256
+	subjectBlock  = 256
 )
 
 // wakeIndexer starts the indexer unless it runs already, in which case it
@@ -80,7 +86,9 @@ ORDER BY k, seq`
 	// indexSubjectsQuery reads the entries' subjects, and
 	// indexBlockQuery records that a receipt appears in a block.
 	indexSubjectsQuery = `SELECT seq, subjects FROM audit WHERE seq > ?1 AND seq <= ?2`
-	indexBlockQuery    = `INSERT OR IGNORE INTO audit_subject_blocks (receipt, block) VALUES (?, ?)`
+	// indexCountQuery counts the subjects of the entries.
+	indexCountQuery = `SELECT seq, json_array_length(subjects) FROM audit WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`
+	indexBlockQuery = `INSERT OR IGNORE INTO audit_subject_blocks (receipt, block) VALUES (?, ?)`
 	// indexMarkQuery records how far the indexes reach.
 	indexMarkQuery = `UPDATE audit_indexed SET seq = ? WHERE id = 1`
 )
@@ -101,7 +109,10 @@ func (s *StaffStore) indexChunk(ctx context.Context) (int64, error) {
 			left = last - indexed
 			return nil
 		}
-		seq := min(last, indexed+indexChunk)
+		seq, err := chunkEnd(ctx, tx, s.db, indexed, min(last, indexed+indexChunk))
+		if err != nil {
+			return err
+		}
 		left = last - seq
 		indexedTo = seq
 		return indexEntries(ctx, tx, s.db, indexed, seq)
@@ -111,6 +122,29 @@ func (s *StaffStore) indexChunk(ctx context.Context) (int64, error) {
 	}
 	s.db.indexedUpTo(indexedTo)
 	return left, nil
+}
+
+// chunkEnd returns the last entry up to most that one transaction of the
+// indexer indexes after indexed: the entries up to most, or the first ones
+// that name indexSubjects subjects together (at least one entry).
+func chunkEnd(ctx context.Context, tx *sql.Tx, db *DB, indexed, most int64) (int64, error) {
+	rows, err := tx.StmtContext(ctx, db.stmts.write[indexCountQuery]).QueryContext(ctx, indexed, most)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	subjects := 0
+	for rows.Next() {
+		var seq int64
+		var n int
+		if err := rows.Scan(&seq, &n); err != nil {
+			return 0, err
+		}
+		if subjects += n; subjects >= indexSubjects {
+			return seq, rows.Close()
+		}
+	}
+	return most, rows.Err()
 }
 
 // indexEntries indexes the entries after indexed, the last indexed one, up

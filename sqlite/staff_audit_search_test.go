@@ -252,3 +252,49 @@ func TestMigrationMovesAuditIndexes(t *testing.T) {
 		t.Errorf("%d keys and %d subject blocks after migration; want %d and 6", keys, blocks, 4*530)
 	}
 }
+
+// TestIndexChunkEndsAtSubjects checks that one transaction of the audit
+// indexer takes entries up to indexSubjects subjects, however few entries
+// that is, and up to indexChunk entries that name none.
+func TestIndexChunkEndsAtSubjects(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, migratedPath(t, "chunk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := NewStaffStore(db, tickingClock())
+	err = store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		for i := range 5 + indexChunk + 10 {
+			rec := beredskap.AuditRecord{Actor: "system", Action: "retention.purge", Object: "retention:registrations", Outcome: beredskap.OutcomeOK}
+			if i < 5 {
+				for range indexSubjects / 2 {
+					rec.Subjects = append(rec.Subjects, beredskap.NewReceipt())
+				}
+			}
+			if _, err := tx.Audit(ctx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ after, most, want int64 }{
+		{0, indexChunk, 2},
+		{2, 2 + indexChunk, 4},
+		{4, 4 + indexChunk, 4 + indexChunk},
+	} {
+		var got int64
+		if err := db.inWriteTx(ctx, func(tx *sql.Tx) (err error) {
+			got, err = chunkEnd(ctx, tx, db, c.after, c.most)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("chunkEnd after %d, at most %d = %d; want %d", c.after, c.most, got, c.want)
+		}
+	}
+}

@@ -32,7 +32,7 @@ type retentionSettings struct {
 func (s *retentionSettings) bind(fs *flag.FlagSet, purge bool) {
 	fs.BoolVar(&s.Purge, "purge", purge, "run the retention purge once a day (one instance across all sharing the database)")
 	fs.IntVar(&s.PurgeBatch, "purge-batch", 1000, "the most registrations one purge transaction deletes")
-	fs.DurationVar(&s.PurgeBudget, "purge-budget", 10*time.Millisecond, "how long one purge transaction should hold the database's writer (shorter keeps registrations arriving meanwhile quicker)")
+	fs.DurationVar(&s.PurgeBudget, "purge-budget", retention.DefaultBudget, "how long one purge transaction runs before it commits (shorter keeps registrations arriving meanwhile quicker)")
 }
 
 // startPurge runs the daily purge until ctx ends, in the one process that
@@ -119,7 +119,7 @@ func retentionPurge(ctx context.Context, args []string, stdout, stderr io.Writer
 	fset := newFlagSet("retention purge", stdout)
 	db := fset.String("db", "beredskap.db", "SQLite file path or postgres:// URL")
 	batch := fset.Int("batch", 1000, "the most registrations one transaction deletes")
-	budget := fset.Duration("budget", 10*time.Millisecond, "how long one transaction should hold the database's writer")
+	budget := fset.Duration("budget", retention.DefaultBudget, "how long one transaction runs before it commits")
 	var a auditSettings
 	a.bind(fset)
 	if err := parse(fset, args); err != nil {
