@@ -67,7 +67,7 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 	if t.readOnly {
 		return nil, errReadOnlyAudit
 	}
-	if err := t.lazy.sendHeld(ctx); err != nil {
+	if err := t.sendAudit(ctx); err != nil {
 		return nil, err
 	}
 	e := &beredskap.AuditEntry{AuditRecord: rec}
@@ -79,7 +79,6 @@ func (t *staffTx) Audit(ctx context.Context, rec beredskap.AuditRecord) (*bereds
 	if known {
 		t.chain(e, *head)
 		t.held = e
-		t.lazy.hold(t.sendAudit)
 	} else if err := t.append(ctx, e, head, known); err != nil {
 		return nil, err
 	}
@@ -131,10 +130,13 @@ func (t *staffTx) append(ctx context.Context, e *beredskap.AuditEntry, head *aud
 	}
 }
 
-// sendAudit appends the entry held back, by itself, before another
-// statement.
+// sendAudit appends the entry held back, if any, by itself, before
+// another statement (the lazy transaction's before).
 func (t *staffTx) sendAudit(ctx context.Context) error {
 	e := t.held
+	if e == nil {
+		return nil
+	}
 	t.held = nil
 	if err := t.append(ctx, e, &audithead.Head{Seq: e.Seq - 1, Hash: e.PrevHash}, true); err != nil {
 		return err

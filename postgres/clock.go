@@ -42,6 +42,7 @@ func (db *DB) measureClock(ctx context.Context) error {
 		}
 	}
 	db.offset.Store(int64(best))
+	db.offsetError.Store(int64(rtt / 2))
 	return nil
 }
 

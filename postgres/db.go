@@ -28,9 +28,11 @@ type DB struct {
 	// cancelled.
 	waits syncWaits
 	// offset is how far the server's clock is ahead of the local one, in
-	// nanoseconds (see Now); stopClock ends its measuring.
-	offset    atomic.Int64
-	stopClock context.CancelFunc
+	// nanoseconds (see Now), and offsetError the most it can be off: half
+	// the round trip it was measured in; stopClock ends its measuring.
+	offset      atomic.Int64
+	offsetError atomic.Int64
+	stopClock   context.CancelFunc
 }
 
 // Open connects to the PostgreSQL database at url (postgres://...) and

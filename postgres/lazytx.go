@@ -3,17 +3,20 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"beredskap"
 )
 
 // lazyTx is a transaction on a pooled connection whose BEGIN is sent in
 // the same round trip as its first statement (pgx's Batch.BeginTx),
 // instead of in one of its own, and a transaction that runs no statement
-// sends nothing. A statement may also be held back to travel with the
-// next one or with COMMIT (staffTx.Audit holds its entry): an audited read
+// sends nothing. Its owner may hold a statement back to travel with the
+// next one or with COMMIT (staffTx.Audit holds its entry; see before): an audited read
 // (the query, the audit entry, COMMIT) takes two round trips instead of
 // four (issue 15, item 11). Statements
 // that cannot travel in a batch (COPY, a savepoint, a batch of the
@@ -26,9 +29,24 @@ type lazyTx struct {
 	// connection went back to the pool.
 	tx       pgx.Tx
 	released bool
-	// held runs a statement held back (see hold) before the next one.
-	held func(context.Context) error
+	// before, when set, sends what its owner held back (staffTx holds an
+	// audit entry) ahead of each statement the transaction sends, unless
+	// it went with COMMIT first.
+	before func(context.Context) error
+	// pending is the request's authentication whose auth epoch the
+	// transaction reads right after BEGIN, in the same round trip; moved
+	// is set when the epoch moved, and the transaction then runs no
+	// statement more and cannot commit (see StaffStore.run).
+	pending *beredskap.PendingAuth
+	moved   bool
 }
+
+// errAuthMoved is the answer of a transaction that read an auth epoch
+// other than its request's pending authentication was taken under.
+var errAuthMoved = errors.New("the auth epoch moved since the request's authentication was taken")
+
+// authEpochQuery reads the auth epoch (see StaffStore.AuthEpoch).
+const authEpochQuery = `SELECT epoch FROM auth_epoch WHERE id = 1`
 
 var _ pgx.Tx = (*lazyTx)(nil)
 
@@ -42,48 +60,97 @@ func beginLazy(ctx context.Context, pool *pgxpool.Pool, opts pgx.TxOptions) (*la
 	return &lazyTx{conn: conn, opts: opts}, nil
 }
 
-// begun returns the transaction, begun in a round trip of its own if it
-// was not yet.
-func (t *lazyTx) begun(ctx context.Context) (pgx.Tx, error) {
+// usable returns why the transaction takes no statement, or nil.
+func (t *lazyTx) usable() error {
 	if t.released {
-		return nil, pgx.ErrTxClosed
+		return pgx.ErrTxClosed
+	}
+	if t.moved {
+		return errAuthMoved
+	}
+	return nil
+}
+
+// begun returns the transaction, begun in a round trip of its own (with
+// the read of the auth epoch, when pending) if it was not yet.
+func (t *lazyTx) begun(ctx context.Context) (pgx.Tx, error) {
+	if err := t.usable(); err != nil {
+		return nil, err
 	}
 	if t.tx == nil {
-		tx, err := t.conn.BeginTx(ctx, t.opts)
+		if t.pending == nil {
+			tx, err := t.conn.BeginTx(ctx, t.opts)
+			if err != nil {
+				return nil, err
+			}
+			t.tx = tx
+			return tx, nil
+		}
+		b := &pgx.Batch{}
+		b.BeginTx(t.opts)
+		b.Queue(authEpochQuery)
+		br := t.conn.SendBatch(ctx, b)
+		t.tx = br.Tx()
+		_, err := br.Exec()
+		if err == nil {
+			err = t.confirm(br)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			return nil, err
 		}
-		t.tx = tx
 	}
 	return t.tx, nil
 }
 
-// hold makes run send a statement held back, by itself, before the
-// transaction's next statement, unless commitWith sends it with COMMIT
-// first. A later hold replaces it.
-func (t *lazyTx) hold(run func(context.Context) error) { t.held = run }
-
-// sendHeld sends the statement held back, if there is one.
-func (t *lazyTx) sendHeld(ctx context.Context) error {
-	run := t.held
-	if run == nil {
+// confirm reads the auth epoch from br, where it follows BEGIN, when an
+// authentication is pending, and lets the authentication stand when it is
+// the epoch it was taken under; otherwise the transaction is moved and
+// errAuthMoved returned.
+func (t *lazyTx) confirm(br pgx.BatchResults) error {
+	p := t.pending
+	if p == nil {
 		return nil
 	}
-	t.held = nil
-	return run(ctx)
+	t.pending = nil
+	var epoch int64
+	if err := br.QueryRow().Scan(&epoch); err != nil {
+		return fmt.Errorf("auth epoch: %w", err)
+	}
+	if epoch != p.Epoch() {
+		t.moved = true
+		return errAuthMoved
+	}
+	p.Stand()
+	return nil
+}
+
+// sendHeld sends what the owner held back, if anything (see before).
+func (t *lazyTx) sendHeld(ctx context.Context) error {
+	if t.before == nil {
+		return nil
+	}
+	return t.before(ctx)
 }
 
 // commitWith sends b's statements, which must end with COMMIT, in one
-// round trip, after BEGIN when the transaction has not begun, instead of a
-// statement held back. When they succeed, the transaction has ended and the
+// round trip, after BEGIN when the transaction has not begun. When they succeed, the transaction has ended and the
 // connection is released. When one fails, the transaction is left as the
 // failure left it, to be rolled back or, in a failed transaction block,
 // repaired (rolled back to a savepoint) and committed.
 func (t *lazyTx) commitWith(ctx context.Context, b *pgx.Batch) error {
-	if t.released {
-		return pgx.ErrTxClosed
+	if err := t.usable(); err != nil {
+		return err
 	}
-	t.held = nil
+	if t.pending != nil {
+		// COMMIT must not travel with the read of the epoch that may
+		// forbid it.
+		if _, err := t.begun(ctx); err != nil {
+			return err
+		}
+	}
 	var br pgx.BatchResults
 	if t.tx == nil {
 		begin := &pgx.Batch{}
@@ -104,18 +171,25 @@ func (t *lazyTx) commitWith(ctx context.Context, b *pgx.Batch) error {
 // withBegin sends BEGIN and sql in one batch and returns the results, read
 // past BEGIN's, when the transaction has not begun; nil when it has.
 func (t *lazyTx) withBegin(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
-	if t.released {
-		return nil, pgx.ErrTxClosed
+	if err := t.usable(); err != nil {
+		return nil, err
 	}
 	if t.tx != nil {
 		return nil, nil
 	}
 	b := &pgx.Batch{}
 	b.BeginTx(t.opts)
+	if t.pending != nil {
+		b.Queue(authEpochQuery)
+	}
 	b.Queue(sql, args...)
 	br := t.conn.SendBatch(ctx, b)
 	t.tx = br.Tx()
-	if _, err := br.Exec(); err != nil {
+	_, err := br.Exec()
+	if err == nil {
+		err = t.confirm(br)
+	}
+	if err != nil {
 		br.Close()
 		return nil, err
 	}
@@ -240,8 +314,8 @@ func (t *lazyTx) Begin(ctx context.Context) (pgx.Tx, error) {
 // Commit sends a statement held back, commits the transaction, if it
 // began, and releases the connection.
 func (t *lazyTx) Commit(ctx context.Context) error {
-	if t.released {
-		return pgx.ErrTxClosed
+	if err := t.usable(); err != nil {
+		return err
 	}
 	if err := t.sendHeld(ctx); err != nil {
 		return err
@@ -260,7 +334,6 @@ func (t *lazyTx) Rollback(ctx context.Context) error {
 	if t.released {
 		return pgx.ErrTxClosed
 	}
-	t.held = nil
 	var err error
 	if t.tx != nil {
 		if err = t.tx.Rollback(ctx); errors.Is(err, pgx.ErrTxClosed) {

@@ -10,10 +10,13 @@ import (
 	"beredskap/storetest"
 )
 
-// fastLead makes leaders check and retry often, for the test's length.
+// fastLead makes leaders check and retry often, for the test's length. A
+// check waits a minute for its answer: the tests end a leader's session,
+// which fails its check at once, and a shorter wait would make a leader on
+// a loaded machine give the lead up without cause.
 func fastLead(t *testing.T) {
 	check, timeout, retry := leadCheck, leadTimeout, leadRetry
-	leadCheck, leadTimeout, leadRetry = 50*time.Millisecond, time.Second, 20*time.Millisecond
+	leadCheck, leadTimeout, leadRetry = 50*time.Millisecond, time.Minute, 20*time.Millisecond
 	t.Cleanup(func() { leadCheck, leadTimeout, leadRetry = check, timeout, retry })
 }
 

@@ -43,19 +43,55 @@ func (s *StaffStore) View(ctx context.Context, fn func(ctx context.Context, tx b
 	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadOnly}, true, fn)
 }
 
+// ConfirmsAuthEpoch marks the store as a beredskap.AuthEpochConfirmer:
+// when the context carries an open beredskap.PendingAuth, a transaction
+// reads the auth epoch right after BEGIN, with its first statement. When
+// the epoch moved, the transaction keeps nothing and runs no statement
+// more, the authentication is confirmed again outside it, and fn runs
+// again in a new transaction if it holds.
+func (s *StaffStore) ConfirmsAuthEpoch() {}
+
 func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
+	fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
+	p := beredskap.PendingAuthFrom(ctx)
+	if p == nil || !p.Open() {
+		return s.runOnce(ctx, opts, readOnly, nil, fn)
+	}
+	if err := s.runOnce(ctx, opts, readOnly, p, fn); !errors.Is(err, errAuthMoved) {
+		return err
+	}
+	if err := p.Confirm(ctx); err != nil {
+		return err
+	}
+	return s.runOnce(ctx, opts, readOnly, nil, fn)
+}
+
+// runOnce runs fn in one transaction, which confirms p when it is not nil,
+// and returns errAuthMoved, whatever fn returned, when the epoch moved.
+func (s *StaffStore) runOnce(ctx context.Context, opts pgx.TxOptions, readOnly bool, p *beredskap.PendingAuth,
 	fn func(ctx context.Context, tx beredskap.StaffTx) error) error {
 	tx, err := beginLazy(ctx, s.db.pool, opts)
 	if err != nil {
 		return fmt.Errorf("begin staff transaction: %w", s.db.unavailable(err))
 	}
 	defer tx.Rollback(context.Background())
+	tx.pending = p
 	t := &staffTx{tx: tx, lazy: tx, db: s.db, clock: s.clock, readOnly: readOnly}
-	if err := fn(ctx, t); err != nil {
+	tx.before = t.sendAudit
+	err = fn(ctx, t)
+	if tx.moved {
+		return errAuthMoved
+	}
+	if err != nil {
 		return s.db.unavailable(err)
 	}
 	conn := tx.Conn().PgConn()
-	if err := t.commit(ctx); err != nil {
+	err = t.commit(ctx)
+	if tx.moved {
+		s.db.waits.take(conn)
+		return errAuthMoved
+	}
+	if err != nil {
 		s.db.waits.take(conn)
 		return fmt.Errorf("commit staff transaction: %w", s.db.unavailable(translate(err)))
 	}
@@ -70,8 +106,9 @@ func (s *StaffStore) run(ctx context.Context, opts pgx.TxOptions, readOnly bool,
 
 // staffTx is one transaction of a StaffStore on db. head is the audit
 // trail's head after the last entry Audit appended, nil before the first;
-// held is that entry while it waits to travel with the next statement or
-// COMMIT (see Audit).
+// held is that entry while it waits to travel with the next statement (the
+// lazy transaction sends it first: sendAudit) or COMMIT (see Audit); it is
+// kept here only.
 type staffTx struct {
 	tx       pgx.Tx
 	lazy     *lazyTx

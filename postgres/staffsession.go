@@ -221,7 +221,7 @@ func (t *staffTx) FindTokenByHash(ctx context.Context, hash string) (*beredskap.
 // (migration 0006), in a statement of its own.
 func (s *StaffStore) AuthEpoch(ctx context.Context) (int64, error) {
 	var epoch int64
-	if err := s.db.pool.QueryRow(ctx, `SELECT epoch FROM auth_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+	if err := s.db.pool.QueryRow(ctx, authEpochQuery).Scan(&epoch); err != nil {
 		return 0, fmt.Errorf("auth epoch: %w", s.db.unavailable(err))
 	}
 	return epoch, nil

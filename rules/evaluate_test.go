@@ -451,18 +451,20 @@ func TestDecisionJSONShape(t *testing.T) {
 
 // Every arrival of 2021 from 27 May is decided (tv2.no 27.5.2021: the
 // hotel rules of 27 May; 22:00 UTC on 26 May 2021 is midnight in Oslo).
-// After the end of the entry measures (bamble.kommune.no: 12 February
-// 2022) there are none; 12 February itself is refused, its hour being
-// unknown.
+// The entry chapter was repealed on 12 February 2022 at 10.00
+// (FOR-2022-02-11-205, its text in Norsk Lovtidend): an arrival a minute
+// before is decided under the rules of 1 February, and after it there are
+// no entry measures.
 func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 	b := mustBook(t)
-	for _, at := range []string{"2022-02-12T10:00:00+01:00"} {
+	for at, want := range map[string]string{"2022-02-12T09:59:00+01:00": "2022-02-01-2300", "2022-02-12T10:00:00+01:00": "2022-02-13"} {
 		r := base()
 		r.ArrivalTime = at
-		_, err := b.Evaluate(&r, "nb")
-		var e *beredskap.Error
-		if !errors.As(err, &e) || e.Field != "arrival_time" || e.Reason != "not_encoded" {
-			t.Errorf("arrival %s: error %v; want arrival_time not_encoded", at, err)
+		d, err := b.Evaluate(&r, "nb")
+		if err != nil {
+			t.Errorf("arrival %s: %v; want version %s", at, err, want)
+		} else if d.RuleSet.ID != want {
+			t.Errorf("arrival %s: version %s; want %s", at, d.RuleSet.ID, want)
 		}
 	}
 	r := base()

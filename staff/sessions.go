@@ -151,34 +151,107 @@ func (s *Service) Authenticate(ctx context.Context, sessionToken string) (*Authe
 // which costs one read of the epoch instead of a transaction reading the
 // token, user and grants.
 func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*beredskap.Actor, error) {
-	ca := beredskap.ActorFrom(ctx)
-	now := s.now()
-	bearer = strings.TrimSpace(bearer)
-	bad := unauthorized("bad_token", "the token is unknown, revoked or expired")
-	if !strings.HasPrefix(bearer, TokenPrefix) {
-		return nil, bad
+	hash, ok := tokenHash(bearer)
+	if !ok {
+		return nil, badToken()
 	}
-	hash := auth.HashSecret(bearer)
 	tok, u, err := s.findToken(ctx, hash)
 	if err != nil {
 		return nil, beredskap.Wrap("authenticate token", err)
 	}
+	now := s.now()
+	a, ok := tokenActor(ctx, tok, u, now)
+	if !ok {
+		return nil, badToken()
+	}
+	if err := s.touchToken(ctx, hash, tok, now); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// AuthenticateTokenPending is AuthenticateToken for a request that changes
+// nothing outside the staff store's transactions (a GET). When the store
+// confirms auth epochs (beredskap.AuthEpochConfirmer) and the token was
+// found before and held then, it returns the actor from the cache without
+// reading the epoch, and a beredskap.PendingAuth that the request's
+// context must carry (beredskap.WithPendingAuth), and that the request
+// must Confirm before it answers if no transaction did. The request's
+// first transaction reads the epoch with its first statement; when the
+// epoch moved, the authentication is taken again and holds only if it
+// gives the same token, user and grants (else EUNAUTHORIZED). Otherwise
+// the PendingAuth is nil and the answer is AuthenticateToken's.
+func (s *Service) AuthenticateTokenPending(ctx context.Context, bearer string) (*beredskap.Actor, *beredskap.PendingAuth, error) {
+	hash, ok := tokenHash(bearer)
+	if _, confirms := s.store.(beredskap.AuthEpochConfirmer); ok && confirms {
+		if tok, u, epoch, found := s.tokens.latest(hash); found {
+			now := s.now()
+			if a, ok := tokenActor(ctx, tok, u, now); ok {
+				p := beredskap.NewPendingAuth(epoch, func(ctx context.Context) error {
+					b, err := s.AuthenticateToken(ctx, bearer)
+					if err != nil {
+						return err
+					}
+					if !sameAuthority(a, b) {
+						return unauthorized("token_changed", "the token's user or grants changed during the request")
+					}
+					return nil
+				})
+				if err := s.touchToken(beredskap.WithPendingAuth(ctx, p), hash, tok, now); err != nil {
+					return nil, nil, err
+				}
+				return a, p, nil
+			}
+		}
+	}
+	a, err := s.AuthenticateToken(ctx, bearer)
+	return a, nil, err
+}
+
+// tokenHash returns the hash a bearer token is stored under, and false
+// when it is no token of ours.
+func tokenHash(bearer string) (string, bool) {
+	bearer = strings.TrimSpace(bearer)
+	if !strings.HasPrefix(bearer, TokenPrefix) {
+		return "", false
+	}
+	return auth.HashSecret(bearer), true
+}
+
+// badToken is the answer to a token that is unknown, revoked or expired,
+// or whose user or grant no longer holds.
+func badToken() error {
+	return unauthorized("bad_token", "the token is unknown, revoked or expired")
+}
+
+// tokenActor returns the actor of tok (nil: unknown) and its user u at
+// now, with the address and request id of the context's actor, and false
+// when the token, its user or its grant does not hold.
+func tokenActor(ctx context.Context, tok *beredskap.APIToken, u *beredskap.User, now time.Time) (*beredskap.Actor, bool) {
 	if tok == nil || tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
-		return nil, bad
+		return nil, false
 	}
 	g := grantByID(u, tok.GrantID)
 	if u.Status != beredskap.UserActive || g == nil || !g.ValidAt(now) {
-		return nil, bad
+		return nil, false
 	}
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > touchEvery {
-		if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
-			return tx.TouchToken(ctx, tok.ID, now)
-		}); err != nil {
-			return nil, beredskap.Wrap("authenticate token: touch", err)
-		}
-		s.tokens.touched(hash, now)
+	ca := beredskap.ActorFrom(ctx)
+	return &beredskap.Actor{User: u, Grant: g, TokenID: tok.ID, Address: ca.Address, RequestID: ca.RequestID}, true
+}
+
+// touchToken writes that tok, of hash, was used at now, when it was last
+// written more than a minute before.
+func (s *Service) touchToken(ctx context.Context, hash string, tok *beredskap.APIToken, now time.Time) error {
+	if tok.LastUsedAt != nil && now.Sub(*tok.LastUsedAt) <= touchEvery {
+		return nil
 	}
-	return &beredskap.Actor{User: u, Grant: g, TokenID: tok.ID, Address: ca.Address, RequestID: ca.RequestID}, nil
+	if err := s.store.Update(ctx, func(ctx context.Context, tx beredskap.StaffTx) error {
+		return tx.TouchToken(ctx, tok.ID, now)
+	}); err != nil {
+		return beredskap.Wrap("authenticate token: touch", err)
+	}
+	s.tokens.touched(hash, now)
+	return nil
 }
 
 // findToken returns the token of hash and its user, without the user's

@@ -13,7 +13,6 @@ import (
 	"beredskap/internal/teststore"
 	"beredskap/mail"
 	"beredskap/mail/mailtest"
-	"beredskap/sqlite"
 	"beredskap/staff"
 	"beredskap/storetest"
 	"beredskap/web"
@@ -42,12 +41,12 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// env is a staff service over a real SQLite database in a temporary file,
-// sending mail to a real SMTP server.
+// env is a staff service over a real database (SQLite in a temporary file
+// unless a test asks for PostgreSQL), sending mail to a real SMTP server.
 type env struct {
 	t     *testing.T
 	svc   *staff.Service
-	store *sqlite.StaffStore
+	store beredskap.StaffStore
 	regs  beredskap.RegistrationService
 	clock *clock
 	smtp  *mailtest.Server
@@ -62,15 +61,17 @@ var testPasswords = auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism
 // BaseURL set, and testPasswords unless it names password costs.
 func newEnv(t *testing.T, cfg staff.Config) *env {
 	t.Helper()
+	return newEnvOn(t, cfg, "sqlite")
+}
+
+// newEnvOn is newEnv on a store of the kind (teststore.Kinds).
+func newEnvOn(t *testing.T, cfg staff.Config, kind string) *env {
+	t.Helper()
 	if cfg.PasswordParams == (auth.PasswordParams{}) {
 		cfg.PasswordParams = testPasswords
 	}
-	db, err := sqlite.Open(context.Background(), teststore.SQLitePath(t))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
 	c := &clock{now: time.Date(2021, 3, 8, 9, 0, 0, 0, time.UTC)}
+	store, regs := teststore.Open(t, kind, c.Now)
 	srv := mailtest.StartServer(t)
 	sender, err := mail.NewSMTP(srv.Config())
 	if err != nil {
@@ -78,13 +79,9 @@ func newEnv(t *testing.T, cfg staff.Config) *env {
 	}
 	cfg.BaseURL = "https://beredskap.example.test"
 	cfg.Text = web.StaffText
-	store := sqlite.NewStaffStore(db, c.Now)
 	svc := staff.New(store, sender, c.Now, cfg, nil)
 	t.Cleanup(svc.Wait) // before the mail server and the database close
-	return &env{
-		t: t, svc: svc, store: store,
-		regs: sqlite.NewRegistrationService(db, c.Now), clock: c, smtp: srv,
-	}
+	return &env{t: t, svc: svc, store: store, regs: regs, clock: c, smtp: srv}
 }
 
 // anon returns a context with an anonymous visitor from address.

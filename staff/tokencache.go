@@ -34,15 +34,25 @@ type cachedToken struct {
 // get returns copies of the token and user of hash if they were read under
 // epoch.
 func (c *tokenCache) get(hash string, epoch int64) (*beredskap.APIToken, *beredskap.User, bool) {
+	tok, u, read, ok := c.latest(hash)
+	if !ok || read != epoch {
+		return nil, nil, false
+	}
+	return tok, u, true
+}
+
+// latest returns copies of the token and user of hash with the epoch they
+// were read under, whatever the present epoch.
+func (c *tokenCache) latest(hash string) (*beredskap.APIToken, *beredskap.User, int64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[hash]
-	if !ok || e.epoch != epoch {
-		return nil, nil, false
+	if !ok {
+		return nil, nil, 0, false
 	}
 	tok, u := e.token, e.user
 	u.Grants = slices.Clone(e.user.Grants)
-	return &tok, &u, true
+	return &tok, &u, e.epoch, true
 }
 
 // put keeps the token and user of hash, read under epoch.

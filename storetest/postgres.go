@@ -2,8 +2,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
@@ -109,58 +107,6 @@ func makeTemplate(ctx context.Context, server, name string, migrate func(ctx con
 	// The advisory lock ends with the connection.
 	_, err = conn.Exec(ctx, "ALTER DATABASE "+id+" WITH IS_TEMPLATE true")
 	return err
-}
-
-// createDatabase creates a database with a unique name on server, a copy
-// of template ("" for the server's default), drops it when the test ends,
-// and returns its URL.
-func createDatabase(t testing.TB, server, template string) string {
-	t.Helper()
-	// Creating a database checkpoints the server, which many test
-	// processes at once can make slow: no bound but the test's own.
-	ctx := testwait.Context(t)
-	conn, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatalf("connect to the test PostgreSQL server: %v", err)
-	}
-	defer conn.Close(context.Background())
-	var b [8]byte
-	rand.Read(b[:])
-	name := "beredskap_test_" + hex.EncodeToString(b[:])
-	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
-	if template != "" {
-		create += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
-	}
-	// From PostgreSQL 15 on, a new database is by default copied block by
-	// block through the write-ahead log; copying the files costs the
-	// server less than half the CPU time for databases this small.
-	var fileCopy bool
-	if err := conn.QueryRow(ctx, `SELECT current_setting('server_version_num')::int >= 150000`).Scan(&fileCopy); err != nil {
-		t.Fatalf("test PostgreSQL server version: %v", err)
-	}
-	if fileCopy {
-		create += " STRATEGY FILE_COPY"
-	}
-	if _, err := conn.Exec(ctx, create); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx := testwait.Context(t)
-		conn, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
-		}
-	})
-	u, err := databaseURL(server, name)
-	if err != nil {
-		t.Fatalf("BEREDSKAP_TEST_POSTGRES: %v", err)
-	}
-	return u
 }
 
 // databaseURL returns server's URL naming the database name instead.

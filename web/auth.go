@@ -36,7 +36,10 @@ type authStateKey struct{}
 // an anonymous actor. Every actor carries the client address and the
 // request id for the audit trail. Wrong or expired credentials leave the
 // request anonymous, so that the handler answers 401 or redirects to the
-// login page; a session cookie that names no session is removed.
+// login page; a session cookie that names no session is removed. A GET
+// or HEAD with a token found before leaves the token's auth epoch to its
+// first transaction (staff.Service.AuthenticateTokenPending), and its
+// route confirms it before answering (confirmAuth).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/assets/") {
@@ -50,13 +53,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		// of the context's actor, failed logins included.
 		ctx = beredskap.WithActor(ctx, actor)
 		st := &authState{}
+		var pending *beredskap.PendingAuth
 		if bearer, ok := bearerToken(r); ok {
-			a, err := s.staff.AuthenticateToken(ctx, bearer)
-			switch beredskap.ErrorCode(err) {
-			case "":
-				actor = a
-			case beredskap.EINTERNAL, beredskap.EUNAVAILABLE:
-				st.err = err
+			if a, p := s.bearerActor(ctx, st, bearer, safeMethod(r.Method)); a != nil {
+				actor, pending = a, p
 			}
 		} else if c, err := r.Cookie(s.sessionCookieName()); err == nil && c.Value != "" {
 			st.token = c.Value
@@ -76,8 +76,33 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		actor.Address, actor.RequestID = addr, reqID
 		ctx = beredskap.WithActor(ctx, actor)
+		if pending != nil {
+			ctx = beredskap.WithPendingAuth(ctx, pending)
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, authStateKey{}, st)))
 	})
+}
+
+// bearerActor returns the actor of a bearer token, nil when the token does
+// not hold or cannot be checked (st.err then says why), and, when the
+// request lets it (mayPend) and the service found the token before, the
+// pending authentication to confirm (staff.Service.AuthenticateTokenPending).
+func (s *Server) bearerActor(ctx context.Context, st *authState, bearer string, mayPend bool) (*beredskap.Actor, *beredskap.PendingAuth) {
+	var a *beredskap.Actor
+	var p *beredskap.PendingAuth
+	var err error
+	if mayPend {
+		a, p, err = s.staff.AuthenticateTokenPending(ctx, bearer)
+	} else {
+		a, err = s.staff.AuthenticateToken(ctx, bearer)
+	}
+	switch beredskap.ErrorCode(err) {
+	case "":
+		return a, p
+	case beredskap.EINTERNAL, beredskap.EUNAVAILABLE:
+		st.err = err
+	}
+	return nil, nil
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header.

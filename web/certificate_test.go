@@ -9,13 +9,13 @@ import (
 	"beredskap/web"
 )
 
-// autumn2021 sets the contract example's arrival to 12 October 2021,
+// autumn2021 sets the contract example's arrival to 20 October 2021,
 // under the rules of 25 September 2021 (a verifiable corona certificate
 // exempts from entry quarantine), with the countries and certificate given.
 func autumn2021(t *testing.T, countries []string, certificate map[string]any) []byte {
 	t.Helper()
 	return contractWith(t, func(m map[string]any) {
-		m["arrival_time"] = "2021-10-12T10:00:00+02:00"
+		m["arrival_time"] = "2021-10-20T10:00:00+02:00"
 		m["countries_visited"] = countries
 		if certificate != nil {
 			m["covid_certificate"] = certificate

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
@@ -178,14 +180,32 @@ var apiJSON = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv2.FormatNilSlic
 
 // writeJSON writes v as compact JSON with the status. Lists of a few hundred
 // registrations cost noticeably more to indent, and to send, than to encode.
+// v is encoded into a pooled buffer first, so that an error is answered
+// whole and an answer costs no new buffer of its size.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := jsonv2.Marshal(v, apiJSON)
-	if err != nil {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer putJSONBuffer(buf)
+	if err := jsonv2.MarshalWrite(buf, v, apiJSON); err != nil {
 		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 		return
 	}
+	buf.WriteByte('\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(data, '\n'))
+	_, _ = w.Write(buf.Bytes())
+}
+
+// jsonBuffers keeps writeJSON's buffers; one that grew past
+// maxPooledJSONBuffer is left to the garbage collector instead.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledJSONBuffer = 1 << 20
+
+func putJSONBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledJSONBuffer {
+		return
+	}
+	buf.Reset()
+	jsonBuffers.Put(buf)
 }

@@ -88,6 +88,20 @@ func TestUnavailableIs503WithRetryAfter(t *testing.T) {
 			t.Errorf("%s: the cause reached the client: %s", path, rec.Body.String())
 		}
 	}
+	if !documented(http.MethodPost, "/api/v1/registrations", http.StatusServiceUnavailable) {
+		t.Error("the OpenAPI document does not name the 503 of POST /api/v1/registrations")
+	}
+}
+
+// documented reports whether the OpenAPI document names status among the
+// answers of method and path, with its Retry-After when it is 503.
+func documented(method, path string, status int) bool {
+	item := openAPIDocument("test", "", false).Paths.Find(path)
+	if item == nil || item.GetOperation(method) == nil {
+		return false
+	}
+	r := item.GetOperation(method).Responses.Status(status)
+	return r != nil && (status != http.StatusServiceUnavailable || r.Value.Headers["Retry-After"] != nil)
 }
 
 // epochUnavailable is a staff store on a real database whose auth epoch
@@ -116,5 +130,8 @@ func TestTokenCheckDuringFailoverIs503(t *testing.T) {
 	s.Handler().ServeHTTP(rec, req)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("status %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if !documented(http.MethodGet, "/api/v1/registrations", http.StatusServiceUnavailable) {
+		t.Error("the OpenAPI document does not name the 503 of GET /api/v1/registrations")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"maps"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -95,9 +96,10 @@ func publicOperations() []operation {
 			answers: []answer{jsonAnswer(201, "Stored.", "RegistrationCreated"),
 				jsonAnswer(200, "A retry with the same Idempotency-Key and body: the registration stored before, with the "+
 					"header Idempotent-Replayed: true. Nothing new is stored.", "RegistrationCreated")},
-			errors: map[int]string{400: invalid, 409: "The Idempotency-Key was used before with another body."}},
+			errors: map[int]string{400: invalid, 409: "The Idempotency-Key was used before with another body.",
+				503: unavailableText}},
 		{route: "GET /api/v1/openapi.json", id: "openapi", summary: "This document.", plain: true,
-			answers: []answer{{200, "The OpenAPI document.", jsonOf(openapi3.NewObjectSchema().NewRef())}}},
+			answers: []answer{{status: 200, description: "The OpenAPI document.", content: jsonOf(openapi3.NewObjectSchema().NewRef())}}},
 	}
 }
 
@@ -222,10 +224,29 @@ func openAPIDocument(version, baseURL string, smsReceipts bool) *openapi3.T {
 	return doc
 }
 
+// mustOpenAPI returns the OpenAPI document in JSON, which the caller must
+// not change. A document is written once per process for each version,
+// base URL and webhook setting: kin-openapi writes its model level by level,
+// which takes tens of milliseconds, and a test binary starts hundreds of
+// servers alike.
 func mustOpenAPI(version, baseURL string, smsReceipts bool) []byte {
+	key := openAPIKey{version, baseURL, smsReceipts}
+	if data, ok := openAPIWritten.Load(key); ok {
+		return data.([]byte)
+	}
 	data, err := json.MarshalIndent(openAPIDocument(version, baseURL, smsReceipts), "", "  ")
 	if err != nil {
 		panic(err)
 	}
-	return append(data, '\n')
+	stored, _ := openAPIWritten.LoadOrStore(key, append(data, '\n'))
+	return stored.([]byte)
+}
+
+// openAPIWritten holds the documents written, by openAPIKey.
+var openAPIWritten sync.Map
+
+// openAPIKey is what a written document depends on.
+type openAPIKey struct {
+	version, baseURL string
+	smsReceipts      bool
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"maps"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ type operation struct {
 	id      string // the operationId
 	summary string
 	// staff says that the operation needs a staff API token: it may
-	// answer 401.
+	// answer 401, and 503 when the database cannot check the token.
 	staff  bool
 	params []*openapi3.Parameter
 	// body is the schema of the JSON request body. An operation with one
@@ -35,11 +36,12 @@ type operation struct {
 	plain bool
 }
 
-// answer is an answer of an operation that is not an error.
+// answer is an answer of an operation.
 type answer struct {
 	status      int
 	description string
 	content     openapi3.Content
+	headers     openapi3.Headers
 }
 
 // The descriptions of the error answers added by default.
@@ -50,6 +52,8 @@ const (
 	tooLargeText     = "The body is over 1 MiB."
 	notJSONText      = "The Content-Type is not application/json."
 	badQueryText     = "A query parameter is wrong; error.field names it."
+	unavailableText  = "The database cannot take work now, as during a failover; nothing was done. Try again after " +
+		"the seconds of Retry-After."
 )
 
 // bearer is the security requirement of the staff API.
@@ -70,13 +74,14 @@ func (o operation) build() (method, path string, op *openapi3.Operation) {
 	}
 	answers := slices.Clone(o.answers)
 	for status, text := range o.errorAnswers() {
-		answers = append(answers, answer{status, text, jsonOf(ref("Error"))})
+		answers = append(answers, errorAnswer(status, text))
 	}
 	for _, a := range answers {
 		r := openapi3.NewResponse().WithDescription(a.description)
 		if len(a.content) > 0 {
 			r.WithContent(a.content)
 		}
+		r.Headers = a.headers
 		op.Responses.Set(strconv.Itoa(a.status), &openapi3.ResponseRef{Value: r})
 	}
 	return method, path, op
@@ -90,7 +95,7 @@ func (o operation) errorAnswers() map[int]string {
 	}
 	errors := map[int]string{500: internalText}
 	if o.staff {
-		errors[401] = unauthorizedText
+		errors[401], errors[503] = unauthorizedText, unavailableText
 	}
 	if o.body != nil {
 		errors[400], errors[413], errors[415] = invalidBodyText, tooLargeText, notJSONText
@@ -99,13 +104,25 @@ func (o operation) errorAnswers() map[int]string {
 	return errors
 }
 
+// errorAnswer returns an error answer of status (schema Error). A 503
+// says in Retry-After when to try again.
+func errorAnswer(status int, description string) answer {
+	a := answer{status: status, description: description, content: jsonOf(ref("Error"))}
+	if status == http.StatusServiceUnavailable {
+		seconds := openapi3.NewIntegerSchema().WithMin(1)
+		a.headers = openapi3.Headers{"Retry-After": {Value: &openapi3.Header{Parameter: openapi3.Parameter{
+			Description: "Seconds to wait before trying again.", Required: true, Schema: seconds.NewRef()}}}}
+	}
+	return a
+}
+
 // jsonOf returns JSON content of the schema s.
 func jsonOf(s *openapi3.SchemaRef) openapi3.Content { return openapi3.NewContentWithJSONSchemaRef(s) }
 
 // jsonAnswer returns an answer of status whose body is the component
 // schema named schema.
 func jsonAnswer(status int, description, schema string) answer {
-	return answer{status, description, jsonOf(ref(schema))}
+	return answer{status: status, description: description, content: jsonOf(ref(schema))}
 }
 
 // emptyAnswer returns an answer of status without a body.
@@ -124,12 +141,13 @@ func fileAnswer(description, schema string, mediaTypes ...string) answer {
 	for _, m := range mediaTypes {
 		content[m] = openapi3.NewMediaType().WithSchema(fileSchema(m))
 	}
-	return answer{200, description, content}
+	return answer{status: 200, description: description, content: content}
 }
 
 // textAnswer returns an answer of status in plain text.
 func textAnswer(status int, description string) answer {
-	return answer{status, description, openapi3.Content{"text/plain": openapi3.NewMediaType().WithSchema(fileSchema("text/plain"))}}
+	text := openapi3.NewMediaType().WithSchema(fileSchema("text/plain"))
+	return answer{status: status, description: description, content: openapi3.Content{"text/plain": text}}
 }
 
 // fileSchema returns the schema of a file of mediaType: text is a string,

@@ -185,7 +185,7 @@ func (s *Server) Routes() []string {
 }
 
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
-	s.mux.HandleFunc(pattern, h)
+	s.mux.HandleFunc(pattern, confirmAuth(s, h))
 	s.routes = append(s.routes, pattern)
 }
 

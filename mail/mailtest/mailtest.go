@@ -42,6 +42,8 @@ type Received struct {
 // Server is a running SMTP server. Its methods are safe for concurrent use.
 type Server struct {
 	addr *net.TCPAddr
+	// timeout is how long a sender may take, up to the test's deadline.
+	timeout time.Duration
 
 	mu       sync.Mutex
 	msgs     []Received
@@ -63,12 +65,15 @@ func StartServer(t testing.TB) *Server {
 	if err != nil {
 		t.Fatalf("mailtest: listen: %v", err)
 	}
-	s := &Server{addr: ln.Addr().(*net.TCPAddr)}
+	// No time limits of a wall clock: under the race detector on a loaded
+	// machine a delivery can take long, and the server stops with the test.
+	s := &Server{addr: ln.Addr().(*net.TCPAddr), timeout: 24 * time.Hour}
+	if d, ok := testwait.Deadline(t); ok {
+		s.timeout = time.Until(d)
+	}
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "mailtest.localhost"
 	srv.AllowInsecureAuth = true
-	srv.ReadTimeout = 10 * time.Second
-	srv.WriteTimeout = 10 * time.Second
 	srv.MaxMessageBytes = 10 << 20
 	srv.MaxRecipients = 100
 	done := make(chan struct{})
@@ -103,14 +108,15 @@ func (s *Server) RequireAuth(username, password string) {
 func (s *Server) Addr() string { return s.addr.String() }
 
 // Config returns the settings of a sender that delivers to this server:
-// no TLS, from beredskap@example.test.
+// no TLS, from beredskap@example.test, and a timeout that lasts until the
+// test's deadline.
 func (s *Server) Config() mail.SMTPConfig {
 	return mail.SMTPConfig{
 		Host:    s.addr.IP.String(),
 		Port:    s.addr.Port,
 		From:    "beredskap@example.test",
 		TLS:     mail.TLSNone,
-		Timeout: 10 * time.Second,
+		Timeout: s.timeout,
 	}
 }
 

@@ -140,8 +140,14 @@ func New(o Options) *Server {
 func (s *Server) URL() string { return s.srv.URL }
 
 // Client returns an sms.Client of the server with its key.
+//
+// Its requests have no time limit of their own (sms.NewClient's default is
+// 15 seconds), which a loaded machine can pass: the worker's SendTimeout,
+// or the test's end, bounds them.
 func (s *Server) Client() *sms.Client {
-	return sms.NewClient(s.srv.URL, s.opts.APIKey, nil)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return sms.NewClient(s.srv.URL, s.opts.APIKey, &http.Client{Transport: tr})
 }
 
 // SetFailures changes the fractions of requests answered 503 without
