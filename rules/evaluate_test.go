@@ -469,13 +469,14 @@ func TestUncoveredPeriodsAndTheEnd(t *testing.T) {
 	}
 	r := base()
 	r.CountriesVisited = []string{"US"}
-	r.ArrivalTime = "2021-05-26T21:59:00Z"
+	// FOR-2021-05-27-1631 is in force from 27 May 2021 at 12.00.
+	r.ArrivalTime = "2021-05-27T09:59:00Z"
 	if d, err := b.Evaluate(&r, "en"); err != nil || d.RuleSet.ID != "2021-05-09-1200" {
-		t.Errorf("last minute of 26 May: %v, %v", d.RuleSet.ID, err)
+		t.Errorf("last minute before noon on 27 May: %v, %v", d.RuleSet.ID, err)
 	}
-	r.ArrivalTime = "2021-05-26T22:00:00Z"
+	r.ArrivalTime = "2021-05-27T10:00:00Z"
 	if d, err := b.Evaluate(&r, "en"); err != nil || d.RuleSet.ID != "2021-05-27" || !d.Hotel.Required {
-		t.Errorf("first minute of 27 May: %v, %v", d.RuleSet.ID, err)
+		t.Errorf("noon on 27 May: %v, %v", d.RuleSet.ID, err)
 	}
 	r.ArrivalTime = "2022-02-13T00:00:00+01:00"
 	d, err := b.Evaluate(&r, "nb")
