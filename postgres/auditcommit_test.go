@@ -28,31 +28,39 @@ func words(sent []string) string {
 	return strings.Join(out, " | ")
 }
 
-// An audit entry that follows a known head travels with COMMIT, or with
-// the transaction's next statement; when another server appended first,
-// the commit goes back to its savepoint, chains the entry to the head it
-// locks and commits (issue 15, item 11). No entry is lost or forked.
-func TestAuditTravelsWithCommit(t *testing.T) {
+// tracedServers returns two servers on one fresh, migrated database: other,
+// and a staff store on a single connection whose statements tr records.
+func tracedServers(t *testing.T) (other *DB, store *StaffStore, tr *sentTracer) {
+	t.Helper()
 	ctx := context.Background()
 	url := storetest.FreshPostgresDB(t)
-	other, err := Open(ctx, url) // migrates; the other server
+	other, err := Open(ctx, url) // migrates
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Close()
+	t.Cleanup(func() { _ = other.Close() })
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &sentTracer{}
+	tr = &sentTracer{}
 	cfg.ConnConfig.Tracer = tr
 	cfg.MaxConns = 1
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	store := NewStaffStore(&DB{pool: pool}, time.Now)
+	t.Cleanup(pool.Close)
+	return other, NewStaffStore(&DB{pool: pool}, time.Now), tr
+}
+
+// An audit entry that follows a known head travels with COMMIT, or with
+// the transaction's next statement; when another server appended first,
+// the commit goes back to its savepoint, chains the entry to the head it
+// locks and commits (issue 15, item 11). No entry is lost or forked.
+func TestAuditTravelsWithCommit(t *testing.T) {
+	ctx := context.Background()
+	other, store, tr := tracedServers(t)
 	rec := beredskap.AuditRecord{Actor: "overlege@oslo.example", Action: "registration.list",
 		Object: "municipality:0301", Subjects: []string{"R1", "R2"}, Outcome: beredskap.OutcomeOK}
 	audited := func(s *StaffStore, read bool, after string) {

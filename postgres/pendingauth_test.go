@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"beredskap"
-	"beredskap/storetest"
 )
 
 // A request's pending authentication (beredskap.PendingAuth) is confirmed
@@ -20,25 +16,7 @@ import (
 // leaving no audit entry (issue 15, item 11).
 func TestPendingAuthTravelsWithFirstStatement(t *testing.T) {
 	ctx := context.Background()
-	url := storetest.FreshPostgresDB(t)
-	other, err := Open(ctx, url) // migrates; the other server
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &sentTracer{}
-	cfg.ConnConfig.Tracer = tr
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	store := NewStaffStore(&DB{pool: pool}, time.Now)
+	other, store, tr := tracedServers(t)
 	if _, ok := beredskap.StaffStore(store).(beredskap.AuthEpochConfirmer); !ok {
 		t.Fatal("the store does not confirm auth epochs")
 	}
